@@ -1,0 +1,171 @@
+"""Exceptions and the registry of problem codes raised when a masterplan is loaded.
+
+Every problem found while reading or validating a masterplan is a :class:`Problem` with a
+stable ``code`` (a slug listed in :data:`PROBLEM_CODES`), the file and line it comes from where
+known, the kind and id of the object it concerns, and the field at fault. All problems of one
+load are raised together as a single :class:`MasterplanError`.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "PROBLEM_CODES",
+    "MasterplanError",
+    "PlanNotFoundError",
+    "Problem",
+    "SmartCityError",
+    "UnknownIdError",
+    "suggest",
+    "unknown_id",
+]
+
+#: Stable problem codes with a one-line explanation each (documented in ``docs/problems.md``).
+PROBLEM_CODES: dict[str, str] = {
+    # reading files
+    "file-missing": "a file the masterplan needs does not exist",
+    "file-unreadable": "a file cannot be read or decoded as UTF-8 text",
+    "syntax-error": "a YAML, JSON or CSV file is not well formed",
+    "empty-document": "a file holds no data where some is required",
+    "alias-bomb": "a YAML document expands through aliases beyond the allowed size",
+    "wrong-shape": "a file or section has the wrong container type (list versus mapping)",
+    # one object at a time
+    "missing-field": "a required field is absent",
+    "unknown-field": "a field is not part of the format (often a typo)",
+    "wrong-type": "a value has the wrong type or cannot be parsed",
+    "invalid-choice": "a value is not one of the allowed choices",
+    "invalid-id": "an id is not a lowercase slug (letters, digits, '-', '_', '.')",
+    "not-finite": "a number is NaN or infinite",
+    "out-of-range": "a number is outside its allowed range (e.g. a weight that is not > 0)",
+    "invalid-period": "a period or schedule ends before it starts",
+    "invalid-normalisation": "an indicator's normalisation settings are inconsistent",
+    "missing-band": "an indicator with direction 'band' has no target band",
+    "missing-schedule": "an initiative has neither start/end years nor a horizon",
+    # the plan as a whole
+    "duplicate-id": "two objects of the same kind share an id",
+    "dangling-reference": "an id refers to an object that does not exist in the plan",
+    "duplicate-reference": "the same id is listed twice in one field",
+    "lead-also-supporting": "an initiative lists its lead OPD among its supporting OPDs",
+    "year-outside-period": "a year lies outside the masterplan period",
+    "value-out-of-bounds": "a baseline, target, expected or observed value lies outside the indicator's bounds",
+    "target-before-baseline": "a target year is not after the indicator's baseline year",
+    "horizon-mismatch": "an initiative's years do not fit its horizon",
+    "duplicate-observation": "two observations share indicator, region and year",
+    "foreign-region": "an observation names a region other than the masterplan's",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One problem found in a masterplan, located as precisely as possible.
+
+    ``path`` is the location inside the plan's data (e.g. ``("initiatives", 3, "lead")``);
+    ``file`` and ``line`` are filled in when the plan was read from files.
+    """
+
+    code: str
+    message: str
+    kind: str | None = None
+    id: str | None = None
+    field: str | None = None
+    file: str | None = None
+    line: int | None = None
+    path: tuple[str | int, ...] = ()
+
+    def __post_init__(self) -> None:
+        """Reject codes that are not registered, so every code stays documented."""
+        if self.code not in PROBLEM_CODES:
+            msg = f"unregistered problem code {self.code!r}"
+            raise ValueError(msg)
+
+    def where(self) -> str:
+        """Return the location as ``file:line``, ``file`` or an empty string."""
+        if self.file is None:
+            return ""
+        return f"{self.file}:{self.line}" if self.line is not None else self.file
+
+    def subject(self) -> str:
+        """Return the object and field concerned, e.g. ``initiative 'qw-01', field 'lead'``."""
+        parts = []
+        if self.kind is not None:
+            parts.append(f"{self.kind} {self.id!r}" if self.id is not None else self.kind)
+        if self.field:
+            parts.append(f"field {self.field!r}")
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        """Render as one line: ``where: subject: message [code]``."""
+        head = ": ".join(part for part in (self.where(), self.subject()) if part)
+        return f"{head}: {self.message} [{self.code}]" if head else f"{self.message} [{self.code}]"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the problem as a JSON-ready dict."""
+        data = asdict(self)
+        data["path"] = list(self.path)
+        return data
+
+
+class SmartCityError(Exception):
+    """Base class of every error raised by ``smartcity_model``."""
+
+
+class PlanNotFoundError(SmartCityError, FileNotFoundError):
+    """The path given to :func:`~smartcity_model.load` does not exist."""
+
+
+class UnknownIdError(SmartCityError, KeyError):
+    """A look-up such as ``plan.opd(id)`` named an id the plan does not have."""
+
+    def __str__(self) -> str:
+        """Show the message without the quoting that ``KeyError`` adds."""
+        return str(self.args[0]) if self.args else ""
+
+
+class MasterplanError(SmartCityError):
+    """A masterplan failed to load; :attr:`problems` lists every problem found at once.
+
+    ``str(error)`` gives one line per problem with file, line, object id and field.
+    """
+
+    def __init__(self, problems: list[Problem] | tuple[Problem, ...], source: str | Path | None = None) -> None:
+        """Collect ``problems`` (at least one) found while loading ``source``."""
+        if not problems:
+            msg = "MasterplanError needs at least one problem"
+            raise ValueError(msg)
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        self.source: str | None = None if source is None else str(source)
+        super().__init__(self._render())
+
+    @property
+    def codes(self) -> Counter[str]:
+        """Count the problems by code."""
+        return Counter(problem.code for problem in self.problems)
+
+    def _render(self) -> str:
+        count = len(self.problems)
+        noun = "problem" if count == 1 else "problems"
+        origin = f" in {self.source}" if self.source else ""
+        lines = [f"{count} {noun}{origin}:"]
+        lines.extend(f"  {problem}" for problem in self.problems)
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the error as a JSON-ready dict with every problem."""
+        return {"source": self.source, "problems": [problem.to_dict() for problem in self.problems]}
+
+
+def suggest(wanted: str, known: Iterable[str]) -> str:
+    """Return ``" (did you mean 'x'?)"`` for the closest known id, or an empty string."""
+    close = difflib.get_close_matches(wanted, list(known), n=1, cutoff=0.75)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def unknown_id(kind: str, wanted: str, known: Iterable[str]) -> UnknownIdError:
+    """Build the error for a look-up of an id the plan does not have."""
+    return UnknownIdError(f"no {kind} with id {wanted!r}{suggest(wanted, known)}")

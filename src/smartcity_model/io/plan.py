@@ -1,0 +1,302 @@
+"""Load and save masterplans: a folder of YAML files plus a CSV, or one YAML or JSON file.
+
+The folder format::
+
+    masterplan.yaml     region, period, framework, document, horizons
+    opds.yaml           a list of OPDs
+    indicators.yaml     a list of indicators
+    initiatives.yaml    a list of initiatives
+    observations.csv    tidy observations: indicator, year, value[, region, status, source, note]
+
+A single file holds the same data in one mapping, with the lists under ``opds``,
+``indicators``, ``initiatives`` and ``observations``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from smartcity_model.errors import MasterplanError, PlanNotFoundError, Problem, SmartCityError
+from smartcity_model.io.atomic import write_files_atomically
+from smartcity_model.io.csvfile import compact_number, format_observations, parse_observations
+from smartcity_model.io.yamlfile import Parsed, parse_json, parse_yaml, read_text
+from smartcity_model.model import Framework, Indicator, Masterplan
+from smartcity_model.model.assemble import SECTIONS, Locator, assemble, locate_problem, problems_from_validation
+from smartcity_model.model.framework import BUILTIN_FRAMEWORKS, builtin_framework
+
+__all__ = [
+    "FOLDER_FILES",
+    "UnsupportedFormatError",
+    "dump",
+    "dumps",
+    "load",
+    "load_framework",
+    "plan_to_data",
+]
+
+#: File of each part of a masterplan folder; ``None`` stands for the header (``masterplan.yaml``).
+FOLDER_FILES: dict[str | None, str] = {
+    None: "masterplan.yaml",
+    "opds": "opds.yaml",
+    "indicators": "indicators.yaml",
+    "initiatives": "initiatives.yaml",
+    "observations": "observations.csv",
+}
+_YAML_SUFFIXES = frozenset({".yaml", ".yml"})
+_SINGLE_SUFFIXES = _YAML_SUFFIXES | {".json"}
+
+
+class UnsupportedFormatError(SmartCityError, ValueError):
+    """A path is neither a masterplan folder nor a ``.yaml``, ``.yml`` or ``.json`` file."""
+
+
+# ---------------------------------------------------------------------------------------- load
+
+
+def _parse(path: Path, shown: str) -> Parsed:
+    text = read_text(path, shown)
+    if path.suffix == ".csv":
+        return parse_observations(text, shown)
+    if path.suffix == ".json":
+        return parse_json(text, shown)
+    return parse_yaml(text, shown)
+
+
+def _locator(lines: Mapping[tuple[str | int, ...], tuple[str, int]], default: Mapping[str | None, str]) -> Locator:
+    def locate(path: tuple[str | int, ...]) -> tuple[str | None, int | None]:
+        for end in range(len(path), 0, -1):
+            found = lines.get(path[:end])
+            if found is not None:
+                return found
+        section = path[0] if path and path[0] in default else None
+        return default.get(section if isinstance(section, str) else None), None
+
+    return locate
+
+
+def _load_single(path: Path) -> Masterplan:
+    shown = str(path)
+    parsed = _parse(path, shown)
+    lines = {key: (shown, line) for key, line in parsed.lines.items()}
+    return assemble(parsed.data, _locator(lines, {None: shown}), shown)
+
+
+def _merge_sections(
+    header: dict[str, Any], parsed: Mapping[str | None, Parsed], shown: Mapping[str | None, str]
+) -> tuple[dict[str, Any], dict[tuple[str | int, ...], tuple[str, int]]]:
+    """Combine ``masterplan.yaml`` with the section files into one plan mapping and its line map."""
+    problems: list[Problem] = []
+    data: dict[str, Any] = dict(header)
+    lines = {key: (shown[None], line) for key, line in parsed[None].lines.items()}
+    for section in SECTIONS:
+        part = parsed.get(section)
+        if part is None:
+            continue
+        if section in header:
+            message = f"{section!r} is given in both {FOLDER_FILES[None]} and {FOLDER_FILES[section]}"
+            problems.append(Problem("wrong-shape", message, file=shown[None], line=parsed[None].lines.get((section,))))
+        if part.data is None:
+            problems.append(Problem("empty-document", f"no {section}; write [] for an empty list", file=shown[section]))
+        data[section] = part.data
+        lines.update({(section, *key): (shown[section], line) for key, line in part.lines.items()})
+    if problems:
+        raise MasterplanError(problems, shown[None])
+    return data, lines
+
+
+def _load_folder(folder: Path) -> Masterplan:
+    problems: list[Problem] = []
+    parsed: dict[str | None, Parsed] = {}
+    shown: dict[str | None, str] = {part: str(folder / name) for part, name in FOLDER_FILES.items()}
+    for part, name in FOLDER_FILES.items():
+        if part is not None and not (folder / name).exists():
+            continue
+        try:
+            parsed[part] = _parse(folder / name, shown[part])
+        except MasterplanError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise MasterplanError(problems, folder)
+    header = parsed[None].data
+    if not isinstance(header, dict):
+        return assemble(header, _locator({}, shown), str(folder))
+    data, lines = _merge_sections(header, parsed, shown)
+    return assemble(data, _locator(lines, shown), str(folder))
+
+
+def load(path: str | Path) -> Masterplan:
+    """Load a masterplan from a folder or from one ``.yaml``/``.yml``/``.json`` file.
+
+    Raises :class:`~smartcity_model.MasterplanError` listing every problem found (with file,
+    line, object id and field), :class:`~smartcity_model.PlanNotFoundError` if ``path`` does not
+    exist, and :class:`UnsupportedFormatError` for any other kind of file.
+
+    Examples
+    --------
+    >>> import smartcity_model as scm
+    >>> plan = scm.load(scm.example_path())
+    >>> plan.region.name
+    'Kabupaten Solok Selatan'
+    """
+    target = Path(path)
+    if target.is_dir():
+        return _load_folder(target)
+    if not target.exists():
+        msg = f"no masterplan at {target}: no such file or folder"
+        raise PlanNotFoundError(msg)
+    if target.suffix.lower() not in _SINGLE_SUFFIXES:
+        msg = f"{target}: expected a masterplan folder or a .yaml, .yml or .json file"
+        raise UnsupportedFormatError(msg)
+    return _load_single(target)
+
+
+def load_framework(path: str | Path) -> Framework:
+    """Load a framework (dimensions, elements, pillars) from a YAML or JSON file.
+
+    Errors are raised as one :class:`~smartcity_model.MasterplanError` with file and line.
+    """
+    target = Path(path)
+    if not target.is_file():
+        msg = f"no framework file at {target}"
+        raise PlanNotFoundError(msg)
+    shown = str(target)
+    parsed = _parse(target, shown)
+    try:
+        return Framework.model_validate(parsed.data)
+    except ValidationError as error:
+        problems = problems_from_validation(error, prefix=(), kind="framework", obj_id=None)
+        locate = _locator({key: (shown, line) for key, line in parsed.lines.items()}, {None: shown})
+        raise MasterplanError([locate_problem(p, locate) for p in problems], shown) from None
+
+
+# ---------------------------------------------------------------------------------------- dump
+
+
+def _tidy(value: Any) -> Any:
+    """Turn dumped model data into plain YAML/JSON values, with whole floats written as integers."""
+    if isinstance(value, dict):
+        return {_tidy(k): _tidy(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_tidy(v) for v in value]
+    if isinstance(value, StrEnum):
+        return value.value
+    if isinstance(value, float):
+        return compact_number(value)
+    return value
+
+
+def _compact_initiative(item: dict[str, Any]) -> dict[str, Any]:
+    links = item.get("indicators")
+    if links:
+        item["indicators"] = [link["indicator"] if set(link) == {"indicator"} else link for link in links]
+    return item
+
+
+def _compact_indicator(item: dict[str, Any], indicator: Indicator) -> dict[str, Any]:
+    if indicator.normalisation is not None:
+        # The method is the union's tag: always written, even where it equals its default.
+        settings = item.get("normalisation", {})
+        item["normalisation"] = {"method": indicator.normalisation.method, **settings}
+        if item["normalisation"] == {"method": "maturity"}:
+            item["normalisation"] = "maturity"
+    return item
+
+
+def plan_to_data(plan: Masterplan) -> dict[str, Any]:
+    """Return the plan as plain data in file order, leaving out values equal to their defaults.
+
+    A built-in framework is written by name; indicators moved without expected values are
+    written as bare ids. ``Masterplan.model_validate(plan_to_data(plan)) == plan``.
+    """
+    dumped = plan.model_dump(mode="python", exclude_defaults=True)
+    data: dict[str, Any] = {
+        "format_version": plan.format_version,
+        "region": dumped["region"],
+        "period": dumped["period"],
+    }
+    builtin = next((name for name in BUILTIN_FRAMEWORKS if plan.framework == builtin_framework(name)), None)
+    data["framework"] = (
+        builtin if builtin is not None else plan.framework.model_dump(mode="python", exclude_defaults=True)
+    )
+    for name in ("document", "horizons"):
+        if dumped.get(name):
+            data[name] = dumped[name]
+    data["opds"] = dumped.get("opds", [])
+    data["indicators"] = [
+        _compact_indicator(item, indicator)
+        for item, indicator in zip(dumped.get("indicators", []), plan.indicators, strict=True)
+    ]
+    data["initiatives"] = [_compact_initiative(item) for item in dumped.get("initiatives", [])]
+    data["observations"] = dumped.get("observations", [])
+    tidy: dict[str, Any] = _tidy(data)
+    return tidy
+
+
+class _Dumper(yaml.SafeDumper):
+    """Safe YAML output that never writes anchors and indents lists under their key."""
+
+    def ignore_aliases(self, data: Any) -> bool:  # noqa: ARG002 - PyYAML hook signature
+        return True
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:  # noqa: FBT001, FBT002, ARG002 - PyYAML hook
+        super().increase_indent(flow, indentless=False)
+
+
+def _yaml(data: Any) -> str:
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    msg = f"cannot write {type(value).__name__} as JSON"
+    raise TypeError(msg)
+
+
+def dumps(plan: Masterplan, fmt: str = "yaml") -> str:
+    """Return the plan as one YAML (``fmt="yaml"``) or JSON (``fmt="json"``) document."""
+    data = plan_to_data(plan)
+    if fmt == "json":
+        return json.dumps(data, ensure_ascii=False, indent=2, default=_json_default) + "\n"
+    if fmt == "yaml":
+        return _yaml(data)
+    msg = f"unknown format {fmt!r}; use 'yaml' or 'json'"
+    raise UnsupportedFormatError(msg)
+
+
+def _folder_texts(plan: Masterplan, folder: Path) -> dict[Path, str]:
+    data = plan_to_data(plan)
+    header = {key: value for key, value in data.items() if key not in SECTIONS}
+    texts = {folder / FOLDER_FILES[None]: _yaml(header)}
+    for section in ("opds", "indicators", "initiatives"):
+        texts[folder / FOLDER_FILES[section]] = _yaml(data[section])
+    texts[folder / FOLDER_FILES["observations"]] = format_observations(plan.observations)
+    return texts
+
+
+def dump(plan: Masterplan, path: str | Path) -> Path:
+    """Save ``plan`` to a folder, or to one file if ``path`` ends in ``.yaml``, ``.yml`` or ``.json``.
+
+    Output is deterministic (the same plan always gives the same bytes, in the plan's own order)
+    and atomic: every file is written in full beside its target before any target is replaced.
+    ``load(dump(plan, path)) == plan``. Returns the path written.
+    """
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix in _SINGLE_SUFFIXES and not target.is_dir():
+        texts = {target: dumps(plan, "json" if suffix == ".json" else "yaml")}
+    elif target.exists() and not target.is_dir():
+        msg = f"{target}: expected a folder or a .yaml, .yml or .json file name"
+        raise UnsupportedFormatError(msg)
+    else:
+        texts = _folder_texts(plan, target)
+    write_files_atomically(texts)
+    return target

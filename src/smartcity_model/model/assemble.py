@@ -1,0 +1,212 @@
+"""Build a :class:`Masterplan` from plain data, reporting every problem of every object at once.
+
+Each object is validated on its own, so one bad OPD does not hide a bad initiative; then the
+whole-plan checks run on the objects that passed. Every problem keeps its path in the data, which
+the file readers turn into a file name and line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Annotated, Any
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic.fields import FieldInfo
+
+from smartcity_model.errors import PROBLEM_CODES, MasterplanError, Problem
+from smartcity_model.model.indicator import Indicator
+from smartcity_model.model.initiative import Initiative
+from smartcity_model.model.masterplan import Masterplan, PlanHeader, PlanParts, plan_problems
+from smartcity_model.model.observation import Observation
+from smartcity_model.model.opd import OPD
+
+__all__ = ["SECTIONS", "Locator", "assemble", "locate_problem", "problems_from_validation"]
+
+#: The list sections of a masterplan, with the model of their items and the kind shown in messages.
+SECTIONS: dict[str, tuple[type[BaseModel], str]] = {
+    "opds": (OPD, "opd"),
+    "indicators": (Indicator, "indicator"),
+    "initiatives": (Initiative, "initiative"),
+    "observations": (Observation, "observation"),
+}
+
+#: Maps a path in the plan's data to its (file, line), either of which may be unknown.
+Locator = Callable[[tuple[str | int, ...]], tuple[str | None, int | None]]
+
+_PYDANTIC_CODES = {
+    "missing": "missing-field",
+    "union_tag_not_found": "missing-field",
+    "extra_forbidden": "unknown-field",
+    "finite_number": "not-finite",
+    "string_pattern_mismatch": "invalid-id",
+    "greater_than": "out-of-range",
+    "greater_than_equal": "out-of-range",
+    "less_than": "out-of-range",
+    "less_than_equal": "out-of-range",
+    "enum": "invalid-choice",
+    "literal_error": "invalid-choice",
+    "union_tag_invalid": "invalid-choice",
+}
+_OBSERVATIONS = TypeAdapter(list[Observation])
+#: Longest rendering of a bad input value shown in a problem message.
+_SHOWN_INPUT = 60
+
+
+def _object_label(kind: str, raw: Any) -> str | None:
+    if not isinstance(raw, Mapping):
+        return None
+    if kind == "observation":
+        indicator, year = raw.get("indicator"), raw.get("year")
+        return f"{indicator}/{year}" if indicator is not None else None
+    value = raw.get("id")
+    return value if isinstance(value, str) else None
+
+
+def problems_from_validation(
+    error: ValidationError, *, prefix: tuple[str | int, ...], kind: str, obj_id: str | None
+) -> list[Problem]:
+    """Turn pydantic's errors for one object into problems located under ``prefix``."""
+    problems = []
+    for item in error.errors(include_url=False):
+        loc = tuple(item["loc"])
+        code = item["type"] if item["type"] in PROBLEM_CODES else _PYDANTIC_CODES.get(item["type"], "wrong-type")
+        message = item["msg"]
+        if (
+            code not in {"missing-field", "unknown-field"}
+            and "input" in item
+            and not isinstance(item["input"], Mapping)
+        ):
+            shown = repr(item["input"])
+            message += f" (got {shown if len(shown) <= _SHOWN_INPUT else shown[: _SHOWN_INPUT - 3] + '...'})"
+        elif code == "unknown-field":
+            message = f"unknown field {loc[-1]!r}" if loc else message
+        field = ".".join(str(part) for part in loc) or None
+        problems.append(Problem(code, message, kind=kind, id=obj_id, field=field, path=(*prefix, *loc)))
+    return problems
+
+
+def _validate_items(
+    section: str, raw_items: list[Any], problems: list[Problem], unparsed: set[str]
+) -> list[tuple[int, Any]]:
+    model, kind = SECTIONS[section]
+    valid: list[tuple[int, Any]] = []
+    for position, raw in enumerate(raw_items):
+        try:
+            valid.append((position, model.model_validate(raw)))
+        except ValidationError as error:
+            label = _object_label(kind, raw)
+            if label is not None:
+                unparsed.add(label)
+            problems.extend(problems_from_validation(error, prefix=(section, position), kind=kind, obj_id=label))
+    return valid
+
+
+def _validate_observations(raw_items: list[Any], problems: list[Problem]) -> list[tuple[int, Observation]]:
+    try:
+        return list(enumerate(_OBSERVATIONS.validate_python(raw_items)))
+    except ValidationError:
+        # Rare path: validate one by one to keep the good rows and locate the bad ones.
+        return _validate_items("observations", raw_items, problems, set())
+
+
+def _section_items(data: Mapping[str, Any], section: str, problems: list[Problem]) -> list[Any]:
+    raw = data.get(section)
+    if raw is None:
+        return []
+    if isinstance(raw, list | tuple):
+        return list(raw)
+    problems.append(
+        Problem(
+            "wrong-shape",
+            f"{section!r} must be a list, not {type(raw).__name__}",
+            kind="masterplan",
+            field=section,
+            path=(section,),
+        )
+    )
+    return []
+
+
+def _try(field: FieldInfo, value: Any) -> Any:
+    """Validate one header field on its own; ``None`` if it is invalid (already reported)."""
+    try:
+        return TypeAdapter(Annotated[field.annotation, *field.metadata]).validate_python(value)
+    except ValidationError:
+        return None
+
+
+def assemble(data: Any, locate: Locator | None = None, source: str | None = None) -> Masterplan:
+    """Validate plain ``data`` into a :class:`Masterplan` or raise one :class:`MasterplanError`.
+
+    ``locate`` maps a problem's path to its file and line; ``source`` names what was read.
+    """
+    problems: list[Problem] = []
+    if not isinstance(data, Mapping):
+        shown = "nothing" if data is None else f"a {type(data).__name__}"
+        code = "empty-document" if data is None else "wrong-shape"
+        raise MasterplanError(
+            [locate_problem(Problem(code, f"expected a mapping of masterplan fields, got {shown}"), locate)], source
+        )
+
+    header_data = {key: value for key, value in data.items() if key not in SECTIONS}
+    header: PlanHeader | None
+    try:
+        header = PlanHeader.model_validate(header_data)
+    except ValidationError as error:
+        header = None
+        problems.extend(problems_from_validation(error, prefix=(), kind="masterplan", obj_id=None))
+    fields = PlanHeader.model_fields
+
+    unparsed: dict[str, set[str]] = {name: set() for name in SECTIONS}
+    valid: dict[str, list[tuple[int, Any]]] = {}
+    for section in SECTIONS:
+        items = _section_items(data, section, problems)
+        if section == "observations":
+            valid[section] = _validate_observations(items, problems)
+        else:
+            valid[section] = _validate_items(section, items, problems, unparsed[section])
+
+    def part(name: str) -> Any:
+        if header is not None:
+            return getattr(header, name)
+        if name not in header_data:
+            return None if fields[name].is_required() else fields[name].get_default(call_default_factory=True)
+        return _try(fields[name], header_data[name])
+
+    parts = PlanParts(
+        region=part("region"),
+        period=part("period"),
+        framework=part("framework"),
+        horizons=part("horizons"),
+        opds=valid["opds"],
+        indicators=valid["indicators"],
+        initiatives=valid["initiatives"],
+        observations=valid["observations"],
+        unparsed_ids=unparsed,
+    )
+    problems.extend(plan_problems(parts))
+    if problems:
+        raise MasterplanError([locate_problem(problem, locate) for problem in problems], source)
+    assert header is not None  # noqa: S101 - no problems means the header validated
+    values: dict[str, Any] = {name: getattr(header, name) for name in fields}
+    values.update({section: tuple(item for _, item in valid[section]) for section in SECTIONS})
+    return Masterplan.model_construct(**values)
+
+
+def locate_problem(problem: Problem, locate: Locator | None) -> Problem:
+    """Return ``problem`` with the file and line ``locate`` finds for its path."""
+    if locate is None:
+        return problem
+    file, line = locate(problem.path)
+    if file is None and line is None:
+        return problem
+    return Problem(
+        problem.code,
+        problem.message,
+        kind=problem.kind,
+        id=problem.id,
+        field=problem.field,
+        file=file,
+        line=line,
+        path=problem.path,
+    )

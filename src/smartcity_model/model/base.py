@@ -1,0 +1,54 @@
+"""Shared building blocks of the domain models: the frozen base class and constrained types."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+__all__ = ["Amount", "Entity", "FrozenModel", "Label", "Slug", "Weight", "Year"]
+
+#: An identifier: a lowercase slug such as ``diskominfo`` or ``gov-01``.
+Slug = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=80),
+]
+#: A calendar year.
+Year = Annotated[int, Field(ge=1900, le=2200)]
+#: A strictly positive, finite weight.
+Weight = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+#: A non-negative, finite amount of money in rupiah (IDR).
+Amount = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+#: A non-empty, single-line label shown to people.
+Label = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+
+Language = Literal["id", "en"]
+
+
+class FrozenModel(BaseModel):
+    """Base of every domain model: immutable, no unknown fields, finite numbers only."""
+
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        allow_inf_nan=False,
+        validate_default=False,
+        use_attribute_docstrings=True,
+    )
+
+
+class Entity(FrozenModel):
+    """An object with an ``id``, an Indonesian ``name`` and an optional English ``name_en``."""
+
+    id: Slug
+    """Id, unique among the objects of its kind, e.g. ``diskominfo``."""
+    name: Label
+    """Name in Indonesian, as used in the masterplan document."""
+    name_en: Label | None = None
+    """English name, for international readers."""
+
+    def label(self, lang: Language = "id") -> str:
+        """Return the name to show in ``lang`` (``"id"`` or ``"en"``), falling back to Indonesian."""
+        if lang == "en" and self.name_en is not None:
+            return self.name_en
+        return self.name

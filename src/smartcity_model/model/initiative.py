@@ -1,0 +1,146 @@
+"""Initiatives: the service products an OPD proposes, with partners, prerequisites and budget."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from smartcity_model.model.base import Amount, Entity, FrozenModel, Slug, Year
+
+__all__ = ["BudgetLine", "FundingSource", "Horizon", "IndicatorLink", "Initiative", "InitiativeStatus"]
+
+
+class Horizon(StrEnum):
+    """Roadmap horizon of an initiative."""
+
+    QUICK_WIN = "quick_win"
+    """A quick win, delivered in the first year(s)."""
+    SHORT = "short"
+    """Short term."""
+    MEDIUM = "medium"
+    """Medium term."""
+    LONG = "long"
+    """Long term, up to the end of the plan."""
+
+
+class InitiativeStatus(StrEnum):
+    """Where an initiative stands."""
+
+    PLANNED = "planned"
+    """Not started."""
+    ONGOING = "ongoing"
+    """Under way."""
+    DONE = "done"
+    """Delivered."""
+    POSTPONED = "postponed"
+    """Put off."""
+    CANCELLED = "cancelled"
+    """Dropped."""
+
+
+class FundingSource(StrEnum):
+    """Source of a budget line."""
+
+    APBD = "apbd"
+    """The region's own budget (APBD kabupaten/kota)."""
+    APBD_PROVINSI = "apbd_provinsi"
+    """The provincial budget."""
+    APBN = "apbn"
+    """The national budget (including DAK transfers)."""
+    KPBU = "kpbu"
+    """Private investment or public-private partnership (KPBU)."""
+    CSR = "csr"
+    """Corporate social responsibility funds."""
+    OTHER = "other"
+    """Any other source (village funds, grants, BLUD revenue, ...)."""
+
+
+class BudgetLine(FrozenModel):
+    """Money planned for an initiative in one year from one source."""
+
+    year: Year
+    """Budget year."""
+    amount: Amount
+    """Amount in rupiah (IDR)."""
+    source: FundingSource
+    """Where the money comes from."""
+    note: str | None = None
+    """Free remark, e.g. the budget programme code."""
+
+
+class IndicatorLink(FrozenModel):
+    """An indicator an initiative moves, with the values expected from it by year."""
+
+    indicator: Slug
+    """Id of the indicator."""
+    expected: dict[Year, float] = Field(default_factory=dict)
+    """Expected value of the indicator by year, if stated."""
+
+    @field_validator("expected", mode="after")
+    @classmethod
+    def _sorted(cls, value: dict[int, float]) -> dict[int, float]:
+        return dict(sorted(value.items()))
+
+
+def _link_shorthand(value: Any) -> Any:
+    """Accept a bare indicator id for a link without expected values."""
+    return {"indicator": value} if isinstance(value, str) else value
+
+
+class Initiative(Entity):
+    """An initiative (service product) led by one OPD with supporting OPDs."""
+
+    description: str | None = None
+    """What the initiative delivers to citizens."""
+    lead: Slug
+    """Id of the lead OPD."""
+    supporting: tuple[Slug, ...] = ()
+    """Ids of the supporting OPDs."""
+    elements: tuple[Slug, ...] = ()
+    """Ids of the framework elements served."""
+    indicators: tuple[
+        Annotated[IndicatorLink, BeforeValidator(_link_shorthand, json_schema_input_type=IndicatorLink | Slug)], ...
+    ] = ()
+    """Indicators moved; a bare id is accepted for a link without expected values."""
+    depends_on: tuple[Slug, ...] = ()
+    """Ids of prerequisite initiatives."""
+    start_year: Year | None = None
+    """First year of implementation."""
+    end_year: Year | None = None
+    """Last year of implementation."""
+    horizon: Horizon | None = None
+    """Roadmap horizon."""
+    budget: tuple[BudgetLine, ...] = ()
+    """Budget lines."""
+    status: InitiativeStatus = InitiativeStatus.PLANNED
+    """Where the initiative stands."""
+
+    @model_validator(mode="after")
+    def _schedule(self) -> Initiative:
+        if self.start_year is None and self.end_year is None and self.horizon is None:
+            raise PydanticCustomError("missing-schedule", "give start_year/end_year or a horizon")
+        if self.start_year is not None and self.end_year is not None and self.start_year > self.end_year:
+            raise PydanticCustomError(
+                "invalid-period",
+                "start_year {start} is after end_year {end}",
+                {"start": self.start_year, "end": self.end_year},
+            )
+        return self
+
+    @property
+    def partners(self) -> tuple[str, ...]:
+        """Ids of all OPDs involved: the lead first, then the supporting OPDs."""
+        return (self.lead, *self.supporting)
+
+    @property
+    def indicator_ids(self) -> tuple[str, ...]:
+        """Ids of the indicators moved."""
+        return tuple(link.indicator for link in self.indicators)
+
+    @property
+    def total_budget(self) -> float:
+        """Sum of all budget lines, in rupiah."""
+        return sum(line.amount for line in self.budget)
