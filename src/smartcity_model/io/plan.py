@@ -250,6 +250,25 @@ class _Dumper(yaml.SafeDumper):
         super().increase_indent(flow, indentless=False)
 
 
+def _represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
+    """Write short lists of plain values on one line (``[a, b]``), everything else as blocks."""
+    flat = all(isinstance(item, str | int | float) for item in data)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flat and len(data) <= _FLOW_ITEMS)
+
+
+def _represent_dict(dumper: yaml.SafeDumper, data: dict[Any, Any]) -> yaml.Node:
+    """Write small records of plain values on one line (``{year: 2024, value: 1.2}``)."""
+    flat = all(isinstance(value, str | int | float) for value in data.values())
+    small = len(data) <= _FLOW_KEYS and "name" not in data and "id" not in data
+    return dumper.represent_mapping("tag:yaml.org,2002:map", data, flow_style=bool(data) and flat and small)
+
+
+_FLOW_ITEMS = 12
+_FLOW_KEYS = 4
+_Dumper.add_representer(list, _represent_list)
+_Dumper.add_representer(dict, _represent_dict)
+
+
 def _yaml(data: Any) -> str:
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
-__all__ = ["Amount", "Entity", "FrozenModel", "Label", "Slug", "Weight", "Year"]
+__all__ = ["Amount", "Entity", "FrozenModel", "Label", "Slug", "Text", "Weight", "Year"]
 
 #: An identifier: a lowercase slug such as ``diskominfo`` or ``gov-01``.
 Slug = Annotated[
@@ -23,6 +23,14 @@ Amount = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Label = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 
 Language = Literal["id", "en"]
+
+
+def _blank_to_none(value: object) -> object:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+#: Optional free text; surrounding white space is dropped and blank text counts as absent.
+Text = Annotated[Annotated[str, StringConstraints(strip_whitespace=True)] | None, BeforeValidator(_blank_to_none)]
 
 
 class FrozenModel(BaseModel):

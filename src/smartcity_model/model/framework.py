@@ -16,7 +16,7 @@ from pydantic import model_validator
 from pydantic_core import PydanticCustomError
 
 from smartcity_model.errors import unknown_id
-from smartcity_model.model.base import Entity, FrozenModel, Label, Slug, Weight
+from smartcity_model.model.base import Entity, FrozenModel, Label, Slug, Text, Weight
 
 __all__ = ["BUILTIN_FRAMEWORKS", "Dimension", "Element", "Framework", "Pillar", "builtin_framework"]
 
@@ -29,7 +29,7 @@ class Element(Entity):
 
     weight: Weight = 1.0
     """Weight of the element inside its dimension."""
-    description: str | None = None
+    description: Text = None
     """What the element covers."""
 
 
@@ -45,7 +45,7 @@ class Dimension(Entity):
 class Pillar(Entity):
     """A readiness pillar (e.g. *struktur*, *infrastruktur*, *suprastruktur*): a second axis for indicators."""
 
-    description: str | None = None
+    description: Text = None
     """What the pillar covers."""
 
 
@@ -58,7 +58,7 @@ class Framework(FrozenModel):
     """Name of the framework."""
     name_en: Label | None = None
     """English name."""
-    source: str | None = None
+    source: Text = None
     """Where the framework is defined."""
     dimensions: tuple[Dimension, ...]
     """The dimensions, in display order."""

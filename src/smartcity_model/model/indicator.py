@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from smartcity_model.model.base import Entity, FrozenModel, Label, Slug, Weight, Year
+from smartcity_model.model.base import Entity, FrozenModel, Label, Slug, Text, Weight, Year
 
 __all__ = [
     "Band",
@@ -161,7 +161,7 @@ class Baseline(FrozenModel):
 class Indicator(Entity):
     """An indicator that shows progress of an element, with its normalisation and targets."""
 
-    description: str | None = None
+    description: Text = None
     """Definition and formula."""
     unit: Label
     """Unit of the values, e.g. ``percent``, ``years``, ``index``."""
@@ -185,9 +185,9 @@ class Indicator(Entity):
     """Targets by year."""
     custodian: Slug | None = None
     """Id of the OPD that produces the data (walidata/produsen data)."""
-    source: str | None = None
+    source: Text = None
     """Where the data come from (agency, survey, regulation)."""
-    code: str | None = None
+    code: Text = None
     """Code of the indicator in an external standard, e.g. ``ISO 37120 5.1``."""
 
     @field_validator("targets", mode="after")

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from smartcity_model.model.base import Amount, Entity, FrozenModel, Slug, Year
+from smartcity_model.model.base import Amount, Entity, FrozenModel, Slug, Text, Year
 
 __all__ = ["BudgetLine", "FundingSource", "Horizon", "IndicatorLink", "Initiative", "InitiativeStatus"]
 
@@ -67,7 +67,7 @@ class BudgetLine(FrozenModel):
     """Amount in rupiah (IDR)."""
     source: FundingSource
     """Where the money comes from."""
-    note: str | None = None
+    note: Text = None
     """Free remark, e.g. the budget programme code."""
 
 
@@ -93,7 +93,7 @@ def _link_shorthand(value: Any) -> Any:
 class Initiative(Entity):
     """An initiative (service product) led by one OPD with supporting OPDs."""
 
-    description: str | None = None
+    description: Text = None
     """What the initiative delivers to citizens."""
     lead: Slug
     """Id of the lead OPD."""

@@ -19,7 +19,7 @@ from pydantic import BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from smartcity_model.errors import MasterplanError, Problem, suggest, unknown_id
-from smartcity_model.model.base import FrozenModel, Year
+from smartcity_model.model.base import FrozenModel, Text, Year
 from smartcity_model.model.framework import BUILTIN_FRAMEWORKS, Framework, builtin_framework
 from smartcity_model.model.indicator import Indicator
 from smartcity_model.model.initiative import Horizon, Initiative
@@ -121,13 +121,13 @@ class Document(FrozenModel):
 
     model_config = ConfigDict(coerce_numbers_to_str=True)
 
-    title: str | None = None
+    title: Text = None
     """Title, e.g. *Masterplan Smart City Kabupaten Solok Selatan 2024-2033*."""
-    title_en: str | None = None
+    title_en: Text = None
     """English title."""
-    regulation: str | None = None
+    regulation: Text = None
     """The regulation that enacts it, e.g. a Perbup number."""
-    version: str | None = None
+    version: Text = None
     """Version of the document."""
     date: dt.date | None = None
     """Date of this version."""
@@ -135,7 +135,7 @@ class Document(FrozenModel):
     """Stage of the document."""
     authors: tuple[str, ...] = ()
     """Who wrote it (e.g. the Tim Pelaksana, a consultant)."""
-    notes: str | None = None
+    notes: Text = None
     """Free remarks, e.g. which parts are illustrative."""
 
 
@@ -434,11 +434,11 @@ def _initiative_problems(subject: _Subject, ini: Initiative, ctx: _Context) -> l
         (ctx.initiative_ids, "initiative", "depends_on", ini.depends_on),
     ]
     out = _dangling(subject, ctx.opds, "OPD", ini.lead, "lead")
-    for known, target, field, values in references:
+    for known, target, name, values in references:
         for i, value in enumerate(values):
-            out += _dangling(subject, known, target, value, field, i)
+            out += _dangling(subject, known, target, value, name, i)
         out += [
-            subject.problem("duplicate-reference", f"{value!r} is listed twice", field) for value in _repeated(values)
+            subject.problem("duplicate-reference", f"{value!r} is listed twice", name) for value in _repeated(values)
         ]
     if ini.lead in ini.supporting:
         message = f"lead OPD {ini.lead!r} is also listed as supporting"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from smartcity_model.model.base import FrozenModel, Slug, Year
+from smartcity_model.model.base import FrozenModel, Slug, Text, Year
 
 __all__ = ["Observation", "ObservationStatus"]
 
@@ -31,7 +31,7 @@ class Observation(FrozenModel):
     """Id of the region, for tables with several regions; ``None`` means the plan's region."""
     status: ObservationStatus = ObservationStatus.VERIFIED
     """Verified or estimated."""
-    source: str | None = None
+    source: Text = None
     """Where the value comes from."""
-    note: str | None = None
+    note: Text = None
     """Free remark."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from smartcity_model.model.base import Entity, Slug
+from smartcity_model.model.base import Entity, Slug, Text
 
 __all__ = ["OPD", "OPDKind"]
 
@@ -35,11 +35,11 @@ class OPDKind(StrEnum):
 class OPD(Entity):
     """An OPD taking part in the masterplan, e.g. Diskominfo or the RSUD."""
 
-    acronym: str | None = None
+    acronym: Text = None
     """Short name used in documents, e.g. ``Diskominfo``."""
     sector: Slug
     """Sector the OPD belongs to, e.g. ``ict`` or ``health``: the unit of cross-sector checks."""
     kind: OPDKind = OPDKind.DINAS
     """Kind of body."""
-    note: str | None = None
+    note: Text = None
     """Free remark, e.g. where the entry comes from."""

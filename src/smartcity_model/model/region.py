@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import ConfigDict, Field, StringConstraints
 
-from smartcity_model.model.base import Entity, Slug, Year
+from smartcity_model.model.base import Entity, Slug, Text, Year
 
 __all__ = ["Region", "RegionKind"]
 
@@ -34,7 +34,7 @@ class Region(Entity):
     """Official Kemendagri code, e.g. ``13.11``."""
     bps_code: Annotated[str, StringConstraints(pattern=r"^\d{2}(\d{2})?$")] | None = None
     """BPS statistical code, e.g. ``1310`` (a different numbering from Kemendagri's)."""
-    capital: str | None = None
+    capital: Text = None
     """Seat of government."""
     population: Annotated[int, Field(ge=0)] | None = None
     """Population."""

@@ -1,0 +1,295 @@
+"""Reading and writing masterplan files: lossless, deterministic, atomic, and clear about bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+
+import smartcity_model as scm
+from smartcity_model.io import plan as plan_io
+
+Snapshot = Callable[[Path], dict[str, bytes]]
+ROOT = Path(__file__).parents[1]
+
+
+@pytest.mark.parametrize("name", ["plan", "plan.yaml", "plan.yml", "plan.json"])
+def test_dump_then_load_is_lossless(example_plan: scm.Masterplan, tmp_path: Path, name: str) -> None:
+    written = scm.dump(example_plan, tmp_path / name)
+    assert scm.load(written) == example_plan
+
+
+def test_pydantic_round_trip_is_lossless(example_plan: scm.Masterplan) -> None:
+    assert scm.Masterplan.model_validate(example_plan.model_dump()) == example_plan
+    assert scm.Masterplan.model_validate_json(example_plan.model_dump_json()) == example_plan
+    assert scm.Masterplan.model_validate(scm.plan_to_data(example_plan)) == example_plan
+
+
+def test_resaving_the_example_changes_no_byte(example_plan: scm.Masterplan, tmp_path: Path, snapshot: Snapshot) -> None:
+    scm.dump(example_plan, tmp_path / "copy")
+    assert snapshot(tmp_path / "copy") == snapshot(scm.example_path())
+
+
+def test_dump_is_deterministic(example_plan: scm.Masterplan, tmp_path: Path) -> None:
+    first = scm.dump(example_plan, tmp_path / "a.yaml").read_bytes()
+    second = scm.dump(scm.load(tmp_path / "a.yaml"), tmp_path / "b.yaml").read_bytes()
+    assert first == second
+
+
+def test_dump_writes_builtin_framework_by_name_and_compact_links(plan_folder: Path) -> None:
+    header = yaml.safe_load((plan_folder / "masterplan.yaml").read_text(encoding="utf-8"))
+    initiatives = yaml.safe_load((plan_folder / "initiatives.yaml").read_text(encoding="utf-8"))
+    assert header["framework"] == "gm100sc"
+    assert initiatives[1]["indicators"] == ["gov-spbe"]
+
+
+def test_dump_keeps_custom_framework_inline(plan_data: dict[str, Any], tmp_path: Path) -> None:
+    framework = json.loads(scm.builtin_framework().model_dump_json())
+    framework["id"] = "gm100sc-building"
+    framework["dimensions"][3]["elements"][2] = {"id": "building", "name": "Bangunan"}
+    plan_data["framework"] = framework
+    plan_data["indicators"] = plan_data["indicators"][1:]
+    plan_data["initiatives"][0]["indicators"] = []
+    plan_data["observations"] = [o for o in plan_data["observations"] if o["indicator"] == "gov-spbe"]
+    plan = scm.Masterplan.from_dict(plan_data)
+    assert scm.load(scm.dump(plan, tmp_path / "custom")) == plan
+    assert scm.load(tmp_path / "custom").framework.has_element("building")
+
+
+def test_failed_dump_leaves_existing_files_untouched(
+    plan_folder: Path, plan_data: dict[str, Any], monkeypatch: pytest.MonkeyPatch, snapshot: Snapshot
+) -> None:
+    before = snapshot(plan_folder)
+    plan_data["opds"][0]["name"] = "Diskominfo (renamed)"
+    changed = scm.Masterplan.from_dict(plan_data)
+    calls = []
+
+    def failing_fsync(fd: int) -> None:
+        calls.append(fd)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", failing_fsync)
+    with pytest.raises(OSError, match="No space left"):
+        scm.dump(changed, plan_folder)
+    assert snapshot(plan_folder) == before
+
+
+def test_dump_refuses_unknown_file_type(example_plan: scm.Masterplan, tmp_path: Path) -> None:
+    existing = tmp_path / "plan.txt"
+    existing.write_text("keep me", encoding="utf-8")
+    with pytest.raises(scm.UnsupportedFormatError):
+        scm.dump(example_plan, existing)
+    assert existing.read_text(encoding="utf-8") == "keep me"
+
+
+# ------------------------------------------------------------------------------- bad input
+
+
+def _write(folder: Path, name: str, text: str) -> None:
+    (folder / name).write_text(text, encoding="utf-8")
+
+
+BAD_FOLDERS: dict[str, tuple[str, str, str]] = {
+    # case -> (file, new text, problem code expected)
+    "malformed yaml": ("opds.yaml", "- id: dinkes\n  name: 'unterminated\n", "syntax-error"),
+    "unknown key": ("masterplan.yaml", "region: {id: x, name: X, kind: kota}\nperiod: {start: 2024, end: 2033}\nperiode: 1\n", "unknown-field"),
+    "wrong type": ("masterplan.yaml", "region: {id: x, name: X, kind: kota}\nperiod: {start: 2024, end: soon}\n", "wrong-type"),
+    "duplicate key": ("masterplan.yaml", "region: {id: x, name: X, kind: kota}\nperiod: {start: 2024, end: 2033}\nperiod: {start: 2025, end: 2033}\n", "syntax-error"),
+    "unsafe tag": ("opds.yaml", "- !!python/object/apply:os.system ['echo hacked']\n", "syntax-error"),
+    "empty file": ("indicators.yaml", "", "empty-document"),
+    "not a list": ("opds.yaml", "diskominfo: ict\n", "wrong-shape"),
+    "nan in csv": ("observations.csv", "indicator,year,value\nliv-referral,2022,nan\n", "not-finite"),
+    "empty csv value": ("observations.csv", "indicator,year,value\nliv-referral,2022,\n", "wrong-type"),
+    "unknown csv column": ("observations.csv", "indicator,year,value,unit\nliv-referral,2022,1,percent\n", "unknown-field"),
+    "short csv row": ("observations.csv", "indicator,year,value\nliv-referral,2022\n", "syntax-error"),
+    "empty csv": ("observations.csv", "", "empty-document"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_FOLDERS))
+def test_bad_input_gives_one_clear_error_and_changes_nothing(case: str, plan_folder: Path, snapshot: Snapshot) -> None:
+    name, text, code = BAD_FOLDERS[case]
+    _write(plan_folder, name, text)
+    before = snapshot(plan_folder)
+    with pytest.raises(scm.MasterplanError) as caught:
+        scm.load(plan_folder)
+    assert code in caught.value.codes
+    assert all(p.file is not None and p.file.endswith(name) for p in caught.value.problems if p.code == code)
+    assert snapshot(plan_folder) == before
+
+
+def test_every_problem_of_every_file_is_reported_at_once(plan_folder: Path) -> None:
+    text = (plan_folder / "initiatives.yaml").read_text(encoding="utf-8")
+    _write(plan_folder, "initiatives.yaml", text.replace("lead: rsud", "lead: rsud-x").replace("lead: diskominfo", "lead: kominfo"))
+    opds = (plan_folder / "opds.yaml").read_text(encoding="utf-8")
+    _write(plan_folder, "opds.yaml", opds.replace("sector: health\n", "sector: health\n  weight: 2\n", 1))
+    with pytest.raises(scm.MasterplanError) as caught:
+        scm.load(plan_folder)
+    summary = sorted((Path(p.file or "").name, p.code, p.id, p.field) for p in caught.value.problems)
+    assert summary == [
+        ("initiatives.yaml", "dangling-reference", "qw-01", "lead"),
+        ("initiatives.yaml", "dangling-reference", "sh-01", "lead"),
+        ("opds.yaml", "unknown-field", "dinkes", "weight"),
+    ]
+    lines = (plan_folder / "initiatives.yaml").read_text(encoding="utf-8").splitlines()
+    for problem in caught.value.problems:
+        if problem.file and problem.file.endswith("initiatives.yaml"):
+            assert problem.line is not None
+            assert lines[problem.line - 1].strip().startswith("lead:")
+
+
+def test_dangling_reference_to_an_invalid_object_is_not_reported_twice(plan_data: dict[str, Any]) -> None:
+    plan_data["opds"][2]["kind"] = "rumah-sakit"
+    with pytest.raises(scm.MasterplanError) as caught:
+        scm.Masterplan.from_dict(plan_data)
+    assert [(p.code, p.id) for p in caught.value.problems] == [("invalid-choice", "rsud")]
+
+
+def test_observation_errors_name_the_csv_line(plan_folder: Path) -> None:
+    _write(plan_folder, "observations.csv", "indicator,year,value\nliv-referral,2022,10\ngov-spbe,2023,7\n")
+    with pytest.raises(scm.MasterplanError) as caught:
+        scm.load(plan_folder)
+    (problem,) = caught.value.problems
+    assert (problem.code, problem.id, problem.field, problem.line) == ("value-out-of-bounds", "gov-spbe/2023", "value", 3)
+    assert Path(problem.file or "").name == "observations.csv"
+
+
+def test_bom_and_crlf_files_load_like_clean_ones(plan_folder: Path) -> None:
+    clean = scm.load(plan_folder)
+    for path in plan_folder.iterdir():
+        text = path.read_text(encoding="utf-8")
+        path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+    assert scm.load(plan_folder) == clean
+
+
+def test_crlf_file_errors_keep_their_line_numbers(plan_folder: Path) -> None:
+    text = (plan_folder / "initiatives.yaml").read_text(encoding="utf-8").replace("lead: diskominfo", "lead: kominfo")
+    expected_line = text.splitlines().index("  lead: kominfo") + 1
+    (plan_folder / "initiatives.yaml").write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+    with pytest.raises(scm.MasterplanError) as caught:
+        scm.load(plan_folder)
+    assert [p.line for p in caught.value.problems] == [expected_line]
+
+
+def test_missing_path_raises_plan_not_found(tmp_path: Path) -> None:
+    with pytest.raises(scm.PlanNotFoundError, match="no masterplan"):
+        scm.load(tmp_path / "nowhere")
+
+
+def test_unsupported_file_type_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "plan.txt"
+    path.write_text("region: {}", encoding="utf-8")
+    with pytest.raises(scm.UnsupportedFormatError):
+        scm.load(path)
+
+
+def test_section_in_two_places_is_refused(plan_folder: Path) -> None:
+    header = (plan_folder / "masterplan.yaml").read_text(encoding="utf-8")
+    _write(plan_folder, "masterplan.yaml", header + "opds: []\n")
+    with pytest.raises(scm.MasterplanError) as caught:
+        scm.load(plan_folder)
+    assert caught.value.codes == {"wrong-shape": 1}
+
+
+def test_sections_may_live_inline_in_masterplan_yaml(plan_folder: Path) -> None:
+    clean = scm.load(plan_folder)
+    opds = (plan_folder / "opds.yaml").read_text(encoding="utf-8")
+    header = (plan_folder / "masterplan.yaml").read_text(encoding="utf-8")
+    _write(plan_folder, "masterplan.yaml", header + "opds:\n" + opds)
+    (plan_folder / "opds.yaml").unlink()
+    assert scm.load(plan_folder) == clean
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"region": 1,\n "period": }', "Expecting value"),
+        ('{"region": 1, "region": 2}', "duplicate key"),
+        ('{"format_version": NaN}', "NaN is not a number"),
+    ],
+)
+def test_bad_json_is_a_syntax_error(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "plan.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(scm.MasterplanError, match=message) as caught:
+        scm.load(path)
+    assert caught.value.codes == {"syntax-error": 1}
+
+
+def test_yaml_anchors_within_limits_are_fine(plan_data: dict[str, Any], tmp_path: Path) -> None:
+    text = yaml.safe_dump(plan_data, sort_keys=False)
+    text = text.replace("region:\n", "region: &r\n", 1) + "document: {notes: shared}\n"
+    path = tmp_path / "plan.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert scm.load(path).region.id == "kota-contoh"
+
+
+def test_recursive_alias_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "plan.yaml"
+    path.write_text("region: &a [*a]\n", encoding="utf-8")
+    with pytest.raises(scm.MasterplanError) as caught:
+        scm.load(path)
+    assert caught.value.codes == {"alias-bomb": 1}
+
+
+def test_load_framework_reads_a_custom_framework(tmp_path: Path) -> None:
+    path = tmp_path / "iso.yaml"
+    path.write_text(
+        "id: mini\nname: Mini\ndimensions:\n  - id: economy\n    name: Economy\n    elements:\n"
+        "      - {id: ict, name: ICT}\n",
+        encoding="utf-8",
+    )
+    framework = scm.load_framework(path)
+    assert framework.dimension_of("ict").id == "economy"
+
+
+def test_load_framework_errors_name_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("id: mini\nname: Mini\ndimensions:\n  - id: economy\n    nama: Economy\n    elements: []\n", encoding="utf-8")
+    with pytest.raises(scm.MasterplanError) as caught:
+        scm.load_framework(path)
+    assert sorted((p.code, p.line) for p in caught.value.problems) == [("missing-field", 4), ("unknown-field", 5)]
+
+
+# ----------------------------------------------------------------------------- JSON Schema
+
+
+@pytest.mark.parametrize("part", sorted(scm.SCHEMA_PARTS))
+def test_published_schemas_match_the_models(part: str) -> None:
+    published = json.loads((ROOT / "docs" / "schema" / f"{part}.json").read_text(encoding="utf-8"))
+    assert published == scm.json_schema(part)
+
+
+def test_example_files_validate_against_the_schemas() -> None:
+    folder = scm.example_path()
+    for part, name in [("header", "masterplan.yaml"), ("opds", "opds.yaml"), ("indicators", "indicators.yaml"), ("initiatives", "initiatives.yaml")]:
+        data = yaml.safe_load((folder / name).read_text(encoding="utf-8"))
+        data = json.loads(json.dumps(data, default=str))  # YAML dates and int keys as JSON has them
+        jsonschema.validate(data, scm.json_schema(part))
+
+
+def test_schema_rejects_what_the_model_rejects() -> None:
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate([{"id": "x", "name": "X", "sector": "ict", "sektor": "ict"}], scm.json_schema("opds"))
+
+
+def test_unknown_schema_part_is_refused() -> None:
+    with pytest.raises(scm.UnknownIdError, match="schema part"):
+        scm.json_schema("budget")
+
+
+def test_folder_files_are_the_documented_ones() -> None:
+    assert list(plan_io.FOLDER_FILES.values()) == [
+        "masterplan.yaml",
+        "opds.yaml",
+        "indicators.yaml",
+        "initiatives.yaml",
+        "observations.csv",
+    ]

@@ -1,0 +1,170 @@
+"""One test per problem code: each broken plan raises MasterplanError naming the code and the place."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+import smartcity_model as scm
+
+Data = dict[str, Any]
+
+
+def _set(path: str, value: Any) -> Callable[[Data], None]:
+    """Return a mutation that sets ``path`` (dotted, list positions as numbers) to ``value``."""
+    *parents, last = [int(p) if p.isdigit() else p for p in path.split(".")]
+
+    def mutate(data: Data) -> None:
+        node: Any = data
+        for part in parents:
+            node = node[part]
+        node[last] = value
+
+    return mutate
+
+
+def _delete(path: str) -> Callable[[Data], None]:
+    *parents, last = [int(p) if p.isdigit() else p for p in path.split(".")]
+
+    def mutate(data: Data) -> None:
+        node: Any = data
+        for part in parents:
+            node = node[part]
+        del node[last]
+
+    return mutate
+
+
+def _append(section: str, item: Data) -> Callable[[Data], None]:
+    return lambda data: data[section].append(item)
+
+
+def _unscheduled(data: Data) -> None:
+    for key in ("horizon", "start_year", "end_year"):
+        data["initiatives"][1].pop(key, None)
+
+
+# code -> (mutation of the minimal plan, expected (kind, id, field) of the problem)
+DATA_CASES: dict[str, tuple[Callable[[Data], None], tuple[str | None, str | None, str | None]]] = {
+    "wrong-shape": (_set("opds", {"diskominfo": "ict"}), ("masterplan", None, "opds")),
+    "missing-field": (_delete("region.name"), ("masterplan", None, "region.name")),
+    "unknown-field": (_set("initiatives.0.leed", "rsud"), ("initiative", "qw-01", "leed")),
+    "wrong-type": (_set("region.population", "many"), ("masterplan", None, "region.population")),
+    "invalid-choice": (_set("region.kind", "village"), ("masterplan", None, "region.kind")),
+    "invalid-id": (_set("opds.0.id", "Dinas Kominfo"), ("opd", "Dinas Kominfo", "id")),
+    "not-finite": (_set("indicators.0.weight", float("nan")), ("indicator", "liv-referral", "weight")),
+    "out-of-range": (_set("indicators.0.weight", -1.0), ("indicator", "liv-referral", "weight")),
+    "invalid-period": (_set("period", {"start": 2033, "end": 2024}), ("masterplan", None, "period")),
+    "invalid-normalisation": (
+        _set("indicators.0.normalisation", {"method": "goalposts", "min": 10, "max": 5}),
+        ("indicator", "liv-referral", "normalisation.goalposts"),
+    ),
+    "missing-band": (_set("indicators.0.direction", "band"), ("indicator", "liv-referral", None)),
+    "missing-schedule": (_unscheduled, ("initiative", "sh-01", None)),
+    "duplicate-id": (
+        _append("opds", {"id": "dinkes", "name": "Dinas Kesehatan (lagi)", "sector": "health"}),
+        ("opd", "dinkes", "id"),
+    ),
+    "dangling-reference": (_set("initiatives.0.lead", "diskes"), ("initiative", "qw-01", "lead")),
+    "duplicate-reference": (
+        _set("initiatives.1.depends_on", ["qw-01", "qw-01"]),
+        ("initiative", "sh-01", "depends_on"),
+    ),
+    "lead-also-supporting": (
+        _set("initiatives.0.supporting", ["rsud", "dinkes"]),
+        ("initiative", "qw-01", "supporting"),
+    ),
+    "year-outside-period": (_set("initiatives.0.budget.0.year", 2040), ("initiative", "qw-01", "budget.0.year")),
+    "value-out-of-bounds": (_set("indicators.0.targets", {2026: 120}), ("indicator", "liv-referral", "targets.2026")),
+    "target-before-baseline": (
+        _set("indicators.0.targets", {2023: 50, 2030: 80}),
+        ("indicator", "liv-referral", "targets.2023"),
+    ),
+    "horizon-mismatch": (_set("initiatives.0.end_year", 2030), ("initiative", "qw-01", "end_year")),
+    "duplicate-observation": (
+        _append("observations", {"indicator": "liv-referral", "year": 2023, "value": 41}),
+        ("observation", "liv-referral/2023", None),
+    ),
+    "foreign-region": (
+        _append("observations", {"indicator": "gov-spbe", "year": 2022, "value": 2.1, "region": "kota-lain"}),
+        ("observation", "gov-spbe/2022", "region"),
+    ),
+}
+
+BILLION_LAUGHS = "\n".join(
+    ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    + [f"{chr(98 + i)}: &{chr(98 + i)} [{','.join(['*' + chr(97 + i)] * 9)}]" for i in range(8)]
+)
+
+# code -> (file name in the plan folder, text or bytes written there, expected line)
+FILE_CASES: dict[str, tuple[str, str | bytes | None, int | None]] = {
+    "file-missing": ("masterplan.yaml", None, None),
+    "file-unreadable": ("opds.yaml", b"- id: dinkes\n  name: Dinas \xff\n", 2),
+    "syntax-error": ("initiatives.yaml", "- id: qw-01\n  name: [unclosed\n", 3),
+    "empty-document": ("masterplan.yaml", "", None),
+    "alias-bomb": ("masterplan.yaml", BILLION_LAUGHS, 1),
+}
+
+
+def test_every_code_has_a_test() -> None:
+    assert set(DATA_CASES) | set(FILE_CASES) == set(scm.PROBLEM_CODES)
+
+
+def test_problem_rejects_unregistered_code() -> None:
+    with pytest.raises(ValueError, match="unregistered"):
+        scm.Problem("no-such-code", "message")
+
+
+@pytest.mark.parametrize("code", sorted(DATA_CASES))
+def test_broken_plan_reports_code_with_subject(code: str, plan_data: Data) -> None:
+    mutate, (kind, obj_id, field) = DATA_CASES[code]
+    mutate(plan_data)
+    with pytest.raises(scm.MasterplanError) as caught:
+        scm.Masterplan.from_dict(plan_data)
+    matching = [p for p in caught.value.problems if p.code == code]
+    assert matching, str(caught.value)
+    problem = matching[0]
+    assert (problem.kind, problem.id, problem.field) == (kind, obj_id, field)
+    assert f"[{code}]" in str(caught.value)
+
+
+@pytest.mark.parametrize("code", sorted(DATA_CASES))
+def test_broken_plan_in_files_names_file_and_line(code: str, plan_data: Data, tmp_path: Path) -> None:
+    mutate, _ = DATA_CASES[code]
+    mutate(plan_data)
+    path = tmp_path / "plan.yaml"
+    path.write_text(yaml.safe_dump(plan_data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(scm.MasterplanError) as caught:
+        scm.load(path)
+    problem = next(p for p in caught.value.problems if p.code == code)
+    assert problem.file == str(path)
+    assert problem.line is not None
+    assert problem.line >= 1
+
+
+@pytest.mark.parametrize("code", sorted(FILE_CASES))
+def test_broken_file_reports_code_and_place(code: str, plan_folder: Path) -> None:
+    name, content, line = FILE_CASES[code]
+    target = plan_folder / name
+    if content is None:
+        target.unlink()
+    elif isinstance(content, bytes):
+        target.write_bytes(content)
+    else:
+        target.write_text(content, encoding="utf-8")
+    with pytest.raises(scm.MasterplanError) as caught:
+        scm.load(plan_folder)
+    problems = caught.value.problems
+    assert [p.code for p in problems] == [code]
+    assert problems[0].file == str(target)
+    assert problems[0].line == line
+
+
+def test_model_validate_raises_masterplan_error_for_plan_level_problems(plan_data: Data) -> None:
+    plan_data["initiatives"][0]["lead"] = "diskes"
+    with pytest.raises(scm.MasterplanError, match=r"did you mean 'dinkes'\?"):
+        scm.Masterplan.model_validate(plan_data)
