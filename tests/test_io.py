@@ -99,15 +99,31 @@ def _write(folder: Path, name: str, text: str) -> None:
 BAD_FOLDERS: dict[str, tuple[str, str, str]] = {
     # case -> (file, new text, problem code expected)
     "malformed yaml": ("opds.yaml", "- id: dinkes\n  name: 'unterminated\n", "syntax-error"),
-    "unknown key": ("masterplan.yaml", "region: {id: x, name: X, kind: kota}\nperiod: {start: 2024, end: 2033}\nperiode: 1\n", "unknown-field"),
-    "wrong type": ("masterplan.yaml", "region: {id: x, name: X, kind: kota}\nperiod: {start: 2024, end: soon}\n", "wrong-type"),
-    "duplicate key": ("masterplan.yaml", "region: {id: x, name: X, kind: kota}\nperiod: {start: 2024, end: 2033}\nperiod: {start: 2025, end: 2033}\n", "syntax-error"),
+    "unknown key": (
+        "masterplan.yaml",
+        "region: {id: x, name: X, kind: kota}\nperiod: {start: 2024, end: 2033}\nperiode: 1\n",
+        "unknown-field",
+    ),
+    "wrong type": (
+        "masterplan.yaml",
+        "region: {id: x, name: X, kind: kota}\nperiod: {start: 2024, end: soon}\n",
+        "wrong-type",
+    ),
+    "duplicate key": (
+        "masterplan.yaml",
+        "region: {id: x, name: X, kind: kota}\nperiod: {start: 2024, end: 2033}\nperiod: {start: 2025, end: 2033}\n",
+        "syntax-error",
+    ),
     "unsafe tag": ("opds.yaml", "- !!python/object/apply:os.system ['echo hacked']\n", "syntax-error"),
     "empty file": ("indicators.yaml", "", "empty-document"),
     "not a list": ("opds.yaml", "diskominfo: ict\n", "wrong-shape"),
     "nan in csv": ("observations.csv", "indicator,year,value\nliv-referral,2022,nan\n", "not-finite"),
     "empty csv value": ("observations.csv", "indicator,year,value\nliv-referral,2022,\n", "wrong-type"),
-    "unknown csv column": ("observations.csv", "indicator,year,value,unit\nliv-referral,2022,1,percent\n", "unknown-field"),
+    "unknown csv column": (
+        "observations.csv",
+        "indicator,year,value,unit\nliv-referral,2022,1,percent\n",
+        "unknown-field",
+    ),
     "short csv row": ("observations.csv", "indicator,year,value\nliv-referral,2022\n", "syntax-error"),
     "empty csv": ("observations.csv", "", "empty-document"),
 }
@@ -127,7 +143,11 @@ def test_bad_input_gives_one_clear_error_and_changes_nothing(case: str, plan_fol
 
 def test_every_problem_of_every_file_is_reported_at_once(plan_folder: Path) -> None:
     text = (plan_folder / "initiatives.yaml").read_text(encoding="utf-8")
-    _write(plan_folder, "initiatives.yaml", text.replace("lead: rsud", "lead: rsud-x").replace("lead: diskominfo", "lead: kominfo"))
+    _write(
+        plan_folder,
+        "initiatives.yaml",
+        text.replace("lead: rsud", "lead: rsud-x").replace("lead: diskominfo", "lead: kominfo"),
+    )
     opds = (plan_folder / "opds.yaml").read_text(encoding="utf-8")
     _write(plan_folder, "opds.yaml", opds.replace("sector: health\n", "sector: health\n  weight: 2\n", 1))
     with pytest.raises(scm.MasterplanError) as caught:
@@ -157,7 +177,12 @@ def test_observation_errors_name_the_csv_line(plan_folder: Path) -> None:
     with pytest.raises(scm.MasterplanError) as caught:
         scm.load(plan_folder)
     (problem,) = caught.value.problems
-    assert (problem.code, problem.id, problem.field, problem.line) == ("value-out-of-bounds", "gov-spbe/2023", "value", 3)
+    assert (problem.code, problem.id, problem.field, problem.line) == (
+        "value-out-of-bounds",
+        "gov-spbe/2023",
+        "value",
+        3,
+    )
     assert Path(problem.file or "").name == "observations.csv"
 
 
@@ -252,7 +277,9 @@ def test_load_framework_reads_a_custom_framework(tmp_path: Path) -> None:
 
 def test_load_framework_errors_name_the_line(tmp_path: Path) -> None:
     path = tmp_path / "bad.yaml"
-    path.write_text("id: mini\nname: Mini\ndimensions:\n  - id: economy\n    nama: Economy\n    elements: []\n", encoding="utf-8")
+    path.write_text(
+        "id: mini\nname: Mini\ndimensions:\n  - id: economy\n    nama: Economy\n    elements: []\n", encoding="utf-8"
+    )
     with pytest.raises(scm.MasterplanError) as caught:
         scm.load_framework(path)
     assert sorted((p.code, p.line) for p in caught.value.problems) == [("missing-field", 4), ("unknown-field", 5)]
@@ -269,7 +296,12 @@ def test_published_schemas_match_the_models(part: str) -> None:
 
 def test_example_files_validate_against_the_schemas() -> None:
     folder = scm.example_path()
-    for part, name in [("header", "masterplan.yaml"), ("opds", "opds.yaml"), ("indicators", "indicators.yaml"), ("initiatives", "initiatives.yaml")]:
+    for part, name in [
+        ("header", "masterplan.yaml"),
+        ("opds", "opds.yaml"),
+        ("indicators", "indicators.yaml"),
+        ("initiatives", "initiatives.yaml"),
+    ]:
         data = yaml.safe_load((folder / name).read_text(encoding="utf-8"))
         data = json.loads(json.dumps(data, default=str))  # YAML dates and int keys as JSON has them
         jsonschema.validate(data, scm.json_schema(part))

@@ -168,3 +168,9 @@ def test_model_validate_raises_masterplan_error_for_plan_level_problems(plan_dat
     plan_data["initiatives"][0]["lead"] = "diskes"
     with pytest.raises(scm.MasterplanError, match=r"did you mean 'dinkes'\?"):
         scm.Masterplan.model_validate(plan_data)
+
+
+def test_every_code_is_documented() -> None:
+    doc = (Path(__file__).parents[1] / "docs" / "problems.md").read_text(encoding="utf-8")
+    documented = {line.split("`")[1] for line in doc.splitlines() if line.startswith("| `")}
+    assert documented == set(scm.PROBLEM_CODES)
