@@ -33,7 +33,9 @@ def test_pydantic_round_trip_is_lossless(example_plan: scm.Masterplan) -> None:
 
 def test_resaving_the_example_changes_no_byte(example_plan: scm.Masterplan, tmp_path: Path, snapshot: Snapshot) -> None:
     scm.dump(example_plan, tmp_path / "copy")
-    assert snapshot(tmp_path / "copy") == snapshot(scm.example_path())
+    plan_files = set(plan_io.FOLDER_FILES.values())
+    original = {name: data for name, data in snapshot(scm.example_path()).items() if name in plan_files}
+    assert snapshot(tmp_path / "copy") == original
 
 
 def test_dump_is_deterministic(example_plan: scm.Masterplan, tmp_path: Path) -> None:
