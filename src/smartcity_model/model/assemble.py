@@ -130,7 +130,7 @@ def _section_items(data: Mapping[str, Any], section: str, problems: list[Problem
 def _try(field: FieldInfo, value: Any) -> Any:
     """Validate one header field on its own; ``None`` if it is invalid (already reported)."""
     try:
-        annotation = Annotated[field.annotation, *field.metadata] if field.metadata else field.annotation
+        annotation: Any = Annotated[field.annotation, *field.metadata] if field.metadata else field.annotation
         return TypeAdapter(annotation).validate_python(value)
     except ValidationError:
         return None
