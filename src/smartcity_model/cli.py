@@ -82,7 +82,7 @@ def check(path: Path | None, fmt: str) -> None:
                 json.dumps({"ok": False, "source": str(source), **error.to_dict()}, ensure_ascii=False, indent=2)
             )
         else:
-            click.echo(str(error), err=False)
+            click.echo(str(error))
         sys.exit(EXIT_PROBLEMS)
     except (PlanNotFoundError, UnsupportedFormatError, OSError) as error:
         click.echo(f"error: {error}", err=True)
