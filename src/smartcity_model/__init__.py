@@ -10,6 +10,20 @@ Load a masterplan, get a fully validated object graph or one error listing every
 
 from importlib.metadata import PackageNotFoundError, version
 
+from smartcity_model.checks import (
+    CHECK_CODES,
+    CHECKS_FILE,
+    CheckConfig,
+    CheckThresholds,
+    Finding,
+    PlanCheckError,
+    Severity,
+    ValidationReport,
+    Waiver,
+    check,
+    find_check_config,
+    load_check_config,
+)
 from smartcity_model.errors import (
     PROBLEM_CODES,
     MasterplanError,
@@ -20,6 +34,15 @@ from smartcity_model.errors import (
 )
 from smartcity_model.examples import EXAMPLES, example_path
 from smartcity_model.frameworks import BUILTIN_FRAMEWORKS, builtin_framework
+from smartcity_model.graph import (
+    GRAPH_FORMATS,
+    build_graph,
+    collaboration_network,
+    graph_to_text,
+    node_key,
+    opd_metrics,
+    sector_matrix,
+)
 from smartcity_model.io import (
     FOLDER_FILES,
     SCHEMA_PARTS,
@@ -72,8 +95,11 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
 
 __all__ = [
     "BUILTIN_FRAMEWORKS",
+    "CHECKS_FILE",
+    "CHECK_CODES",
     "EXAMPLES",
     "FOLDER_FILES",
+    "GRAPH_FORMATS",
     "OPD",
     "PROBLEM_CODES",
     "SCHEMA_PARTS",
@@ -81,12 +107,15 @@ __all__ = [
     "Baseline",
     "Bounds",
     "BudgetLine",
+    "CheckConfig",
+    "CheckThresholds",
     "Dimension",
     "Direction",
     "DistanceToTarget",
     "Document",
     "DocumentStatus",
     "Element",
+    "Finding",
     "Framework",
     "FundingSource",
     "Goalposts",
@@ -105,21 +134,34 @@ __all__ = [
     "ObservationStatus",
     "Period",
     "Pillar",
+    "PlanCheckError",
     "PlanNotFoundError",
     "Problem",
     "Region",
     "RegionKind",
+    "Severity",
     "SmartCityError",
     "Thresholds",
     "UnknownIdError",
     "UnsupportedFormatError",
+    "ValidationReport",
+    "Waiver",
     "__version__",
+    "build_graph",
     "builtin_framework",
+    "check",
+    "collaboration_network",
     "dump",
     "dumps",
     "example_path",
+    "find_check_config",
+    "graph_to_text",
     "json_schema",
     "load",
+    "load_check_config",
     "load_framework",
+    "node_key",
+    "opd_metrics",
     "plan_to_data",
+    "sector_matrix",
 ]

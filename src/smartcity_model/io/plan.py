@@ -19,10 +19,10 @@ import json
 from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from smartcity_model.errors import MasterplanError, PlanNotFoundError, Problem, SmartCityError
 from smartcity_model.io.atomic import write_files_atomically
@@ -39,6 +39,7 @@ __all__ = [
     "dumps",
     "load",
     "load_framework",
+    "load_model_file",
     "plan_to_data",
 ]
 
@@ -50,6 +51,7 @@ FOLDER_FILES: dict[str | None, str] = {
     "initiatives": "initiatives.yaml",
     "observations": "observations.csv",
 }
+_M = TypeVar("_M", bound=BaseModel)
 _YAML_SUFFIXES = frozenset({".yaml", ".yml"})
 _SINGLE_SUFFIXES = _YAML_SUFFIXES | {".json"}
 
@@ -158,23 +160,28 @@ def load(path: str | Path) -> Masterplan:
     return _load_single(target)
 
 
+def load_model_file(path: str | Path, model: type[_M], kind: str) -> _M:
+    """Load one YAML or JSON file into ``model``; problems are raised as one error with file and line."""
+    target = Path(path)
+    if not target.is_file():
+        msg = f"no {kind} file at {target}"
+        raise PlanNotFoundError(msg)
+    shown = str(target)
+    parsed = _parse(target, shown)
+    try:
+        return model.model_validate(parsed.data)
+    except ValidationError as error:
+        problems = problems_from_validation(error, prefix=(), kind=kind, obj_id=None)
+        locate = _locator({key: (shown, line) for key, line in parsed.lines.items()}, {None: shown})
+        raise MasterplanError([locate_problem(p, locate) for p in problems], shown) from None
+
+
 def load_framework(path: str | Path) -> Framework:
     """Load a framework (dimensions, elements, pillars) from a YAML or JSON file.
 
     Errors are raised as one :class:`~smartcity_model.MasterplanError` with file and line.
     """
-    target = Path(path)
-    if not target.is_file():
-        msg = f"no framework file at {target}"
-        raise PlanNotFoundError(msg)
-    shown = str(target)
-    parsed = _parse(target, shown)
-    try:
-        return Framework.model_validate(parsed.data)
-    except ValidationError as error:
-        problems = problems_from_validation(error, prefix=(), kind="framework", obj_id=None)
-        locate = _locator({key: (shown, line) for key, line in parsed.lines.items()}, {None: shown})
-        raise MasterplanError([locate_problem(p, locate) for p in problems], shown) from None
+    return load_model_file(path, Framework, "framework")
 
 
 # ---------------------------------------------------------------------------------------- dump

@@ -1,0 +1,79 @@
+"""Collaboration rules: siloed OPDs, a fragmented plan, single-sector dimensions, overloaded OPDs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import networkx as nx
+
+from smartcity_model.checks.context import Context, Raw
+
+__all__ = ["collaboration_rules"]
+
+
+def _percent(part: int, whole: int) -> str:
+    return f"{part} of {whole} initiatives ({part / whole:.0%})"
+
+
+def collaboration_rules(ctx: Context) -> Iterator[Raw]:
+    """Yield collaboration findings: per OPD, for the plan, per dimension, then overloaded OPDs."""
+    yield from _silos(ctx)
+    yield from _fragments(ctx)
+    yield from _single_sector_dimensions(ctx)
+    yield from _overloaded(ctx)
+
+
+def _silos(ctx: Context) -> Iterator[Raw]:
+    for opd in ctx.plan.opds:
+        initiatives = ctx.opd_initiatives.get(opd.id, [])
+        if initiatives and all(ctx.sectors_of(i) == {opd.sector} for i in initiatives):
+            ids = tuple(i.id for i in initiatives)
+            message = f"all {len(ids)} of its initiatives involve only the {opd.sector!r} sector"
+            yield Raw("siloed-opd", "opd", opd.id, message, ids)
+
+
+def _fragments(ctx: Context) -> Iterator[Raw]:
+    network: nx.Graph[str] = nx.Graph()
+    for initiative in ctx.initiatives:
+        network.add_node(initiative.lead)
+        network.add_edges_from((initiative.lead, opd_id) for opd_id in initiative.supporting)
+    if network.number_of_nodes() == 0:
+        return
+    order = {opd.id: n for n, opd in enumerate(ctx.plan.opds)}
+    groups = sorted(
+        (sorted(g, key=order.__getitem__) for g in nx.connected_components(network)),
+        key=lambda g: (-len(g), order[g[0]]),
+    )
+    if len(groups) > 1:
+        described = "; ".join(", ".join(group) for group in groups[1:])
+        message = f"the OPDs form {len(groups)} groups that share no initiative; apart from the main group: {described}"
+        yield Raw("fragmented-plan", "plan", None, message, tuple(opd_id for group in groups[1:] for opd_id in group))
+
+
+def _single_sector_dimensions(ctx: Context) -> Iterator[Raw]:
+    minimum = ctx.config.thresholds.min_sectors_per_dimension
+    for dimension_id, initiatives in ctx.dimension_initiatives():
+        if not initiatives:
+            continue
+        sectors = sorted(set().union(*(ctx.sectors_of(i) for i in initiatives)))
+        if len(sectors) < minimum:
+            message = f"its {len(initiatives)} initiatives involve only {len(sectors)} sector(s): {', '.join(sectors)}"
+            yield Raw("single-sector-dimension", "dimension", dimension_id, message, tuple(sectors))
+
+
+def _overloaded(ctx: Context) -> Iterator[Raw]:
+    thresholds = ctx.config.thresholds
+    total = len(ctx.initiatives)
+    if total < thresholds.min_initiatives_for_shares:
+        return
+    for opd in ctx.plan.opds:
+        led, involved = ctx.led.get(opd.id, 0), len(ctx.opd_initiatives.get(opd.id, []))
+        reasons = []
+        if led / total > thresholds.max_lead_share:
+            reasons.append(f"leads {_percent(led, total)}, more than {thresholds.max_lead_share:.0%}")
+        if involved / total > thresholds.max_participation_share:
+            reasons.append(
+                f"takes part in {_percent(involved, total)}, more than {thresholds.max_participation_share:.0%}"
+            )
+        if reasons:
+            yield Raw("overloaded-opd", "opd", opd.id, "; ".join(reasons))

@@ -1,0 +1,102 @@
+"""Configuration of the consistency checks: thresholds, severities and waivers.
+
+Set it in code (:class:`CheckConfig`) or in a ``checks.yaml`` beside the plan::
+
+    thresholds:
+      max_participation_share: 0.6
+    severity:
+      indicator-without-observations: info     # or error, warning, off
+    waivers:
+      - code: opd-leads-nothing
+        subject: inspektorat
+        reason: The inspectorate oversees the plan; by mandate it proposes no service product.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator
+
+from smartcity_model.checks.registry import CHECK_CODES, Severity
+from smartcity_model.model.base import FrozenModel, Label, Slug
+
+__all__ = ["CHECKS_FILE", "CheckConfig", "CheckThresholds", "Waiver", "find_check_config", "load_check_config"]
+
+#: Name of the configuration file looked for beside a plan.
+CHECKS_FILE = "checks.yaml"
+
+Share = Annotated[float, Field(gt=0, le=1)]
+
+
+def _known_code(code: str) -> str:
+    if code not in CHECK_CODES:
+        msg = f"unknown check code {code!r}"
+        raise ValueError(msg)
+    return code
+
+
+class CheckThresholds(FrozenModel):
+    """Limits used by the collaboration and balance checks."""
+
+    max_lead_share: Share = 0.25
+    """An OPD leading more than this share of the initiatives is overloaded."""
+    max_participation_share: Share = 0.5
+    """An OPD taking part in more than this share of the initiatives is overloaded."""
+    max_ict_share: Share = 0.5
+    """A plan with more than this share of ICT-led or e-government-only initiatives is ICT-heavy."""
+    min_sectors_per_dimension: Annotated[int, Field(ge=1)] = 2
+    """A dimension whose initiatives involve fewer sectors is carried by too few."""
+    min_initiatives_for_shares: Annotated[int, Field(ge=1)] = 10
+    """Share-based checks (overloaded OPD, ICT-heavy plan) need at least this many initiatives."""
+
+
+class Waiver(FrozenModel):
+    """An accepted finding: it stays in the report, marked waived, with the written reason."""
+
+    code: str
+    """The check code waived."""
+    subject: Slug | None = None
+    """Id of the subject waived; ``None`` waives every finding of the code."""
+    reason: Label
+    """Why the finding is accepted; required."""
+
+    _code = field_validator("code")(_known_code)
+
+
+class CheckConfig(FrozenModel):
+    """Thresholds, severity overrides, sector and dimension groups, and waivers for :func:`check`."""
+
+    thresholds: CheckThresholds = Field(default_factory=CheckThresholds)
+    """Limits of the collaboration and balance checks."""
+    severity: dict[str, Severity | Literal["off"]] = Field(default_factory=dict)
+    """Severity per code, replacing the default; ``off`` drops the check."""
+    ict_sectors: tuple[Slug, ...] = ("ict",)
+    """Sectors counted as ICT by the ICT-heavy check."""
+    egov_dimensions: tuple[Slug, ...] = ("governance", "branding")
+    """Dimensions counted as e-government and branding by the ICT-heavy check."""
+    waivers: tuple[Waiver, ...] = ()
+    """Accepted findings, each with a reason."""
+
+    @field_validator("severity")
+    @classmethod
+    def _known_codes(cls, value: dict[str, Severity | Literal["off"]]) -> dict[str, Severity | Literal["off"]]:
+        for code in value:
+            _known_code(code)
+        return value
+
+
+def load_check_config(path: str | Path) -> CheckConfig:
+    """Load a ``checks.yaml`` file; problems are raised as one error with file and line."""
+    from smartcity_model.io.plan import load_model_file  # noqa: PLC0415 - io sits above checks; imported on use
+
+    config: CheckConfig = load_model_file(path, CheckConfig, "check configuration")
+    return config
+
+
+def find_check_config(plan_path: str | Path) -> Path | None:
+    """Return the ``checks.yaml`` beside a plan (inside its folder, or next to its file), if there is one."""
+    path = Path(plan_path)
+    candidate = (path if path.is_dir() else path.parent) / CHECKS_FILE
+    return candidate if candidate.is_file() else None

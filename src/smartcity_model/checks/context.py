@@ -1,0 +1,100 @@
+"""What every rule needs to know about a plan, computed once in linear time."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import networkx as nx
+
+from smartcity_model.checks.config import CheckConfig
+from smartcity_model.model import Initiative, Masterplan
+
+__all__ = ["Context", "Raw"]
+
+
+@dataclass(frozen=True, slots=True)
+class Raw:
+    """A finding before configuration: code, subject, message and related ids."""
+
+    code: str
+    subject_kind: str
+    subject_id: str | None
+    message: str
+    related: tuple[str, ...] = ()
+
+
+@dataclass
+class Context:
+    """Indexes of a plan shared by the rules."""
+
+    plan: Masterplan
+    config: CheckConfig
+    sector_of: dict[str, str] = field(init=False)
+    dimension_of: dict[str, str] = field(init=False)
+    schedule: dict[str, tuple[int, int]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        """Build the look-up tables."""
+        plan = self.plan
+        self.sector_of = {opd.id: opd.sector for opd in plan.opds}
+        self.dimension_of = {e.id: d.id for d in plan.framework.dimensions for e in d.elements}
+        self.schedule = {i.id: plan.schedule(i) for i in plan.initiatives}
+
+    @property
+    def initiatives(self) -> tuple[Initiative, ...]:
+        """The plan's initiatives."""
+        return self.plan.initiatives
+
+    @cached_property
+    def elements_served(self) -> dict[str, frozenset[str]]:
+        """Elements each initiative serves: those it names and those of the indicators it moves."""
+        element_of = {i.id: i.element for i in self.plan.indicators}
+        return {i.id: frozenset(i.elements) | {element_of[x] for x in i.indicator_ids} for i in self.initiatives}
+
+    @cached_property
+    def dimensions_served(self) -> dict[str, frozenset[str]]:
+        """Dimensions each initiative serves."""
+        return {
+            key: frozenset(self.dimension_of[e] for e in elements) for key, elements in self.elements_served.items()
+        }
+
+    @cached_property
+    def opd_initiatives(self) -> dict[str, list[Initiative]]:
+        """Initiatives each OPD takes part in (as lead or supporting OPD), in plan order."""
+        taking_part: dict[str, list[Initiative]] = defaultdict(list)
+        for initiative in self.initiatives:
+            for opd_id in initiative.partners:
+                taking_part[opd_id].append(initiative)
+        return taking_part
+
+    @cached_property
+    def led(self) -> dict[str, int]:
+        """Number of initiatives each OPD leads."""
+        counts: dict[str, int] = defaultdict(int)
+        for initiative in self.initiatives:
+            counts[initiative.lead] += 1
+        return counts
+
+    @cached_property
+    def dependency_graph(self) -> nx.DiGraph[str]:
+        """Initiatives as nodes, an edge from each initiative to each of its prerequisites."""
+        graph: nx.DiGraph[str] = nx.DiGraph()
+        graph.add_nodes_from(i.id for i in self.initiatives)
+        graph.add_edges_from((i.id, dep) for i in self.initiatives for dep in i.depends_on)
+        return graph
+
+    def sectors_of(self, initiative: Initiative) -> set[str]:
+        """Sectors of the OPDs taking part in ``initiative``."""
+        return {self.sector_of[opd_id] for opd_id in initiative.partners}
+
+    def dimension_initiatives(self) -> Iterator[tuple[str, list[Initiative]]]:
+        """Yield each dimension with the initiatives serving it, in framework order."""
+        serving: dict[str, list[Initiative]] = defaultdict(list)
+        for initiative in self.initiatives:
+            for dimension_id in sorted(self.dimensions_served[initiative.id]):
+                serving[dimension_id].append(initiative)
+        for dimension in self.plan.framework.dimensions:
+            yield dimension.id, serving[dimension.id]

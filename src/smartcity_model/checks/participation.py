@@ -1,0 +1,43 @@
+"""Participation and balance rules: OPDs that lead or do nothing, and ICT-heavy plans."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from smartcity_model.checks.context import Context, Raw
+
+__all__ = ["participation_rules"]
+
+
+def participation_rules(ctx: Context) -> Iterator[Raw]:
+    """Yield OPDs that lead no initiative or take no part, then an ICT-heavy plan."""
+    for opd in ctx.plan.opds:
+        involved = ctx.opd_initiatives.get(opd.id, [])
+        if not involved:
+            yield Raw("opd-not-involved", "opd", opd.id, "it leads and supports no initiative")
+        elif not ctx.led.get(opd.id):
+            ids = tuple(i.id for i in involved)
+            yield Raw(
+                "opd-leads-nothing", "opd", opd.id, f"it proposes no service product; it only supports {len(ids)}", ids
+            )
+    yield from _ict_heavy(ctx)
+
+
+def _ict_heavy(ctx: Context) -> Iterator[Raw]:
+    config = ctx.config
+    total = len(ctx.initiatives)
+    if total < config.thresholds.min_initiatives_for_shares:
+        return
+    ict, egov = set(config.ict_sectors), set(config.egov_dimensions)
+    heavy = [
+        i.id
+        for i in ctx.initiatives
+        if ctx.sector_of[i.lead] in ict or (ctx.dimensions_served[i.id] and ctx.dimensions_served[i.id] <= egov)
+    ]
+    share = len(heavy) / total
+    if share > config.thresholds.max_ict_share:
+        message = (
+            f"{len(heavy)} of {total} initiatives ({share:.0%}) are led by an ICT OPD or serve only "
+            f"{' and '.join(sorted(egov))}; more than {config.thresholds.max_ict_share:.0%}"
+        )
+        yield Raw("ict-heavy-plan", "plan", None, message, tuple(heavy))

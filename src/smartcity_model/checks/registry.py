@@ -1,0 +1,207 @@
+"""The registry of consistency-check codes: family, default severity, title and hint of each.
+
+Codes are stable: once released, a code keeps its meaning. They are documented in
+``docs/checks.md``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+__all__ = ["CHECK_CODES", "CheckSpec", "Family", "Severity"]
+
+
+class Severity(StrEnum):
+    """How much a finding matters."""
+
+    ERROR = "error"
+    """The plan is inconsistent: fix before it is signed."""
+    WARNING = "warning"
+    """The plan is weak here: look at it."""
+    INFO = "info"
+    """Worth knowing."""
+
+    @property
+    def rank(self) -> int:
+        """Order for sorting: errors first."""
+        return {"error": 0, "warning": 1, "info": 2}[self.value]
+
+
+class Family(StrEnum):
+    """Rule families, in the order the checks run."""
+
+    DEPENDENCIES = "dependencies"
+    SCHEDULE = "schedule"
+    COVERAGE = "coverage"
+    COLLABORATION = "collaboration"
+    DATA = "data"
+    PARTICIPATION = "participation"
+    CONFIGURATION = "configuration"
+
+
+@dataclass(frozen=True, slots=True)
+class CheckSpec:
+    """What a check code means, its family, default severity and the usual fix."""
+
+    code: str
+    family: Family
+    severity: Severity
+    title: str
+    hint: str
+
+
+_E, _W, _I = Severity.ERROR, Severity.WARNING, Severity.INFO
+_SPECS = [
+    CheckSpec(
+        "dependency-cycle",
+        Family.DEPENDENCIES,
+        _E,
+        "initiatives wait on each other in a circle",
+        "Break the circle: one of these initiatives must be able to start without the others.",
+    ),
+    CheckSpec(
+        "starts-before-prerequisite-ends",
+        Family.SCHEDULE,
+        _E,
+        "an initiative starts before a prerequisite ends",
+        "Start it after the prerequisite ends, or drop the dependency.",
+    ),
+    CheckSpec(
+        "quick-win-depends-on-long-term",
+        Family.SCHEDULE,
+        _E,
+        "a quick win depends on a medium- or long-term initiative",
+        "A quick win must not wait for slow work: remove the dependency or change the horizon.",
+    ),
+    CheckSpec(
+        "dimension-without-indicator",
+        Family.COVERAGE,
+        _E,
+        "a dimension has no indicator",
+        "Add at least one indicator so progress in this dimension can be shown.",
+    ),
+    CheckSpec(
+        "dimension-without-initiative",
+        Family.COVERAGE,
+        _E,
+        "a dimension has no initiative",
+        "Add an initiative, or say in the plan why the dimension is left for later.",
+    ),
+    CheckSpec(
+        "element-without-indicator",
+        Family.COVERAGE,
+        _W,
+        "an element has no indicator",
+        "Add an indicator for the element, or accept that its progress is not measured.",
+    ),
+    CheckSpec(
+        "element-without-initiative",
+        Family.COVERAGE,
+        _W,
+        "an element has no initiative",
+        "Add an initiative serving the element, or note that it is out of scope.",
+    ),
+    CheckSpec(
+        "indicator-not-moved",
+        Family.COVERAGE,
+        _W,
+        "no initiative moves an indicator",
+        "Link an initiative to the indicator, or drop the indicator.",
+    ),
+    CheckSpec(
+        "initiative-moves-nothing",
+        Family.COVERAGE,
+        _W,
+        "an initiative moves no indicator",
+        "Name the indicators the initiative should move, so its effect can be seen.",
+    ),
+    CheckSpec(
+        "siloed-opd",
+        Family.COLLABORATION,
+        _W,
+        "an OPD works with no other sector (ego sektoral)",
+        "Bring in a supporting OPD from another sector for at least one of its initiatives.",
+    ),
+    CheckSpec(
+        "fragmented-plan",
+        Family.COLLABORATION,
+        _W,
+        "the OPDs fall apart into groups that never work together",
+        "Link the groups through a shared initiative.",
+    ),
+    CheckSpec(
+        "single-sector-dimension",
+        Family.COLLABORATION,
+        _W,
+        "one sector alone carries a dimension",
+        "Involve OPDs of other sectors in the dimension's initiatives.",
+    ),
+    CheckSpec(
+        "overloaded-opd",
+        Family.COLLABORATION,
+        _W,
+        "an OPD leads or takes part in a large share of the plan",
+        "Spread the work, or make sure the OPD has the staff and budget for it.",
+    ),
+    CheckSpec(
+        "indicator-without-custodian",
+        Family.DATA,
+        _W,
+        "an indicator has no custodian OPD",
+        "Name the OPD that produces the data (walidata/produsen data).",
+    ),
+    CheckSpec(
+        "indicator-without-observations",
+        Family.DATA,
+        _W,
+        "an indicator has no observation",
+        "Record at least the baseline observation.",
+    ),
+    CheckSpec(
+        "initiative-without-budget",
+        Family.DATA,
+        _W,
+        "an initiative has no budget line",
+        "Add budget lines with year, amount and source (APBD, APBN, KPBU, CSR...).",
+    ),
+    CheckSpec(
+        "budget-source-unspecified",
+        Family.DATA,
+        _I,
+        "a budget line's source is 'other' with no note",
+        "Say in the note where the money comes from.",
+    ),
+    CheckSpec(
+        "opd-leads-nothing",
+        Family.PARTICIPATION,
+        _W,
+        "an OPD proposes no service product (leads no initiative)",
+        "Ask the OPD for an initiative it can lead, or note why it only supports.",
+    ),
+    CheckSpec(
+        "opd-not-involved",
+        Family.PARTICIPATION,
+        _W,
+        "an OPD takes no part in any initiative",
+        "Involve the OPD or remove it from the plan.",
+    ),
+    CheckSpec(
+        "ict-heavy-plan",
+        Family.PARTICIPATION,
+        _W,
+        "the plan is mostly e-government and ICT",
+        "A smart city is not only e-government, branding and ICT: add initiatives for economy, "
+        "living, society and environment led by their own sectors.",
+    ),
+    CheckSpec(
+        "unused-waiver",
+        Family.CONFIGURATION,
+        _I,
+        "a waiver matches no finding",
+        "Remove the waiver: what it excused is gone.",
+    ),
+]
+
+#: Every check code with its spec, in the order the checks run.
+CHECK_CODES: dict[str, CheckSpec] = {spec.code: spec for spec in _SPECS}

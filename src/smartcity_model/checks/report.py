@@ -1,0 +1,190 @@
+"""Findings and the validation report: plan-quality results as data, not exceptions."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any, ClassVar
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict
+
+from smartcity_model.checks.registry import CHECK_CODES, Family, Severity
+from smartcity_model.errors import SmartCityError
+
+__all__ = ["FINDING_COLUMNS", "Finding", "PlanCheckError", "ValidationReport"]
+
+#: Columns of :meth:`ValidationReport.to_frame`, in order.
+FINDING_COLUMNS: tuple[str, ...] = (
+    "code",
+    "severity",
+    "family",
+    "subject_kind",
+    "subject_id",
+    "message",
+    "hint",
+    "related",
+    "waived",
+    "waiver_reason",
+)
+
+
+class Finding(BaseModel):
+    """One result of a consistency check, about one subject (an OPD, initiative, dimension, the plan)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    code: str
+    """Stable code, e.g. ``siloed-opd`` (see ``docs/checks.md``)."""
+    severity: Severity
+    """Error, warning or info (after configuration)."""
+    subject_kind: str
+    """Kind of the subject: ``opd``, ``initiative``, ``indicator``, ``element``, ``dimension``, ``plan``, ``waiver``."""
+    subject_id: str | None
+    """Id of the subject (``None`` for the plan as a whole)."""
+    message: str
+    """What was found, in one sentence."""
+    hint: str
+    """The usual way to fix it."""
+    related: tuple[str, ...] = ()
+    """Ids of other objects involved, e.g. the members of a cycle in order."""
+    waived: bool = False
+    """Whether a waiver in the configuration excuses it."""
+    waiver_reason: str | None = None
+    """The written reason of the waiver."""
+
+    @property
+    def family(self) -> Family:
+        """The rule family the code belongs to."""
+        return CHECK_CODES[self.code].family
+
+    def __str__(self) -> str:
+        """Render as ``severity code subject: message``."""
+        subject = self.subject_kind if self.subject_id is None else f"{self.subject_kind} {self.subject_id!r}"
+        waived = f" (waived: {self.waiver_reason})" if self.waived else ""
+        return f"{self.severity.value} {self.code} {subject}: {self.message}{waived}"
+
+
+class PlanCheckError(SmartCityError):
+    """A plan has error-level findings; :attr:`report` holds them all."""
+
+    def __init__(self, report: ValidationReport) -> None:
+        """Wrap ``report``, whose unwaived errors are listed in the message."""
+        self.report = report
+        errors = [f for f in report.findings if f.severity is Severity.ERROR and not f.waived]
+        lines = [f"{len(errors)} error-level finding{'s' if len(errors) != 1 else ''} in {report.subject}:"]
+        lines += [f"  {finding}" for finding in errors]
+        super().__init__("\n".join(lines))
+
+
+class ValidationReport(BaseModel):
+    """Every finding of the consistency checks on one plan, in a fixed order."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    subject: str
+    """What was checked, e.g. ``Kabupaten Solok Selatan 2024-2033``."""
+    findings: tuple[Finding, ...] = ()
+    """The findings, waived ones included, in the order the checks ran."""
+
+    #: How many findings of one code ``str()`` shows before summing up the rest.
+    SHOWN_PER_CODE: ClassVar[int] = 5
+
+    @property
+    def active(self) -> tuple[Finding, ...]:
+        """The findings no waiver excuses."""
+        return tuple(f for f in self.findings if not f.waived)
+
+    @property
+    def ok(self) -> bool:
+        """Whether no unwaived error-level finding remains."""
+        return not any(f.severity is Severity.ERROR for f in self.active)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Unwaived findings by severity (``error``, ``warning``, ``info``) plus ``waived``."""
+        counts = Counter(f.severity.value for f in self.active)
+        return {s.value: counts[s.value] for s in Severity} | {"waived": len(self.findings) - len(self.active)}
+
+    @property
+    def counts_by_code(self) -> dict[str, int]:
+        """Unwaived findings by code, in registry order."""
+        counts = Counter(f.code for f in self.active)
+        return {code: counts[code] for code in CHECK_CODES if counts[code]}
+
+    def select(
+        self, *, code: str | None = None, severity: Severity | str | None = None, waived: bool | None = None
+    ) -> tuple[Finding, ...]:
+        """Return the findings with the given code, severity and waived state (``None`` matches all)."""
+        return tuple(
+            f
+            for f in self.findings
+            if (code is None or f.code == code)
+            and (severity is None or f.severity == severity)
+            and (waived is None or f.waived == waived)
+        )
+
+    def raise_for_errors(self) -> None:
+        """Raise :class:`PlanCheckError` if any unwaived error-level finding remains."""
+        if not self.ok:
+            raise PlanCheckError(self)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the findings as a table with the columns of :data:`FINDING_COLUMNS`."""
+        rows = [
+            {
+                "code": f.code,
+                "severity": f.severity.value,
+                "family": f.family.value,
+                "subject_kind": f.subject_kind,
+                "subject_id": f.subject_id,
+                "message": f.message,
+                "hint": f.hint,
+                "related": list(f.related),
+                "waived": f.waived,
+                "waiver_reason": f.waiver_reason,
+            }
+            for f in self.findings
+        ]
+        return pd.DataFrame(rows, columns=list(FINDING_COLUMNS))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the report as JSON-ready data, with ``ok`` and the counts."""
+        return {
+            "subject": self.subject,
+            "ok": self.ok,
+            "counts": self.counts,
+            "counts_by_code": self.counts_by_code,
+            "findings": [f.model_dump(mode="json") for f in self.findings],
+        }
+
+    def to_json(self, indent: int | None = 2) -> str:
+        """Return :meth:`to_dict` as JSON text."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+    def __str__(self) -> str:
+        """Render a readable summary: counts, then findings grouped by code, repeats capped."""
+        counts = self.counts
+        head = (
+            f"Checks on {self.subject}: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} info"
+        )
+        lines = [head + (f" ({counts['waived']} waived)" if counts["waived"] else "")]
+        for code in CHECK_CODES:
+            group = [f for f in self.findings if f.code == code]
+            if not group:
+                continue
+            lines.append(f"{group[0].severity.value:<7} {code} ({len(group)}): {CHECK_CODES[code].title}")
+            for finding in group[: self.SHOWN_PER_CODE]:
+                subject = (
+                    finding.subject_kind
+                    if finding.subject_id is None
+                    else f"{finding.subject_kind} {finding.subject_id!r}"
+                )
+                waived = f" [waived: {finding.waiver_reason}]" if finding.waived else ""
+                lines.append(f"  {subject}: {finding.message}{waived}")
+            if len(group) > self.SHOWN_PER_CODE:
+                lines.append(f"  ... and {len(group) - self.SHOWN_PER_CODE} more")
+            lines.append(f"  hint: {group[0].hint}")
+        if len(lines) == 1:
+            lines.append("No findings.")
+        return "\n".join(lines)

@@ -1,0 +1,91 @@
+"""Export graphs for Gephi and Cytoscape (GraphML), the web (node-link JSON) and Graphviz (DOT)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+import networkx as nx
+
+__all__ = ["GRAPH_FORMATS", "GraphFormat", "graph_to_text"]
+
+GraphFormat = Literal["graphml", "json", "dot"]
+#: The formats :func:`graph_to_text` writes.
+GRAPH_FORMATS: tuple[GraphFormat, ...] = ("graphml", "json", "dot")
+
+_SHAPES = {
+    "opd": "box",
+    "initiative": "ellipse",
+    "indicator": "diamond",
+    "element": "hexagon",
+    "dimension": "doubleoctagon",
+}
+
+
+def _scalar(value: Any) -> str | int | float | bool:
+    """Return a value GraphML and DOT can hold: containers become JSON text."""
+    if isinstance(value, str | int | float | bool):
+        return value
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def _flat_copy(graph: nx.Graph[Any]) -> nx.Graph[Any]:
+    """Copy ``graph`` with ``None`` attributes dropped and containers written as JSON text."""
+    flat = graph.__class__()
+    flat.graph.update({k: _scalar(v) for k, v in graph.graph.items() if v is not None})
+    for node, data in graph.nodes(data=True):
+        flat.add_node(node, **{k: _scalar(v) for k, v in data.items() if v is not None})
+    if isinstance(graph, nx.MultiGraph):
+        for u, v, key, data in graph.edges(keys=True, data=True):
+            flat.add_edge(u, v, key=key, **{k: _scalar(x) for k, x in data.items() if x is not None})
+    else:
+        for u, v, data in graph.edges(data=True):
+            flat.add_edge(u, v, **{k: _scalar(x) for k, x in data.items() if x is not None})
+    return flat
+
+
+def _dot(graph: nx.Graph[Any]) -> str:
+    from networkx.drawing.nx_pydot import to_pydot  # noqa: PLC0415 - pydot is imported only for DOT
+
+    quoted = nx.relabel_nodes(_flat_copy(graph), lambda node: f'"{node}"')
+    for _, data in quoted.nodes(data=True):
+        for name, value in list(data.items()):
+            if isinstance(value, str):
+                data[name] = json.dumps(value, ensure_ascii=False)
+        if "kind" in data:
+            data["shape"] = _SHAPES.get(json.loads(data["kind"]), "ellipse")
+    for *_, data in quoted.edges(data=True):
+        for name, value in list(data.items()):
+            if isinstance(value, str):
+                data[name] = json.dumps(value, ensure_ascii=False)
+        if "kind" in data:
+            data["label"] = data["kind"]
+    quoted.graph = {}
+    text: str = to_pydot(quoted).to_string()
+    return text
+
+
+def graph_to_text(graph: nx.Graph[Any], fmt: GraphFormat = "graphml") -> str:
+    """Return ``graph`` as GraphML, node-link JSON or DOT text.
+
+    GraphML and DOT hold only plain values: ``None`` attributes are left out and containers (such
+    as an edge's expected values) are written as JSON text. JSON keeps them as they are.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_edge("opd:a", "initiative:x", key="leads", kind="leads")
+    'leads'
+    >>> '"opd:a" -> "initiative:x"' in graph_to_text(g, "dot")
+    True
+    """
+    if fmt == "graphml":
+        return "\n".join(nx.generate_graphml(_flat_copy(graph))) + "\n"
+    if fmt == "json":
+        data = nx.node_link_data(graph, edges="edges", name="node")
+        return json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
+    if fmt == "dot":
+        return _dot(graph)
+    msg = f"unknown graph format {fmt!r}; use one of {', '.join(GRAPH_FORMATS)}"
+    raise ValueError(msg)
