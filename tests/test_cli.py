@@ -11,6 +11,8 @@ from click.testing import CliRunner
 import smartcity_model as scm
 from smartcity_model.cli import main
 
+CLEAN = Path(__file__).parent / "data" / "clean.yaml"
+
 
 @pytest.fixture
 def run() -> CliRunner:
@@ -22,13 +24,15 @@ def test_check_defaults_to_the_bundled_example(run: CliRunner) -> None:
     assert result.exit_code == 0, result.output
     assert "Kabupaten Solok Selatan (kabupaten), period 2024-2033" in result.output
     assert "Initiatives   33 (7 quick wins)" in result.output
-    assert "No problems found." in result.output
+    assert "No loading problems." in result.output
+    assert "0 errors, 4 warnings, 0 info (1 waived)" in result.output
 
 
 def test_check_json_summary(run: CliRunner, plan_folder: Path) -> None:
-    result = run.invoke(main, ["check", str(plan_folder), "--format", "json"])
+    result = run.invoke(main, ["check", str(plan_folder), "--format", "json", "--no-checks"])
     assert result.exit_code == 0
     payload = json.loads(result.output)
+    assert "report" not in payload
     assert payload["ok"] is True
     assert payload["summary"]["counts"] == {
         "dimensions": 6,
@@ -89,8 +93,9 @@ def test_schema_prints_and_writes(run: CliRunner, tmp_path: Path) -> None:
     assert json.loads(out.read_text(encoding="utf-8")) == scm.json_schema()
 
 
-def test_schema_output_to_a_folder_that_does_not_exist_exits_2(run: CliRunner, tmp_path: Path) -> None:
-    result = run.invoke(main, ["schema", "-o", str(tmp_path / "missing" / "s.json")])
+def test_schema_output_that_cannot_be_written_exits_2(run: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    result = run.invoke(main, ["schema", "-o", str(tmp_path / "file" / "s.json")])
     assert result.exit_code == 2
 
 
@@ -98,3 +103,58 @@ def test_version(run: CliRunner) -> None:
     result = run.invoke(main, ["--version"])
     assert result.exit_code == 0
     assert scm.__version__ in result.output
+
+
+def test_check_runs_the_consistency_checks(run: CliRunner, tmp_path: Path) -> None:
+    assert run.invoke(main, ["check", str(CLEAN)]).exit_code == 0
+    text = CLEAN.read_text(encoding="utf-8").replace("depends_on: [brd-a]", "depends_on: [brd-a, soc-b]")
+    broken = tmp_path / "plan.yaml"
+    broken.write_text(text, encoding="utf-8")
+    result = run.invoke(main, ["check", str(broken), "--format", "json"])
+    assert result.exit_code == 1
+    payload = json.loads(result.output)
+    assert payload["ok"] is False
+    assert payload["report"]["counts_by_code"] == {"starts-before-prerequisite-ends": 1}
+
+
+def test_check_reads_checks_yaml_beside_the_plan_or_given(run: CliRunner, tmp_path: Path) -> None:
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(CLEAN.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "checks.yaml").write_text(
+        "severity: {ict-heavy-plan: error}\nthresholds: {max_ict_share: 0.3}\n", encoding="utf-8"
+    )
+    assert run.invoke(main, ["check", str(plan)]).exit_code == 1
+    other = tmp_path / "lenient.yaml"
+    other.write_text("thresholds: {max_ict_share: 0.9}\n", encoding="utf-8")
+    assert run.invoke(main, ["check", str(plan), "--config", str(other)]).exit_code == 0
+
+
+def test_check_reports_a_broken_checks_yaml(run: CliRunner, tmp_path: Path) -> None:
+    config = tmp_path / "checks.yaml"
+    config.write_text("waivers:\n  - code: siloed-opd\n", encoding="utf-8")
+    result = run.invoke(main, ["check", str(CLEAN), "--config", str(config)])
+    assert result.exit_code == 1
+    assert "[missing-field]" in result.output
+    assert "Traceback" not in result.output
+    missing = run.invoke(main, ["check", str(CLEAN), "--config", str(tmp_path / "none.yaml")])
+    assert missing.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("fmt", "marker"), [("graphml", "<graphml"), ("json", '"multigraph": true'), ("dot", "digraph")]
+)
+def test_graph_exports(run: CliRunner, fmt: str, marker: str) -> None:
+    result = run.invoke(main, ["graph", str(CLEAN), "--format", fmt])
+    assert result.exit_code == 0
+    assert marker in result.output
+
+
+def test_graph_collaboration_view_to_file(run: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "opds.graphml"
+    result = run.invoke(main, ["graph", str(CLEAN), "--view", "collaboration", "-o", str(out)])
+    assert result.exit_code == 0
+    assert out.read_text(encoding="utf-8").count("<node ") == 8
+
+
+def test_graph_of_a_missing_plan_exits_2(run: CliRunner, tmp_path: Path) -> None:
+    assert run.invoke(main, ["graph", str(tmp_path / "nowhere")]).exit_code == 2

@@ -13,9 +13,14 @@ from typing import Any
 import click
 
 from smartcity_model import __version__
+from smartcity_model.checks import CHECKS_FILE, CheckConfig, find_check_config, load_check_config
+from smartcity_model.checks import check as run_checks
 from smartcity_model.errors import MasterplanError, PlanNotFoundError
 from smartcity_model.examples import example_path
+from smartcity_model.graph import GRAPH_FORMATS, build_graph, collaboration_network, graph_to_text
+from smartcity_model.graph.export import GraphFormat
 from smartcity_model.io import SCHEMA_PARTS, UnsupportedFormatError, json_schema, load
+from smartcity_model.io.atomic import write_files_atomically
 from smartcity_model.model import Horizon, Masterplan
 
 __all__ = ["main"]
@@ -68,14 +73,10 @@ def main() -> None:
     """Plan, check and score smart city masterplans (Gerakan Menuju 100 Smart City)."""
 
 
-@main.command()
-@click.argument("path", required=False, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def check(path: Path | None, fmt: str) -> None:
-    """Load the masterplan at PATH (default: the bundled Solok Selatan example) and report every problem."""
-    source = path if path is not None else example_path()
+def _load_or_exit(source: Path, fmt: str) -> Masterplan:
+    """Load a plan; on failure print the problems (exit 1) or the usage error (exit 2)."""
     try:
-        plan = load(source)
+        return load(source)
     except MasterplanError as error:
         if fmt == "json":
             click.echo(
@@ -87,13 +88,87 @@ def check(path: Path | None, fmt: str) -> None:
     except (PlanNotFoundError, UnsupportedFormatError, OSError) as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(EXIT_USAGE)
+
+
+def _config_or_exit(source: Path, config: Path | None, fmt: str) -> CheckConfig:
+    """Load the checks configuration given, or the ``checks.yaml`` beside the plan, or the defaults."""
+    path = config if config is not None else find_check_config(source)
+    if path is None:
+        return CheckConfig()
+    try:
+        return load_check_config(path)
+    except MasterplanError as error:
+        if fmt == "json":
+            click.echo(json.dumps({"ok": False, "source": str(path), **error.to_dict()}, ensure_ascii=False, indent=2))
+        else:
+            click.echo(str(error))
+        sys.exit(EXIT_PROBLEMS)
+    except (PlanNotFoundError, OSError) as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_USAGE)
+
+
+@main.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=f"Checks configuration (default: {CHECKS_FILE} beside the plan, if any).",
+)
+@click.option("--no-checks", is_flag=True, help="Only load and validate the files; skip the consistency checks.")
+def check(path: Path | None, fmt: str, config: Path | None, *, no_checks: bool) -> None:
+    """Load the masterplan at PATH (default: the bundled Solok Selatan example) and check it.
+
+    Prints a summary and every problem or finding. Exit 0 when the plan loads and no error-level
+    finding remains, 1 when problems or error-level findings are found, 2 on usage or I/O errors.
+    """
+    source = path if path is not None else example_path()
+    plan = _load_or_exit(source, fmt)
+    report = None if no_checks else run_checks(plan, _config_or_exit(source, config, fmt))
+    ok = report is None or report.ok
     if fmt == "json":
-        payload = {"ok": True, "source": str(source), "summary": summary(plan), "problems": []}
+        payload: dict[str, Any] = {"ok": ok, "source": str(source), "summary": summary(plan), "problems": []}
+        if report is not None:
+            payload["report"] = report.to_dict()
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         click.echo(_text_summary(plan, str(source)))
-        click.echo("\nNo problems found.")
-    sys.exit(EXIT_OK)
+        click.echo("\nNo loading problems.")
+        if report is not None:
+            click.echo("")
+            click.echo(str(report))
+    sys.exit(EXIT_OK if ok else EXIT_PROBLEMS)
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(list(GRAPH_FORMATS)), default="graphml", show_default=True)
+@click.option(
+    "--view",
+    type=click.Choice(["dependency", "collaboration"]),
+    default="dependency",
+    show_default=True,
+    help="The typed dependency graph, or the OPD collaboration network.",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
+def graph(path: Path, fmt: GraphFormat, view: str, output: Path | None) -> None:
+    """Export the graph of the masterplan at PATH for Gephi, Cytoscape (graphml, json) or Graphviz (dot)."""
+    plan = _load_or_exit(path, "text")
+    network = build_graph(plan) if view == "dependency" else collaboration_network(plan)
+    _emit(graph_to_text(network, fmt), output)
+
+
+def _emit(text: str, output: Path | None) -> None:
+    """Print ``text``, or write it atomically to ``output`` (exit 2 if that fails)."""
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        write_files_atomically({output: text})
+    except OSError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_USAGE)
 
 
 @main.command()
@@ -101,12 +176,4 @@ def check(path: Path | None, fmt: str) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
 def schema(part: str, output: Path | None) -> None:
     """Print the JSON Schema of a masterplan file (PART: masterplan, header, opds, indicators, initiatives)."""
-    text = json.dumps(json_schema(part), ensure_ascii=False, indent=2) + "\n"
-    if output is None:
-        click.echo(text, nl=False)
-        return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(EXIT_USAGE)
+    _emit(json.dumps(json_schema(part), ensure_ascii=False, indent=2) + "\n", output)

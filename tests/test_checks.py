@@ -1,0 +1,437 @@
+"""Consistency checks: one failing and one passing example per code, configuration, the report."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import smartcity_model as scm
+
+CLEAN = Path(__file__).parent / "data" / "clean.yaml"
+Data = dict[str, Any]
+
+
+def clean_data() -> Data:
+    data: Data = yaml.safe_load(CLEAN.read_text(encoding="utf-8"))
+    return data
+
+
+def _initiative(data: Data, initiative_id: str) -> Data:
+    return next(i for i in data["initiatives"] if i["id"] == initiative_id)
+
+
+def _indicator(data: Data, indicator_id: str) -> Data:
+    return next(i for i in data["indicators"] if i["id"] == indicator_id)
+
+
+def _set(initiative_id: str, **changes: Any) -> Callable[[Data], None]:
+    return lambda data: _initiative(data, initiative_id).update(changes)
+
+
+def _set_indicator(indicator_id: str, **changes: Any) -> Callable[[Data], None]:
+    return lambda data: _indicator(data, indicator_id).update(changes)
+
+
+def _all(*mutations: Callable[[Data], None]) -> Callable[[Data], None]:
+    def mutate(data: Data) -> None:
+        for mutation in mutations:
+            mutation(data)
+
+    return mutate
+
+
+def _unchanged(data: Data) -> None:
+    """Leave the plan as it is (the configuration makes the difference)."""
+
+
+def _add_lone_opd(data: Data) -> None:
+    data["opds"].append({"id": "bkd", "name": "Badan Keuangan", "sector": "finance"})
+    data["initiatives"].append(
+        {
+            "id": "fin-a",
+            "name": "Pajak daring",
+            "lead": "bkd",
+            "elements": ["transaction"],
+            "indicators": ["i-transaction"],
+            "horizon": "short",
+            "budget": [{"year": 2024, "amount": 1e8, "source": "apbd"}],
+        }
+    )
+
+
+def _support_everything(data: Data) -> None:
+    for initiative in data["initiatives"]:
+        if initiative["lead"] != "diskominfo" and "diskominfo" not in initiative["supporting"]:
+            initiative["supporting"].append("diskominfo")
+
+
+def _no_observations(indicator_id: str) -> Callable[[Data], None]:
+    def mutate(data: Data) -> None:
+        data["observations"] = [o for o in data["observations"] if o["indicator"] != indicator_id]
+
+    return mutate
+
+
+def _add_opd(opd_id: str, *, supports: str | None) -> Callable[[Data], None]:
+    def mutate(data: Data) -> None:
+        data["opds"].append({"id": opd_id, "name": f"OPD {opd_id}", "sector": "social-affairs"})
+        if supports is not None:
+            _initiative(data, supports)["supporting"].append(opd_id)
+
+    return mutate
+
+
+# code -> (mutation of the clean plan, configuration, expected (subject kind, subject id, related))
+FAILING: dict[str, tuple[Callable[[Data], None], Data | None, tuple[str, str | None, tuple[str, ...] | None]]] = {
+    "dependency-cycle": (_set("brd-a", depends_on=["eco-a"]), None, ("initiative", "brd-a", ("brd-a", "eco-a"))),
+    "starts-before-prerequisite-ends": (_set("eco-b", depends_on=["gov-b"]), None, ("initiative", "eco-b", ("gov-b",))),
+    "quick-win-depends-on-long-term": (
+        _set("gov-a", depends_on=["env-b"]),
+        None,
+        ("initiative", "gov-a", ("env-b",)),
+    ),
+    "dimension-without-indicator": (
+        _all(*(_set_indicator(f"i-{e}", element="health") for e in ("protection", "waste", "energy"))),
+        None,
+        ("dimension", "environment", ("protection", "waste", "energy")),
+    ),
+    "dimension-without-initiative": (
+        _all(_set("env-a", elements=[], indicators=[]), _set("env-b", elements=[], indicators=[])),
+        None,
+        ("dimension", "environment", None),
+    ),
+    "element-without-indicator": (_set_indicator("i-energy", element="waste"), None, ("element", "energy", None)),
+    "element-without-initiative": (_set("env-b", elements=[], indicators=[]), None, ("element", "energy", None)),
+    "indicator-not-moved": (_set("env-b", indicators=[]), None, ("indicator", "i-energy", None)),
+    "initiative-moves-nothing": (_set("env-b", indicators=[]), None, ("initiative", "env-b", None)),
+    "siloed-opd": (_add_lone_opd, None, ("opd", "bkd", ("fin-a",))),
+    "fragmented-plan": (_add_lone_opd, None, ("plan", None, ("bkd",))),
+    "single-sector-dimension": (
+        _all(_set("env-a", supporting=[]), _set("env-b", supporting=[])),
+        None,
+        ("dimension", "environment", ("environment",)),
+    ),
+    "overloaded-opd": (_support_everything, None, ("opd", "diskominfo", None)),
+    "indicator-without-custodian": (_set_indicator("i-waste", custodian=None), None, ("indicator", "i-waste", None)),
+    "indicator-without-observations": (_no_observations("i-waste"), None, ("indicator", "i-waste", None)),
+    "initiative-without-budget": (_set("liv-b", budget=[]), None, ("initiative", "liv-b", None)),
+    "budget-source-unspecified": (
+        _set("liv-b", budget=[{"year": 2030, "amount": 5e7, "source": "other"}]),
+        None,
+        ("initiative", "liv-b", None),
+    ),
+    "opd-leads-nothing": (_add_opd("dinsos", supports="soc-a"), None, ("opd", "dinsos", ("soc-a",))),
+    "opd-not-involved": (_add_opd("dinsos", supports=None), None, ("opd", "dinsos", None)),
+    "ict-heavy-plan": (_unchanged, {"thresholds": {"max_ict_share": 0.3}}, ("plan", None, None)),
+    "unused-waiver": (
+        _unchanged,
+        {"waivers": [{"code": "siloed-opd", "subject": "dinkes", "reason": "Works alone by design."}]},
+        ("waiver", "siloed-opd/dinkes", None),
+    ),
+}
+
+# code -> a near miss: a change that comes close to the rule but must not trigger it
+PASSING: dict[str, tuple[Callable[[Data], None], Data | None]] = {
+    "dependency-cycle": (_set("liv-b", depends_on=["liv-a"]), None),
+    "starts-before-prerequisite-ends": (_set("brd-b", depends_on=["brd-a"], start_year=2026, end_year=2028), None),
+    "quick-win-depends-on-long-term": (_set("gov-b", horizon=None, start_year=2026, end_year=2033), None),
+    "dimension-without-indicator": (_set_indicator("i-energy", element="waste"), None),
+    "dimension-without-initiative": (_set("env-b", elements=[], indicators=[]), None),
+    "element-without-indicator": (_set_indicator("i-energy", weight=3), None),
+    "element-without-initiative": (_set("env-b", elements=[]), None),
+    "indicator-not-moved": (_set("env-a", indicators=["i-protection"]), {"severity": {"indicator-not-moved": "off"}}),
+    "initiative-moves-nothing": (_set("env-b", indicators=["i-energy", "i-waste"]), None),
+    "siloed-opd": (_all(_add_lone_opd, _set("fin-a", supporting=["diskop"])), None),
+    "fragmented-plan": (_all(_add_lone_opd, _set("fin-a", supporting=["diskop"])), None),
+    "single-sector-dimension": (_set("env-a", supporting=[]), None),
+    "overloaded-opd": (_support_everything, {"thresholds": {"max_participation_share": 1.0}}),
+    "indicator-without-custodian": (_set_indicator("i-waste", custodian="dinkes"), None),
+    "indicator-without-observations": (
+        lambda data: data["observations"].append({"indicator": "i-waste", "year": 2024, "value": 41}),
+        None,
+    ),
+    "initiative-without-budget": (_set("liv-b", budget=[], status="cancelled"), None),
+    "budget-source-unspecified": (
+        _set("liv-b", budget=[{"year": 2030, "amount": 5e7, "source": "other", "note": "Dana desa"}]),
+        None,
+    ),
+    "opd-leads-nothing": (
+        _all(_add_opd("dinsos", supports="soc-a"), _set("soc-b", lead="dinsos", supporting=["disdik", "dishub"])),
+        None,
+    ),
+    "opd-not-involved": (_add_opd("dinsos", supports="soc-b"), {"severity": {"opd-leads-nothing": "off"}}),
+    "ict-heavy-plan": (_unchanged, {"thresholds": {"max_ict_share": 0.34}}),
+    "unused-waiver": (
+        _add_lone_opd,
+        {
+            "waivers": [
+                {"code": "siloed-opd", "subject": "bkd", "reason": "Works alone by design."},
+                {"code": "fragmented-plan", "reason": "The finance office joins in 2026."},
+            ]
+        },
+    ),
+}
+
+
+def _report(mutate: Callable[[Data], None], config: Data | None) -> scm.ValidationReport:
+    data = clean_data()
+    mutate(data)
+    return scm.check(scm.Masterplan.from_dict(data), config)
+
+
+def test_every_code_has_a_failing_and_a_passing_example() -> None:
+    assert set(FAILING) == set(scm.CHECK_CODES)
+    assert set(PASSING) == set(scm.CHECK_CODES)
+
+
+def test_clean_plan_has_no_finding() -> None:
+    report = scm.check(scm.load(CLEAN))
+    assert report.findings == ()
+    assert report.ok
+
+
+@pytest.mark.parametrize("code", sorted(FAILING))
+def test_failing_example_is_found(code: str) -> None:
+    mutate, config, (kind, subject, related) = FAILING[code]
+    report = _report(mutate, config)
+    found = report.select(code=code)
+    assert len(found) == 1, str(report)
+    finding = found[0]
+    assert (finding.subject_kind, finding.subject_id) == (kind, subject)
+    assert finding.severity is scm.CHECK_CODES[code].severity
+    assert finding.hint == scm.CHECK_CODES[code].hint
+    if related is not None:
+        assert finding.related == related
+    assert report.ok is (finding.severity is not scm.Severity.ERROR) or len(report.select(severity="error")) > 0
+
+
+@pytest.mark.parametrize("code", sorted(PASSING))
+def test_near_miss_is_not_found(code: str) -> None:
+    mutate, config = PASSING[code]
+    report = _report(mutate, config)
+    assert report.select(code=code) == (), str(report)
+
+
+def test_cycle_is_reported_in_order_from_the_earliest_initiative() -> None:
+    data = clean_data()
+    _set("gov-a", depends_on=["soc-a"], horizon=None, start_year=2027, end_year=2028)(data)
+    _set("soc-a", depends_on=["gov-b"])(data)
+    _set("gov-b", depends_on=["gov-a"])(data)
+    (finding,) = scm.check(scm.Masterplan.from_dict(data)).select(code="dependency-cycle")
+    assert finding.related == ("gov-a", "soc-a", "gov-b")
+    assert finding.message.startswith("gov-a → soc-a → gov-b → gov-a")
+
+
+def test_self_dependency_is_a_cycle() -> None:
+    data = clean_data()
+    _set("gov-b", depends_on=["gov-b"])(data)
+    report = scm.check(scm.Masterplan.from_dict(data))
+    assert [(f.code, f.related) for f in report.findings] == [("dependency-cycle", ("gov-b",))]
+
+
+def test_small_plans_skip_share_based_checks(plan_data: Data) -> None:
+    report = scm.check(scm.Masterplan.from_dict(plan_data))
+    assert not report.select(code="overloaded-opd")
+    assert not report.select(code="ict-heavy-plan")
+
+
+# ----------------------------------------------------------------------- configuration
+
+
+def test_severity_can_be_raised_lowered_or_turned_off() -> None:
+    mutate, _, _ = FAILING["initiative-without-budget"]
+    raised = _report(mutate, {"severity": {"initiative-without-budget": "error"}})
+    assert raised.select(code="initiative-without-budget")[0].severity is scm.Severity.ERROR
+    assert not raised.ok
+    assert _report(mutate, {"severity": {"initiative-without-budget": "off"}}).findings == ()
+
+
+def test_waived_findings_stay_in_the_report_with_their_reason() -> None:
+    mutate, _, _ = FAILING["dependency-cycle"]
+    reason = "Agreed with Bappeda: the two are planned together."
+    config = {"waivers": [{"code": "dependency-cycle", "subject": "brd-a", "reason": reason}]}
+    report = _report(mutate, config)
+    (finding,) = report.select(code="dependency-cycle")
+    assert finding.waived
+    assert finding.waiver_reason == reason
+    assert report.counts["waived"] == 1
+    assert report.select(code="dependency-cycle", waived=False) == ()
+    assert "waived" in str(report)
+
+
+def test_waiver_needs_a_reason() -> None:
+    with pytest.raises(ValueError, match="reason"):
+        scm.CheckConfig.model_validate({"waivers": [{"code": "siloed-opd", "subject": "dinkes"}]})
+    with pytest.raises(ValueError, match="at least 1 character"):
+        scm.CheckConfig.model_validate({"waivers": [{"code": "siloed-opd", "reason": "  "}]})
+
+
+def test_unknown_codes_in_configuration_are_refused() -> None:
+    with pytest.raises(ValueError, match="unknown check code 'silo'"):
+        scm.CheckConfig.model_validate({"severity": {"silo": "off"}})
+    with pytest.raises(ValueError, match="unknown check code"):
+        scm.CheckConfig.model_validate({"waivers": [{"code": "silo", "reason": "x"}]})
+
+
+def test_checks_yaml_is_found_beside_a_plan_and_its_errors_are_located(tmp_path: Path) -> None:
+    folder = scm.dump(scm.load(CLEAN), tmp_path / "plan")
+    assert scm.find_check_config(folder) is None
+    (folder / "checks.yaml").write_text("thresholds:\n  max_ict_share: 2\n", encoding="utf-8")
+    assert scm.find_check_config(folder) == folder / "checks.yaml"
+    with pytest.raises(scm.MasterplanError) as caught:
+        scm.load_check_config(folder / "checks.yaml")
+    (problem,) = caught.value.problems
+    assert (problem.code, problem.field, problem.line) == ("out-of-range", "thresholds.max_ict_share", 2)
+
+
+def test_check_accepts_a_config_path(tmp_path: Path) -> None:
+    path = tmp_path / "checks.yaml"
+    path.write_text("thresholds: {max_ict_share: 0.3}\n", encoding="utf-8")
+    assert scm.check(scm.load(CLEAN), path).counts_by_code == {"ict-heavy-plan": 1}
+
+
+# ------------------------------------------------------------------------------- report
+
+
+def _report_with_many_findings() -> scm.ValidationReport:
+    data = clean_data()
+    for indicator in data["indicators"]:
+        indicator["custodian"] = None
+    _set("brd-a", depends_on=["eco-a"])(data)
+    return scm.check(scm.Masterplan.from_dict(data))
+
+
+def test_report_counts_frame_and_json() -> None:
+    report = _report_with_many_findings()
+    assert report.counts == {"error": 2, "warning": 18, "info": 0, "waived": 0}
+    assert report.counts_by_code == {
+        "dependency-cycle": 1,
+        "starts-before-prerequisite-ends": 1,
+        "indicator-without-custodian": 18,
+    }
+    frame = report.to_frame()
+    assert list(frame.columns) == list(scm.checks.FINDING_COLUMNS)
+    assert len(frame) == 20
+    assert frame.loc[0, "family"] == "dependencies"
+    payload = json.loads(report.to_json())
+    assert payload["ok"] is False
+    assert payload["findings"][0]["related"] == ["brd-a", "eco-a"]
+
+
+def test_report_str_caps_repeated_findings() -> None:
+    text = str(_report_with_many_findings())
+    assert text.splitlines()[0] == "Checks on Kota Bersih 2024-2033: 2 errors, 18 warnings, 0 info"
+    assert text.count("indicator 'i-") == scm.ValidationReport.SHOWN_PER_CODE
+    assert "... and 13 more" in text
+
+
+def test_raise_for_errors() -> None:
+    report = _report_with_many_findings()
+    with pytest.raises(scm.PlanCheckError, match="2 error-level findings") as caught:
+        report.raise_for_errors()
+    assert caught.value.report is report
+    scm.check(scm.load(CLEAN)).raise_for_errors()
+
+
+def test_bundled_example_has_no_errors_and_shows_warnings(example_plan: scm.Masterplan) -> None:
+    report = scm.check(example_plan, scm.find_check_config(scm.example_path()))
+    assert report.ok
+    assert report.counts_by_code == {"overloaded-opd": 1, "initiative-without-budget": 1, "opd-leads-nothing": 2}
+    assert [f.subject_id for f in report.select(waived=True)] == ["inspektorat"]
+
+
+# --------------------------------------------------------------------------- properties
+
+
+@st.composite
+def dags(draw: st.DrawFn) -> tuple[int, list[tuple[int, int]]]:
+    """Draw a number of initiatives and prerequisite edges i -> j with j < i (so no cycle)."""
+    n = draw(st.integers(2, 14))
+    edges = draw(
+        st.lists(st.tuples(st.integers(1, n - 1), st.integers(0, n - 2)).filter(lambda e: e[1] < e[0]), unique=True)
+    )
+    return n, edges
+
+
+def _dependency_plan(n: int, edges: list[tuple[int, int]]) -> scm.Masterplan:
+    depends: dict[int, list[str]] = {i: [] for i in range(n)}
+    for i, j in edges:
+        depends[i].append(f"n{j}")
+    data = clean_data()
+    data["initiatives"] = [
+        {"id": f"n{i}", "name": f"N{i}", "lead": "dinkes", "horizon": "long", "depends_on": depends[i]}
+        for i in range(n)
+    ]
+    return scm.Masterplan.from_dict(data)
+
+
+def _reachable(edges: list[tuple[int, int]], start: int) -> set[int]:
+    seen, todo = {start}, [start]
+    while todo:
+        node = todo.pop()
+        for i, j in edges:
+            if i == node and j not in seen:
+                seen.add(j)
+                todo.append(j)
+    return seen
+
+
+@settings(max_examples=80, deadline=None)
+@given(dag=dags(), data=st.data())
+def test_dag_has_no_cycle_and_one_back_edge_gives_exactly_its_cycle(
+    dag: tuple[int, list[tuple[int, int]]], data: st.DataObject
+) -> None:
+    n, edges = dag
+    assert scm.check(_dependency_plan(n, edges)).select(code="dependency-cycle") == ()
+    source = data.draw(st.integers(0, n - 1))
+    target = data.draw(st.sampled_from(sorted(_reachable(edges, source))))
+    # target is reachable from source (or is source): the edge target -> source closes a cycle.
+    report = scm.check(_dependency_plan(n, [*edges, (target, source)]))
+    (finding,) = report.select(code="dependency-cycle")
+    cycle = [int(member[1:]) for member in finding.related]
+    closing = [*cycle, cycle[0]]
+    all_edges = {*edges, (target, source)}
+    assert all((a, b) in all_edges for a, b in itertools.pairwise(closing))
+    assert (target, source) in set(itertools.pairwise(closing))
+    assert finding.subject_id == f"n{min(cycle)}"
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_partner_from_another_sector_ends_a_silo_and_adds_nothing(data: st.DataObject) -> None:
+    plan_data = clean_data()
+    _add_lone_opd(plan_data)
+    if data.draw(st.booleans()):
+        plan_data["opds"].append({"id": "bkd2", "name": "Badan Keuangan 2", "sector": "finance"})
+        plan_data["initiatives"][-1]["supporting"] = ["bkd2"]
+    before = scm.check(scm.Masterplan.from_dict(plan_data))
+    assert before.select(code="siloed-opd")[0].subject_id == "bkd"
+    partner = data.draw(
+        st.sampled_from(["diskominfo", "bappeda", "dinkes", "dlh", "dispar", "diskop", "dishub", "disdik"])
+    )
+    plan_data["initiatives"][-1].setdefault("supporting", []).append(partner)
+    after = scm.check(scm.Masterplan.from_dict(plan_data))
+    keys_before = {(f.code, f.subject_id) for f in before.findings}
+    keys_after = {(f.code, f.subject_id) for f in after.findings}
+    assert ("siloed-opd", "bkd") not in keys_after
+    assert keys_after <= keys_before - {("siloed-opd", "bkd")}
+
+
+@settings(max_examples=30, deadline=None)
+@given(mutation=st.sampled_from(sorted(FAILING)))
+def test_findings_are_deterministic(mutation: str) -> None:
+    mutate, config, _ = FAILING[mutation]
+    data = clean_data()
+    mutate(data)
+    plan = scm.Masterplan.from_dict(data)
+    first = scm.check(plan, config)
+    assert scm.check(scm.Masterplan.from_dict(data), config) == first
+    assert scm.check(plan, config).to_json() == first.to_json()
