@@ -435,3 +435,9 @@ def test_findings_are_deterministic(mutation: str) -> None:
     first = scm.check(plan, config)
     assert scm.check(scm.Masterplan.from_dict(data), config) == first
     assert scm.check(plan, config).to_json() == first.to_json()
+
+
+def test_every_code_is_documented() -> None:
+    doc = (Path(__file__).parents[1] / "docs" / "checks.md").read_text(encoding="utf-8")
+    documented = {line.split("`")[1] for line in doc.splitlines() if line.startswith("| `")}
+    assert documented == set(scm.CHECK_CODES)

@@ -26,7 +26,7 @@ def collaboration_rules(ctx: Context) -> Iterator[Raw]:
 def _silos(ctx: Context) -> Iterator[Raw]:
     for opd in ctx.plan.opds:
         initiatives = ctx.opd_initiatives.get(opd.id, [])
-        if initiatives and all(ctx.sectors_of(i) == {opd.sector} for i in initiatives):
+        if initiatives and all(ctx.sectors[i.id] == {opd.sector} for i in initiatives):
             ids = tuple(i.id for i in initiatives)
             message = f"all {len(ids)} of its initiatives involve only the {opd.sector!r} sector"
             yield Raw("siloed-opd", "opd", opd.id, message, ids)
@@ -34,9 +34,8 @@ def _silos(ctx: Context) -> Iterator[Raw]:
 
 def _fragments(ctx: Context) -> Iterator[Raw]:
     network: nx.Graph[str] = nx.Graph()
-    for initiative in ctx.initiatives:
-        network.add_node(initiative.lead)
-        network.add_edges_from((initiative.lead, opd_id) for opd_id in initiative.supporting)
+    network.add_nodes_from(initiative.lead for initiative in ctx.initiatives)
+    network.add_edges_from((i.lead, opd_id) for i in ctx.initiatives for opd_id in i.supporting)
     if network.number_of_nodes() == 0:
         return
     order = {opd.id: n for n, opd in enumerate(ctx.plan.opds)}
@@ -55,8 +54,13 @@ def _single_sector_dimensions(ctx: Context) -> Iterator[Raw]:
     for dimension_id, initiatives in ctx.dimension_initiatives():
         if not initiatives:
             continue
-        sectors = sorted(set().union(*(ctx.sectors_of(i) for i in initiatives)))
-        if len(sectors) < minimum:
+        found: set[str] = set()
+        for initiative in initiatives:
+            found |= ctx.sectors[initiative.id]
+            if len(found) >= minimum:
+                break
+        else:
+            sectors = sorted(found)
             message = f"its {len(initiatives)} initiatives involve only {len(sectors)} sector(s): {', '.join(sectors)}"
             yield Raw("single-sector-dimension", "dimension", dimension_id, message, tuple(sectors))
 

@@ -86,15 +86,17 @@ class Context:
         graph.add_edges_from((i.id, dep) for i in self.initiatives for dep in i.depends_on)
         return graph
 
-    def sectors_of(self, initiative: Initiative) -> set[str]:
-        """Sectors of the OPDs taking part in ``initiative``."""
-        return {self.sector_of[opd_id] for opd_id in initiative.partners}
+    @cached_property
+    def sectors(self) -> dict[str, frozenset[str]]:
+        """Sectors of the OPDs taking part in each initiative."""
+        sector_of = self.sector_of
+        return {i.id: frozenset(sector_of[opd_id] for opd_id in i.partners) for i in self.initiatives}
 
     def dimension_initiatives(self) -> Iterator[tuple[str, list[Initiative]]]:
         """Yield each dimension with the initiatives serving it, in framework order."""
         serving: dict[str, list[Initiative]] = defaultdict(list)
         for initiative in self.initiatives:
-            for dimension_id in sorted(self.dimensions_served[initiative.id]):
+            for dimension_id in self.dimensions_served[initiative.id]:
                 serving[dimension_id].append(initiative)
         for dimension in self.plan.framework.dimensions:
             yield dimension.id, serving[dimension.id]
