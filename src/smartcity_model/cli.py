@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -73,21 +73,29 @@ def main() -> None:
     """Plan, check and score smart city masterplans (Gerakan Menuju 100 Smart City)."""
 
 
+def _exit_with_problems(error: MasterplanError, source: Path, fmt: str) -> NoReturn:
+    """Print every problem of ``error`` as text or JSON and exit 1."""
+    if fmt == "json":
+        click.echo(json.dumps({"ok": False, "source": str(source), **error.to_dict()}, ensure_ascii=False, indent=2))
+    else:
+        click.echo(str(error))
+    sys.exit(EXIT_PROBLEMS)
+
+
+def _exit_with_usage_error(error: Exception) -> NoReturn:
+    """Print a usage or I/O error on stderr and exit 2."""
+    click.echo(f"error: {error}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
 def _load_or_exit(source: Path, fmt: str) -> Masterplan:
     """Load a plan; on failure print the problems (exit 1) or the usage error (exit 2)."""
     try:
         return load(source)
     except MasterplanError as error:
-        if fmt == "json":
-            click.echo(
-                json.dumps({"ok": False, "source": str(source), **error.to_dict()}, ensure_ascii=False, indent=2)
-            )
-        else:
-            click.echo(str(error))
-        sys.exit(EXIT_PROBLEMS)
+        _exit_with_problems(error, source, fmt)
     except (PlanNotFoundError, UnsupportedFormatError, OSError) as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(EXIT_USAGE)
+        _exit_with_usage_error(error)
 
 
 def _config_or_exit(source: Path, config: Path | None, fmt: str) -> CheckConfig:
@@ -98,14 +106,9 @@ def _config_or_exit(source: Path, config: Path | None, fmt: str) -> CheckConfig:
     try:
         return load_check_config(path)
     except MasterplanError as error:
-        if fmt == "json":
-            click.echo(json.dumps({"ok": False, "source": str(path), **error.to_dict()}, ensure_ascii=False, indent=2))
-        else:
-            click.echo(str(error))
-        sys.exit(EXIT_PROBLEMS)
+        _exit_with_problems(error, path, fmt)
     except (PlanNotFoundError, OSError) as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(EXIT_USAGE)
+        _exit_with_usage_error(error)
 
 
 @main.command()
@@ -167,8 +170,7 @@ def _emit(text: str, output: Path | None) -> None:
     try:
         write_files_atomically({output: text})
     except OSError as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(EXIT_USAGE)
+        _exit_with_usage_error(error)
 
 
 @main.command()
