@@ -87,6 +87,19 @@ from smartcity_model.model import (
     RegionKind,
     Thresholds,
 )
+from smartcity_model.scoring import (
+    READINESS_SCALES,
+    ProvinceReadiness,
+    ReadinessBand,
+    ReadinessScale,
+    RollUp,
+    ScoringError,
+    Structure,
+    plan_vs_actual,
+    roll_up,
+    roll_up_province,
+    spbe_index,
+)
 
 try:
     __version__ = version("smartcity-model")
@@ -102,6 +115,7 @@ __all__ = [
     "GRAPH_FORMATS",
     "OPD",
     "PROBLEM_CODES",
+    "READINESS_SCALES",
     "SCHEMA_PARTS",
     "Band",
     "Baseline",
@@ -137,10 +151,16 @@ __all__ = [
     "PlanCheckError",
     "PlanNotFoundError",
     "Problem",
+    "ProvinceReadiness",
+    "ReadinessBand",
+    "ReadinessScale",
     "Region",
     "RegionKind",
+    "RollUp",
+    "ScoringError",
     "Severity",
     "SmartCityError",
+    "Structure",
     "Thresholds",
     "UnknownIdError",
     "UnsupportedFormatError",
@@ -163,5 +183,9 @@ __all__ = [
     "node_key",
     "opd_metrics",
     "plan_to_data",
+    "plan_vs_actual",
+    "roll_up",
+    "roll_up_province",
     "sector_matrix",
+    "spbe_index",
 ]

@@ -1,0 +1,203 @@
+"""Province readiness: many regions rolled up at once, and the smart-province rule.
+
+A province is not smart because its average is: it reaches readiness level L in a dimension
+only when at least a share S of its kabupaten/kota reach level L there. The regions below the
+next level are the ones that hold it back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from smartcity_model.model import Masterplan
+from smartcity_model.scoring.readiness import ReadinessScale, readiness_scale
+from smartcity_model.scoring.rollup import RollUp, observations_frame, roll_up
+from smartcity_model.scoring.structure import ScoringError, Structure
+
+__all__ = ["BLOCKER_COLUMNS", "ProvinceReadiness", "roll_up_province"]
+
+#: Columns of :meth:`ProvinceReadiness.blockers`.
+BLOCKER_COLUMNS: tuple[str, ...] = (
+    "year",
+    "node",
+    "region",
+    "score",
+    "readiness_level",
+    "target_level",
+    "points_needed",
+)
+
+
+@dataclass(frozen=True)
+class ProvinceReadiness:
+    """The regions' roll-up, the province's scores and levels, and what holds the province back."""
+
+    regions: RollUp
+    """Every region's scores (a :class:`RollUp`)."""
+    province: pd.DataFrame
+    """Weighted province scores: ``year, level, node, score, coverage`` (coverage: weight share of regions scored)."""
+    levels: pd.DataFrame
+    """Smart-province level per year and node: ``year, level, node, province_level, readiness, share_at_next``."""
+    region_levels: pd.DataFrame
+    """Each region's score and readiness level on the rule's levels."""
+    scale: ReadinessScale
+    share: float
+
+    def blockers(self, year: int | None = None) -> pd.DataFrame:
+        """Return the regions below the next level, per node, for ``year`` (default: the latest).
+
+        ``points_needed`` is how far the region's score is from the next level's band (missing
+        when the region has no score); rows are ordered by node, then by the points needed.
+        """
+        chosen = int(self.levels["year"].max()) if year is None else year
+        levels = self.levels[self.levels["year"] == chosen]
+        top = max(band.level for band in self.scale.bands)
+        target = levels.assign(target_level=levels["province_level"].fillna(0).astype(int) + 1)
+        target = target[target["target_level"] <= top][["year", "node", "target_level"]]
+        regions = self.region_levels[self.region_levels["year"] == chosen]
+        merged = regions.merge(target, on=["year", "node"])
+        merged = merged[~(merged["readiness_level"] >= merged["target_level"])].copy()
+        minimum = {band.level: band.min for band in self.scale.bands}
+        merged["points_needed"] = merged["target_level"].map(minimum) - merged["score"]
+        merged = merged.sort_values(["node", "points_needed"], ascending=[True, False], na_position="first")
+        return merged[list(BLOCKER_COLUMNS)].reset_index(drop=True)
+
+
+def _from_plans(plans: Sequence[Masterplan]) -> tuple[pd.DataFrame, Structure, dict[str, float]]:
+    if not plans:
+        msg = "no masterplans given"
+        raise ScoringError(msg)
+    structure = Structure.from_plan(plans[0])
+    known = set(structure.indicators)
+    for plan in plans[1:]:
+        extra = {i.id for i in plan.indicators} - known
+        if plan.framework != plans[0].framework or extra:
+            msg = f"plan of {plan.region.id!r} uses another framework or indicators; give one shared structure"
+            raise ScoringError(msg)
+    data = pd.concat([observations_frame(plan) for plan in plans], ignore_index=True)
+    population = {p.region.id: float(p.region.population) for p in plans if p.region.population is not None}
+    return data, structure, population
+
+
+def _province_scores(rollup: RollUp, weights: pd.Series, levels: Sequence[str]) -> pd.DataFrame:
+    scores = rollup.scores
+    scores = scores[scores["level"].isin(levels)].copy()
+    scores["w"] = scores["region"].map(weights).to_numpy(dtype=float)
+    if scores["w"].isna().any():
+        missing = sorted(set(scores.loc[scores["w"].isna(), "region"]))
+        msg = f"no population for regions: {', '.join(missing[:10])}"
+        raise ScoringError(msg)
+    scored = scores["score"].notna()
+    scores["ws"] = np.where(scored, scores["score"] * scores["w"], 0.0)
+    scores["wp"] = np.where(scored, scores["w"], 0.0)
+    grouped = scores.groupby(["year", "level", "node"], sort=False)[["ws", "wp", "w"]].sum()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        result = pd.DataFrame(
+            {"score": grouped["ws"] / grouped["wp"].where(grouped["wp"] > 0), "coverage": grouped["wp"] / grouped["w"]}
+        )
+    return result.reset_index()
+
+
+def roll_up_province(  # noqa: PLR0913 - keyword-only options of the public API
+    source: Sequence[Masterplan] | pd.DataFrame,
+    structure: Structure | None = None,
+    *,
+    regions: pd.DataFrame | Mapping[str, float] | None = None,
+    weights: Literal["equal", "population"] = "equal",
+    share: float = 1.0,
+    rule_levels: Sequence[str] = ("dimension", "overall"),
+    scale: str | ReadinessScale = "default",
+    **options: object,
+) -> ProvinceReadiness:
+    """Roll many regions up at once and apply the smart-province rule.
+
+    Parameters
+    ----------
+    source
+        Masterplans of the regions (sharing one framework and indicator set), or one tidy table
+        ``region, year, indicator, value`` for any number of regions with ``structure``.
+    structure
+        The hierarchy, required with a table.
+    regions
+        Population per region, as a mapping or a table with ``region`` (or ``id``) and
+        ``population`` columns; needed for ``weights="population"`` with a table.
+    weights
+        ``equal`` or ``population`` weights of the regions in the province's scores.
+    share
+        The smart-province rule: the province reaches a level in a node when at least this share
+        of its regions (by count) reach it there; regions without a score do not.
+    rule_levels
+        The levels the rule is applied on.
+    scale
+        The readiness scale (a preset name or a scale).
+    options
+        Passed to :func:`roll_up` (``method``, ``aggregation``, ``missing``, ``min_coverage``...).
+    """
+    if not 0 < share <= 1:
+        msg = f"share must lie in (0, 1], not {share}"
+        raise ScoringError(msg)
+    if isinstance(source, pd.DataFrame):
+        if structure is None:
+            msg = "a table needs a structure"
+            raise ScoringError(msg)
+        data, population = source, dict[str, float]()
+    else:
+        data, plan_structure, population = _from_plans(source)
+        structure = structure or plan_structure
+    if isinstance(regions, pd.DataFrame):
+        key = "region" if "region" in regions.columns else "id"
+        population |= dict(zip(regions[key], regions["population"].astype(float), strict=True))
+    elif regions is not None:
+        population |= {k: float(v) for k, v in regions.items()}
+    chosen = readiness_scale(scale)
+    rollup = roll_up(data, structure, scale=chosen, **options)  # type: ignore[arg-type]  # options are roll_up's own
+    names = pd.unique(rollup.units["region"])
+    if weights == "population":
+        region_weights = pd.Series({r: population.get(r, np.nan) for r in names}, dtype=float)
+    elif weights == "equal":
+        region_weights = pd.Series(1.0, index=names)
+    else:
+        msg = f"weights must be 'equal' or 'population', not {weights!r}"
+        raise ScoringError(msg)
+    rule = [level for level in rule_levels if level in structure.levels[1:]]
+    province = _province_scores(rollup, region_weights, rule)
+    region_levels = rollup.readiness(chosen)
+    region_levels = region_levels[region_levels["level"].isin(rule)].drop(columns=["coverage"])
+    return ProvinceReadiness(
+        regions=rollup,
+        province=province,
+        levels=_smart_levels(region_levels, chosen, share, len(names)),
+        region_levels=region_levels.reset_index(drop=True),
+        scale=chosen,
+        share=share,
+    )
+
+
+def _smart_levels(region_levels: pd.DataFrame, scale: ReadinessScale, share: float, n_regions: int) -> pd.DataFrame:
+    """Return, per year and node, the highest level that at least ``share`` of the regions reach."""
+    rows = []
+    bands = sorted(band.level for band in scale.bands)
+    for (year, level, node), group in region_levels.groupby(["year", "level", "node"], sort=True):
+        reached = group["readiness_level"].to_numpy(dtype=float, na_value=np.nan)
+        shares = {lv: float(np.sum(reached >= lv)) / n_regions for lv in bands}
+        met = [lv for lv in bands if shares[lv] >= share - 1e-12]
+        province_level = max(met) if met else None
+        following = next((lv for lv in bands if province_level is None or lv > province_level), None)
+        rows.append(
+            {
+                "year": year,
+                "level": level,
+                "node": node,
+                "province_level": province_level,
+                "readiness": None if province_level is None else scale.band(province_level).name,
+                "share_at_next": None if following is None else shares[following],
+            }
+        )
+    frame = pd.DataFrame(rows, columns=["year", "level", "node", "province_level", "readiness", "share_at_next"])
+    frame["province_level"] = frame["province_level"].astype("Int64")
+    return frame
