@@ -51,8 +51,8 @@ def aggregate(
     linked = membership > 0
     present_weight = present.astype(float) @ membership
     total_weight = membership.sum(axis=0)
-    parent_coverage = np.where(present, coverage, 0.0) @ membership / total_weight
     with np.errstate(divide="ignore", invalid="ignore"):
+        parent_coverage = np.where(total_weight > 0, np.where(present, coverage, 0.0) @ membership / total_weight, 0.0)
         if method == "arithmetic":
             result = filled @ membership / present_weight
         elif method == "minimum":

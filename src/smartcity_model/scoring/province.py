@@ -40,7 +40,10 @@ class ProvinceReadiness:
     regions: RollUp
     """Every region's scores (a :class:`RollUp`)."""
     province: pd.DataFrame
-    """Weighted province scores: ``year, level, node, score, coverage`` (coverage: weight share of regions scored)."""
+    """Weighted province scores: ``year, level, node, score, coverage, indicator_coverage``.
+
+    ``coverage`` is the weight share of the regions that have a score; ``indicator_coverage`` the
+    weighted mean of those regions' own coverage (the share of indicator weight observed)."""
     levels: pd.DataFrame
     """Smart-province level per year and node: ``year, level, node, province_level, readiness, share_at_next``."""
     region_levels: pd.DataFrame
@@ -95,11 +98,16 @@ def _province_scores(rollup: RollUp, weights: pd.Series, levels: Sequence[str]) 
     scored = scores["score"].notna()
     scores["ws"] = np.where(scored, scores["score"] * scores["w"], 0.0)
     scores["wp"] = np.where(scored, scores["w"], 0.0)
-    grouped = scores.groupby(["year", "level", "node"], sort=False)[["ws", "wp", "w"]].sum()
-    with np.errstate(invalid="ignore", divide="ignore"):
-        result = pd.DataFrame(
-            {"score": grouped["ws"] / grouped["wp"].where(grouped["wp"] > 0), "coverage": grouped["wp"] / grouped["w"]}
-        )
+    scores["wc"] = np.where(scored, scores["coverage"] * scores["w"], 0.0)
+    grouped = scores.groupby(["year", "level", "node"], sort=False)[["ws", "wp", "wc", "w"]].sum()
+    scored_weight = grouped["wp"].where(grouped["wp"] > 0)
+    result = pd.DataFrame(
+        {
+            "score": grouped["ws"] / scored_weight,
+            "coverage": grouped["wp"] / grouped["w"],
+            "indicator_coverage": grouped["wc"] / scored_weight,
+        }
+    )
     return result.reset_index()
 
 

@@ -82,10 +82,14 @@ def _to_matrix(data: pd.DataFrame, structure: Structure) -> tuple[_Units, FloatA
     region_code, regions = pd.factorize(data["region"], sort=True)
     year_code, years = pd.factorize(data["year"].astype(np.int64), sort=True)
     unit = region_code * len(years) + year_code
-    present_units, row = np.unique(unit, return_inverse=True)
-    if len(np.unique(row * len(indicators) + column)) != len(row):
-        keys = data.assign(_key=row * len(indicators) + column)
-        dup = keys[keys["_key"].duplicated()].iloc[0]
+    # Counting sorts: every region-year seen gets a row, every cell at most one value (linear time).
+    seen = np.bincount(unit, minlength=len(regions) * len(years)) > 0
+    present_units = np.flatnonzero(seen)
+    row = (np.cumsum(seen) - 1)[unit]
+    cell = row * len(indicators) + column
+    if len(cell) and np.bincount(cell).max() > 1:
+        first = int(np.flatnonzero(np.bincount(cell) > 1)[0])
+        dup = data.iloc[int(np.flatnonzero(cell == first)[0])]
         msg = f"observed twice: region {dup['region']!r}, year {dup['year']}, indicator {dup['indicator']!r}"
         raise ScoringError(msg)
     matrix = np.full((len(present_units), len(indicators)), np.nan)
