@@ -23,6 +23,8 @@ import pandas as pd
 import smartcity_model as scm
 
 FloatArray = npt.NDArray[np.float64]
+#: Share of indicators where lower is better.
+LOWER_SHARE = 0.3
 
 
 def synthetic(regions: int, indicators: int, years: int, seed: int = 0) -> tuple[pd.DataFrame, scm.Structure]:
@@ -32,7 +34,7 @@ def synthetic(regions: int, indicators: int, years: int, seed: int = 0) -> tuple
     elements = [e.id for e in framework.elements]
     specs = []
     for n in range(indicators):
-        direction = "lower" if rng.random() < 0.3 else "higher"
+        direction = "lower" if rng.random() < LOWER_SHARE else "higher"
         specs.append(
             scm.Indicator(
                 id=f"ind-{n:03d}",
@@ -54,7 +56,7 @@ def synthetic(regions: int, indicators: int, years: int, seed: int = 0) -> tuple
 
 
 def by_hand(data: pd.DataFrame, structure: scm.Structure, min_coverage: float = 0.65) -> list[FloatArray]:
-    """The same roll-up in plain numpy: pivot, goalposts, then weighted means with coverage per level."""
+    """Compute the same roll-up in plain numpy: pivot, goalposts, then weighted means with coverage."""
     indicators = list(structure.indicators)
     region, _ = pd.factorize(data["region"], sort=True)
     year, years = pd.factorize(data["year"], sort=True)
