@@ -22,3 +22,16 @@ def test_checks_benchmark_runs_and_reports_a_ratio() -> None:
     assert payload["initiatives"] == 200
     assert payload["ratio_check_to_baseline"] > 0
     assert payload["edges"] > payload["initiatives"]
+
+
+def test_rollup_benchmark_agrees_with_numpy_and_reports_ratios() -> None:
+    script = ROOT / "benchmarks" / "bench_rollup.py"
+    result = subprocess.run(  # noqa: S603 - our own script with fixed arguments
+        [sys.executable, str(script), "--regions", "12", "--indicators", "20", "--years", "3", "--repeat", "1", "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    payload = json.loads(result.stdout)
+    assert payload["observations"] == round(12 * 20 * 3 * 0.95)
+    assert payload["ratio_roll_up_to_numpy"] > 0

@@ -26,6 +26,8 @@ __all__ = ["AGGREGATIONS", "Aggregation", "LevelResult", "aggregate"]
 
 FloatArray = npt.NDArray[np.float64]
 Aggregation = Literal["arithmetic", "geometric", "harmonic", "minimum"]
+#: Scores below this count as zero in geometric and harmonic means.
+_ZERO = 1e-9
 #: The aggregation methods.
 AGGREGATIONS: tuple[Aggregation, ...] = ("arithmetic", "geometric", "harmonic", "minimum")
 
@@ -51,7 +53,7 @@ def aggregate(
     linked = membership > 0
     present_weight = present.astype(float) @ membership
     total_weight = membership.sum(axis=0)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         parent_coverage = np.where(total_weight > 0, np.where(present, coverage, 0.0) @ membership / total_weight, 0.0)
         if method == "arithmetic":
             result = filled @ membership / present_weight
@@ -60,12 +62,16 @@ def aggregate(
                 [np.fmin.reduce(np.where(linked[:, j], scores, np.nan), axis=1) for j in range(membership.shape[1])]
             )
         else:
-            zero = (present & (filled == 0.0)).astype(float) @ linked.astype(float) > 0
-            safe = np.where(present & (filled > 0), filled, 1.0)
+            # A score below _ZERO counts as 0, which sinks a geometric or harmonic mean; keeping
+            # reciprocals finite also keeps an infinity from leaking into other parents' sums.
+            tiny = present & (filled < _ZERO)
+            zero = tiny.astype(float) @ linked.astype(float) > 0
+            safe = np.where(present & ~tiny, filled, 1.0)
             if method == "geometric":
                 result = np.exp(np.where(present, np.log(safe), 0.0) @ membership / present_weight)
             else:
                 result = present_weight / (np.where(present, 1.0 / safe, 0.0) @ membership)
             result = np.where(zero, 0.0, result)
     keep = (present_weight > 0) & (parent_coverage >= min_coverage - 1e-12)
-    return LevelResult(np.where(keep, result, np.nan), parent_coverage, present_weight)
+    # exp(log(x)) and 1 / (1 / x) can stray from x by an ulp: keep every score inside 0-100.
+    return LevelResult(np.where(keep, np.clip(result, 0.0, 100.0), np.nan), parent_coverage, present_weight)

@@ -60,6 +60,10 @@ class Structure:
     levels: tuple[str, ...]
     nodes: pd.DataFrame
     specs: Mapping[str, IndicatorSpec] = field(default_factory=dict)
+    _by_level: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False, default_factory=dict)
+    _membership: dict[str, tuple[FloatArray, tuple[str, ...]]] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
 
     def __post_init__(self) -> None:
         """Check the layering and precompute each level's node order."""
@@ -71,6 +75,7 @@ class Structure:
         if len(self.levels) < 2:  # noqa: PLR2004 - indicators and at least one level above
             msg = "a structure needs at least two levels"
             raise ScoringError(msg)
+        self._by_level.update({level: tuple(frame.loc[frame["level"] == level, "node"]) for level in self.levels})
         unknown_levels = set(frame["level"]) - set(self.levels)
         if unknown_levels:
             msg = f"unknown levels {sorted(map(str, unknown_levels))}; expected {list(self.levels)}"
@@ -91,6 +96,8 @@ class Structure:
         if self.level_nodes(self.levels[0]) == ():
             msg = "a structure needs at least one indicator"
             raise ScoringError(msg)
+        for lower in self.levels[:-1]:
+            self._membership[lower] = self._build_membership(lower)
 
     # --------------------------------------------------------------------------- builders
 
@@ -131,7 +138,7 @@ class Structure:
 
     def level_nodes(self, level: str) -> tuple[str, ...]:
         """Return the nodes of ``level`` in table order."""
-        return tuple(self.nodes.loc[self.nodes["level"] == level, "node"])
+        return self._by_level[level]
 
     @property
     def indicators(self) -> tuple[str, ...]:
@@ -144,6 +151,9 @@ class Structure:
 
     def membership(self, lower: str) -> tuple[FloatArray, tuple[str, ...]]:
         """Return the weight matrix from ``lower`` to the level above (children × parents) and the parents."""
+        return self._membership[lower]
+
+    def _build_membership(self, lower: str) -> tuple[FloatArray, tuple[str, ...]]:
         upper = self.levels[self.levels.index(lower) + 1]
         children = self.nodes[self.nodes["level"] == lower]
         parents = self.level_nodes(upper)

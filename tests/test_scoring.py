@@ -1,0 +1,426 @@
+"""Readiness scoring: normalisation, aggregation, missing data, explanations, plan versus reality."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import smartcity_model as scm
+from smartcity_model.scoring import IndicatorSpec, normalise
+from smartcity_model.scoring.aggregate import aggregate
+
+# A small structure: six indicators -> three elements -> two dimensions -> overall.
+TREE = pd.DataFrame(
+    [
+        ("a1", "indicator", "ea", 1.0),
+        ("a2", "indicator", "ea", 3.0),
+        ("b1", "indicator", "eb", 1.0),
+        ("b2", "indicator", "eb", 1.0),
+        ("c1", "indicator", "ec", 2.0),
+        ("c2", "indicator", "ec", 1.0),
+        ("ea", "element", "d1", 1.0),
+        ("eb", "element", "d1", 1.0),
+        ("ec", "element", "d2", 1.0),
+        ("d1", "dimension", "top", 2.0),
+        ("d2", "dimension", "top", 1.0),
+        ("top", "overall", None, 1.0),
+    ],
+    columns=["node", "level", "parent", "weight"],
+)
+LEVELS = ("indicator", "element", "dimension", "overall")
+INDICATORS = ["a1", "a2", "b1", "b2", "c1", "c2"]
+
+
+def structure(weights: dict[str, float] | None = None, directions: dict[str, str] | None = None) -> scm.Structure:
+    tree = TREE.copy()
+    if weights:
+        tree["weight"] = [weights.get(node, w) for node, w in zip(tree["node"], tree["weight"], strict=True)]
+    return scm.Structure.from_frame(tree, LEVELS, directions=directions)
+
+
+def table(values: dict[str, float], region: str = "r", year: int = 2024) -> pd.DataFrame:
+    return pd.DataFrame({"region": region, "year": year, "indicator": list(values), "value": list(values.values())})
+
+
+def goalposts_structure() -> scm.Structure:
+    """The small tree with goalposts 0-100 on every indicator, so scores equal values."""
+    base = structure()
+    spec = IndicatorSpec(normalisation=scm.Goalposts(min=0, max=100))
+    return scm.Structure(base.levels, base.nodes, dict.fromkeys(INDICATORS, spec))
+
+
+# ------------------------------------------------------------------------- normalisation
+
+
+def _norm(spec: IndicatorSpec, values: list[float]) -> list[float]:
+    column = np.array(values, dtype=float)[:, None]
+    return normalise(column, [spec], np.zeros(len(values), dtype=np.intp)).ravel().round(9).tolist()
+
+
+class TestNormalise:
+    def test_goalposts_follow_direction_and_clip(self) -> None:
+        goal = scm.Goalposts(min=0, max=20)
+        assert _norm(IndicatorSpec(normalisation=goal), [-5, 5, 20, 30]) == [0, 25, 100, 100]
+        assert _norm(IndicatorSpec(scm.Direction.LOWER, goal), [5, 20, 30]) == [75, 0, 0]
+
+    def test_band_is_best_inside_and_falls_to_the_goalposts(self) -> None:
+        spec = IndicatorSpec(scm.Direction.BAND, scm.Goalposts(min=0, max=10), scm.Band(low=2, high=4))
+        assert _norm(spec, [0, 1, 3, 4, 7, 10]) == [0, 50, 100, 100, 50, 0]
+
+    def test_distance_to_target_uses_the_last_target_by_default(self) -> None:
+        spec = IndicatorSpec(normalisation=scm.DistanceToTarget(worst=10), last_target=20)
+        assert _norm(spec, [10, 15, 25]) == [0, 50, 100]
+        lower = IndicatorSpec(scm.Direction.LOWER, scm.DistanceToTarget(target=5, worst=25))
+        assert _norm(lower, [25, 15, 5, 0]) == [0, 50, 100, 100]
+
+    def test_maturity_levels(self) -> None:
+        assert _norm(IndicatorSpec(normalisation=scm.MaturityLevels()), [1, 2, 3.5, 5]) == [0, 25, 62.5, 100]
+
+    def test_thresholds_put_the_break_in_the_band_above(self) -> None:
+        spec = IndicatorSpec(normalisation=scm.Thresholds(breaks=(65, 76.61, 88.31), scores=(25, 50, 75, 100)))
+        assert _norm(spec, [64.9, 65, 80, 88.31, 99]) == [25, 50, 75, 100, 100]
+
+    def test_missing_values_stay_missing(self) -> None:
+        result = _norm(IndicatorSpec(normalisation=scm.Goalposts(min=0, max=1)), [np.nan, 0.5])
+        assert np.isnan(result[0])
+        assert result[1] == 50
+
+    def test_peer_methods_work_within_each_year(self) -> None:
+        values = np.array([[1.0], [2.0], [3.0], [10.0], [20.0], [30.0]])
+        years = np.array([0, 0, 0, 1, 1, 1], dtype=np.intp)
+        spec = [IndicatorSpec()]
+        assert normalise(values, spec, years, "minmax").ravel().tolist() == [0, 50, 100, 0, 50, 100]
+        assert normalise(values, spec, years, "rank").ravel().tolist() == [0, 50, 100, 0, 50, 100]
+        assert normalise(values, spec, years, "zscore").ravel().tolist() == [40, 50, 60, 40, 50, 60]
+        lower = [IndicatorSpec(scm.Direction.LOWER)]
+        assert normalise(values, lower, years, "minmax").ravel().tolist() == [100, 50, 0, 100, 50, 0]
+
+    def test_constant_indicator_scores_the_middle(self) -> None:
+        values = np.array([[4.0], [4.0]])
+        assert normalise(values, [IndicatorSpec()], np.zeros(2, dtype=np.intp), "minmax").ravel().tolist() == [50, 50]
+
+    def test_rank_shares_ties(self) -> None:
+        values = np.array([[1.0], [1.0], [3.0]])
+        assert normalise(values, [IndicatorSpec()], np.zeros(3, dtype=np.intp), "rank").ravel().tolist() == [
+            25,
+            25,
+            100,
+        ]
+
+    def test_unknown_method_is_refused(self) -> None:
+        with pytest.raises(scm.ScoringError, match="unknown normalisation"):
+            normalise(np.ones((1, 1)), [IndicatorSpec()], np.zeros(1, dtype=np.intp), "log")
+
+
+# --------------------------------------------------------------------------- aggregation
+
+
+def _agg(scores: list[float], weights: list[float], method: str, min_coverage: float = 0.0) -> tuple[float, float]:
+    result = aggregate(
+        np.array([scores]),
+        (~np.isnan(np.array([scores]))).astype(float),
+        np.array(weights)[:, None],
+        method,
+        min_coverage,
+    )
+    return float(result.score[0, 0]), float(result.coverage[0, 0])
+
+
+class TestAggregate:
+    def test_the_four_methods(self) -> None:
+        assert _agg([20, 80], [1, 3], "arithmetic")[0] == pytest.approx(65)
+        assert _agg([20, 80], [1, 1], "geometric")[0] == pytest.approx(40)
+        assert _agg([20, 80], [1, 1], "harmonic")[0] == pytest.approx(32)
+        assert _agg([20, 80], [1, 1], "minimum")[0] == 20
+
+    def test_weights_are_renormalised_among_children_present(self) -> None:
+        score, coverage = _agg([np.nan, 40, 80], [2, 1, 1], "arithmetic")
+        assert score == pytest.approx(60)
+        assert coverage == pytest.approx(0.5)
+
+    def test_coverage_threshold_drops_the_aggregate(self) -> None:
+        score, coverage = _agg([np.nan, 40, 80], [2, 1, 1], "arithmetic", min_coverage=0.65)
+        assert np.isnan(score)
+        assert coverage == pytest.approx(0.5)
+
+    def test_a_zero_child_sinks_geometric_and_harmonic(self) -> None:
+        assert _agg([0, 80], [1, 1], "geometric")[0] == 0
+        assert _agg([0, 80], [1, 1], "harmonic")[0] == 0
+
+    def test_unknown_aggregation_is_refused(self) -> None:
+        with pytest.raises(scm.ScoringError, match="unknown aggregation"):
+            _agg([1], [1], "median")
+
+
+# ----------------------------------------------------------------------------- roll-up
+
+
+def test_roll_up_tidy_table_and_views() -> None:
+    result = scm.roll_up(table({"a1": 20, "a2": 60, "b1": 40, "b2": 80, "c1": 30, "c2": 90}), goalposts_structure())
+    scores = result.scores
+    assert list(scores.columns) == list(scm.scoring.SCORE_COLUMNS)
+    by_node = scores.set_index("node")["score"]
+    assert by_node["ea"] == pytest.approx((20 + 3 * 60) / 4)
+    assert by_node["d1"] == pytest.approx((50 + 60) / 2)
+    assert by_node["top"] == pytest.approx((2 * 55 + 50) / 3)
+    assert result.wide("dimension").loc[("r", 2024)].tolist() == pytest.approx([55, 50])
+    ready = result.readiness().set_index("node")
+    assert ready.loc["top", "readiness"] == "Terdefinisi"
+    assert int(ready.loc["top", "readiness_level"]) == 3
+
+
+def test_aggregation_per_level() -> None:
+    result = scm.roll_up(
+        table({"a1": 20, "a2": 60, "b1": 40, "b2": 80, "c1": 30, "c2": 90}),
+        goalposts_structure(),
+        aggregation={"dimension": "minimum"},
+    )
+    assert result.wide("dimension").loc[("r", 2024), "d1"] == pytest.approx(50)
+    with pytest.raises(scm.ScoringError, match="unknown levels"):
+        scm.roll_up(table({"a1": 1}), goalposts_structure(), aggregation={"pillar": "minimum"})
+
+
+@pytest.mark.parametrize("aggregation", ["arithmetic", "geometric", "harmonic", "minimum"])
+def test_contributions_sum_to_the_score(example_plan: scm.Masterplan, aggregation: str) -> None:
+    result = scm.roll_up(example_plan, missing="locf", aggregation=aggregation)  # type: ignore[arg-type]  # a valid name
+    for level in ("element", "dimension", "overall"):
+        sums = result.contributions(level).groupby(["region", "year", "node"])["contribution"].sum()
+        scores = result.scores.query("level == @level").set_index(["region", "year", "node"])["score"].dropna()
+        assert sums.reindex(scores.index).to_numpy() == pytest.approx(scores.to_numpy(), abs=1e-9)
+
+
+def test_arithmetic_contributions_are_weight_times_score(example_plan: scm.Masterplan) -> None:
+    result = scm.roll_up(example_plan, missing="locf")
+    contributions = result.contributions().query("year == 2024").set_index("indicator")
+    indicator_scores = result.scores.query("year == 2024 and level == 'indicator'").set_index("node")["score"]
+    expected = contributions["weight"] * indicator_scores.reindex(contributions.index)
+    assert contributions["contribution"].to_numpy() == pytest.approx(expected.to_numpy())
+    assert contributions["weight"].sum() == pytest.approx(1)
+
+
+class TestMissingData:
+    values: ClassVar[dict[str, float]] = {"a1": 20, "a2": 60, "b1": 40, "b2": 80, "c2": 30}
+
+    def test_coverage_policy_keeps_what_is_covered(self) -> None:
+        result = scm.roll_up(table(self.values), goalposts_structure())
+        wide = result.wide("element")
+        coverage = result.wide("element", value="coverage")
+        assert np.isnan(wide.loc[("r", 2024), "ec"])
+        assert coverage.loc[("r", 2024), "ec"] == pytest.approx(1 / 3)
+        low = scm.roll_up(table(self.values), goalposts_structure(), min_coverage=0.3)
+        assert low.wide("element").loc[("r", 2024), "ec"] == pytest.approx(30)
+
+    def test_raise_policy_names_the_gap(self) -> None:
+        with pytest.raises(scm.ScoringError, match=r"1 missing values, e\.g\. region 'r', year 2024, indicator 'c1'"):
+            scm.roll_up(table(self.values), goalposts_structure(), missing="raise")
+
+    def test_locf_carries_the_last_observation_forward(self) -> None:
+        data = pd.concat([table(self.values | {"c1": 70}, year=2023), table(self.values, year=2024)])
+        result = scm.roll_up(data, goalposts_structure(), missing="locf")
+        assert result.wide("indicator").loc[("r", 2024), "c1"] == 70
+
+    def test_group_mean_fills_from_the_regions_group(self) -> None:
+        data = pd.concat(
+            [
+                table(self.values | {"c1": 10}, region="p"),
+                table(self.values | {"c1": 30}, region="q"),
+                table(self.values | {"c1": 90}, region="s"),
+                table(self.values, region="r"),
+            ]
+        )
+        groups = {"p": "west", "q": "west", "r": "west", "s": "east"}
+        result = scm.roll_up(data, goalposts_structure(), missing="group_mean", groups=groups)
+        assert result.wide("indicator").loc[("r", 2024), "c1"] == 20
+
+    def test_unknown_policy_is_refused(self) -> None:
+        with pytest.raises(scm.ScoringError, match="unknown missing-data policy"):
+            scm.roll_up(table(self.values), goalposts_structure(), missing="drop")  # type: ignore[arg-type]  # wrong on purpose
+
+
+class TestBadInput:
+    def test_unknown_indicator(self) -> None:
+        with pytest.raises(scm.ScoringError, match="not in the structure: zz"):
+            scm.roll_up(table({"zz": 1}), goalposts_structure())
+
+    def test_duplicate_observation(self) -> None:
+        data = pd.concat([table({"a1": 1}), table({"a1": 2})])
+        with pytest.raises(scm.ScoringError, match="observed twice: region 'r', year 2024, indicator 'a1'"):
+            scm.roll_up(data, goalposts_structure())
+
+    def test_non_finite_value(self) -> None:
+        with pytest.raises(scm.ScoringError, match="finite"):
+            scm.roll_up(table({"a1": float("inf")}), goalposts_structure())
+
+    def test_table_without_structure(self) -> None:
+        with pytest.raises(scm.ScoringError, match="needs a structure"):
+            scm.roll_up(table({"a1": 1}))
+
+    def test_structure_must_be_layered(self) -> None:
+        tree = TREE.copy()
+        tree.loc[0, "parent"] = "d1"
+        with pytest.raises(scm.ScoringError, match="without a parent on level 'element': a1"):
+            scm.Structure.from_frame(tree, LEVELS)
+        tree = TREE.copy()
+        tree.loc[0, "weight"] = 0
+        with pytest.raises(scm.ScoringError, match="finite and > 0"):
+            scm.Structure.from_frame(tree, LEVELS)
+
+
+# ------------------------------------------------------------------------ plan and reality
+
+
+def test_plan_scores_follow_the_framework(example_plan: scm.Masterplan) -> None:
+    result = scm.roll_up(example_plan, missing="locf")
+    assert set(result.scores["level"]) == set(scm.scoring.PLAN_LEVELS)
+    dims = result.wide("dimension")
+    assert list(dims.columns) == [d.id for d in example_plan.framework.dimensions]
+    assert dims.loc[("solok-selatan", 2024)].notna().all()
+    assert result.scores["score"].dropna().between(0, 100).all()
+
+
+def test_planned_path_interpolates_baseline_to_targets(plan_data: dict[str, Any]) -> None:
+    planned = scm.scoring.planned_frame(scm.Masterplan.from_dict(plan_data))
+    referral = planned[planned["indicator"] == "liv-referral"].set_index("year")["value"]
+    assert referral[2023] == 40
+    assert referral[2026] == 70
+    assert referral[2025] == pytest.approx(60)
+    assert referral[2030] == pytest.approx(70 + 25 * 4 / 7)
+
+
+def test_plan_vs_actual_gap(plan_data: dict[str, Any]) -> None:
+    plan_data["observations"] = [
+        {"indicator": "liv-referral", "year": 2023, "value": 40},
+        {"indicator": "liv-referral", "year": 2024, "value": 44},
+    ]
+    plan = scm.Masterplan.from_dict(plan_data)
+    gaps = scm.plan_vs_actual(plan, min_coverage=0.0).query("level == 'element' and node == 'health'").set_index("year")
+    assert gaps.loc[2023, "gap"] == pytest.approx(0)
+    assert gaps.loc[2024, "planned"] == pytest.approx(50)
+    assert gaps.loc[2024, "gap"] == pytest.approx(-6)
+
+
+# ------------------------------------------------------------------------------ readiness
+
+
+def test_readiness_presets() -> None:
+    default = scm.scoring.readiness_scale("default")
+    assert default.levels_of([0, 19.99, 20, 99, 100]).tolist() == [1, 1, 2, 5, 5]
+    spbe = scm.scoring.readiness_scale("spbe")
+    index = np.array([1.0, 1.79, 1.8, 2.6, 3.5, 4.2, 5.0])
+    assert spbe.names_of(spbe.levels_of((index - 1) / 4 * 100)) == [
+        "Kurang",
+        "Kurang",
+        "Cukup",
+        "Baik",
+        "Sangat Baik",
+        "Memuaskan",
+        "Memuaskan",
+    ]
+
+
+def test_custom_scale_must_start_at_zero_and_rise() -> None:
+    with pytest.raises(ValueError, match="start at 0"):
+        scm.ReadinessScale(name="x", bands=(scm.ReadinessBand(level=1, name="a", min=10),))
+    scale = scm.ReadinessScale(
+        name="two",
+        bands=(scm.ReadinessBand(level=0, name="belum", min=0), scm.ReadinessBand(level=1, name="siap", min=70)),
+    )
+    assert scale.names_of(scale.levels_of([69, 70, np.nan])) == ["belum", "siap", None]
+
+
+# ----------------------------------------------------------------------------- properties
+
+values_strategy = st.dictionaries(
+    st.sampled_from(INDICATORS), st.floats(min_value=-50, max_value=150, allow_nan=False), min_size=1
+)
+weights_strategy = st.dictionaries(
+    st.sampled_from(list(TREE["node"])), st.floats(min_value=0.01, max_value=100, allow_nan=False)
+)
+methods = st.sampled_from(["arithmetic", "geometric", "harmonic", "minimum"])
+
+
+def _scores(values: dict[str, float], weights: dict[str, float] | None = None, **options: Any) -> pd.Series:
+    base = structure(weights)
+    spec = IndicatorSpec(normalisation=scm.Goalposts(min=0, max=100))
+    goal = scm.Structure(base.levels, base.nodes, dict.fromkeys(INDICATORS, spec))
+    result = scm.roll_up(table(values), goal, min_coverage=0.0, **options)
+    return result.scores.set_index("node")["score"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(values=values_strategy, weights=weights_strategy, method=methods)
+def test_every_score_lies_in_0_100(values: dict[str, float], weights: dict[str, float], method: str) -> None:
+    scores = _scores(values, weights, aggregation=method).dropna()
+    assert scores.between(0, 100).all()
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    values=values_strategy,
+    weights=weights_strategy,
+    method=st.sampled_from(["arithmetic", "geometric"]),
+    data=st.data(),
+)
+def test_raising_a_value_never_lowers_an_aggregate(
+    values: dict[str, float], weights: dict[str, float], method: str, data: st.DataObject
+) -> None:
+    indicator = data.draw(st.sampled_from(sorted(values)))
+    bump = data.draw(st.floats(min_value=0, max_value=50))
+    before = _scores(values, weights, aggregation=method)
+    after = _scores(values | {indicator: values[indicator] + bump}, weights, aggregation=method)
+    assert (after.fillna(-1) >= before.fillna(-1) - 1e-9).all()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    values=values_strategy,
+    weights=weights_strategy,
+    method=methods,
+    factor=st.floats(0.01, 100),
+    seed=st.integers(0, 99),
+)
+def test_invariant_to_row_order_and_weight_scale(
+    values: dict[str, float], weights: dict[str, float], method: str, factor: float, seed: int
+) -> None:
+    base = _scores(values, weights, aggregation=method)
+    shuffled_values = dict(sorted(values.items(), key=lambda kv: (hash((kv[0], seed)), kv[0])))
+    scaled = {node: factor * weights.get(node, w) for node, w in zip(TREE["node"], TREE["weight"], strict=True)}
+    assert _scores(shuffled_values, weights, aggregation=method).to_numpy() == pytest.approx(
+        base.to_numpy(), nan_ok=True
+    )
+    assert _scores(values, scaled, aggregation=method).to_numpy() == pytest.approx(
+        base.to_numpy(), nan_ok=True, rel=1e-9
+    )
+
+
+@settings(max_examples=80, deadline=None)
+@given(values=values_strategy, weights=weights_strategy)
+def test_minimum_below_harmonic_below_geometric_below_arithmetic(
+    values: dict[str, float], weights: dict[str, float]
+) -> None:
+    data = table(values)
+    base = structure(weights)
+    spec = IndicatorSpec(normalisation=scm.Goalposts(min=0, max=100))
+    goal = scm.Structure(base.levels, base.nodes, dict.fromkeys(INDICATORS, spec))
+    elements = {
+        method: scm.roll_up(data, goal, aggregation=method, min_coverage=0.0).wide("element").to_numpy()  # type: ignore[arg-type]
+        for method in ("minimum", "harmonic", "geometric", "arithmetic")
+    }
+    present = ~np.isnan(elements["arithmetic"])
+    order = ["minimum", "harmonic", "geometric", "arithmetic"]
+    for low, high in itertools.pairwise(order):
+        assert (elements[low][present] <= elements[high][present] + 1e-9).all()
+
+
+def test_rows_of_a_table_can_come_in_any_order(example_plan: scm.Masterplan) -> None:
+    data = scm.scoring.observations_frame(example_plan)
+    structure_ = scm.Structure.from_plan(example_plan)
+    forward = scm.roll_up(data, structure_).scores
+    backward = scm.roll_up(data.iloc[::-1], structure_).scores
+    pd.testing.assert_frame_equal(forward, backward)
