@@ -27,7 +27,19 @@ def test_checks_benchmark_runs_and_reports_a_ratio() -> None:
 def test_rollup_benchmark_agrees_with_numpy_and_reports_ratios() -> None:
     script = ROOT / "benchmarks" / "bench_rollup.py"
     result = subprocess.run(  # noqa: S603 - our own script with fixed arguments
-        [sys.executable, str(script), "--regions", "12", "--indicators", "20", "--years", "3", "--repeat", "1", "--json"],
+        [
+            sys.executable,
+            str(script),
+            "--regions",
+            "12",
+            "--indicators",
+            "20",
+            "--years",
+            "3",
+            "--repeat",
+            "1",
+            "--json",
+        ],
         capture_output=True,
         text=True,
         check=True,
