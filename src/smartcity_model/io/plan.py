@@ -28,7 +28,7 @@ from smartcity_model.errors import MasterplanError, PlanNotFoundError, Problem, 
 from smartcity_model.io.atomic import write_files_atomically
 from smartcity_model.io.csvfile import compact_number, format_observations, parse_observations
 from smartcity_model.io.yamlfile import Parsed, parse_json, parse_yaml, read_text
-from smartcity_model.model import Framework, Indicator, Masterplan
+from smartcity_model.model import Framework, Masterplan
 from smartcity_model.model.assemble import SECTIONS, Locator, assemble, locate_problem, problems_from_validation
 from smartcity_model.model.framework import BUILTIN_FRAMEWORKS, builtin_framework
 
@@ -207,13 +207,9 @@ def _compact_initiative(item: dict[str, Any]) -> dict[str, Any]:
     return item
 
 
-def _compact_indicator(item: dict[str, Any], indicator: Indicator) -> dict[str, Any]:
-    if indicator.normalisation is not None:
-        # The method is the union's tag: always written, even where it equals its default.
-        settings = item.get("normalisation", {})
-        item["normalisation"] = {"method": indicator.normalisation.method, **settings}
-        if item["normalisation"] == {"method": "maturity"}:
-            item["normalisation"] = "maturity"
+def _compact_indicator(item: dict[str, Any]) -> dict[str, Any]:
+    if item.get("normalisation") == {"method": "maturity"}:
+        item["normalisation"] = "maturity"
     return item
 
 
@@ -237,10 +233,7 @@ def plan_to_data(plan: Masterplan) -> dict[str, Any]:
         if dumped.get(name):
             data[name] = dumped[name]
     data["opds"] = dumped.get("opds", [])
-    data["indicators"] = [
-        _compact_indicator(item, indicator)
-        for item, indicator in zip(dumped.get("indicators", []), plan.indicators, strict=True)
-    ]
+    data["indicators"] = [_compact_indicator(item) for item in dumped.get("indicators", [])]
     data["initiatives"] = [_compact_initiative(item) for item in dumped.get("initiatives", [])]
     data["observations"] = dumped.get("observations", [])
     tidy: dict[str, Any] = _tidy(data)

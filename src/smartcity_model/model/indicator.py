@@ -5,7 +5,14 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, field_validator, model_validator
+from pydantic import (
+    BeforeValidator,
+    Field,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from smartcity_model.model.base import Entity, FrozenModel, Label, Slug, Text, Weight, Year
@@ -37,7 +44,16 @@ class Direction(StrEnum):
     """Best inside a target band (e.g. inflation between 2 and 4 %)."""
 
 
-class Goalposts(FrozenModel):
+class _Method(FrozenModel):
+    """A normalisation method; its ``method`` tag is always written, even when it is the default."""
+
+    @model_serializer(mode="wrap")
+    def _with_method(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        return {"method": getattr(self, "method"), **data}  # noqa: B009 - each subclass defines it
+
+
+class Goalposts(_Method):
     """Min-max normalisation between fixed goalposts, clipped to 0-100 (direction-aware)."""
 
     method: Literal["goalposts"] = "goalposts"
@@ -53,7 +69,7 @@ class Goalposts(FrozenModel):
         return self
 
 
-class DistanceToTarget(FrozenModel):
+class DistanceToTarget(_Method):
     """Progress from a worst value (score 0) to a target (score 100), clipped to 0-100."""
 
     method: Literal["target"] = "target"
@@ -63,7 +79,7 @@ class DistanceToTarget(FrozenModel):
     """Value that scores 0; by default 0 for higher-is-better (required for lower-is-better)."""
 
 
-class MaturityLevels(FrozenModel):
+class MaturityLevels(_Method):
     """Maturity levels 1..``levels`` mapped linearly to 0-100 (e.g. SPBE levels 1-5)."""
 
     method: Literal["maturity"] = "maturity"
@@ -71,7 +87,7 @@ class MaturityLevels(FrozenModel):
     """Number of levels; level 1 scores 0 and the top level scores 100."""
 
 
-class Thresholds(FrozenModel):
+class Thresholds(_Method):
     """Threshold bands: a value below ``breaks[0]`` scores ``scores[0]``, and so on upward."""
 
     method: Literal["thresholds"] = "thresholds"
