@@ -156,8 +156,8 @@ def observations(draw: st.DrawFn, indicator: Indicator, years: Sequence[int], re
 def initiatives(  # noqa: PLR0913 - keyword-only knobs of a strategy
     draw: st.DrawFn,
     opd_ids: Sequence[str],
-    *,
     framework: Framework | None = None,
+    *,
     indicator_ids: Sequence[str] = (),
     initiative_id: str | None = None,
     period: Period | None = None,
@@ -437,15 +437,30 @@ DEFECTS: tuple[str, ...] = tuple(_INJECT)
 
 
 @st.composite
-def defective_masterplans(draw: st.DrawFn, /, defect: str, **sizes: Any) -> DefectivePlan:
-    """Draw a valid plan's data with one injected ``defect`` (a code from :data:`DEFECTS`).
-
-    ``sizes`` are the knobs of :func:`masterplans`.
-    """
-    if defect not in _INJECT:
-        msg = f"cannot inject {defect!r}; known defects: {', '.join(DEFECTS)}"
-        raise ValueError(msg)
+def _defective(draw: st.DrawFn, /, defect: str, **sizes: Any) -> DefectivePlan:
     stage, inject = _INJECT[defect]
     data = draw(plan_data(**sizes))
     subject = inject(data, draw)
     return DefectivePlan(data=data, code=defect, stage=stage, subject=subject)
+
+
+def defective_masterplans(defect: str, **sizes: Any) -> st.SearchStrategy[DefectivePlan]:
+    """Return a strategy of valid plans' data with one injected ``defect`` (a code from :data:`DEFECTS`).
+
+    ``sizes`` are the knobs of :func:`masterplans`.
+
+    Examples
+    --------
+    >>> from hypothesis import given, settings
+    >>> import smartcity_model as scm
+    >>> @settings(max_examples=3, deadline=None)
+    ... @given(defective_masterplans("dependency-cycle"))
+    ... def test_cycles_are_found(defective):
+    ...     report = scm.check(scm.Masterplan.from_dict(defective.data))
+    ...     assert report.select(code="dependency-cycle")
+    >>> test_cycles_are_found()
+    """
+    if defect not in _INJECT:
+        msg = f"cannot inject {defect!r}; known defects: {', '.join(DEFECTS)}"
+        raise ValueError(msg)
+    return _defective(defect, **sizes)
