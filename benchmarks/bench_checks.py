@@ -12,14 +12,12 @@ graph: ``networkx.simple_cycles`` on the prerequisite graph plus one pass over e
 from __future__ import annotations
 
 import argparse
-import json
 import random
-import statistics
 import time
-from collections.abc import Callable
 from typing import Any
 
 import networkx as nx
+from timing import median_time, print_report
 
 import smartcity_model as scm
 
@@ -82,16 +80,6 @@ def synthetic_plan(initiatives: int, opds: int, indicators: int, seed: int = 0) 
     return scm.Masterplan.model_validate(data)
 
 
-def best_of(repeat: int, work: Callable[[], object]) -> float:
-    """Return the median wall time of ``repeat`` runs of ``work``, in seconds."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def main() -> None:
     """Run the benchmark and print the timings and the ratio."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -117,9 +105,9 @@ def main() -> None:
             pass
 
     report = scm.check(plan)
-    checks = best_of(args.repeat, lambda: scm.check(plan))
-    graph_seconds = best_of(args.repeat, lambda: scm.build_graph(plan))
-    base = best_of(args.repeat, baseline)
+    checks = median_time(args.repeat, lambda: scm.check(plan))
+    graph_seconds = median_time(args.repeat, lambda: scm.build_graph(plan))
+    base = median_time(args.repeat, baseline)
     result = {
         **size,
         "edges": graph.number_of_edges(),
@@ -130,11 +118,7 @@ def main() -> None:
         "baseline_s": round(base, 4),
         "ratio_check_to_baseline": round(checks / base, 2),
     }
-    if args.json:
-        print(json.dumps(result))
-    else:
-        for key, value in result.items():
-            print(f"{key:>24}: {value}")
+    print_report(result, as_json=args.json)
 
 
 if __name__ == "__main__":

@@ -11,14 +11,11 @@ in the same run, and the two results are checked to agree.
 from __future__ import annotations
 
 import argparse
-import json
-import statistics
-import time
-from collections.abc import Callable
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from timing import median_time, print_report
 
 import smartcity_model as scm
 
@@ -82,16 +79,6 @@ def by_hand(data: pd.DataFrame, structure: scm.Structure, min_coverage: float = 
     return levels
 
 
-def median_time(repeat: int, work: Callable[[], object]) -> float:
-    """Return the median wall time of ``repeat`` runs of ``work``, in seconds."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def main() -> None:
     """Run the benchmark and print the timings and the ratio."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -117,11 +104,7 @@ def main() -> None:
         "ratio_roll_up_to_numpy": round(ours / baseline, 2),
         "ratio_with_tidy_scores": round(tidy / baseline, 2),
     }
-    if args.json:
-        print(json.dumps(report))
-    else:
-        for key, value in report.items():
-            print(f"{key:>28}: {value}")
+    print_report(report, as_json=args.json)
 
 
 if __name__ == "__main__":
