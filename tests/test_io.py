@@ -251,11 +251,12 @@ def test_bad_json_is_a_syntax_error(tmp_path: Path, text: str, message: str) -> 
 
 
 def test_yaml_anchors_within_limits_are_fine(plan_data: dict[str, Any], tmp_path: Path) -> None:
-    text = yaml.safe_dump(plan_data, sort_keys=False)
-    text = text.replace("region:\n", "region: &r\n", 1) + "document: {notes: shared}\n"
+    text = yaml.safe_dump(plan_data, sort_keys=False, allow_unicode=True)
+    text = text.replace("name: Kota Contoh\n", "name: &city Kota Contoh\n", 1) + "document: {title: *city}\n"
     path = tmp_path / "plan.yaml"
     path.write_text(text, encoding="utf-8")
-    assert scm.load(path).region.id == "kota-contoh"
+    plan = scm.load(path)
+    assert plan.document.title == plan.region.name == "Kota Contoh"
 
 
 def test_recursive_alias_is_refused(tmp_path: Path) -> None:
