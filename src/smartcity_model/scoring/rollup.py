@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 import numpy as np
@@ -147,9 +148,9 @@ class RollUp:
     aggregation: Mapping[str, str]
     scale: ReadinessScale = field(default_factory=lambda: readiness_scale("default"))
 
-    @property
+    @cached_property
     def scores(self) -> pd.DataFrame:
-        """Every score as a tidy table: ``region, year, level, node, score, coverage``."""
+        """Every score as a tidy table: ``region, year, level, node, score, coverage`` (built once)."""
         frames = [self._level_frame(level) for level in self.structure.levels]
         return pd.concat(frames, ignore_index=True)
 
@@ -343,8 +344,9 @@ def plan_vs_actual(plan: Masterplan, **options: object) -> pd.DataFrame:
     for every aggregate level; years without one of the two are left out. ``options`` are passed
     to :func:`roll_up` for both.
     """
-    observed = roll_up(plan, **options).scores  # type: ignore[arg-type]  # options are roll_up's own
-    planned = roll_up(planned_frame(plan), Structure.from_plan(plan), **options).scores  # type: ignore[arg-type]
+    structure = Structure.from_plan(plan)
+    observed = roll_up(plan, structure, **options).scores  # type: ignore[arg-type]  # options are roll_up's own
+    planned = roll_up(planned_frame(plan), structure, **options).scores  # type: ignore[arg-type]
     keys = ["region", "year", "level", "node"]
     merged = observed.merge(planned, on=keys, suffixes=("_observed", "_planned"))
     merged = merged[merged["level"] != PLAN_LEVELS[0]]
