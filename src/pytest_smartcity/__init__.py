@@ -232,7 +232,13 @@ def masterplan_paths(request: pytest.FixtureRequest) -> list[Path]:
     config = request.config
     root = config.rootpath
     folders = sorted(path.parent for path in root.rglob(_PLAN_FILE) if ".git" not in path.parts)
+    patterns: list[str] = config.getini("smartcity_plans")
     files = sorted(
-        path for path in root.rglob("*") if path.is_file() and path.name != _PLAN_FILE and _is_plan(path, config)
+        {
+            p
+            for pattern in patterns
+            for p in root.glob(pattern)
+            if p.is_file() and p.name != _PLAN_FILE and _is_plan(p, config)
+        }
     )
     return [*folders, *files]

@@ -50,7 +50,6 @@ def dependency_rules(ctx: Context) -> Iterator[Raw]:
 
 def schedule_rules(ctx: Context) -> Iterator[Raw]:
     """Yield initiatives that start before a prerequisite ends, and quick wins that wait on slow work."""
-    initiatives = {i.id: i for i in ctx.initiatives}
     for initiative in ctx.initiatives:
         start, _ = ctx.schedule[initiative.id]
         for dep_id in initiative.depends_on:
@@ -60,7 +59,7 @@ def schedule_rules(ctx: Context) -> Iterator[Raw]:
             if start < dep_end:
                 message = f"starts in {start}, before its prerequisite {dep_id!r} ends in {dep_end}"
                 yield Raw("starts-before-prerequisite-ends", "initiative", initiative.id, message, (dep_id,))
-            dep_horizon = initiatives[dep_id].horizon
+            dep_horizon = ctx.plan.initiative(dep_id).horizon
             if initiative.horizon is Horizon.QUICK_WIN and dep_horizon in _SLOW:
                 assert dep_horizon is not None  # noqa: S101 - narrowed by the membership test
                 message = f"is a quick win but depends on {dep_id!r}, a {dep_horizon.value}-term initiative"
