@@ -85,7 +85,11 @@ def test_unknown_defect_is_refused() -> None:
 @SLOW
 @given(plan=masterplans(), method=st.sampled_from(["arithmetic", "geometric", "minimum"]))
 def test_roll_up_properties_hold_on_generated_plans(plan: scm.Masterplan, method: str) -> None:
-    result = scm.roll_up(plan, aggregation=method, min_coverage=0.0)  # type: ignore[arg-type]  # a valid name
+    if not plan.observations:
+        with pytest.raises(scm.ScoringError, match="nothing to score"):
+            scm.roll_up(plan)
+        return
+    result = scm.roll_up(plan, aggregation=method, min_coverage=0.0, nonpositive="zero")  # type: ignore[arg-type]  # a valid name
     scores = result.scores["score"].dropna()
     assert scores.between(0, 100).all()
     top = result.scores.query("level == 'overall'").set_index(["region", "year"])["score"].dropna()

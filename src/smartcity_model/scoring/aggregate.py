@@ -1,15 +1,23 @@
 """Aggregation: children's scores to their parent's, one level at a time, on whole matrices.
 
-Methods (weights renormalised among the children present):
+Methods (weights renormalised among the children present; a child of weight 0 counts for nothing):
 
 - ``arithmetic``: ``Σ wᵢxᵢ / Σ wᵢ`` (fully compensatory);
-- ``geometric``: ``exp(Σ wᵢ ln xᵢ / Σ wᵢ)``, 0 when any child scores 0;
-- ``harmonic``: ``Σ wᵢ / Σ (wᵢ / xᵢ)``, 0 when any child scores 0;
+- ``geometric``: ``exp(Σ wᵢ ln xᵢ / Σ wᵢ)``;
+- ``harmonic``: ``Σ wᵢ / Σ (wᵢ / xᵢ)``;
+- ``power``: the generalised mean ``(Σ wᵢxᵢᵖ / Σ wᵢ)^(1/p)`` (p = 1 arithmetic, p = -1 harmonic,
+  p → 0 geometric, large p approaches the maximum);
 - ``minimum``: the weakest child (non-compensatory).
 
-Coverage is the weighted share of a node's indicators that reach it: a leaf observed counts 1,
-and a parent's coverage is ``Σ wᵢcᵢ / Σ wᵢ`` over all its children, a missing child counting 0.
-A parent whose coverage falls below the threshold is missing.
+Geometric, harmonic and negative-power means are undefined for scores of 0 or below (a positive
+power for scores below 0): such a score is refused with the region, year and node, unless
+``nonpositive="zero"`` lets it sink the mean to 0. A min-max range above 0 (e.g. 1–100) is the
+usual cure.
+
+Coverage is the weighted share of a node's indicators that reach it *observed*, and ``imputed``
+the share that reaches it filled by a missing-data method: a leaf counts 1 in one of the two, and a
+parent's share is ``Σ wᵢcᵢ / Σ wᵢ`` over all its children, a child without a score counting 0. A
+parent whose coverage (plus the imputed share, if asked) falls below the threshold is missing.
 """
 
 from __future__ import annotations
@@ -20,58 +28,153 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
+from smartcity_model.errors import suggest
 from smartcity_model.scoring.structure import ScoringError
 
-__all__ = ["AGGREGATIONS", "Aggregation", "LevelResult", "aggregate"]
+__all__ = ["AGGREGATIONS", "Aggregation", "LevelResult", "NonPositive", "NonPositiveError", "aggregate"]
 
 FloatArray = npt.NDArray[np.float64]
-Aggregation = Literal["arithmetic", "geometric", "harmonic", "minimum"]
-#: Scores below this count as zero in geometric and harmonic means.
-_ZERO = 1e-9
+BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.intp]
+Aggregation = Literal["arithmetic", "geometric", "harmonic", "power", "minimum"]
+NonPositive = Literal["raise", "zero"]
 #: The aggregation methods.
-AGGREGATIONS: tuple[Aggregation, ...] = ("arithmetic", "geometric", "harmonic", "minimum")
+AGGREGATIONS: tuple[Aggregation, ...] = ("arithmetic", "geometric", "harmonic", "power", "minimum")
 
 
 @dataclass(frozen=True)
 class LevelResult:
-    """Scores of one level (rows × nodes), their coverage and the weight of the children present."""
+    """Scores of one level (rows × nodes), their observed and imputed shares, and the weight present."""
 
     score: FloatArray
     coverage: FloatArray
+    imputed: FloatArray
     present_weight: FloatArray
 
 
-def aggregate(
-    scores: FloatArray, coverage: FloatArray, membership: FloatArray, method: str, min_coverage: float
+class NonPositiveError(ScoringError):
+    """A mean that needs positive scores met a score of 0 or below; ``cells`` are (row, child, parent)."""
+
+    def __init__(self, method: str, cells: IntArray) -> None:
+        """Record the offending cells of ``method``."""
+        self.method = method
+        self.cells = cells
+        super().__init__(f"{method} mean of scores of 0 or below in {len(cells)} cells")
+
+
+def check_method(method: str, power: float | None) -> None:
+    """Refuse an unknown aggregation method, or a power mean without a usable ``power``."""
+    if method not in AGGREGATIONS:
+        msg = (
+            f"unknown aggregation {method!r}{suggest(str(method), AGGREGATIONS)}; use one of {', '.join(AGGREGATIONS)}"
+        )
+        raise ScoringError(msg)
+    if method == "power":
+        if power is None or not np.isfinite(power):
+            msg = "aggregation 'power' needs power=p, a finite number (e.g. 0.5 or 2)"
+            raise ScoringError(msg)
+        if power == 0:
+            msg = "power=0 is the limit of the geometric mean: use aggregation='geometric'"
+            raise ScoringError(msg)
+
+
+def _range(scores: FloatArray) -> tuple[float, float]:
+    """Return the band every aggregate of ``scores`` must lie in: 0–100, widened to the scores' own range."""
+    present = scores[~np.isnan(scores)]
+    if not present.size:
+        return 0.0, 100.0
+    return min(0.0, float(present.min())), max(100.0, float(present.max()))
+
+
+def aggregate(  # noqa: PLR0913 - the arrays and options of one level
+    scores: FloatArray,
+    coverage: FloatArray,
+    membership: FloatArray,
+    method: str,
+    min_coverage: float,
+    *,
+    imputed: FloatArray | None = None,
+    power: float | None = None,
+    nonpositive: NonPositive = "raise",
+    count_imputed: bool = False,
 ) -> LevelResult:
     """Aggregate ``scores`` (rows × children) into the parents of ``membership`` (children × parents)."""
-    if method not in AGGREGATIONS:
-        msg = f"unknown aggregation {method!r}; use one of {', '.join(AGGREGATIONS)}"
+    check_method(method, power)
+    if nonpositive not in {"raise", "zero"}:
+        msg = f"nonpositive must be 'raise' or 'zero', not {nonpositive!r}"
         raise ScoringError(msg)
+    imputed = np.zeros_like(coverage) if imputed is None else imputed
     present = ~np.isnan(scores)
     filled = np.where(present, scores, 0.0)
     linked = membership > 0
     present_weight = present.astype(float) @ membership
     total_weight = membership.sum(axis=0)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        parent_coverage = np.where(total_weight > 0, np.where(present, coverage, 0.0) @ membership / total_weight, 0.0)
+        share = np.where(total_weight > 0, 1.0 / total_weight, 0.0)
+        parent_coverage = (np.where(present, coverage, 0.0) @ membership) * share
+        parent_imputed = (np.where(present, imputed, 0.0) @ membership) * share
         if method == "arithmetic":
             result = filled @ membership / present_weight
         elif method == "minimum":
-            result = np.column_stack(
-                [np.fmin.reduce(np.where(linked[:, j], scores, np.nan), axis=1) for j in range(membership.shape[1])]
+            result = (
+                np.column_stack(
+                    [np.fmin.reduce(np.where(linked[:, j], scores, np.nan), axis=1) for j in range(membership.shape[1])]
+                )
+                if membership.shape[1]
+                else np.zeros((len(scores), 0))
             )
         else:
-            # A score below _ZERO counts as 0, which sinks a geometric or harmonic mean; keeping
-            # reciprocals finite also keeps an infinity from leaking into other parents' sums.
-            tiny = present & (filled < _ZERO)
-            zero = tiny.astype(float) @ linked.astype(float) > 0
-            safe = np.where(present & ~tiny, filled, 1.0)
-            if method == "geometric":
-                result = np.exp(np.where(present, np.log(safe), 0.0) @ membership / present_weight)
-            else:
-                result = present_weight / (np.where(present, 1.0 / safe, 0.0) @ membership)
-            result = np.where(zero, 0.0, result)
-    keep = (present_weight > 0) & (parent_coverage >= min_coverage - 1e-12)
-    # exp(log(x)) and 1 / (1 / x) can stray from x by an ulp: keep every score inside 0-100.
-    return LevelResult(np.where(keep, np.clip(result, 0.0, 100.0), np.nan), parent_coverage, present_weight)
+            result = _mean_of_positives(
+                filled,
+                present=present,
+                membership=membership,
+                linked=linked,
+                present_weight=present_weight,
+                method=method,
+                power=power,
+                nonpositive=nonpositive,
+            )
+    counted = parent_coverage + parent_imputed if count_imputed else parent_coverage
+    keep = (present_weight > 0) & (counted >= min_coverage - 1e-12)
+    # exp(log(x)) and 1 / (1 / x) can stray from x by an ulp: keep every score inside its range.
+    low, high = _range(scores)
+    return LevelResult(
+        np.where(keep, np.clip(result, low, high), np.nan), parent_coverage, parent_imputed, present_weight
+    )
+
+
+def _mean_of_positives(  # noqa: PLR0913 - the arrays of one level
+    filled: FloatArray,
+    *,
+    present: BoolArray,
+    membership: FloatArray,
+    linked: BoolArray,
+    present_weight: FloatArray,
+    method: str,
+    power: float | None,
+    nonpositive: NonPositive,
+) -> FloatArray:
+    """Geometric, harmonic or power mean; non-positive children raise or sink the mean to 0."""
+    p = -1.0 if method == "harmonic" else (0.0 if method == "geometric" else float(power or 0.0))
+    bad = present & ((filled < 0) if p > 0 else (filled <= 0))
+    if bad.any():
+        hits = bad.astype(float) @ linked.astype(float) > 0
+        if nonpositive == "raise" and hits.any():
+            cells = [
+                (row, int(np.flatnonzero(bad[row] & linked[:, parent])[0]), parent) for row, parent in np.argwhere(hits)
+            ]
+            raise NonPositiveError(
+                method if method != "power" else f"power (p={p:g})", np.asarray(cells, dtype=np.intp)
+            )
+    else:
+        hits = np.zeros(present_weight.shape, dtype=bool)
+    if p > 0:
+        values = np.where(bad, 0.0, filled)
+        return (np.where(present, values**p, 0.0) @ membership / present_weight) ** (1.0 / p)
+    safe = np.where(present & ~bad, filled, 1.0)
+    if p == 0:
+        result = np.exp(np.where(present, np.log(safe), 0.0) @ membership / present_weight)
+    else:
+        result = (np.where(present, safe**p, 0.0) @ membership / present_weight) ** (1.0 / p)
+    # A score of 0 sinks a geometric, harmonic or negative-power mean (when the caller allows it).
+    return np.where(hits, 0.0, result)

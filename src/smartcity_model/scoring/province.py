@@ -14,10 +14,11 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from smartcity_model.errors import suggest
 from smartcity_model.model import Masterplan
 from smartcity_model.scoring.readiness import ReadinessScale, readiness_scale
 from smartcity_model.scoring.rollup import RollUp, observations_frame, roll_up
-from smartcity_model.scoring.structure import ScoringError, Structure
+from smartcity_model.scoring.structure import ScoringError, Structure, listing
 
 __all__ = ["BLOCKER_COLUMNS", "ProvinceReadiness", "roll_up_province"]
 
@@ -40,10 +41,10 @@ class ProvinceReadiness:
     regions: RollUp
     """Every region's scores (a :class:`RollUp`)."""
     province: pd.DataFrame
-    """Weighted province scores: ``year, level, node, score, coverage, indicator_coverage``.
+    """Weighted province scores: ``year, level, node, score, coverage, indicator_coverage, indicator_imputed``.
 
-    ``coverage`` is the weight share of the regions that have a score; ``indicator_coverage`` the
-    weighted mean of those regions' own coverage (the share of indicator weight observed)."""
+    ``coverage`` is the weight share of the regions that have a score; ``indicator_coverage`` and
+    ``indicator_imputed`` the weighted means of those regions' own observed and imputed shares."""
     levels: pd.DataFrame
     """Smart-province level per year and node: ``year, level, node, province_level, readiness, share_at_next``."""
     region_levels: pd.DataFrame
@@ -57,7 +58,11 @@ class ProvinceReadiness:
         ``points_needed`` is how far the region's score is from the next level's band (missing
         when the region has no score); rows are ordered by node, then by the points needed.
         """
-        chosen = int(self.levels["year"].max()) if year is None else year
+        years = sorted(set(self.levels["year"].tolist()))
+        chosen = int(years[-1]) if year is None else year
+        if chosen not in years:
+            msg = f"no year {chosen!r} in the roll-up; the years are {listing(years)}"
+            raise ScoringError(msg)
         levels = self.levels[self.levels["year"] == chosen]
         top = max(band.level for band in self.scale.bands)
         target = levels.assign(target_level=levels["province_level"].fillna(0).astype(int) + 1)
@@ -82,6 +87,11 @@ def _from_plans(plans: Sequence[Masterplan]) -> tuple[pd.DataFrame, Structure, d
         if plan.framework != plans[0].framework or extra:
             msg = f"plan of {plan.region.id!r} uses another framework or indicators; give one shared structure"
             raise ScoringError(msg)
+    ids = [plan.region.id for plan in plans]
+    twice = sorted({region for region in ids if ids.count(region) > 1})
+    if twice:
+        msg = f"more than one masterplan for regions {listing(twice)}"
+        raise ScoringError(msg)
     data = pd.concat([observations_frame(plan) for plan in plans], ignore_index=True)
     population = {p.region.id: float(p.region.population) for p in plans if p.region.population is not None}
     return data, structure, population
@@ -99,16 +109,51 @@ def _province_scores(rollup: RollUp, weights: pd.Series, levels: Sequence[str]) 
     scores["ws"] = np.where(scored, scores["score"] * scores["w"], 0.0)
     scores["wp"] = np.where(scored, scores["w"], 0.0)
     scores["wc"] = np.where(scored, scores["coverage"] * scores["w"], 0.0)
-    grouped = scores.groupby(["year", "level", "node"], sort=False)[["ws", "wp", "wc", "w"]].sum()
+    scores["wi"] = np.where(scored, scores["imputed"] * scores["w"], 0.0)
+    grouped = scores.groupby(["year", "level", "node"], sort=False)[["ws", "wp", "wc", "wi", "w"]].sum()
     scored_weight = grouped["wp"].where(grouped["wp"] > 0)
     result = pd.DataFrame(
         {
             "score": grouped["ws"] / scored_weight,
             "coverage": grouped["wp"] / grouped["w"],
             "indicator_coverage": grouped["wc"] / scored_weight,
+            "indicator_imputed": grouped["wi"] / scored_weight,
         }
     )
     return result.reset_index()
+
+
+def _rule_levels(structure: Structure, rule_levels: Sequence[str] | None) -> list[str]:
+    """Return the levels the smart-province rule applies on (by default the two top aggregate levels)."""
+    upper = structure.levels[1:]
+    if rule_levels is None:
+        return list(upper[-2:])
+    if isinstance(rule_levels, str):
+        rule_levels = [rule_levels]
+    unknown = [level for level in rule_levels if level not in upper]
+    if unknown:
+        shown = listing(f"{level!r}{suggest(str(level), upper)}" for level in unknown)
+        msg = f"rule_levels names unknown levels {shown}; the levels above the indicators are {', '.join(upper)}"
+        raise ScoringError(msg)
+    if not rule_levels:
+        msg = "rule_levels is empty: name at least one level above the indicators"
+        raise ScoringError(msg)
+    return list(dict.fromkeys(rule_levels))
+
+
+def _population(regions: pd.DataFrame | Mapping[str, float] | None) -> dict[str, float]:
+    if isinstance(regions, pd.DataFrame):
+        key = "region" if "region" in regions.columns else "id"
+        if key not in regions.columns:
+            msg = "regions= needs a 'region' (or 'id') column"
+            raise ScoringError(msg)
+        if "population" not in regions.columns:
+            return dict.fromkeys(regions[key].astype(str), np.nan)
+        population = pd.to_numeric(regions["population"], errors="coerce").astype(float)
+        return dict(zip(regions[key].astype(str), population, strict=True))
+    if regions is not None:
+        return {str(k): float(v) for k, v in regions.items()}
+    return {}
 
 
 def roll_up_province(  # noqa: PLR0913 - keyword-only options of the public API
@@ -118,7 +163,7 @@ def roll_up_province(  # noqa: PLR0913 - keyword-only options of the public API
     regions: pd.DataFrame | Mapping[str, float] | None = None,
     weights: Literal["equal", "population"] = "equal",
     share: float = 1.0,
-    rule_levels: Sequence[str] = ("dimension", "overall"),
+    rule_levels: Sequence[str] | None = None,
     scale: str | ReadinessScale = "default",
     **options: object,
 ) -> ProvinceReadiness:
@@ -132,15 +177,19 @@ def roll_up_province(  # noqa: PLR0913 - keyword-only options of the public API
     structure
         The hierarchy, required with a table.
     regions
-        Population per region, as a mapping or a table with ``region`` (or ``id``) and
-        ``population`` columns; needed for ``weights="population"`` with a table.
+        The province's regions, as a mapping region → population or a table with ``region``
+        (or ``id``) and ``population`` columns. When given, they are the regions scored: one
+        without observations is scored with coverage 0 and holds the province back, and a
+        region of the data not listed is an error. Populations are needed for
+        ``weights="population"``.
     weights
         ``equal`` or ``population`` weights of the regions in the province's scores.
     share
         The smart-province rule: the province reaches a level in a node when at least this share
         of its regions (by count) reach it there; regions without a score do not.
     rule_levels
-        The levels the rule is applied on.
+        The levels the rule is applied on (default: the two top levels, e.g. ``dimension`` and
+        ``overall`` for a masterplan).
     scale
         The readiness scale (a preset name or a scale).
     options
@@ -149,33 +198,45 @@ def roll_up_province(  # noqa: PLR0913 - keyword-only options of the public API
     if not 0 < share <= 1:
         msg = f"share must lie in (0, 1], not {share}"
         raise ScoringError(msg)
+    if weights not in {"equal", "population"}:
+        msg = (
+            f"weights must be 'equal' or 'population', not {weights!r}{suggest(str(weights), ('equal', 'population'))}"
+        )
+        raise ScoringError(msg)
+    if "regions" in options:
+        msg = "give the province's regions once, as regions="
+        raise ScoringError(msg)
     if isinstance(source, pd.DataFrame):
         if structure is None:
             msg = "a table needs a structure"
             raise ScoringError(msg)
-        data, population = source, dict[str, float]()
+        data, population, grid = source, dict[str, float](), None
     else:
         data, plan_structure, population = _from_plans(source)
         structure = structure or plan_structure
-    if isinstance(regions, pd.DataFrame):
-        key = "region" if "region" in regions.columns else "id"
-        population |= dict(zip(regions[key], regions["population"].astype(float), strict=True))
-    elif regions is not None:
-        population |= {k: float(v) for k, v in regions.items()}
+        grid = [plan.region.id for plan in source]
+    listed = _population(regions)
+    population |= {k: v for k, v in listed.items() if not np.isnan(v)}
+    rule = _rule_levels(structure, rule_levels)
     chosen = readiness_scale(scale)
-    rollup = roll_up(data, structure, scale=chosen, **options)  # type: ignore[arg-type]  # options are roll_up's own
-    names = pd.unique(rollup.units["region"])
+    if listed:
+        extra = sorted(set(data["region"].astype(str)) - set(listed)) if "region" in data.columns else []
+        if extra:
+            msg = (
+                f"regions= lists the province's regions, but the data also has {listing(repr(r) for r in extra)}; "
+                "add them to regions= (with their population) or leave their rows out"
+            )
+            raise ScoringError(msg)
+        grid = list(listed)
+    rollup = roll_up(data, structure, scale=chosen, regions=grid, **options)  # type: ignore[arg-type]  # options are roll_up's own
+    names = list(rollup.panel.regions)
     if weights == "population":
         region_weights = pd.Series({r: population.get(r, np.nan) for r in names}, dtype=float)
-    elif weights == "equal":
-        region_weights = pd.Series(1.0, index=names)
     else:
-        msg = f"weights must be 'equal' or 'population', not {weights!r}"
-        raise ScoringError(msg)
-    rule = [level for level in rule_levels if level in structure.levels[1:]]
+        region_weights = pd.Series(1.0, index=names)
     province = _province_scores(rollup, region_weights, rule)
     region_levels = rollup.readiness(chosen)
-    region_levels = region_levels[region_levels["level"].isin(rule)].drop(columns=["coverage"])
+    region_levels = region_levels[region_levels["level"].isin(rule)].drop(columns=["coverage", "imputed"])
     return ProvinceReadiness(
         regions=rollup,
         province=province,

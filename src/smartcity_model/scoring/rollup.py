@@ -1,12 +1,15 @@
 """Roll-up: observations → normalised indicator scores → every level above, with coverage.
 
-The engine works on whole matrices (one row per region and year, one column per node), so a
-national table of hundreds of thousands of observations is scored without a Python loop per row.
+The engine works on whole matrices over **every** region × year in scope (one row each, one
+column per node), so a national table of hundreds of thousands of observations is scored without
+a Python loop per row, and a region-year without observations is shown with coverage 0 instead
+of vanishing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import itertools
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
@@ -15,11 +18,21 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from smartcity_model.errors import suggest
 from smartcity_model.model import Masterplan
-from smartcity_model.scoring.aggregate import Aggregation, LevelResult, aggregate
-from smartcity_model.scoring.normalise import normalise
+from smartcity_model.scoring.aggregate import (
+    Aggregation,
+    LevelResult,
+    NonPositive,
+    NonPositiveError,
+    aggregate,
+    check_method,
+)
+from smartcity_model.scoring.impute import IMPUTATION_METHODS, impute_panel
+from smartcity_model.scoring.normalise import NormaliseSpec, Scope, normalise_matrix
+from smartcity_model.scoring.panel import DATA_COLUMNS, Panel
 from smartcity_model.scoring.readiness import ReadinessScale, readiness_scale
-from smartcity_model.scoring.structure import PLAN_LEVELS, ScoringError, Structure
+from smartcity_model.scoring.structure import PLAN_LEVELS, ScoringError, Structure, listing, warn
 
 __all__ = [
     "MISSING_POLICIES",
@@ -30,15 +43,17 @@ __all__ = [
     "plan_vs_actual",
     "planned_frame",
     "roll_up",
+    "score_panel",
 ]
 
 FloatArray = npt.NDArray[np.float64]
-MissingPolicy = Literal["coverage", "raise", "locf", "group_mean"]
-#: How missing observations are handled before aggregation (all then apply the coverage threshold).
-MISSING_POLICIES: tuple[MissingPolicy, ...] = ("coverage", "raise", "locf", "group_mean")
+MissingPolicy = Literal["coverage", "raise", "mean", "median", "group_mean", "group_median", "locf", "nocb", "linear"]
+#: How missing observations are handled before aggregation: ``coverage`` aggregates what is
+#: there, ``raise`` refuses any gap, the others impute (see :mod:`smartcity_model.scoring.impute`).
+MISSING_POLICIES: tuple[str, ...] = ("coverage", "raise", *IMPUTATION_METHODS)
 #: Columns of :attr:`RollUp.scores`.
-SCORE_COLUMNS: tuple[str, ...] = ("region", "year", "level", "node", "score", "coverage")
-_DATA_COLUMNS = ("region", "year", "indicator", "value")
+SCORE_COLUMNS: tuple[str, ...] = ("region", "year", "level", "node", "score", "coverage", "imputed")
+_VALUES = ("score", "coverage", "imputed")
 
 
 def observations_frame(plan: Masterplan) -> pd.DataFrame:
@@ -51,108 +66,43 @@ def observations_frame(plan: Masterplan) -> pd.DataFrame:
             "indicator": [o.indicator for o in plan.observations],
             "value": np.array([o.value for o in plan.observations], dtype=float),
         },
-        columns=list(_DATA_COLUMNS),
+        columns=list(DATA_COLUMNS),
     )
-
-
-@dataclass(frozen=True)
-class _Units:
-    """The rows of the matrices: one per region and year, sorted."""
-
-    region: npt.NDArray[np.object_]
-    year: npt.NDArray[np.int64]
-    region_code: npt.NDArray[np.intp]
-    year_code: npt.NDArray[np.intp]
-
-
-def _to_matrix(data: pd.DataFrame, structure: Structure) -> tuple[_Units, FloatArray]:
-    missing = set(_DATA_COLUMNS) - set(data.columns)
-    if missing:
-        msg = f"the data need columns region, year, indicator, value; missing: {', '.join(sorted(missing))}"
-        raise ScoringError(msg)
-    indicators = structure.indicators
-    column = pd.Index(indicators).get_indexer(pd.Index(data["indicator"]))
-    if (column < 0).any():
-        unknown = sorted(set(data.loc[column < 0, "indicator"].astype(str)))
-        msg = f"indicators not in the structure: {', '.join(unknown[:10])}" + (" ..." if len(unknown) > 10 else "")  # noqa: PLR2004
-        raise ScoringError(msg)
-    values = data["value"].to_numpy(dtype=float)
-    if not np.isfinite(values).all():
-        msg = "values must be finite numbers (no NaN or infinity); leave missing observations out"
-        raise ScoringError(msg)
-    region_code, regions = pd.factorize(data["region"], sort=True)
-    year_code, years = pd.factorize(data["year"].astype(np.int64), sort=True)
-    unit = region_code * len(years) + year_code
-    # Counting sorts: every region-year seen gets a row, every cell at most one value (linear time).
-    seen = np.bincount(unit, minlength=len(regions) * len(years)) > 0
-    present_units = np.flatnonzero(seen)
-    row = (np.cumsum(seen) - 1)[unit]
-    cell = row * len(indicators) + column
-    if len(cell) and np.bincount(cell).max() > 1:
-        first = int(np.flatnonzero(np.bincount(cell) > 1)[0])
-        dup = data.iloc[int(np.flatnonzero(cell == first)[0])]
-        msg = f"observed twice: region {dup['region']!r}, year {dup['year']}, indicator {dup['indicator']!r}"
-        raise ScoringError(msg)
-    matrix = np.full((len(present_units), len(indicators)), np.nan)
-    matrix[row, column] = values
-    units = _Units(
-        region=np.asarray(regions, dtype=object)[present_units // len(years)],
-        year=np.asarray(years, dtype=np.int64)[present_units % len(years)],
-        region_code=present_units // len(years),
-        year_code=present_units % len(years),
-    )
-    return units, matrix
-
-
-def _fill(
-    matrix: FloatArray, units: _Units, policy: str, groups: Mapping[str, str] | None, names: tuple[str, ...]
-) -> FloatArray:
-    if policy not in MISSING_POLICIES:
-        msg = f"unknown missing-data policy {policy!r}; use one of {', '.join(MISSING_POLICIES)}"
-        raise ScoringError(msg)
-    if policy == "raise":
-        gaps = np.argwhere(np.isnan(matrix))
-        if len(gaps):
-            row, col = gaps[0]
-            msg = (
-                f"{len(gaps)} missing values, e.g. region {units.region[row]!r}, year {units.year[row]}, "
-                f"indicator {names[col]!r}; choose another missing-data policy or complete the data"
-            )
-            raise ScoringError(msg)
-        return matrix
-    frame = pd.DataFrame(matrix)
-    if policy == "locf":
-        return frame.groupby(units.region_code).ffill().to_numpy(dtype=float)
-    if policy == "group_mean":
-        labels = (
-            np.zeros(len(units.region), dtype=object)
-            if groups is None
-            else np.array([groups.get(r, r) for r in units.region], dtype=object)
-        )
-        means = frame.groupby([labels, units.year_code]).transform("mean").to_numpy(dtype=float)
-        return np.where(np.isnan(matrix), means, matrix)
-    return matrix
 
 
 @dataclass(frozen=True)
 class RollUp:
-    """The result of a roll-up: scores and coverage of every node, region and year.
+    """The result of a roll-up: scores, coverage and imputed share of every node, region and year.
 
-    ``scores`` is tidy (``region, year, level, node, score, coverage``); :meth:`wide`,
-    :meth:`readiness` and :meth:`contributions` give other views of the same numbers.
+    ``scores`` is tidy (``region, year, level, node, score, coverage, imputed``); ``data`` is the
+    table actually scored, with every imputed cell flagged; :meth:`wide`, :meth:`readiness` and
+    :meth:`contributions` give other views of the same numbers; ``notes`` say what was assumed.
     """
 
     structure: Structure
-    units: pd.DataFrame
+    panel: Panel
     levels: Mapping[str, LevelResult]
     aggregation: Mapping[str, str]
     scale: ReadinessScale = field(default_factory=lambda: readiness_scale("default"))
+    normalisation: NormaliseSpec = field(default_factory=NormaliseSpec)
+    options: Mapping[str, object] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+    @cached_property
+    def units(self) -> pd.DataFrame:
+        """The rows scored: every region × year in scope (``region, year``)."""
+        return self.panel.units()
 
     @cached_property
     def scores(self) -> pd.DataFrame:
-        """Every score as a tidy table: ``region, year, level, node, score, coverage`` (built once)."""
+        """Every score as a tidy table: ``region, year, level, node, score, coverage, imputed`` (built once)."""
         frames = [self._level_frame(level) for level in self.structure.levels]
         return pd.concat(frames, ignore_index=True)
+
+    @property
+    def data(self) -> pd.DataFrame:
+        """The values actually scored: ``region, year, indicator, value, imputed, imputation``."""
+        return self.panel.to_table()
 
     def _level_frame(self, level: str) -> pd.DataFrame:
         result = self.levels[level]
@@ -166,16 +116,20 @@ class RollUp:
                 "node": np.tile(np.asarray(nodes, dtype=object), n_units),
                 "score": result.score.ravel(),
                 "coverage": result.coverage.ravel(),
+                "imputed": result.imputed.ravel(),
             },
             columns=list(SCORE_COLUMNS),
         )
 
-    def wide(self, level: str | None = None, value: Literal["score", "coverage"] = "score") -> pd.DataFrame:
+    def wide(self, level: str | None = None, value: Literal["score", "coverage", "imputed"] = "score") -> pd.DataFrame:
         """Return one level (default: the one below the top) as a table: (region, year) × nodes."""
-        chosen = level if level is not None else self.structure.levels[-2]
+        chosen = self.structure.check_level(level) if level is not None else self.structure.levels[-2]
+        if value not in _VALUES:
+            msg = f"value must be one of {', '.join(_VALUES)}, not {value!r}{suggest(str(value), _VALUES)}"
+            raise ScoringError(msg)
         result = self.levels[chosen]
         index = pd.MultiIndex.from_frame(self.units[["region", "year"]])
-        data = result.score if value == "score" else result.coverage
+        data = {"score": result.score, "coverage": result.coverage, "imputed": result.imputed}[value]
         return pd.DataFrame(data, index=index, columns=pd.Index(self.structure.level_nodes(chosen), name="node"))
 
     def readiness(self, scale: str | ReadinessScale | None = None) -> pd.DataFrame:
@@ -195,24 +149,23 @@ class RollUp:
         indicator's effective weight in the node (weights renormalised among the children present
         at every level below it); ``contribution`` is weight × indicator score. With arithmetic
         aggregation all the way up the contributions of a node sum to its score; otherwise they
-        are rescaled to sum to it (a proportional attribution).
+        are rescaled to sum to it (a proportional attribution). Excluded indicators (weight 0)
+        contribute nothing and are left out.
         """
         levels = self.structure.levels
-        target = level if level is not None else levels[-1]
+        target = self.structure.check_level(level) if level is not None else levels[-1]
         depth = levels.index(target)
         scores = self.levels[levels[0]].score
         effective = np.ones_like(scores)
         ancestor = np.arange(scores.shape[1])
-        for lower in levels[:depth]:
+        for lower, upper in itertools.pairwise(levels[: depth + 1]):
             membership, _ = self.structure.membership(lower)
-            result = self.levels[lower]
-            parent = membership.argmax(axis=1)
-            upper = levels[levels.index(lower) + 1]
-            parent_present = ~np.isnan(self.levels[upper].score)
+            parent = self.structure.parent_index(lower)
+            weight = membership[np.arange(len(parent)), parent]
             present_weight = self.levels[upper].present_weight
             with np.errstate(divide="ignore", invalid="ignore"):
-                share = np.where(~np.isnan(result.score), membership.max(axis=1) / present_weight[:, parent], 0.0)
-            share = np.where(parent_present[:, parent], share, 0.0)
+                share = np.where(~np.isnan(self.levels[lower].score), weight / present_weight[:, parent], 0.0)
+            share = np.where(~np.isnan(self.levels[upper].score)[:, parent], share, 0.0)
             effective = effective * share[:, ancestor]
             ancestor = parent[ancestor]
         contribution = effective * np.nan_to_num(scores)
@@ -236,27 +189,236 @@ class RollUp:
         )
         return frame[frame["weight"] > 0].reset_index(drop=True)
 
+    def __repr__(self) -> str:
+        """Summarise in a few lines: size, levels, methods, coverage of the top level, notes, tables."""
+        regions, years, _ = self.panel.shape
+        span = f"{self.panel.years[0]}–{self.panel.years[-1]}" if self.panel.years else "no years"
+        levels = " → ".join(f"{lv} ({len(self.structure.level_nodes(lv))})" for lv in self.structure.levels)
+        methods = sorted(set(self.aggregation.values()))
+        options = ", ".join(f"{k} {v}" for k, v in self.options.items())
+        top = self.levels[self.structure.levels[-1]]
+        scored = int((~np.isnan(top.score)).sum())
+        coverage = float(top.coverage.mean()) if top.coverage.size else 0.0
+        imputed = float(top.imputed.mean()) if top.imputed.size else 0.0
+        excluded = f"; {len(self.structure.excluded)} nodes excluded (weight 0)" if self.structure.excluded else ""
+        lines = [
+            f"<RollUp {regions} regions × {years} years ({span}); {levels}{excluded}",
+            f"  normalisation {self.normalisation.describe()}; aggregation {'/'.join(methods)}; {options}",
+            (
+                f"  {self.structure.levels[-1]}: {scored} of {top.score.size} node-region-years scored; "
+                f"mean coverage {coverage:.2f} observed, {imputed:.2f} imputed"
+            ),
+        ]
+        if self.notes:
+            lines.append(f"  {len(self.notes)} notes: see .notes")
+        lines.append("  tables: .scores .data .wide(level) .readiness() .contributions(level)>")
+        return "\n".join(lines)
 
-def _aggregations(structure: Structure, aggregation: Aggregation | Mapping[str, Aggregation]) -> dict[str, str]:
+
+def _aggregations(structure: Structure, aggregation: str | Mapping[str, str], power: float | None) -> dict[str, str]:
     upper = structure.levels[1:]
     if isinstance(aggregation, str):
-        return dict.fromkeys(upper, aggregation)
-    unknown = set(aggregation) - set(upper)
-    if unknown:
-        msg = f"aggregation given for unknown levels {sorted(unknown)}; levels above indicators: {list(upper)}"
+        chosen = dict.fromkeys(upper, aggregation)
+    else:
+        unknown = [level for level in aggregation if level not in upper]
+        if unknown:
+            shown = listing(f"{level!r}{suggest(str(level), upper)}" for level in unknown)
+            msg = (
+                f"aggregation given for unknown levels {shown}; the levels above the indicators are {', '.join(upper)}"
+            )
+            raise ScoringError(msg)
+        chosen = {level: aggregation.get(level, "arithmetic") for level in upper}
+    for method in set(chosen.values()):
+        check_method(method, power)
+    if power is not None and "power" not in chosen.values():
+        msg = "power= is used only by aggregation 'power'"
         raise ScoringError(msg)
-    return {level: aggregation.get(level, "arithmetic") for level in upper}
+    return chosen
+
+
+def _nonpositive(
+    error: NonPositiveError, panel: Panel, structure: Structure, step: tuple[str, str], scores: FloatArray
+) -> ScoringError:
+    lower, upper = step
+    regions, years = panel.unit_region(), panel.unit_year()
+    children, parents = structure.level_nodes(lower), structure.level_nodes(upper)
+    shown = listing(
+        (
+            f"{upper} {parents[parent]!r} in region {regions[row]!r}, {years[row]}: "
+            f"{lower} {children[child]!r} scores {scores[row, child]:g}"
+        )
+        for row, child, parent in error.cells
+    )
+    msg = (
+        f"the {error.method} mean needs scores above 0, but {len(error.cells)} aggregates meet 0 or less: {shown}. "
+        "Normalise to a range above 0 (e.g. method=NormaliseSpec(method='minmax', range=(1, 100))), choose "
+        "another aggregation, or pass nonpositive='zero' to let such a score sink the mean to 0"
+    )
+    return ScoringError(msg)
+
+
+def _reference(panel: Panel, spec: NormaliseSpec) -> FloatArray | None:
+    if spec.method != "distance_to_reference":
+        return None
+    if spec.reference not in panel.regions:
+        msg = f"reference region {spec.reference!r}{suggest(str(spec.reference), panel.regions)} is not in the data"
+        raise ScoringError(msg)
+    region = panel.regions.index(spec.reference)
+    n_years = len(panel.years)
+    if spec.reference_year is None:
+        rows = region * n_years + panel.year_code()
+    elif spec.reference_year in panel.years:
+        rows = np.full(len(panel.unit_year()), region * n_years + panel.years.index(spec.reference_year))
+    else:
+        msg = f"reference_year {spec.reference_year} is not among the years scored ({listing(panel.years)})"
+        raise ScoringError(msg)
+    return panel.matrix[rows]
+
+
+def score_panel(  # noqa: PLR0913 - keyword-only options of one roll-up
+    panel: Panel,
+    structure: Structure,
+    *,
+    normalisation: NormaliseSpec,
+    aggregations: Mapping[str, str],
+    power: float | None = None,
+    nonpositive: NonPositive = "raise",
+    min_coverage: float = 0.65,
+    count_imputed: bool = False,
+    scale: ReadinessScale | None = None,
+    options: Mapping[str, object] | None = None,
+    notes: Iterable[str] = (),
+) -> RollUp:
+    """Normalise a panel (laid on the structure's indicators) and aggregate it up every level."""
+    notes = list(notes)
+    indicators = structure.indicators
+    if normalisation.scope == "year":
+        groups, scope_names = panel.year_code(), [str(y) for y in panel.years]
+    else:
+        groups, scope_names = np.zeros(len(panel.unit_year()), dtype=np.intp), ["the panel"]
+    normalised = normalise_matrix(
+        panel.matrix,
+        [structure.spec(i) for i in indicators],
+        groups,
+        normalisation,
+        names=indicators,
+        scope_names=scope_names,
+        reference=_reference(panel, normalisation),
+    )
+    if normalised.skipped:
+        notes.append(normalised.message(normalisation.method))
+        warn(notes[-1])
+    scores = normalised.scores
+    present = ~np.isnan(scores)
+    imputed = present & panel.imputed
+    levels: dict[str, LevelResult] = {
+        structure.levels[0]: LevelResult(
+            scores, (present & ~imputed).astype(float), imputed.astype(float), present.astype(float)
+        )
+    }
+    for lower, upper in zip(structure.levels, structure.levels[1:], strict=False):
+        membership, _ = structure.membership(lower)
+        below = levels[lower]
+        try:
+            levels[upper] = aggregate(
+                below.score,
+                below.coverage,
+                membership,
+                aggregations[upper],
+                min_coverage,
+                imputed=below.imputed,
+                power=power,
+                nonpositive=nonpositive,
+                count_imputed=count_imputed,
+            )
+        except NonPositiveError as error:
+            raise _nonpositive(error, panel, structure, (lower, upper), below.score) from None
+        if levels[upper].score.size and np.isnan(levels[upper].score).all():
+            notes.append(
+                f"no {upper} got a score: none reached min_coverage {min_coverage:g}"
+                + ("" if count_imputed else " (observed values only; count_imputed=True also counts imputed ones)")
+            )
+            warn(notes[-1])
+            break
+    for level in structure.levels[len(levels) :]:
+        n_units, n_nodes = len(panel.unit_year()), len(structure.level_nodes(level))
+        empty = np.full((n_units, n_nodes), np.nan)
+        zeros = np.zeros((n_units, n_nodes))
+        levels[level] = LevelResult(empty, zeros, zeros, zeros)
+    return RollUp(
+        structure,
+        panel,
+        levels,
+        dict(aggregations),
+        scale or readiness_scale("default"),
+        normalisation,
+        dict(options or {}),
+        tuple(notes),
+    )
+
+
+def _spec(method: str | NormaliseSpec, scope: str | None) -> NormaliseSpec:
+    spec = NormaliseSpec.of(method)
+    if scope is None:
+        return spec
+    if scope not in {"panel", "year"}:
+        msg = f"scope must be 'panel' or 'year', not {scope!r}{suggest(str(scope), ('panel', 'year'))}"
+        raise ScoringError(msg)
+    if isinstance(method, NormaliseSpec) and method.scope != scope:
+        msg = f"scope given twice: {method.scope!r} in the NormaliseSpec and {scope!r} as scope="
+        raise ScoringError(msg)
+    return spec.model_copy(update={"scope": scope})
+
+
+def _fill(
+    panel: Panel,
+    missing: str,
+    groups: Mapping[str, str] | None,
+    max_gap: int | None,
+) -> Panel:
+    if missing not in MISSING_POLICIES:
+        msg = (
+            f"unknown missing-data policy {missing!r}{suggest(str(missing), MISSING_POLICIES)}; "
+            f"use one of {', '.join(MISSING_POLICIES)}"
+        )
+        raise ScoringError(msg)
+    if missing in {"coverage", "raise"}:
+        for name, given in (("groups", groups), ("max_gap", max_gap)):
+            if given is not None:
+                msg = f"{name}= is used only when missing= imputes, not with missing={missing!r}"
+                raise ScoringError(msg)
+    if missing == "raise":
+        gaps = np.argwhere(np.isnan(panel.matrix))
+        if len(gaps):
+            row, col = gaps[0]
+            msg = (
+                f"{len(gaps)} missing values, e.g. region {panel.unit_region()[row]!r}, year {panel.unit_year()[row]}, "
+                f"indicator {panel.indicators[col]!r}; choose another missing-data policy or complete the data"
+            )
+            raise ScoringError(msg)
+        return panel
+    if missing == "coverage":
+        return panel
+    filled, _ = impute_panel(panel, missing, groups=groups, max_gap=max_gap)
+    return filled
 
 
 def roll_up(  # noqa: PLR0913 - keyword-only options of the public API
     source: Masterplan | pd.DataFrame,
     structure: Structure | None = None,
     *,
-    method: str = "declared",
+    method: str | NormaliseSpec = "declared",
+    scope: Scope | None = None,
     aggregation: Aggregation | Mapping[str, Aggregation] = "arithmetic",
+    power: float | None = None,
+    nonpositive: NonPositive = "raise",
     missing: MissingPolicy = "coverage",
+    max_gap: int | None = None,
     min_coverage: float = 0.65,
+    count_imputed: bool = False,
     groups: Mapping[str, str] | None = None,
+    regions: Iterable[str] | None = None,
+    years: Iterable[int] | None = None,
     scale: str | ReadinessScale = "default",
 ) -> RollUp:
     """Score a masterplan's observations, or a tidy table of many regions, up every level.
@@ -265,30 +427,45 @@ def roll_up(  # noqa: PLR0913 - keyword-only options of the public API
     ----------
     source
         A :class:`~smartcity_model.Masterplan`, or a table with columns ``region, year,
-        indicator, value`` (one row per observation; absent rows are missing values).
+        indicator, value`` (one row per observation; absent rows are missing values; an
+        ``imputed`` column marks values filled earlier, e.g. by :func:`impute`).
     structure
         The hierarchy; by default the plan's own (indicator → element → dimension → overall).
     method
-        ``declared`` (each indicator's own normalisation, ``minmax`` where none is declared), or
-        ``minmax``, ``zscore`` or ``rank`` across the regions of each year.
+        ``declared`` (each indicator's own normalisation, ``minmax`` where none is declared), a
+        peer-relative method name, or a :class:`NormaliseSpec` with its settings.
+    scope
+        Peers of peer-relative methods: ``panel`` (all regions and years together, the
+        default) or ``year``.
     aggregation
         One method for every level, or a method per level name (default arithmetic).
+    power
+        The exponent of ``aggregation="power"``.
+    nonpositive
+        ``raise`` (default) refuses scores of 0 or below in geometric, harmonic and power means;
+        ``zero`` lets them sink the mean to 0.
     missing
-        ``coverage`` aggregates the children present; ``raise`` refuses any gap; ``locf``
-        carries each region's last observation forward; ``group_mean`` fills a gap with the mean
-        of the region's group (``groups`` maps region to group; default: all regions) that year.
-        Every policy then drops aggregates whose coverage is below ``min_coverage``.
+        ``coverage`` aggregates the children present; ``raise`` refuses any gap; an imputation
+        method (``locf``, ``nocb``, ``linear``, ``mean``, ``median``, ``group_mean``,
+        ``group_median``) fills gaps first, flagging every filled cell.
+    max_gap
+        For ``locf``, ``nocb`` and ``linear``: the most years a gap may span.
     min_coverage
-        Share of a node's indicator weight that must be observed for it to get a score.
+        Share of a node's indicator weight that must be *observed* for it to get a score.
+    count_imputed
+        Count imputed values towards ``min_coverage`` too.
     groups
-        Region → group, for ``group_mean``.
+        Region → group, for ``group_mean`` and ``group_median``; every region needs one.
+    regions, years
+        The grid scored: every region × every year, by default those of the data. A region or
+        year without observations is scored with coverage 0; rows of other years are left out.
     scale
         Readiness scale for :meth:`RollUp.readiness` (a preset name or a scale).
 
     Examples
     --------
     >>> import smartcity_model as scm
-    >>> result = scm.roll_up(scm.load(scm.example_path()), missing="locf")
+    >>> result = scm.roll_up(scm.load(scm.example_path()), missing="locf", count_imputed=True)
     >>> row = result.wide("dimension").loc[("solok-selatan", 2024)]
     >>> round(float(row["society"]), 1)
     58.3
@@ -296,27 +473,34 @@ def roll_up(  # noqa: PLR0913 - keyword-only options of the public API
     if isinstance(source, Masterplan):
         data = observations_frame(source)
         structure = structure if structure is not None else Structure.from_plan(source)
+        regions = regions if regions is not None else [source.region.id]
     else:
         data = source
         if structure is None:
             msg = "a table needs a structure; use Structure.from_framework or Structure.from_frame"
             raise ScoringError(msg)
-    if not 0 <= min_coverage <= 1:
-        msg = f"min_coverage must lie between 0 and 1, not {min_coverage}"
+    if isinstance(min_coverage, bool) or not isinstance(min_coverage, int | float) or not 0 <= min_coverage <= 1:
+        msg = f"min_coverage must lie between 0 and 1, not {min_coverage!r}"
         raise ScoringError(msg)
-    aggregations = _aggregations(structure, aggregation)
-    units, matrix = _to_matrix(data, structure)
-    indicators = structure.indicators
-    matrix = _fill(matrix, units, missing, groups, indicators)
-    scores = normalise(matrix, [structure.spec(i) for i in indicators], units.year_code, method)
-    present = (~np.isnan(scores)).astype(float)
-    levels: dict[str, LevelResult] = {structure.levels[0]: LevelResult(scores, present, present)}
-    for lower, upper in zip(structure.levels, structure.levels[1:], strict=False):
-        membership, _ = structure.membership(lower)
-        below = levels[lower]
-        levels[upper] = aggregate(below.score, below.coverage, membership, aggregations[upper], min_coverage)
-    unit_frame = pd.DataFrame({"region": units.region, "year": units.year})
-    return RollUp(structure, unit_frame, levels, aggregations, readiness_scale(scale))
+    spec = _spec(method, scope)
+    aggregations = _aggregations(structure, aggregation, power)
+    panel = Panel.from_table(data, indicators=structure.indicators, regions=regions, years=years)
+    if not panel.regions or not panel.years:
+        msg = "nothing to score: the data have no observations (in the years asked for)"
+        raise ScoringError(msg)
+    panel = _fill(panel, missing, groups, max_gap)
+    return score_panel(
+        panel,
+        structure,
+        normalisation=spec,
+        aggregations=aggregations,
+        power=power,
+        nonpositive=nonpositive,
+        min_coverage=float(min_coverage),
+        count_imputed=count_imputed,
+        scale=readiness_scale(scale),
+        options={"missing": missing, "min_coverage": round(float(min_coverage), 4), "count_imputed": count_imputed},
+    )
 
 
 def planned_frame(plan: Masterplan) -> pd.DataFrame:
@@ -333,7 +517,7 @@ def planned_frame(plan: Masterplan) -> pd.DataFrame:
         values = np.interp(span, years, [points[y] for y in years])
         rows.append(pd.DataFrame({"region": plan.region.id, "year": span, "indicator": indicator.id, "value": values}))
     if not rows:
-        return pd.DataFrame(columns=list(_DATA_COLUMNS))
+        return pd.DataFrame(columns=list(DATA_COLUMNS))
     return pd.concat(rows, ignore_index=True)
 
 
@@ -346,7 +530,11 @@ def plan_vs_actual(plan: Masterplan, **options: object) -> pd.DataFrame:
     """
     structure = Structure.from_plan(plan)
     observed = roll_up(plan, structure, **options).scores  # type: ignore[arg-type]  # options are roll_up's own
-    planned = roll_up(planned_frame(plan), structure, **options).scores  # type: ignore[arg-type]
+    planned_data = planned_frame(plan)
+    if planned_data.empty:
+        msg = "the plan sets no baseline or target for any indicator: there is no planned path to compare with"
+        raise ScoringError(msg)
+    planned = roll_up(planned_data, structure, **options).scores  # type: ignore[arg-type]
     keys = ["region", "year", "level", "node"]
     merged = observed.merge(planned, on=keys, suffixes=("_observed", "_planned"))
     merged = merged[merged["level"] != PLAN_LEVELS[0]]

@@ -3,44 +3,122 @@
 A :class:`Structure` is strictly layered: every node below the top level has one parent on the
 level just above it. For a masterplan the levels are ``indicator → element → dimension →
 overall``; for another composite index (COINr's ASEM, the SPBE index) they are whatever the index
-defines.
+defines. A weight of 0 switches a node off (it is *excluded*: scored, but it counts for nothing
+above); negative weights are refused.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import math
+import warnings
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from smartcity_model.errors import SmartCityError
+from smartcity_model.errors import SmartCityError, suggest
 from smartcity_model.model import Direction, Framework, Indicator, Masterplan
 from smartcity_model.model.indicator import Band, Normalisation
 
-__all__ = ["PLAN_LEVELS", "TOP_NODE", "IndicatorSpec", "ScoringError", "Structure"]
+__all__ = [
+    "PLAN_LEVELS",
+    "TOP_NODE",
+    "IndicatorSpec",
+    "ScoringError",
+    "ScoringWarning",
+    "Structure",
+    "parse_direction",
+]
 
 #: Levels of a masterplan roll-up, bottom to top.
 PLAN_LEVELS: tuple[str, ...] = ("indicator", "element", "dimension", "overall")
 #: Id of the single top node of a masterplan roll-up.
 TOP_NODE = "overall"
+#: How many offending items an error message names before it says "and N more".
+SHOWN = 8
 
 FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.intp]
 
 
 class ScoringError(SmartCityError, ValueError):
-    """Data or settings that a roll-up cannot score (unknown indicators, missing data under ``raise``...)."""
+    """Data or settings that a roll-up cannot score; the message names what is wrong and where."""
+
+
+class ScoringWarning(UserWarning):
+    """Something a scoring step had to assume or leave out; the message says what and where."""
+
+
+def listing(items: Iterable[object], shown: int = SHOWN) -> str:
+    """Return ``a, b, c and 4 more`` for messages (items rendered with ``str``)."""
+    items = list(items)
+    head = ", ".join(str(item) for item in items[:shown])
+    return head + (f" and {len(items) - shown} more" if len(items) > shown else "")
+
+
+def unknown_names(kind: str, wanted: Iterable[object], known: Collection[str]) -> str | None:
+    """Return ``unknown <kind>: 'x' (did you mean 'y'?)…`` for the names of ``wanted`` not in ``known``."""
+    known_set = set(known)
+    missing = list(dict.fromkeys(str(name) for name in wanted if str(name) not in known_set))
+    if not missing:
+        return None
+    named = [f"{name!r}{suggest(name, known_set)}" for name in missing]
+    return f"unknown {kind}: {listing(named)}"
+
+
+def raise_problems(problems: Sequence[str], what: str) -> None:
+    """Raise one :class:`ScoringError` listing every problem (nothing when the list is empty)."""
+    if not problems:
+        return
+    if len(problems) == 1:
+        msg = f"{what}: {problems[0]}"
+    else:
+        msg = f"{what}: {len(problems)} problems\n" + "\n".join(f"  - {p}" for p in problems)
+    raise ScoringError(msg)
+
+
+def warn(message: str) -> None:
+    """Issue a :class:`ScoringWarning` pointing at the caller's code."""
+    warnings.warn(message, ScoringWarning, stacklevel=4)
+
+
+_DIRECTION_WORDS = {
+    "higher": Direction.HIGHER,
+    "lower": Direction.LOWER,
+    "band": Direction.BAND,
+    "1": Direction.HIGHER,
+    "+1": Direction.HIGHER,
+    "-1": Direction.LOWER,
+}
+
+
+def parse_direction(value: object, indicator: str) -> Direction:
+    """Read a direction: ``higher``/``lower``/``band`` (any case) or COINr's ``1``/``-1``."""
+    if isinstance(value, Direction):
+        return value
+    number = isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool)
+    if number and float(value) in {1.0, -1.0}:  # type: ignore[arg-type]  # a number, checked above
+        return Direction.HIGHER if float(value) > 0 else Direction.LOWER  # type: ignore[arg-type]  # same
+    if isinstance(value, str) and value.strip().lower() in _DIRECTION_WORDS:
+        return _DIRECTION_WORDS[value.strip().lower()]
+    msg = f"indicator {indicator!r}: direction {value!r} is neither higher, lower, band, 1 nor -1"
+    raise ScoringError(msg)
 
 
 @dataclass(frozen=True, slots=True)
 class IndicatorSpec:
-    """How one indicator is normalised: its direction, declared method and target band."""
+    """How one indicator is treated: direction, declared normalisation, band, target, denominator."""
 
     direction: Direction = Direction.HIGHER
     normalisation: Normalisation | None = None
     band: Band | None = None
     last_target: float | None = None
+    """The target (the last one of a plan's indicator, or COINr's ``Target``)."""
+    denominator: str | None = None
+    """Name of the denominator the raw values are divided by (COINr's ``Denominator``)."""
 
     @classmethod
     def of(cls, indicator: Indicator) -> IndicatorSpec:
@@ -49,12 +127,20 @@ class IndicatorSpec:
         return cls(indicator.direction, indicator.normalisation, indicator.band, last)
 
 
+def _text(value: object) -> str | None:
+    """Return a node or parent id as text; ``None`` for a missing cell."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return None
+    return str(value)
+
+
 @dataclass(frozen=True)
 class Structure:
-    """A layered hierarchy with weights, and the normalisation spec of each indicator.
+    """A layered hierarchy with weights, and the spec of each indicator.
 
     ``nodes`` has one row per node: ``node``, ``level`` (a name from ``levels``), ``parent``
-    (``None`` on the top level) and ``weight`` (> 0, relative to its siblings).
+    (``None`` on the top level) and ``weight`` (≥ 0, relative to its siblings; 0 excludes the
+    node). Every problem of a structure is reported at once.
     """
 
     levels: tuple[str, ...]
@@ -64,9 +150,11 @@ class Structure:
     _membership: dict[str, tuple[FloatArray, tuple[str, ...]]] = field(
         init=False, repr=False, compare=False, default_factory=dict
     )
+    _parents: dict[str, IntArray] = field(init=False, repr=False, compare=False, default_factory=dict)
+    _excluded: set[str] = field(init=False, repr=False, compare=False, default_factory=set)
 
     def __post_init__(self) -> None:
-        """Check the layering and precompute each level's node order."""
+        """Check the layering and the weights, and precompute each level's node order."""
         frame = self.nodes
         missing = {"node", "level", "parent", "weight"} - set(frame.columns)
         if missing:
@@ -75,29 +163,87 @@ class Structure:
         if len(self.levels) < 2:  # noqa: PLR2004 - indicators and at least one level above
             msg = "a structure needs at least two levels"
             raise ScoringError(msg)
+        if len(set(self.levels)) != len(self.levels):
+            msg = f"level names must differ: {list(self.levels)}"
+            raise ScoringError(msg)
+        frame = frame.reset_index(drop=True)
+        nodes = [_text(n) for n in frame["node"]]
+        parents = [_text(p) for p in frame["parent"]]
+        cleaned = frame.assign(node=np.asarray(nodes, dtype=object), parent=np.asarray(parents, dtype=object))
+        object.__setattr__(self, "nodes", cleaned)
+        raise_problems(self._problems(nodes), "structure")
+        frame = self.nodes
         self._by_level.update({level: tuple(frame.loc[frame["level"] == level, "node"]) for level in self.levels})
-        unknown_levels = set(frame["level"]) - set(self.levels)
-        if unknown_levels:
-            msg = f"unknown levels {sorted(map(str, unknown_levels))}; expected {list(self.levels)}"
-            raise ScoringError(msg)
-        if frame["node"].duplicated().any():
-            msg = f"duplicate nodes: {sorted(frame.loc[frame['node'].duplicated(), 'node'])}"
-            raise ScoringError(msg)
-        weights = frame["weight"].to_numpy(dtype=float)
-        if not (np.isfinite(weights) & (weights > 0)).all():
-            msg = "every weight must be finite and > 0"
-            raise ScoringError(msg)
+        for lower in self.levels[:-1]:
+            self._membership[lower], self._parents[lower] = self._build_membership(lower)
+        self._excluded.update(self._find_excluded())
+        raise_problems(self._weight_problems(), "structure")
+
+    def _problems(self, nodes: list[str | None]) -> list[str]:
+        frame = self.nodes
+        problems: list[str] = []
+        blank = [n for n, node in enumerate(nodes) if node is None]
+        if blank:
+            problems.append(f"rows without a node id: {listing(blank)}")
+        unknown = unknown_names("levels", frame["level"].astype(str), self.levels)
+        if unknown:
+            problems.append(f"{unknown}; the levels are {', '.join(self.levels)}")
+        duplicated = frame.loc[frame["node"].duplicated() & frame["node"].notna(), "node"]
+        if len(duplicated):
+            problems.append(f"duplicate nodes: {listing(sorted(set(duplicated)))}")
+        weights = pd.to_numeric(frame["weight"], errors="coerce").to_numpy(dtype=float)
+        bad = frame.loc[~np.isfinite(weights), "node"]
+        if len(bad):
+            problems.append(f"weights that are not finite numbers: {listing(bad)}")
+        negative = frame.loc[np.isfinite(weights) & (weights < 0), "node"]
+        if len(negative):
+            problems.append(f"negative weights (0 excludes a node; below 0 means nothing): {listing(negative)}")
         for lower, upper in zip(self.levels, self.levels[1:], strict=False):
             rows = frame[frame["level"] == lower]
-            bad = sorted(set(rows.loc[~rows["parent"].isin(self.level_nodes(upper)), "node"]))
-            if bad:
-                msg = f"nodes on level {lower!r} without a parent on level {upper!r}: {', '.join(map(str, bad[:10]))}"
-                raise ScoringError(msg)
-        if self.level_nodes(self.levels[0]) == ():
-            msg = "a structure needs at least one indicator"
-            raise ScoringError(msg)
+            above = set(frame.loc[frame["level"] == upper, "node"])
+            orphans = rows.loc[~rows["parent"].isin(above), ["node", "parent"]]
+            if len(orphans):
+                shown = [
+                    f"{n} (parent {p!r}{suggest(str(p), above) if p else ''})"
+                    for n, p in orphans.itertuples(index=False)
+                ]
+                problems.append(f"nodes on level {lower!r} without a parent on level {upper!r}: {listing(shown)}")
+        top = frame[frame["level"] == self.levels[-1]]
+        with_parent = top.loc[top["parent"].notna(), "node"]
+        if len(with_parent):
+            problems.append(f"nodes on the top level {self.levels[-1]!r} cannot have a parent: {listing(with_parent)}")
+        if not (frame["level"] == self.levels[0]).any():
+            problems.append(f"no indicator: no node on level {self.levels[0]!r}")
+        return problems
+
+    def _find_excluded(self) -> set[str]:
+        frame = self.nodes
+        weight = dict(zip(frame["node"], frame["weight"].astype(float), strict=True))
+        parent = dict(zip(frame["node"], frame["parent"], strict=True))
+        excluded: set[str] = set()
+        for level in reversed(self.levels):
+            for node in self.level_nodes(level):
+                up = parent[node]
+                if weight[node] == 0 or (up is not None and up in excluded):
+                    excluded.add(node)
+        return excluded
+
+    def _weight_problems(self) -> list[str]:
+        problems = []
         for lower in self.levels[:-1]:
-            self._membership[lower] = self._build_membership(lower)
+            matrix, parents = self._membership[lower]
+            has_children = np.bincount(self._parents[lower], minlength=len(parents)) > 0
+            dead = [
+                p
+                for p, total, children in zip(parents, matrix.sum(axis=0), has_children, strict=True)
+                if children and total == 0 and p not in self._excluded
+            ]
+            if dead:
+                problems.append(
+                    f"every child of {listing(repr(p) for p in dead)} has weight 0; "
+                    "give one child a weight or give the parent weight 0 too"
+                )
+        return problems
 
     # --------------------------------------------------------------------------- builders
 
@@ -119,47 +265,119 @@ class Structure:
         return cls.from_framework(plan.framework, plan.indicators)
 
     @classmethod
-    def from_frame(
+    def from_frame(  # noqa: PLR0913 - keyword-only descriptions of the indicators
         cls,
         frame: pd.DataFrame,
         levels: Sequence[str],
         *,
-        directions: Mapping[str, Direction | str] | None = None,
+        directions: Mapping[str, Any] | None = None,
+        bands: Mapping[str, tuple[float, float]] | None = None,
+        targets: Mapping[str, float] | None = None,
+        denominators: Mapping[str, str] | None = None,
     ) -> Structure:
         """Return a structure from a table with ``node, level, parent, weight`` columns.
 
-        ``directions`` gives ``higher`` or ``lower`` per indicator (default ``higher``); such
-        indicators declare no normalisation, so a peer-relative method is used for them.
+        Optional columns ``direction``, ``target`` and ``denominator`` describe the indicators;
+        the keyword arguments of the same names do too, and win over the columns. A direction
+        is ``higher``, ``lower`` or ``band`` (any case) or COINr's ``1``/``-1``; ``band`` needs
+        ``bands={indicator: (low, high)}``. Such indicators declare no normalisation, so a
+        peer-relative method scores them. Every id given must be an indicator of the table.
         """
-        specs = {node: IndicatorSpec(Direction(direction)) for node, direction in (directions or {}).items()}
-        return cls(tuple(levels), frame.reset_index(drop=True), specs)
+        frame = frame.reset_index(drop=True)
+        base = cls(tuple(levels), frame[["node", "level", "parent", "weight"]])
+        indicators = base.indicators
+        columns = {
+            key: dict(zip(base.nodes["node"], frame[key], strict=True))
+            for key in ("direction", "target", "denominator")
+            if key in frame.columns
+        }
+
+        def pick(key: str, given: Mapping[str, Any] | None) -> dict[str, Any]:
+            values = {k: v for k, v in columns.get(key, {}).items() if k in indicators and _text(v) is not None}
+            return values | dict(given or {})
+
+        chosen = {
+            "directions": pick("direction", directions),
+            "bands": dict(bands or {}),
+            "targets": pick("target", targets),
+            "denominators": pick("denominator", denominators),
+        }
+        problems = [
+            f"{unknown} in {name}="
+            for name, values in chosen.items()
+            if (unknown := unknown_names("indicators", values, indicators)) is not None
+        ]
+        raise_problems(problems, "structure")
+        specs: dict[str, IndicatorSpec] = {}
+        for node in indicators:
+            direction = Direction.HIGHER
+            if node in chosen["directions"]:
+                try:
+                    direction = parse_direction(chosen["directions"][node], node)
+                except ScoringError as error:
+                    problems.append(str(error))
+                    continue
+            band = chosen["bands"].get(node)
+            if direction is Direction.BAND and band is None:
+                problems.append(f"indicator {node!r}: direction 'band' needs bands={{{node!r}: (low, high)}}")
+                continue
+            target = chosen["targets"].get(node)
+            specs[node] = IndicatorSpec(
+                direction,
+                band=None if band is None else Band(low=band[0], high=band[1]),
+                last_target=None if target is None else float(target),
+                denominator=_text(chosen["denominators"].get(node)),
+            )
+        raise_problems(problems, "structure")
+        return cls(base.levels, base.nodes, specs)
 
     # --------------------------------------------------------------------------- queries
 
+    def check_level(self, level: str, *, what: str = "level") -> str:
+        """Return ``level`` if the structure has it, else raise naming the levels it has."""
+        if level not in self.levels:
+            msg = f"no {what} {level!r}{suggest(str(level), self.levels)}; the levels are {', '.join(self.levels)}"
+            raise ScoringError(msg)
+        return level
+
     def level_nodes(self, level: str) -> tuple[str, ...]:
         """Return the nodes of ``level`` in table order."""
-        return self._by_level[level]
+        return self._by_level[self.check_level(level)]
 
     @property
     def indicators(self) -> tuple[str, ...]:
         """The indicators (nodes of the bottom level), in table order."""
         return self.level_nodes(self.levels[0])
 
+    @property
+    def excluded(self) -> frozenset[str]:
+        """Nodes that count for nothing: weight 0, or below a node of weight 0."""
+        return frozenset(self._excluded)
+
     def spec(self, indicator: str) -> IndicatorSpec:
-        """Return the normalisation spec of ``indicator`` (higher is better, undeclared, by default)."""
+        """Return the spec of ``indicator`` (higher is better, undeclared, by default)."""
         return self.specs.get(indicator, IndicatorSpec())
 
     def membership(self, lower: str) -> tuple[FloatArray, tuple[str, ...]]:
         """Return the weight matrix from ``lower`` to the level above (children × parents) and the parents."""
         return self._membership[lower]
 
-    def _build_membership(self, lower: str) -> tuple[FloatArray, tuple[str, ...]]:
+    def parent_index(self, lower: str) -> IntArray:
+        """Return, for each node of ``lower``, the column of its parent in :meth:`membership`."""
+        return self._parents[lower]
+
+    def _build_membership(self, lower: str) -> tuple[tuple[FloatArray, tuple[str, ...]], IntArray]:
         upper = self.levels[self.levels.index(lower) + 1]
         children = self.nodes[self.nodes["level"] == lower]
         parents = self.level_nodes(upper)
         column = {node: n for n, node in enumerate(parents)}
-        matrix = np.zeros((len(children), len(parents)))
-        matrix[np.arange(len(children)), children["parent"].map(column).to_numpy(dtype=int)] = children[
-            "weight"
-        ].to_numpy(dtype=float)
-        return matrix, parents
+        index = np.asarray(children["parent"].map(column).to_numpy(), dtype=np.intp)
+        matrix: FloatArray = np.zeros((len(children), len(parents)))
+        matrix[np.arange(len(children)), index] = children["weight"].to_numpy(dtype=float)
+        return (matrix, parents), index
+
+    def __repr__(self) -> str:
+        """Summarise the levels, node counts and exclusions on one line."""
+        counts = " → ".join(f"{level} ({len(self.level_nodes(level))})" for level in self.levels)
+        excluded = f", {len(self._excluded)} excluded (weight 0)" if self._excluded else ""
+        return f"<Structure {counts}{excluded}>"

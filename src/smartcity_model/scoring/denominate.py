@@ -1,0 +1,137 @@
+"""Denomination: turn totals into rates (per person, per km², per rupiah of GRDP) before comparing regions.
+
+An indicator ``x`` with denominator ``d`` and scale ``s`` becomes ``x / (d / s)`` (COINr's
+``Denominate``; ``s`` = 1000 gives "per thousand"). Denominators come from a table with a
+``region`` (or ``id``) column, an optional ``year`` column (without it, one value per region
+serves every year) and one column per denominator (``population``, ``area``, ``grdp``...).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Annotated, Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BeforeValidator, Field
+
+from smartcity_model.errors import suggest
+from smartcity_model.model.base import FrozenModel
+from smartcity_model.scoring.panel import Panel
+from smartcity_model.scoring.structure import ScoringError, Structure, listing, raise_problems, unknown_names
+
+__all__ = ["Denominator", "DenominatorMap", "MissingDenominator", "denominate_panel", "denominators_of"]
+
+#: What to do with a value whose denominator is missing or 0: refuse (``raise``) or leave a gap.
+MissingDenominator = Literal["raise", "gap"]
+
+
+def _shorthand(value: object) -> object:
+    """Accept a bare column name for a denominator with scale 1."""
+    return {"column": value} if isinstance(value, str) else value
+
+
+class Denominator(FrozenModel):
+    """The column an indicator is divided by, and the scale of the result."""
+
+    column: str
+    """Name of the denominator column (e.g. ``population``)."""
+    scale: Annotated[float, Field(gt=0)] = 1.0
+    """The result is per ``scale`` units of the denominator (1000: per thousand)."""
+
+
+#: Indicator → denominator; a bare column name means scale 1.
+DenominatorMap = Mapping[str, Annotated[Denominator, BeforeValidator(_shorthand)]]
+
+
+def denominators_of(by: Mapping[str, str | Denominator | Mapping[str, object]] | Structure) -> dict[str, Denominator]:
+    """Return indicator → :class:`Denominator` from a mapping or from a structure's specs."""
+    if isinstance(by, Structure):
+        return {i: Denominator(column=s.denominator) for i in by.indicators if (s := by.spec(i)).denominator}
+    result = {}
+    for indicator, given in by.items():
+        if isinstance(given, Denominator):
+            result[indicator] = given
+        elif isinstance(given, str):
+            result[indicator] = Denominator(column=given)
+        else:
+            result[indicator] = Denominator.model_validate(dict(given))
+    return result
+
+
+def _region_column(table: pd.DataFrame) -> str:
+    for name in ("region", "id"):
+        if name in table.columns:
+            return name
+    msg = "the denominators need a 'region' (or 'id') column"
+    raise ScoringError(msg)
+
+
+def denominate_panel(
+    panel: Panel,
+    denominators: pd.DataFrame,
+    by: Mapping[str, Denominator],
+    *,
+    missing: MissingDenominator = "raise",
+) -> tuple[Panel, pd.DataFrame, list[str]]:
+    """Divide the indicators of ``by`` by their denominators; return the new panel, a table per indicator, notes.
+
+    Every value of such an indicator needs a finite, non-zero denominator for its region (and
+    year). With ``missing="raise"`` all the gaps are reported at once; with ``"gap"`` (COINr's
+    behaviour) those values become missing and the notes name them.
+    """
+    if missing not in {"raise", "gap"}:
+        msg = f"missing must be 'raise' or 'gap', not {missing!r}"
+        raise ScoringError(msg)
+    key = _region_column(denominators)
+    by_year = "year" in denominators.columns
+    problems = []
+    unknown = unknown_names("indicators", by, panel.indicators)
+    if unknown:
+        problems.append(f"{unknown}; the data's indicators are {listing(panel.indicators)}")
+    columns = [c for c in denominators.columns if c not in {key, "year"}]
+    for indicator, denominator in by.items():
+        if denominator.column not in columns:
+            problems.append(
+                f"indicator {indicator!r}: no denominator column {denominator.column!r}"
+                f"{suggest(denominator.column, columns)}; the columns are {listing(columns)}"
+            )
+    keys = [key, "year"] if by_year else [key]
+    twice = denominators[denominators.duplicated(keys)]
+    if len(twice):
+        what = "region-years" if by_year else "regions"
+        problems.append(
+            f"the denominators give some {what} twice: {listing(twice[keys].astype(str).agg(' '.join, axis=1))}"
+        )
+    raise_problems(problems, "denominate")
+    regions = pd.Index(denominators[key].astype(str))
+    if by_year:
+        years = pd.to_numeric(denominators["year"], errors="coerce")
+        lookup = pd.MultiIndex.from_arrays([regions, years])
+        row = lookup.get_indexer(pd.MultiIndex.from_arrays([panel.unit_region(), panel.unit_year()]))
+    else:
+        row = regions.get_indexer(pd.Index(panel.unit_region()))
+    values = panel.matrix.copy()
+    rows = []
+    notes = []
+    for indicator, denominator in by.items():
+        column = panel.indicators.index(indicator)
+        observed = ~np.isnan(values[:, column])
+        raw = pd.to_numeric(denominators[denominator.column], errors="coerce").to_numpy(dtype=float)
+        divisor = np.where(row >= 0, raw[np.clip(row, 0, None)] if len(raw) else np.nan, np.nan)
+        bad = observed & ~(np.isfinite(divisor) & (divisor != 0))
+        if bad.any():
+            shown = listing(f"{r!r} {y}" for r, y in zip(panel.unit_region()[bad], panel.unit_year()[bad], strict=True))
+            message = (
+                f"indicator {indicator!r}: no usable {denominator.column!r} (missing, 0 or not a number) for {shown}"
+            )
+            if missing == "raise":
+                problems.append(message)
+                continue
+            notes.append(f"{message}; left missing")
+        with np.errstate(invalid="ignore", divide="ignore"):
+            values[:, column] = np.where(bad, np.nan, values[:, column] / (divisor / denominator.scale))
+        rows.append((indicator, denominator.column, denominator.scale, int((observed & ~bad).sum()), int(bad.sum())))
+    raise_problems(problems, "denominate")
+    details = pd.DataFrame(rows, columns=["indicator", "denominator", "scale", "values", "left_missing"])
+    return panel.with_values(values), details, notes

@@ -1,0 +1,465 @@
+"""A recipe: one declared file that rebuilds a composite-index study from raw data, stage by stage.
+
+A :class:`Recipe` names the study's data files (relative to the recipe) and the settings of each
+stage: denominate → impute → screen → treat → normalise → aggregate (COINr's order). Saved as
+YAML beside the data, it makes a study reproducible from one file, like a COINr "coin"::
+
+    recipe = Recipe.load("study/recipe.yaml")
+    study = recipe.run()
+    study.wide("treated")          # any stage's table
+    study.result.wide("index")     # the roll-up
+
+Every stage's table, what it did and what it had to assume are kept on the :class:`Study`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import yaml
+from pydantic import Field, PrivateAttr, ValidationError, model_validator
+from pydantic_core import PydanticCustomError
+
+from smartcity_model.errors import Problem, suggest
+from smartcity_model.io.atomic import write_files_atomically
+from smartcity_model.io.yamlfile import parse_yaml, read_text
+from smartcity_model.model.assemble import problems_from_validation
+from smartcity_model.model.base import FrozenModel, Text
+from smartcity_model.scoring.aggregate import Aggregation, NonPositive
+from smartcity_model.scoring.coinr import read_coinr, wide_for_coinr
+from smartcity_model.scoring.denominate import DenominatorMap, MissingDenominator, denominate_panel, denominators_of
+from smartcity_model.scoring.impute import ImputationMethod, impute_panel
+from smartcity_model.scoring.normalise import NormaliseSpec, Scope
+from smartcity_model.scoring.panel import Panel
+from smartcity_model.scoring.readiness import readiness_scale
+from smartcity_model.scoring.rollup import RollUp, _aggregations, score_panel
+from smartcity_model.scoring.screen import ScreenUnit, screen_panel
+from smartcity_model.scoring.stages import filled_cells
+from smartcity_model.scoring.structure import ScoringError, Structure, listing, warn
+from smartcity_model.scoring.treat import Treatment, TreatmentRule, treat_panel, unchecked_message
+
+__all__ = [
+    "STAGES",
+    "AggregateStep",
+    "DataFiles",
+    "DenominateStep",
+    "ImputeStep",
+    "Recipe",
+    "RecipeError",
+    "ScreenStep",
+    "Study",
+    "TreatStep",
+]
+
+#: The tables a study keeps, in the order they are made.
+STAGES: tuple[str, ...] = ("raw", "denominated", "imputed", "screened", "treated", "normalised", "aggregated")
+Share = Annotated[float, Field(ge=0, le=1)]
+
+
+class RecipeError(ScoringError):
+    """A recipe file that cannot be read; :attr:`problems` lists every problem with its line."""
+
+    def __init__(self, problems: list[Problem], source: str) -> None:
+        """Collect the problems of ``source``."""
+        self.problems = tuple(problems)
+        noun = "problem" if len(problems) == 1 else "problems"
+        lines = [f"{len(problems)} {noun} in recipe {source}:", *(f"  {p}" for p in problems)]
+        super().__init__("\n".join(lines))
+
+
+class DataFiles(FrozenModel):
+    """Where the study's tables are, relative to the recipe file.
+
+    Either ``observations`` (tidy CSV: ``region, year, indicator, value``) with ``structure``
+    (CSV: ``node, level, parent, weight`` and optionally ``direction, target, denominator``) and
+    ``levels``; or COINr's ``coinr_data`` (iData) and ``coinr_meta`` (iMeta) with ``levels``.
+    ``units`` is a CSV with ``region`` (and optionally ``year``) and the columns of groups and
+    denominators (COINr's iData carries them itself).
+    """
+
+    observations: str | None = None
+    structure: str | None = None
+    levels: tuple[str, ...] | None = None
+    """Level names, bottom (indicators) to top."""
+    units: str | None = None
+    coinr_data: str | None = None
+    coinr_meta: str | None = None
+    unit_column: str = "uCode"
+    """COINr: the column of unit codes."""
+    time_column: str = "Time"
+    """COINr: the column of years."""
+
+    @model_validator(mode="after")
+    def _one_source(self) -> DataFiles:
+        tidy = self.observations is not None or self.structure is not None
+        coinr = self.coinr_data is not None or self.coinr_meta is not None
+        if tidy == coinr:
+            raise PydanticCustomError(
+                "missing-field", "give either observations and structure, or coinr_data and coinr_meta"
+            )
+        if tidy and (self.observations is None or self.structure is None or self.levels is None):
+            raise PydanticCustomError("missing-field", "observations need a structure file and its levels")
+        if coinr and (self.coinr_data is None or self.coinr_meta is None):
+            raise PydanticCustomError("missing-field", "coinr_data and coinr_meta go together")
+        return self
+
+
+class DenominateStep(FrozenModel):
+    """Divide indicators by denominators from the units table."""
+
+    by: DenominatorMap | None = None
+    """Indicator → denominator column (or ``{column, scale}``); default: the structure's own."""
+    missing: MissingDenominator = "raise"
+    """A value without a usable denominator: an error (``raise``) or a gap (``gap``, as COINr)."""
+
+
+class ImputeStep(FrozenModel):
+    """Fill missing values."""
+
+    method: ImputationMethod
+    """``mean``, ``median``, ``group_mean``, ``group_median``, ``locf``, ``nocb`` or ``linear``."""
+    group: str | None = None
+    """For group methods: the column of the units table that holds each region's group."""
+    max_gap: Annotated[int, Field(ge=1)] | None = None
+    """For ``locf``, ``nocb`` and ``linear``: the most years a gap may span."""
+
+    @model_validator(mode="after")
+    def _group(self) -> ImputeStep:
+        grouped = self.method in {"group_mean", "group_median"}
+        if grouped != (self.group is not None):
+            raise PydanticCustomError(
+                "invalid-choice", "group_mean and group_median need 'group'; other methods take none"
+            )
+        return self
+
+
+class ScreenStep(FrozenModel):
+    """Leave out units with too little data."""
+
+    min_availability: Share = 2 / 3
+    min_nonzero: Share | None = None
+    unit: ScreenUnit = "region-year"
+    count_imputed: bool = False
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+
+class TreatStep(FrozenModel):
+    """Treat outliers."""
+
+    method: Treatment = "coinr"
+    winmax: Annotated[int, Field(ge=0)] = 5
+    skew: Annotated[float, Field(gt=0)] = 2.0
+    kurtosis: float = 3.5
+    scope: Scope = "panel"
+    methods: dict[str, Treatment] = Field(default_factory=dict)
+    """Per-indicator methods, e.g. ``{tir: none}``."""
+
+
+class AggregateStep(FrozenModel):
+    """Aggregate up the levels."""
+
+    method: Aggregation | dict[str, Aggregation] = "arithmetic"
+    """One method, or one per level."""
+    power: float | None = None
+    nonpositive: NonPositive = "raise"
+    min_coverage: Share = 0.65
+    count_imputed: bool = False
+
+
+class Recipe(FrozenModel):
+    """A composite-index study declared in one file: its data and every stage's settings."""
+
+    name: Text = None
+    description: Text = None
+    data: DataFiles | None = None
+    """The study's files; without them, :meth:`run` needs the tables as arguments."""
+    years: tuple[int, ...] | None = None
+    """The years scored (default: the data's)."""
+    denominate: DenominateStep | None = None
+    impute: ImputeStep | None = None
+    screen: ScreenStep | None = None
+    treat: TreatStep | None = None
+    normalise: NormaliseSpec = Field(default_factory=NormaliseSpec)
+    aggregate: AggregateStep = Field(default_factory=AggregateStep)
+    scale: str = "default"
+    """Readiness scale of the result."""
+    _source: Path | None = PrivateAttr(default=None)
+
+    # ------------------------------------------------------------------------- files
+
+    @classmethod
+    def load(cls, path: str | Path) -> Recipe:
+        """Read a recipe from a YAML file; every problem is reported at once with its line."""
+        path = Path(path)
+        shown = str(path)
+        parsed = parse_yaml(read_text(path, shown), shown)
+        if not isinstance(parsed.data, Mapping):
+            problem = Problem("wrong-shape", "a recipe is a mapping of settings", file=shown, line=1)
+            raise RecipeError([problem], shown)
+        try:
+            recipe = cls.model_validate(parsed.data)
+        except ValidationError as error:
+            problems = []
+            for problem in problems_from_validation(error, prefix=(), kind="recipe", obj_id=None):
+                line = _line(parsed.lines, problem.path)
+                problems.append(
+                    Problem(
+                        problem.code, problem.message, field=problem.field, file=shown, line=line, path=problem.path
+                    )
+                )
+            raise RecipeError(problems, shown) from None
+        recipe._source = path  # noqa: SLF001 - set once, by the constructor that read the file
+        return recipe
+
+    @property
+    def source(self) -> Path | None:
+        """The file the recipe was loaded from (its data files are relative to its folder)."""
+        return self._source
+
+    def to_yaml(self) -> str:
+        """Return the recipe as YAML (settings at their defaults left out)."""
+        data = self.model_dump(mode="json", exclude_defaults=True)
+        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+    def save(self, path: str | Path) -> None:
+        """Write the recipe to ``path`` atomically."""
+        write_files_atomically({Path(path): self.to_yaml()})
+
+    # ------------------------------------------------------------------------- running
+
+    def run(
+        self,
+        data: pd.DataFrame | None = None,
+        structure: Structure | None = None,
+        *,
+        units: pd.DataFrame | None = None,
+        base: str | Path | None = None,
+    ) -> Study:
+        """Run every stage and return the :class:`Study` with all its tables.
+
+        ``data``, ``structure`` and ``units`` replace the recipe's files; ``base`` is the folder
+        the files are relative to (by default the recipe file's folder, or the working folder).
+        """
+        data, structure, units = self._inputs(data, structure, units, base)
+        panel = Panel.from_table(data, indicators=structure.indicators, years=self.years)
+        if not panel.regions or not panel.years:
+            msg = "nothing to score: the data have no observations (in the years asked for)"
+            raise ScoringError(msg)
+        stages: dict[str, Panel] = {"raw": panel}
+        details: dict[str, pd.DataFrame] = {}
+        changes: dict[str, pd.DataFrame] = {}
+        notes: list[str] = []
+        if self.denominate is not None:
+            by = denominators_of(self.denominate.by) if self.denominate.by is not None else denominators_of(structure)
+            if not by:
+                msg = "the recipe denominates, but no indicator names a denominator (give denominate.by)"
+                raise ScoringError(msg)
+            panel, details["denominated"], denominated_notes = denominate_panel(
+                panel, _needed(units, "denominate"), by, missing=self.denominate.missing
+            )
+            for note in denominated_notes:
+                notes.append(note)
+                warn(note)
+            stages["denominated"] = panel
+        if self.impute is not None:
+            groups = None if self.impute.group is None else _groups(_needed(units, "impute"), self.impute.group)
+            before = panel
+            panel, details["imputed"] = impute_panel(
+                panel, self.impute.method, groups=groups, max_gap=self.impute.max_gap
+            )
+            changes["imputed"] = filled_cells(before, panel)
+            stages["imputed"] = panel
+        if self.screen is not None:
+            step = self.screen
+            panel, details["screened"] = screen_panel(
+                panel,
+                min_availability=step.min_availability,
+                min_nonzero=step.min_nonzero,
+                unit=step.unit,
+                count_imputed=step.count_imputed,
+                include=step.include,
+                exclude=step.exclude,
+            )
+            removed = details["screened"].loc[~details["screened"]["included"], "region"]
+            if len(removed):
+                notes.append(f"screening removed {len(removed)} units: {listing(removed)}")
+            stages["screened"] = panel
+        if self.treat is not None:
+            step_t = self.treat
+            rule = TreatmentRule(step_t.winmax, step_t.skew, step_t.kurtosis)
+            panel, details["treated"], changes["treated"] = treat_panel(
+                panel, step_t.method, rule=rule, scope=step_t.scope, methods=step_t.methods
+            )
+            message = unchecked_message(details["treated"])
+            if message:
+                notes.append(message)
+                warn(message)
+            stages["treated"] = panel
+        step_a = self.aggregate
+        result = score_panel(
+            panel,
+            structure,
+            normalisation=self.normalise,
+            aggregations=_aggregations(structure, step_a.method, step_a.power),
+            power=step_a.power,
+            nonpositive=step_a.nonpositive,
+            min_coverage=step_a.min_coverage,
+            count_imputed=step_a.count_imputed,
+            scale=readiness_scale(self.scale),
+            options={"min_coverage": step_a.min_coverage, "count_imputed": step_a.count_imputed},
+            notes=notes,
+        )
+        return Study(self, structure, stages, details, changes, result)
+
+    def _inputs(
+        self,
+        data: pd.DataFrame | None,
+        structure: Structure | None,
+        units: pd.DataFrame | None,
+        base: str | Path | None,
+    ) -> tuple[pd.DataFrame, Structure, pd.DataFrame | None]:
+        files = self.data
+        if data is not None and structure is not None:
+            return data, structure, units
+        if files is None:
+            msg = "the recipe names no data files: pass data= and structure= to run()"
+            raise ScoringError(msg)
+        folder = Path(base) if base is not None else (self._source.parent if self._source is not None else Path())
+        if files.coinr_data is not None and files.coinr_meta is not None:
+            coin = read_coinr(
+                _csv(folder, files.coinr_data),
+                _csv(folder, files.coinr_meta),
+                files.levels,
+                unit=files.unit_column,
+                time=files.time_column,
+            )
+            return (
+                data if data is not None else coin.data,
+                structure or coin.structure,
+                units if units is not None else coin.units,
+            )
+        assert files.observations is not None  # noqa: S101 - DataFiles checks the tidy files come together
+        assert files.structure is not None  # noqa: S101 - same
+        assert files.levels is not None  # noqa: S101 - same
+        table = data if data is not None else _csv(folder, files.observations)
+        tree = structure or Structure.from_frame(_csv(folder, files.structure), files.levels)
+        extra = units if units is not None else (None if files.units is None else _csv(folder, files.units))
+        return table, tree, extra
+
+
+def _line(lines: Mapping[tuple[str | int, ...], int], path: tuple[str | int, ...]) -> int | None:
+    """Return the line of the deepest part of ``path`` the file shows (a missing field: its parent's)."""
+    for depth in range(len(path), 0, -1):
+        if path[:depth] in lines:
+            return lines[path[:depth]]
+    return None
+
+
+def _csv(folder: Path, name: str) -> pd.DataFrame:
+    path = folder / name
+    if not path.is_file():
+        msg = f"the recipe's file {name!r} is not in {folder}"
+        raise ScoringError(msg)
+    return pd.read_csv(path)
+
+
+def _needed(units: pd.DataFrame | None, stage: str) -> pd.DataFrame:
+    if units is None:
+        msg = f"{stage} needs a units table (data.units in the recipe, or units= in run())"
+        raise ScoringError(msg)
+    return units
+
+
+def _groups(units: pd.DataFrame, column: str) -> dict[str, Any]:
+    if column not in units.columns:
+        columns = [str(c) for c in units.columns]
+        msg = (
+            f"the units table has no group column {column!r}{suggest(column, columns)}; its columns: {listing(columns)}"
+        )
+        raise ScoringError(msg)
+    key = "region" if "region" in units.columns else "id"
+    pairs = units[[key, column]].drop_duplicates()
+    twice = sorted(set(pairs.loc[pairs[key].duplicated(), key].astype(str)))
+    if twice:
+        msg = f"the units table gives regions {listing(twice)} more than one {column!r}"
+        raise ScoringError(msg)
+    return dict(zip(pairs[key].astype(str), pairs[column], strict=True))
+
+
+@dataclass(frozen=True)
+class Study:
+    """A recipe run: every stage's data, what each stage did, and the roll-up."""
+
+    recipe: Recipe
+    structure: Structure
+    stages: Mapping[str, Panel]
+    """The data after each stage run (``raw``, ``denominated``, ``imputed``, ``screened``, ``treated``)."""
+    details: Mapping[str, pd.DataFrame]
+    """What each stage did, one table per stage."""
+    changes: Mapping[str, pd.DataFrame]
+    """The cells imputation and treatment changed."""
+    result: RollUp
+    """Normalised and aggregated scores."""
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """What the stages had to assume or leave out."""
+        return self.result.notes
+
+    def _check(self, stage: str) -> str:
+        done = [s for s in STAGES if s in self.stages or s in {"normalised", "aggregated"}]
+        if stage not in done:
+            msg = f"no stage {stage!r}{suggest(str(stage), STAGES)} in this study; it has {', '.join(done)}"
+            raise ScoringError(msg)
+        return stage
+
+    def table(self, stage: str = "aggregated") -> pd.DataFrame:
+        """Return one stage's data as a tidy table (``aggregated``: every score, as ``result.scores``)."""
+        stage = self._check(stage)
+        if stage == "aggregated":
+            return self.result.scores
+        if stage == "normalised":
+            scores = self.result.scores
+            return scores[scores["level"] == self.structure.levels[0]].reset_index(drop=True)
+        return self.stages[stage].to_table()
+
+    def wide(self, stage: str = "aggregated") -> pd.DataFrame:
+        """Return one stage's data as (region, year) × columns: indicators, and aggregates for ``aggregated``."""
+        stage = self._check(stage)
+        if stage == "normalised":
+            return self.result.wide(self.structure.levels[0])
+        if stage == "aggregated":
+            return pd.concat([self.result.wide(level) for level in self.structure.levels], axis=1)
+        return self.stages[stage].to_wide()
+
+    def to_coinr(self, stage: str, *, unit: str = "uCode") -> pd.DataFrame:
+        """Return one stage's data laid out as COINr does: one row per unit, ``unit`` then columns."""
+        wide = self.wide(stage)
+        return wide_for_coinr(wide, unit=unit, keep_year=len(set(wide.index.get_level_values("year"))) > 1)
+
+    def __repr__(self) -> str:
+        """Summarise in a few lines: stages run, what they did, the result."""
+        done = [s for s in STAGES if s in self.stages] + ["normalised", "aggregated"]
+        name = f" {self.recipe.name!r}" if self.recipe.name else ""
+        lines = [f"<Study{name}: {' → '.join(done)}"]
+        for stage, table in self.details.items():
+            lines.append(f"  {stage}: {_summary(stage, table)}")
+        lines.extend(f"  note: {note}" for note in self.notes)
+        lines.append("  tables: .table(stage) .wide(stage) .details[stage] .changes[stage] .result>")
+        return "\n".join(lines)
+
+
+def _summary(stage: str, table: pd.DataFrame) -> str:
+    if stage == "denominated":
+        return f"{len(table)} indicators divided"
+    if stage == "imputed":
+        return f"{int(table['filled'].sum())} cells filled, {int(table['left'].sum())} left missing"
+    if stage == "screened":
+        return f"{int((~table['included']).sum())} of {len(table)} units removed"
+    counts = table["status"].value_counts()
+    return ", ".join(f"{n} {status}" for status, n in counts.items() if status != "passed") or "all passed"

@@ -1,0 +1,214 @@
+"""Outlier treatment: tame skewed indicators before a peer-relative normalisation.
+
+An indicator *passes* when ``|skewness| < 2`` or ``kurtosis < 3.5`` (sample-adjusted skewness and
+excess kurtosis, as COINr and pandas compute them). One that fails is treated:
+
+- ``coinr`` (the default, COINr's ``Treat``): winsorise one point at a time — the highest value
+  (lowest, when the skew is negative) is set to the next one, ties together — until it passes or
+  ``winmax`` points are winsorised; if it still fails, the winsorising is undone and the values
+  are log-transformed instead: ``ln(x - min + 0.01 (max - min))``;
+- ``winsorise``: the winsorising alone; ``log``: the log transform alone; ``none``: nothing.
+
+Treatment is computed over the **scope** of the values: the whole panel (the default, so a
+transformed indicator stays comparable across years) or each year on its own (COINr's purses).
+An indicator with fewer than four values or no spread cannot be checked; it is left as it is and
+a :class:`ScoringWarning` names it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from smartcity_model.errors import suggest
+from smartcity_model.scoring.groups import Groups
+from smartcity_model.scoring.normalise import Scope
+from smartcity_model.scoring.panel import Panel
+from smartcity_model.scoring.structure import ScoringError, listing, unknown_names
+
+__all__ = ["TREATMENTS", "Treatment", "TreatmentRule", "treat_panel"]
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+Treatment = Literal["coinr", "winsorise", "log", "none"]
+#: The treatment methods.
+TREATMENTS: tuple[Treatment, ...] = ("coinr", "winsorise", "log", "none")
+_CODES: dict[str, int] = {name: n for n, name in enumerate(TREATMENTS)}
+
+
+@dataclass(frozen=True)
+class TreatmentRule:
+    """When an indicator fails, and how far winsorising may go."""
+
+    winmax: int = 5
+    """Most points winsorised per indicator and scope."""
+    skew: float = 2.0
+    """An indicator passes when ``|skewness|`` is below this..."""
+    kurtosis: float = 3.5
+    """...or its excess kurtosis is below this."""
+
+    def __post_init__(self) -> None:
+        """Refuse thresholds that mean nothing."""
+        if isinstance(self.winmax, bool) or not isinstance(self.winmax, int) or self.winmax < 0:
+            msg = f"winmax must be a whole number >= 0, not {self.winmax!r}"
+            raise ScoringError(msg)
+        if not (np.isfinite(self.skew) and self.skew > 0 and np.isfinite(self.kurtosis)):
+            msg = f"skew must be > 0 and kurtosis finite, not {self.skew!r} and {self.kurtosis!r}"
+            raise ScoringError(msg)
+
+    def passes(self, skew: FloatArray, kurtosis: FloatArray) -> BoolArray:
+        """Columns that need no treatment (``nan`` statistics never pass)."""
+        return (np.abs(skew) < self.skew) | (kurtosis < self.kurtosis)
+
+
+def check_treatment(method: str, methods: Mapping[str, str] | None, indicators: tuple[str, ...]) -> list[str]:
+    """Return the method of each indicator, refusing unknown methods and indicators."""
+    chosen = {**dict.fromkeys(indicators, method), **dict(methods or {})}
+    problem = unknown_names("indicators in methods=", (methods or {}).keys(), indicators)
+    if problem:
+        raise ScoringError(problem)
+    for name in {method, *chosen.values()}:
+        if name not in TREATMENTS:
+            msg = f"unknown treatment {name!r}{suggest(str(name), TREATMENTS)}; use one of {', '.join(TREATMENTS)}"
+            raise ScoringError(msg)
+    return [chosen[i] for i in indicators]
+
+
+def _scoped(panel: Panel, scope: Scope) -> tuple[FloatArray, Groups, list[str]]:
+    """Return the values and their scope groups (rows of one year together, or all rows)."""
+    if scope == "year":
+        return panel.matrix, Groups(panel.year_code()), [str(y) for y in panel.years]
+    if scope == "panel":
+        return panel.matrix, Groups(np.zeros(len(panel.unit_year()), dtype=np.intp)), ["panel"]
+    msg = f"scope must be 'panel' or 'year', not {scope!r}{suggest(str(scope), ('panel', 'year'))}"
+    raise ScoringError(msg)
+
+
+def _log(values: FloatArray, groups: Groups) -> FloatArray:
+    low = groups.spread(groups.min(values))
+    high = groups.spread(groups.max(values))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.log(values - low + 0.01 * (high - low))
+
+
+def _winsorise(
+    values: FloatArray, groups: Groups, rule: TreatmentRule, active: BoolArray
+) -> tuple[FloatArray, BoolArray, BoolArray]:
+    """Winsorise the (group, column) cells marked ``active`` (COINr's loop, on all of them at once).
+
+    Returns the values and the points last set down (high) and up (low), as COINr reports them.
+    """
+    x = values.copy()
+    high_points = np.zeros(x.shape, dtype=bool)
+    low_points = np.zeros(x.shape, dtype=bool)
+    while active.any():
+        _, skew, _ = groups.moments(x)
+        upward = groups.spread(active & (skew >= 0))
+        downward = groups.spread(active & (skew < 0))
+        top = x == groups.spread(groups.max(x))
+        bottom = x == groups.spread(groups.min(x))
+        next_top = groups.spread(groups.max(np.where(top, np.nan, x)))
+        next_bottom = groups.spread(groups.min(np.where(bottom, np.nan, x)))
+        lower_top = upward & top & ~np.isnan(next_top)
+        raise_bottom = downward & bottom & ~np.isnan(next_bottom)
+        x = np.where(lower_top, next_top, np.where(raise_bottom, next_bottom, x))
+        high_points = np.where(upward, lower_top, high_points)
+        low_points = np.where(downward, raise_bottom, low_points)
+        count = groups.count(np.where(high_points | low_points, 1.0, np.nan))
+        stuck = groups.count(np.where(lower_top | raise_bottom, 1.0, np.nan)) == 0
+        _, skew, kurtosis = groups.moments(x)
+        active = active & ~rule.passes(skew, kurtosis) & (count < rule.winmax) & ~stuck
+    return x, high_points, low_points
+
+
+def treat_panel(
+    panel: Panel,
+    method: str = "coinr",
+    *,
+    rule: TreatmentRule | None = None,
+    scope: Scope = "panel",
+    methods: Mapping[str, str] | None = None,
+) -> tuple[Panel, pd.DataFrame, pd.DataFrame]:
+    """Treat every indicator of ``panel``; return the new panel, a table per indicator, the changed cells.
+
+    ``methods`` sets the method of single indicators (``{"tir": "none"}``). The table per
+    indicator and scope has ``indicator, scope, values, skew, kurtosis, status, winsorised_high,
+    winsorised_low, skew_after, kurtosis_after``; the changed cells are ``region, year,
+    indicator, before, after, how`` (``winsorised high``, ``winsorised low`` or ``log``).
+    """
+    rule = rule or TreatmentRule()
+    per_column = check_treatment(method, methods, panel.indicators)
+    values, groups, scope_names = _scoped(panel, scope)
+    codes = np.array([_CODES[m] for m in per_column])
+    n, skew, kurtosis = groups.moments(values)
+    passed = rule.passes(skew, kurtosis)
+    unchecked = ~passed & (np.isnan(skew) | np.isnan(kurtosis))
+    failing = ~passed & ~unchecked
+    wants_winsor = np.isin(codes, [_CODES["coinr"], _CODES["winsorise"]])[None, :]
+    wants_log = np.isin(codes, [_CODES["coinr"], _CODES["log"]])[None, :]
+    winsorised, high, low = _winsorise(values, groups, rule, failing & wants_winsor & (rule.winmax > 0))
+    _, w_skew, w_kurt = groups.moments(winsorised)
+    still = failing & ~rule.passes(w_skew, w_kurt)
+    logged = still & wants_log
+    kept_winsorised = failing & wants_winsor & ~logged
+    result = np.where(groups.spread(kept_winsorised), winsorised, values)
+    result = np.where(groups.spread(logged), _log(values, groups), result)
+    _, skew_after, kurt_after = groups.moments(result)
+    undone = ~groups.spread(kept_winsorised)
+    high, low = high & ~undone, low & ~undone
+    status = np.select(
+        [passed, unchecked, logged, failing & wants_winsor & ~still, failing & wants_winsor, failing],
+        [
+            "passed",
+            "not checked: fewer than 4 values or no spread",
+            "log",
+            "winsorised",
+            "winsorised, still skewed",
+            "untreated (method none)",
+        ],
+        default="no values",
+    )
+    n_groups, n_ind = n.shape
+    details = pd.DataFrame(
+        {
+            "indicator": np.tile(np.asarray(panel.indicators, dtype=object), n_groups),
+            "scope": np.repeat(np.asarray(scope_names, dtype=object), n_ind),
+            "values": n.ravel().astype(int),
+            "skew": skew.ravel(),
+            "kurtosis": kurtosis.ravel(),
+            "status": status.ravel(),
+            "winsorised_high": groups.count(np.where(high, 1.0, np.nan)).ravel().astype(int),
+            "winsorised_low": groups.count(np.where(low, 1.0, np.nan)).ravel().astype(int),
+            "skew_after": skew_after.ravel(),
+            "kurtosis_after": kurt_after.ravel(),
+        }
+    )
+    details = details[details["values"] > 0].reset_index(drop=True)
+    changed = (high | low | groups.spread(logged)) & ~np.isnan(values)
+    rows, columns = np.nonzero(changed)
+    how = np.where(high[rows, columns], "winsorised high", np.where(low[rows, columns], "winsorised low", "log"))
+    points = pd.DataFrame(
+        {
+            "region": panel.unit_region()[rows],
+            "year": panel.unit_year()[rows],
+            "indicator": np.asarray(panel.indicators, dtype=object)[columns],
+            "before": values[rows, columns],
+            "after": result[rows, columns],
+            "how": how,
+        }
+    )
+    return panel.with_values(result), details, points
+
+
+def unchecked_message(details: pd.DataFrame) -> str | None:
+    """Say which indicators could not be checked, or ``None``."""
+    rows = details[details["status"].str.startswith("not checked")]
+    if rows.empty:
+        return None
+    shown = listing(f"{i!r} in {s}" for i, s in rows[["indicator", "scope"]].itertuples(index=False))
+    return f"treatment left {len(rows)} indicator scopes untreated (fewer than 4 values or no spread): {shown}"
