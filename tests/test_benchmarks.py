@@ -47,3 +47,29 @@ def test_rollup_benchmark_agrees_with_numpy_and_reports_ratios() -> None:
     payload = json.loads(result.stdout)
     assert payload["observations"] == round(12 * 20 * 3 * 0.95)
     assert payload["ratio_roll_up_to_numpy"] > 0
+
+
+def test_recipe_benchmark_agrees_with_numpy_and_reports_a_ratio() -> None:
+    script = ROOT / "benchmarks" / "bench_recipe.py"
+    result = subprocess.run(  # noqa: S603 - our own script with fixed arguments
+        [
+            sys.executable,
+            str(script),
+            "--regions",
+            "30",
+            "--indicators",
+            "24",
+            "--years",
+            "3",
+            "--repeat",
+            "1",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    payload = json.loads(result.stdout)
+    assert payload["observations"] == round(30 * 24 * 3 * 0.95)
+    assert payload["ratio_recipe_to_numpy"] > 0
+    assert sum(payload["treated"].values()) == 24

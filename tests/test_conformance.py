@@ -139,3 +139,82 @@ def test_spbe_needs_every_indicator() -> None:
         scm.spbe_index(_levels(np.full(47, 3.0)).iloc[:46])
     with pytest.raises(scm.ScoringError, match="numbered 1 to 47"):
         scm.spbe_index(_levels(np.full(47, 3.0)).assign(indicator=range(2, 49)))
+
+
+# ------------------------------------------------------------- COINr's stages from raw data
+
+#: Each stage table the pipeline writes, and COINr's own table of the same stage.
+STAGE_REFERENCES = {
+    "denominated": REFERENCE / "ASEM_COIN_Denominated.csv",
+    "imputed": REFERENCE / "ASEM_COIN_Imputed.csv",
+    "treated": ASEM / "ASEM_COIN_Treated.csv",
+    "normalised": REFERENCE / "ASEM_COIN_Normalised.csv",
+    "aggregated": REFERENCE / "ASEM_COIN_Aggregated.csv",
+}
+
+
+@pytest.fixture(scope="module")
+def pipeline_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("asem-stages")
+    script = ROOT / "examples" / "asem_pipeline.py"
+    subprocess.run([sys.executable, str(script), "--out-dir", str(out)], check=True, capture_output=True)  # noqa: S603 - our own script
+    return out
+
+
+@pytest.mark.parametrize("stage", list(STAGE_REFERENCES))
+def test_asem_pipeline_matches_every_coinr_stage(pipeline_output: Path, stage: str) -> None:
+    ours = pd.read_csv(pipeline_output / f"{stage}.csv").set_index("uCode")
+    theirs = pd.read_csv(STAGE_REFERENCES[stage]).set_index("UnitCode")
+    codes = [c for c in theirs.columns if c not in {"UnitName", "Year"} and not c.startswith("Group_")]
+    assert sorted(ours.columns) == sorted(codes)
+    assert sorted(ours.index) == sorted(theirs.index)
+    np.testing.assert_allclose(
+        ours.loc[theirs.index, codes].to_numpy(dtype=float),
+        theirs[codes].to_numpy(dtype=float),
+        rtol=0,
+        atol=1e-6,
+        equal_nan=True,
+    )
+
+
+def test_asem_recipe_keeps_what_each_stage_did() -> None:
+    with pytest.warns(scm.ScoringWarning, match="'LAO' 2018; left missing"):
+        study = scm.Recipe.load(ASEM / "recipe.yaml").run()
+    assert study.details["denominated"]["indicator"].tolist()[:3] == ["Flights", "Bord", "Elec"]
+    assert int(study.details["imputed"]["filled"].sum()) == 65
+    assert not (~study.details["screened"]["included"]).any()
+    treated = study.details["treated"].set_index("indicator")
+    assert (treated["status"] == "winsorised").sum() == 15
+    assert treated.loc["Services", "winsorised_high"] == 4
+    assert treated.loc["FemLab", "winsorised_low"] == 1
+    assert set(study.changes["treated"]["how"]) == {"winsorised high", "winsorised low"}
+
+
+def test_coinr_meta_brings_denominators_targets_groups_and_weights() -> None:
+    meta = pd.read_csv(ASEM / "ASEM_iMeta.csv")
+    coin = scm.scoring.read_coinr(pd.read_csv(ASEM / "ASEM_iData.csv"), meta, LEVELS)
+    structure = coin.structure
+    assert structure.spec("Flights").denominator == "Population"
+    assert structure.spec("LPI").denominator is None
+    assert structure.spec("LPI").last_target == pytest.approx(4.11803135)
+    assert structure.spec("CO2").direction is scm.Direction.LOWER
+    assert coin.groups == ("GDP_group", "GDPpc_group", "Pop_group", "EurAsia_group")
+    assert coin.denominators == ("Area", "Energy", "GDP", "Population")
+    assert list(coin.units.columns) == ["region", "year", *coin.groups, *coin.denominators]
+    assert len(coin.data) == 51 * 49 - 63
+    switched = meta.assign(Weight=np.where(meta["iCode"] == "Physical", 0.0, meta["Weight"]))
+    off = structure_from_coinr(switched, LEVELS)
+    assert off.excluded == {"Physical", "LPI", "Flights", "Ship", "Bord", "Elec", "Gas", "ConSpeed", "Cov4G"}
+
+
+def test_coinr_tables_are_checked() -> None:
+    meta = pd.read_csv(ASEM / "ASEM_iMeta.csv")
+    with pytest.raises(scm.ScoringError, match=r"unknown Type 'Indicater' \(did you mean 'Indicator'\?\)"):
+        structure_from_coinr(meta.replace({"Type": {"Aggregate": "Indicater"}}), LEVELS)
+    with pytest.raises(scm.ScoringError, match=r"Denominator names 'Populasi' \(did you mean 'Population'\?\)"):
+        structure_from_coinr(meta.replace({"Denominator": {"Population": "Populasi"}}), LEVELS)
+    data = pd.read_csv(ASEM / "ASEM_iData.csv")
+    with pytest.raises(scm.ScoringError, match=r"no column 'Year'"):
+        scm.scoring.read_coinr(data, meta, LEVELS, time="Year")
+    with pytest.raises(scm.ScoringError, match=r"no indicator column 'LPI'"):
+        tidy_from_coinr(data.drop(columns="LPI"), structure_from_coinr(meta, LEVELS))

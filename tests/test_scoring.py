@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import warnings
 from typing import Any, ClassVar
 
 import numpy as np
@@ -438,3 +439,374 @@ def test_rows_of_a_table_can_come_in_any_order(example_plan: scm.Masterplan) -> 
     forward = scm.roll_up(data, structure_).scores
     backward = scm.roll_up(data.iloc[::-1], structure_).scores
     pd.testing.assert_frame_equal(forward, backward)
+
+
+# ------------------------------------------------------------- never a silent answer
+
+#: One indicator ``a`` under an ``index``: the smallest structure a panel study has.
+ONE = pd.DataFrame([("a", "indicator", "index", 1.0), ("index", "index", None, 1.0)], columns=TREE.columns)
+#: Regions x, y, z in 2023-2024; only x and y in 2025.
+PANEL = pd.DataFrame(
+    [
+        ("x", 2023, "a", 1.0),
+        ("y", 2023, "a", 2.0),
+        ("z", 2023, "a", 3.0),
+        ("x", 2024, "a", 2.0),
+        ("y", 2024, "a", 3.0),
+        ("z", 2024, "a", 5.0),
+        ("x", 2025, "a", 4.0),
+        ("y", 2025, "a", 1.0),
+    ],
+    columns=["region", "year", "indicator", "value"],
+)
+
+
+def one() -> scm.Structure:
+    return scm.Structure.from_frame(ONE, ("indicator", "index"))
+
+
+class TestTheGrid:
+    def test_a_region_without_rows_in_a_year_stays_with_coverage_zero(self) -> None:
+        result = scm.roll_up(PANEL, one(), method="minmax")
+        row = result.scores.query("region == 'z' and year == 2025 and level == 'index'")
+        assert len(row) == 1
+        assert np.isnan(row["score"].item())
+        assert row["coverage"].item() == 0
+        assert len(result.units) == 9
+
+    def test_locf_carries_a_missing_region_forward_flagged_as_imputed(self) -> None:
+        result = scm.roll_up(PANEL, one(), method="minmax", missing="locf")
+        z = result.scores.query("region == 'z' and year == 2025").set_index("level")
+        assert z.loc["indicator", "imputed"] == 1
+        assert z.loc["indicator", "coverage"] == 0
+        assert np.isnan(z.loc["index", "score"])  # observed coverage 0 is below min_coverage
+        counted = scm.roll_up(PANEL, one(), method="minmax", missing="locf", count_imputed=True)
+        assert counted.wide("index").loc[("z", 2025), "index"] == pytest.approx(100)
+        cell = counted.data.query("region == 'z' and year == 2025")
+        assert cell[["value", "imputed", "imputation"]].to_numpy().tolist() == [[5.0, True, "locf"]]
+
+    def test_the_province_sees_the_missing_region(self) -> None:
+        result = scm.roll_up_province(PANEL, one(), method="minmax", missing="locf")
+        province = result.province.set_index("year")
+        assert province.loc[2025, "coverage"] == pytest.approx(2 / 3)
+        assert "z" in result.blockers(2025)["region"].tolist()
+        assert result.levels.set_index("year").loc[2025, "share_at_next"] <= 2 / 3
+
+    def test_years_and_regions_define_the_grid(self) -> None:
+        result = scm.roll_up(PANEL, one(), method="minmax", regions=["x", "y", "z", "w"], years=[2024, 2025, 2026])
+        assert len(result.units) == 12
+        assert result.wide("index", "coverage").loc[("w", 2024), "index"] == 0
+        assert set(result.units["year"]) == {2024, 2025, 2026}
+        with pytest.raises(scm.ScoringError, match=r"unknown regions: 'z'.*not among the regions given"):
+            scm.roll_up(PANEL, one(), method="minmax", regions=["x", "y"])
+
+    def test_empty_data_is_refused(self) -> None:
+        with pytest.raises(scm.ScoringError, match="nothing to score"):
+            scm.roll_up(PANEL.iloc[:0], one(), method="minmax")
+        with pytest.raises(scm.ScoringError, match="nothing to score"):
+            scm.roll_up(PANEL, one(), method="minmax", years=[1999])
+
+
+class TestHonestCoverage:
+    @pytest.mark.parametrize("missing", ["group_mean", "locf", "mean", "median", "linear", "nocb"])
+    def test_imputed_values_are_not_counted_as_observed(self, missing: str) -> None:
+        data = PANEL[~((PANEL["region"] == "y") & (PANEL["year"] == 2024))]
+        groups = {"x": "kota", "y": "kota", "z": "kabupaten"} if missing.startswith("group") else None
+        result = scm.roll_up(data, one(), method="minmax", missing=missing, groups=groups)  # type: ignore[arg-type]  # valid names
+        y = result.scores.query("region == 'y' and year == 2024 and level == 'indicator'")
+        assert y["coverage"].item() == 0
+        assert y["imputed"].item() == 1
+        assert result.data.query("imputed")["imputation"].unique().tolist()[0] == missing
+        assert np.isnan(result.wide("index").loc[("y", 2024), "index"])
+
+    def test_coverage_and_imputed_never_exceed_one(self, example_plan: scm.Masterplan) -> None:
+        scores = scm.roll_up(example_plan, missing="locf", count_imputed=True).scores
+        total = scores["coverage"] + scores["imputed"]
+        assert (total <= 1 + 1e-12).all()
+        assert (scores["imputed"] > 0).any()
+
+    def test_groups_must_cover_every_region(self) -> None:
+        with pytest.raises(scm.ScoringError, match=r"no group for regions 'z'"):
+            scm.roll_up(PANEL, one(), method="minmax", missing="group_mean", groups={"x": "a", "y": "b"})
+        with pytest.raises(scm.ScoringError, match="groups= is used only"):
+            scm.roll_up(PANEL, one(), method="minmax", missing="locf", groups={"x": "a"})
+        with pytest.raises(scm.ScoringError, match="needs groups="):
+            scm.roll_up(PANEL, one(), method="minmax", missing="group_mean")
+
+    def test_unknown_policy_gets_a_suggestion(self) -> None:
+        with pytest.raises(scm.ScoringError, match=r"'lcf' \(did you mean 'locf'\?\)"):
+            scm.roll_up(PANEL, one(), missing="lcf")  # type: ignore[arg-type]  # wrong on purpose
+
+
+class TestNamesAreChecked:
+    def test_province_rule_levels_follow_the_structure(self) -> None:
+        result = scm.roll_up_province(PANEL, one(), method="minmax")
+        assert set(result.levels["level"]) == {"index"}
+        assert not result.province.empty
+        with pytest.raises(scm.ScoringError, match=r"'indx' \(did you mean 'index'\?\)"):
+            scm.roll_up_province(PANEL, one(), method="minmax", rule_levels=["indx"])
+
+    def test_misspelt_direction_ids_are_refused(self) -> None:
+        tree = pd.DataFrame(
+            [("poverty_rate", "indicator", "all", 1.0), ("all", "overall", None, 1.0)], columns=TREE.columns
+        )
+        with pytest.raises(scm.ScoringError, match=r"'povrty_rate' \(did you mean 'poverty_rate'\?\)"):
+            scm.Structure.from_frame(tree, ("indicator", "overall"), directions={"povrty_rate": "lower"})
+        with pytest.raises(scm.ScoringError, match=r"'poverty_rate': direction 'down' is neither"):
+            scm.Structure.from_frame(tree, ("indicator", "overall"), directions={"poverty_rate": "down"})
+
+    @pytest.mark.parametrize("given", ["lower", "Lower", " LOWER ", -1, -1.0, scm.Direction.LOWER])
+    def test_directions_in_any_spelling(self, given: object) -> None:
+        tree = pd.DataFrame([("p", "indicator", "all", 1.0), ("all", "overall", None, 1.0)], columns=TREE.columns)
+        structure = scm.Structure.from_frame(tree, ("indicator", "overall"), directions={"p": given})
+        assert structure.spec("p").direction is scm.Direction.LOWER
+
+    def test_views_name_the_levels_they_have(self) -> None:
+        result = scm.roll_up(PANEL, one(), method="minmax")
+        with pytest.raises(scm.ScoringError, match=r"no level 'dimension'; the levels are indicator, index"):
+            result.wide("dimension")
+        with pytest.raises(scm.ScoringError, match=r"no level 'dimension'"):
+            result.contributions("dimension")
+        with pytest.raises(scm.ScoringError, match=r"'indexx' \(did you mean 'index'\?\)"):
+            scm.roll_up(PANEL, one(), aggregation={"indexx": "geometric"})  # type: ignore[dict-item]  # wrong on purpose
+
+
+class TestBadRows:
+    @pytest.mark.parametrize(
+        ("column", "value", "message"),
+        [
+            ("region", np.nan, r"region missing in rows 2"),
+            ("region", "  ", r"region missing in rows 2"),
+            ("year", np.nan, r"year missing in rows 2"),
+            ("year", 2024.5, r"years must be whole numbers: 2024\.5 \(row 2\)"),
+            ("year", "2024a", r"year is not a number in rows 2"),
+            ("value", "79,5", r"value is not a number in rows 2"),
+            ("value", np.nan, r"value missing in rows 2"),
+        ],
+    )
+    def test_a_bad_cell_is_named_by_its_row(self, column: str, value: object, message: str) -> None:
+        data = PANEL.astype({column: object})
+        data.loc[2, column] = value
+        with pytest.raises(scm.ScoringError, match=message):
+            scm.roll_up(data, one(), method="minmax")
+
+    def test_every_bad_row_is_reported_at_once(self) -> None:
+        data = PANEL.astype({"year": object, "region": object})
+        data.loc[1, "region"] = None
+        data.loc[4, "year"] = 2024.5
+        with pytest.raises(scm.ScoringError, match=r"2 problems") as caught:
+            scm.roll_up(data, one(), method="minmax")
+        assert "region missing in rows 1" in str(caught.value)
+        assert "2024.5 (row 4)" in str(caught.value)
+
+
+class TestPeerMethods:
+    def test_band_indicators_score_best_inside_the_band(self) -> None:
+        tree = pd.DataFrame(
+            [("inflation", "indicator", "all", 1.0), ("all", "overall", None, 1.0)], columns=TREE.columns
+        )
+        structure = scm.Structure.from_frame(
+            tree, ("indicator", "overall"), directions={"inflation": "band"}, bands={"inflation": (2.0, 4.0)}
+        )
+        values = {"p": 0.5, "q": 3.0, "r": 6.0, "s": 2.0}
+        data = pd.DataFrame(
+            {"region": list(values), "year": 2024, "indicator": "inflation", "value": list(values.values())}
+        )
+        for method in ("minmax", "zscore", "percentile", "distance_to_max"):
+            scores = scm.roll_up(data, structure, method=method).wide("indicator")["inflation"].droplevel("year")
+            assert scores["q"] == scores.max(), method
+            assert scores["s"] == scores["q"], method
+            assert scores["r"] < scores["p"] < scores["q"], method
+
+    def test_peer_methods_pool_the_panel_unless_asked_per_year(self) -> None:
+        pooled = scm.roll_up(PANEL, one(), method="minmax").wide("indicator")["a"]
+        assert pooled[("x", 2023)] == 0
+        assert pooled[("z", 2024)] == 100
+        assert pooled[("x", 2025)] == pytest.approx(75)
+        per_year = scm.roll_up(PANEL, one(), method="minmax", scope="year").wide("indicator")["a"]
+        assert per_year[("x", 2025)] == 100
+        assert per_year[("z", 2023)] == 100
+        assert "whole panel" in repr(scm.roll_up(PANEL, one(), method="minmax"))
+        assert "each year" in repr(scm.roll_up(PANEL, one(), method="minmax", scope="year"))
+        with pytest.raises(scm.ScoringError, match="scope given twice"):
+            scm.roll_up(PANEL, one(), method=scm.NormaliseSpec(method="minmax", scope="year"), scope="panel")
+
+    def test_one_region_per_year_has_no_peers(self) -> None:
+        alone = PANEL[PANEL["region"] == "x"]
+        with pytest.warns(scm.ScoringWarning) as caught:
+            result = scm.roll_up(alone, one(), method="minmax", scope="year")
+        assert "'a' in 2023 (one value)" in str(caught[0].message)
+        assert "no index got a score" in str(caught[1].message)
+        assert result.wide("indicator")["a"].isna().all()
+        assert any("one value" in note for note in result.notes)
+        pooled = scm.roll_up(alone, one(), method="minmax")
+        assert pooled.wide("indicator")["a"].tolist() == [0, pytest.approx(100 / 3), 100]
+
+    def test_minmax_to_a_range(self) -> None:
+        spec = scm.NormaliseSpec(method="minmax", range=(1, 100))
+        scores = scm.roll_up(PANEL, one(), method=spec).wide("indicator")["a"]
+        assert scores.min() == 1
+        assert scores.max() == 100
+        assert scores[("y", 2023)] == pytest.approx(1 + 99 / 4)
+
+    @pytest.mark.parametrize(
+        ("spec", "expected"),
+        [
+            # COINr's formulas, written out: n_borda (ties min), n_prank × 100, n_fracmax × 100,
+            # n_dist2max × 100, n_dist2ref × 100 (reference y in each year), n_zscore(m_sd = c(0, 1))
+            (scm.NormaliseSpec(method="borda", ties="min"), [0, 2, 4, 2, 4, 7, 6, 0]),
+            (
+                scm.NormaliseSpec(method="percentile", ties="min"),
+                [0, 200 / 7, 400 / 7, 200 / 7, 400 / 7, 100, 600 / 7, 0],
+            ),
+            (
+                scm.NormaliseSpec(method="rank", ties="average"),
+                [100 / 14, 250 / 7, 450 / 7, 250 / 7, 450 / 7, 100, 600 / 7, 100 / 14],
+            ),
+            (scm.NormaliseSpec(method="fraction_of_max"), [20, 40, 60, 40, 60, 100, 80, 20]),
+            (scm.NormaliseSpec(method="distance_to_max"), [0, 25, 50, 25, 50, 100, 75, 0]),
+            (
+                scm.NormaliseSpec(method="distance_to_reference", reference="z", reference_year=2024),
+                [0, 25, 50, 25, 50, 100, 75, 0],
+            ),
+        ],
+    )
+    def test_coinr_methods(self, spec: scm.NormaliseSpec, expected: list[float]) -> None:
+        scores = scm.roll_up(PANEL, one(), method=spec, min_coverage=0).scores
+        indicator = scores[scores["level"] == "indicator"].set_index(["region", "year"])["score"]
+        ours = [indicator[(r, y)] for r, y in zip(PANEL["region"], PANEL["year"], strict=True)]
+        assert ours == pytest.approx(expected)
+
+    def test_distance_to_a_reference_in_each_year(self) -> None:
+        spec = scm.NormaliseSpec(method="distance_to_reference", reference="y", scope="year", cap=False)
+        with pytest.warns(scm.ScoringWarning, match=r"'a' in 2025 \(the reference is not above the worst value\)"):
+            scores = scm.roll_up(PANEL, one(), method=spec).wide("indicator")["a"]
+        assert scores.loc[(["x", "y", "z"], 2023)].tolist() == [0, 100, 200]
+        assert scores.loc[(["x", "y", "z"], 2024)].tolist() == [0, 100, 300]
+        assert scores.loc[(["x", "y"], 2025)].isna().all()
+        capped = scm.roll_up(PANEL[PANEL["year"] < 2025], one(), method=spec.model_copy(update={"cap": True}))
+        assert capped.wide("indicator")["a"].max() == 100
+
+    def test_zscore_settings(self) -> None:
+        values = PANEL["value"].to_numpy()
+        z = (values - values.mean()) / values.std(ddof=1)
+        spec = scm.NormaliseSpec(method="zscore", mean=0, sd=1, clip=False)
+        scores = scm.roll_up(PANEL, one(), method=spec, min_coverage=0).scores
+        indicator = scores[scores["level"] == "indicator"].set_index(["region", "year"])["score"]
+        assert [indicator[(r, y)] for r, y in zip(PANEL["region"], PANEL["year"], strict=True)] == pytest.approx(z)
+
+    def test_distance_to_target_uses_each_indicators_target(self) -> None:
+        frame = ONE.assign(target=[4.0, np.nan])
+        structure = scm.Structure.from_frame(frame, ("indicator", "index"))
+        scores = scm.roll_up(PANEL, structure, method="distance_to_target").wide("indicator")["a"]
+        assert scores[("x", 2024)] == pytest.approx(100 / 3)
+        assert scores[("z", 2024)] == 100
+        with pytest.raises(scm.ScoringError, match="needs a target for every indicator; none for a"):
+            scm.roll_up(PANEL, one(), method="distance_to_target")
+
+    def test_fraction_of_max_refuses_what_it_cannot_score(self) -> None:
+        negative = PANEL.assign(value=PANEL["value"] - 3)
+        with pytest.raises(scm.ScoringError, match="values >= 0"):
+            scm.roll_up(negative, one(), method="fraction_of_max")
+
+    def test_reference_must_be_a_region_of_the_data(self) -> None:
+        spec = scm.NormaliseSpec(method="distance_to_reference", reference="kota-padangg")
+        data = PANEL.replace({"x": "kota-padang"})
+        with pytest.raises(scm.ScoringError, match=r"'kota-padangg' \(did you mean 'kota-padang'\?\)"):
+            scm.roll_up(data, one(), method=spec)
+        with pytest.raises(ValueError, match="needs a reference region"):
+            scm.NormaliseSpec(method="distance_to_reference")
+
+    def test_unknown_method_gets_a_suggestion(self) -> None:
+        with pytest.raises(scm.ScoringError, match=r"'minmx' \(did you mean 'minmax'\?\)"):
+            scm.roll_up(PANEL, one(), method="minmx")
+
+
+class TestMeansOfPositives:
+    def test_geometric_refuses_a_zero_naming_region_year_and_node(self) -> None:
+        with pytest.raises(
+            scm.ScoringError, match=r"index 'index' in region 'x', 2023: indicator 'a' scores 0"
+        ) as caught:
+            scm.roll_up(PANEL, one(), method="minmax", aggregation="geometric")
+        assert "range=(1, 100)" in str(caught.value)
+
+    def test_a_range_above_zero_is_the_cure(self) -> None:
+        spec = scm.NormaliseSpec(method="minmax", range=(1, 100))
+        result = scm.roll_up(PANEL, one(), method=spec, aggregation="geometric")
+        assert result.wide("index")["index"].min() == pytest.approx(1)
+
+    def test_power_mean_between_its_limits(self) -> None:
+        assert _agg([20, 80], [1, 1], "power", power=1)[0] == pytest.approx(50)
+        assert _agg([20, 80], [1, 1], "power", power=2)[0] == pytest.approx(np.sqrt((400 + 6400) / 2))
+        assert _agg([20, 80], [1, 1], "power", power=-1)[0] == pytest.approx(_agg([20, 80], [1, 1], "harmonic")[0])
+        assert _agg([20, 80], [1, 1], "power", power=1e-9)[0] == pytest.approx(40, rel=1e-6)
+        with pytest.raises(scm.ScoringError, match="power=0 is the limit of the geometric mean"):
+            _agg([20, 80], [1, 1], "power", power=0)
+        with pytest.raises(scm.ScoringError, match="needs power="):
+            _agg([20, 80], [1, 1], "power")
+        with pytest.raises(scm.ScoringError, match="power= is used only"):
+            scm.roll_up(PANEL, one(), method="minmax", power=2)
+
+
+class TestWeights:
+    def test_weight_zero_excludes_a_node(self) -> None:
+        tree = TREE.copy()
+        tree.loc[tree["node"] == "a2", "weight"] = 0
+        tree.loc[tree["node"] == "eb", "weight"] = 0
+        base = scm.Structure.from_frame(tree, LEVELS)
+        spec = IndicatorSpec(normalisation=scm.Goalposts(min=0, max=100))
+        goal = scm.Structure(base.levels, base.nodes, dict.fromkeys(INDICATORS, spec))
+        assert goal.excluded == {"a2", "eb", "b1", "b2"}
+        assert "4 excluded (weight 0)" in repr(goal)
+        result = scm.roll_up(table({"a1": 20, "a2": 60, "b1": 40, "b2": 80, "c1": 30, "c2": 90}), goal)
+        by_node = result.scores.set_index("node")["score"]
+        assert by_node["ea"] == 20
+        assert by_node["d1"] == 20
+        assert by_node["top"] == pytest.approx((2 * 20 + 50) / 3)
+        assert set(result.contributions()["indicator"]) == {"a1", "c1", "c2"}
+        assert "nodes excluded (weight 0)" in repr(result)
+
+    def test_children_all_weight_zero_is_refused(self) -> None:
+        tree = TREE.copy()
+        tree.loc[tree["node"].isin(["a1", "a2"]), "weight"] = 0
+        with pytest.raises(scm.ScoringError, match="every child of 'ea' has weight 0"):
+            scm.Structure.from_frame(tree, LEVELS)
+
+    def test_every_structure_problem_at_once(self) -> None:
+        tree = TREE.copy()
+        tree.loc[0, "weight"] = -1
+        tree.loc[1, "parent"] = "eaa"
+        tree.loc[2, "level"] = "indikator"
+        with pytest.raises(scm.ScoringError, match="3 problems") as caught:
+            scm.Structure.from_frame(tree, LEVELS)
+        message = str(caught.value)
+        assert "'indikator' (did you mean 'indicator'?)" in message
+        assert "a2 (parent 'eaa' (did you mean 'ea'?))" in message
+        assert "negative weights" in message
+
+
+def test_no_numpy_warning_escapes() -> None:
+    data = pd.concat([PANEL, pd.DataFrame([("x", 2024, "b", 1.0)], columns=PANEL.columns)], ignore_index=True)
+    tree = pd.DataFrame(
+        [("a", "indicator", "index", 1.0), ("b", "indicator", "index", 1.0), ("index", "index", None, 1.0)],
+        columns=TREE.columns,
+    )
+    structure = scm.Structure.from_frame(tree, ("indicator", "index"))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for method in ("minmax", "zscore", "percentile", "borda", "fraction_of_max", "distance_to_max"):
+            for scope in ("panel", "year"):
+                for missing in ("coverage", "mean", "median", "linear"):
+                    scm.roll_up(data, structure, method=method, scope=scope, missing=missing, min_coverage=0)  # type: ignore[arg-type]  # valid names
+    assert caught
+    assert {type(w.message) for w in caught} == {scm.ScoringWarning}
+
+
+def test_results_print_in_a_few_lines(example_plan: scm.Masterplan) -> None:
+    result = scm.roll_up(example_plan, missing="locf")
+    province = scm.roll_up_province(PANEL, one(), method="minmax")
+    for shown in (repr(result), repr(province), repr(result.structure), repr(result.panel)):
+        assert len(shown.splitlines()) <= 8
+        assert len(shown) < 1000
+    assert "1 regions × 6 years (2019–2024)" in repr(result)
+    assert "observed" in repr(result)

@@ -62,6 +62,14 @@ class NonPositiveError(ScoringError):
         super().__init__(f"{method} mean of scores of 0 or below in {len(cells)} cells")
 
 
+def _child_extreme(scores: FloatArray, linked: BoolArray, reduce: np.ufunc) -> FloatArray:
+    """Return each parent's smallest (``np.fmin``) or largest (``np.fmax``) child score per row."""
+    if not linked.shape[1]:
+        return np.zeros((len(scores), 0))
+    columns = [reduce.reduce(np.where(linked[:, j], scores, np.nan), axis=1) for j in range(linked.shape[1])]
+    return np.column_stack(columns)
+
+
 def check_method(method: str, power: float | None) -> None:
     """Refuse an unknown aggregation method, or a power mean without a usable ``power``."""
     if method not in AGGREGATIONS:
@@ -116,13 +124,7 @@ def aggregate(  # noqa: PLR0913 - the arrays and options of one level
         if method == "arithmetic":
             result = filled @ membership / present_weight
         elif method == "minimum":
-            result = (
-                np.column_stack(
-                    [np.fmin.reduce(np.where(linked[:, j], scores, np.nan), axis=1) for j in range(membership.shape[1])]
-                )
-                if membership.shape[1]
-                else np.zeros((len(scores), 0))
-            )
+            result = _child_extreme(scores, linked, np.fmin)
         else:
             result = _mean_of_positives(
                 filled,
@@ -168,13 +170,22 @@ def _mean_of_positives(  # noqa: PLR0913 - the arrays of one level
             )
     else:
         hits = np.zeros(present_weight.shape, dtype=bool)
+    # Powers of tiny or huge scores can overflow; capped, no sum of them overflows, and no 0 × inf
+    # leaks into a parent the child does not belong to.
+    ceiling = np.finfo(float).max / (filled.shape[1] + 1)
     if p > 0:
-        values = np.where(bad, 0.0, filled)
-        return (np.where(present, values**p, 0.0) @ membership / present_weight) ** (1.0 / p)
-    safe = np.where(present & ~bad, filled, 1.0)
-    if p == 0:
+        powered = np.minimum(np.where(present, np.where(bad, 0.0, filled) ** p, 0.0), ceiling)
+        result = (powered @ membership / present_weight) ** (1.0 / p)
+        hits = np.zeros(present_weight.shape, dtype=bool)  # a negative score counts as 0 here
+    elif p == 0:
+        safe = np.where(present & ~bad, filled, 1.0)
         result = np.exp(np.where(present, np.log(safe), 0.0) @ membership / present_weight)
     else:
-        result = (np.where(present, safe**p, 0.0) @ membership / present_weight) ** (1.0 / p)
+        safe = np.where(present & ~bad, filled, 1.0)
+        powered = np.minimum(np.where(present, safe**p, 0.0), ceiling)
+        result = (powered @ membership / present_weight) ** (1.0 / p)
+    # A mean lies between its smallest and largest child.
+    children = np.where(present, filled, np.nan)
+    result = np.clip(result, _child_extreme(children, linked, np.fmin), _child_extreme(children, linked, np.fmax))
     # A score of 0 sinks a geometric, harmonic or negative-power mean (when the caller allows it).
     return np.where(hits, 0.0, result)

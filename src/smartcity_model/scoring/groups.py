@@ -85,9 +85,11 @@ class Groups:
         """
         n = self.count(values)
         deviation = values - self.spread(self.mean(values))
-        m2 = self.sum(deviation**2)
-        m3 = self.sum(deviation**3)
-        m4 = self.sum(deviation**4)
+        deviation[np.isnan(deviation)] = 0.0
+        squared = deviation * deviation
+        m2 = self._reduce(np.add, squared)
+        m3 = self._reduce(np.add, squared * deviation)
+        m4 = self._reduce(np.add, squared * squared)
         with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
             skew = np.sqrt(n) * m3 / m2**1.5 * np.sqrt(n * (n - 1)) / (n - 2)
             ratio = n * m4 / m2**2

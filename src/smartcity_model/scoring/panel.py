@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -36,12 +37,61 @@ def _rows(data: pd.DataFrame, mask: npt.ArrayLike) -> str:
     return listing(data.index[np.asarray(mask, dtype=bool)].tolist())
 
 
-def check_table(data: pd.DataFrame, what: str = "the data") -> pd.DataFrame:
-    """Return a clean copy of a tidy table, or raise one :class:`ScoringError` naming every bad row.
+@dataclass(frozen=True)
+class _Checked:
+    """A tidy table after checking: regions and indicators as codes into their names."""
 
-    Regions and indicators become text, years whole numbers (``int64``), values finite floats.
-    Rows are named by the table's index labels.
+    index: pd.Index
+    region: IntArray
+    regions: list[str]
+    indicator: IntArray
+    indicators: list[str]
+    year: npt.NDArray[np.int64]
+    value: FloatArray
+    imputed: BoolArray | None
+    imputation: npt.NDArray[np.object_] | None
+
+    def take(self, keep: BoolArray) -> _Checked:
+        """Return the rows marked ``keep``."""
+        return replace(
+            self,
+            index=self.index[keep],
+            region=self.region[keep],
+            indicator=self.indicator[keep],
+            year=self.year[keep],
+            value=self.value[keep],
+            imputed=None if self.imputed is None else self.imputed[keep],
+            imputation=None if self.imputation is None else self.imputation[keep],
+        )
+
+    def labels(self, column: Literal["region", "indicator"]) -> npt.NDArray[np.object_]:
+        """Return the names of one column, row by row."""
+        names = self.regions if column == "region" else self.indicators
+        codes = self.region if column == "region" else self.indicator
+        return np.asarray(names, dtype=object)[codes]
+
+
+def _coded(
+    column: pd.Series, data: pd.DataFrame, problems: list[str], known: Sequence[str] | None = None
+) -> tuple[IntArray, list[str]]:
+    """Factorise ids once: blank or missing ids are problems; ids equal as text share a code.
+
+    With ``known`` ids, a column that holds only them is looked up (faster than factorising).
     """
+    if known is not None:
+        found = pd.Index(list(known), dtype=object).get_indexer(pd.Index(column))
+        if (found >= 0).all():
+            return np.asarray(found, dtype=np.intp), list(known)
+    codes, uniques = pd.factorize(column)
+    names = [str(u).strip() if isinstance(u, str) else str(u) for u in uniques]
+    blank = (codes < 0) | np.isin(codes, [n for n, name in enumerate(names) if not name])
+    if blank.any():
+        problems.append(f"{column.name} missing in rows {_rows(data, blank)}")
+    merged, distinct = pd.factorize(np.asarray(names, dtype=object))
+    return np.where(codes < 0, -1, merged[np.clip(codes, 0, None)] if len(merged) else codes), list(distinct)
+
+
+def _check(data: pd.DataFrame, what: str, indicators: Sequence[str] | None = None) -> _Checked:
     if not isinstance(data, pd.DataFrame):
         msg = f"{what} must be a pandas DataFrame with columns {', '.join(DATA_COLUMNS)}, not {type(data).__name__}"
         raise ScoringError(msg)
@@ -51,37 +101,43 @@ def check_table(data: pd.DataFrame, what: str = "the data") -> pd.DataFrame:
         if "region_id" in data.columns and "region" in missing:
             msg += " (rename 'region_id' to 'region')"
         raise ScoringError(msg)
-    problems = _id_problems(data)
+    problems: list[str] = []
+    region, regions = _coded(data["region"], data, problems)
+    indicator, names = _coded(data["indicator"], data, problems, indicators)
     year, year_problems = _years(data)
     value, value_problems = _values(data)
     problems += year_problems + value_problems
     raise_problems(problems, what)
-    clean = pd.DataFrame(
-        {
-            "region": data["region"].astype(str).to_numpy(dtype=object),
-            "year": year.astype(np.int64),
-            "indicator": data["indicator"].astype(str).to_numpy(dtype=object),
-            "value": value,
-        },
-        index=data.index,
-    )
+    imputed = imputation = None
     if "imputed" in data.columns or "imputation" in data.columns:
         method = data["imputation"] if "imputation" in data.columns else pd.Series(None, index=data.index)
         named = method.notna().to_numpy() & (method.astype(str).str.strip() != "").to_numpy()
-        flags = _flags(data["imputed"], what) if "imputed" in data.columns else named
-        clean["imputed"] = flags
+        imputed = _flags(data["imputed"], what) if "imputed" in data.columns else named
         labels = np.where(named, method.astype(str).to_numpy(dtype=object), "given")
-        clean["imputation"] = pd.Series(labels, index=data.index, dtype=object).where(flags, None)
+        imputation = np.where(imputed, labels, np.asarray(None, dtype=object))
+    return _Checked(data.index, region, regions, indicator, names, year.astype(np.int64), value, imputed, imputation)
+
+
+def check_table(data: pd.DataFrame, what: str = "the data") -> pd.DataFrame:
+    """Return a clean copy of a tidy table, or raise one :class:`ScoringError` naming every bad row.
+
+    Regions and indicators become text, years whole numbers (``int64``), values finite floats.
+    Rows are named by the table's index labels.
+    """
+    checked = _check(data, what)
+    clean = pd.DataFrame(
+        {
+            "region": checked.labels("region"),
+            "year": checked.year,
+            "indicator": checked.labels("indicator"),
+            "value": checked.value,
+        },
+        index=checked.index,
+    )
+    if checked.imputed is not None:
+        clean["imputed"] = checked.imputed
+        clean["imputation"] = checked.imputation
     return clean
-
-
-def _id_problems(data: pd.DataFrame) -> list[str]:
-    problems = []
-    for column in ("region", "indicator"):
-        blank = data[column].isna().to_numpy() | (data[column].astype(str).str.strip() == "").to_numpy()
-        if blank.any():
-            problems.append(f"{column} missing in rows {_rows(data, blank)}")
-    return problems
 
 
 def _years(data: pd.DataFrame) -> tuple[FloatArray, list[str]]:
@@ -169,44 +225,51 @@ class Panel:
         without rows gets a row of gaps); ``years`` fixes the years (rows of other years are
         left out; years without rows get rows of gaps). By default all three come from the table.
         """
-        clean = check_table(data, what)
+        checked = _check(data, what, indicators)
         if years is not None:
             year_list = _whole_years(years)
-            clean = clean[clean["year"].isin(year_list)]
+            checked = checked.take(np.isin(checked.year, year_list))
         else:
-            year_list = sorted(set(clean["year"].tolist()))
+            year_list = np.unique(checked.year).tolist()
         if indicators is None:
-            indicators = tuple(pd.unique(clean["indicator"]))
-        problem = unknown_names("indicators", clean["indicator"], indicators)
+            indicators = tuple(checked.indicators[n] for n in pd.unique(checked.indicator))
+        column_of = pd.Index(list(indicators)).get_indexer(pd.Index(checked.indicators, dtype=object))
+        used = np.zeros(len(checked.indicators), dtype=bool)
+        used[checked.indicator] = True
+        problem = unknown_names(
+            "indicators", [n for n, u in zip(checked.indicators, used, strict=True) if u], indicators
+        )
         if problem:
             msg = f"{what}: {problem}"
             raise ScoringError(msg)
-        region_list = _regions(clean, regions, what)
-        region_code = pd.Index(region_list).get_indexer(pd.Index(clean["region"]))
-        year_code = pd.Index(year_list).get_indexer(pd.Index(clean["year"]))
-        column = pd.Index(list(indicators)).get_indexer(pd.Index(clean["indicator"]))
-        row = region_code * len(year_list) + year_code
+        present = np.zeros(len(checked.regions), dtype=bool)
+        present[checked.region] = True
+        region_list = _regions([r for r, p in zip(checked.regions, present, strict=True) if p], regions, what)
+        region_of = pd.Index(region_list, dtype=object).get_indexer(pd.Index(checked.regions, dtype=object))
+        row = region_of[checked.region] * len(year_list) + _positions(checked.year, year_list)
+        column = column_of[checked.indicator]
         cell = row * len(indicators) + column
         counts = np.bincount(cell, minlength=len(region_list) * len(year_list) * len(indicators))
         if (counts > 1).any():
-            twice = clean[np.isin(cell, np.flatnonzero(counts > 1))]
-            shown = twice.drop_duplicates(["region", "year", "indicator"]).head(5)
-            named = listing(
-                (
-                    f"region {r!r}, year {y}, indicator {i!r}"
-                    for r, y, i in shown[["region", "year", "indicator"]].itertuples(index=False)
-                ),
+            twice = np.isin(cell, np.flatnonzero(counts > 1))
+            seen = dict.fromkeys(
+                zip(
+                    checked.labels("region")[twice],
+                    checked.year[twice],
+                    checked.labels("indicator")[twice],
+                    strict=True,
+                )
             )
-            n_cells = int((counts > 1).sum())
-            msg = f"{what}: {n_cells} cells observed more than once, e.g. {named}"
+            named = listing(f"region {r!r}, year {y}, indicator {i!r}" for r, y, i in list(seen)[:5])
+            msg = f"{what}: {int((counts > 1).sum())} cells observed more than once, e.g. {named}"
             raise ScoringError(msg)
         values = np.full((len(region_list) * len(year_list), len(indicators)), np.nan)
-        values[row, column] = clean["value"].to_numpy()
+        values[row, column] = checked.value
         filled = np.zeros(values.shape, dtype=np.int16)
         methods: tuple[str, ...] = ("",)
-        if "imputed" in clean.columns and clean["imputed"].any():
-            flagged = clean["imputed"].to_numpy()
-            labels, codes = np.unique(clean.loc[flagged, "imputation"].astype(str), return_inverse=True)
+        if checked.imputed is not None and checked.imputed.any():
+            flagged = checked.imputed
+            labels, codes = np.unique(checked.imputation[flagged].astype(str), return_inverse=True)  # type: ignore[index]  # present with the flags
             methods = ("", *labels.tolist())
             filled[row[flagged], column[flagged]] = codes + 1
         return cls(tuple(region_list), tuple(int(y) for y in year_list), tuple(indicators), values, filled, methods)
@@ -315,6 +378,18 @@ class Panel:
         )
 
 
+def _positions(years: npt.NDArray[np.int64], year_list: Sequence[int]) -> IntArray:
+    """Return the position of each year in the sorted ``year_list`` (a table look-up for a short span)."""
+    if not len(years):
+        return np.zeros(0, dtype=np.intp)
+    first, last = year_list[0], year_list[-1]
+    if last - first > 10_000:  # noqa: PLR2004 - a look-up table that large is not worth it
+        return np.searchsorted(np.asarray(year_list), years)
+    table = np.zeros(last - first + 1, dtype=np.intp)
+    table[np.asarray(year_list) - first] = np.arange(len(year_list))
+    return table[years - first]
+
+
 def _whole_years(years: Iterable[int]) -> list[int]:
     chosen = []
     for year in years:
@@ -325,11 +400,11 @@ def _whole_years(years: Iterable[int]) -> list[int]:
     return sorted(set(chosen))
 
 
-def _regions(clean: pd.DataFrame, regions: Iterable[str] | None, what: str) -> list[str]:
+def _regions(present: list[str], regions: Iterable[str] | None, what: str) -> list[str]:
     if regions is None:
-        return sorted(set(clean["region"].tolist()))
+        return sorted(present)
     chosen = list(dict.fromkeys(str(r) for r in regions))
-    problem = unknown_names("regions", clean["region"], chosen)
+    problem = unknown_names("regions", present, chosen)
     if problem:
         msg = f"{what}: {problem}; they are not among the regions given"
         raise ScoringError(msg)

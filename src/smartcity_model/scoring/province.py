@@ -52,6 +52,21 @@ class ProvinceReadiness:
     scale: ReadinessScale
     share: float
 
+    def __repr__(self) -> str:
+        """Summarise in a few lines: regions, years, the rule and the latest year's levels."""
+        units = self.regions.units
+        years = sorted(set(units["year"].tolist()))
+        latest = self.levels[self.levels["year"] == years[-1]] if years else self.levels
+        pairs = zip(latest["node"].head(8).tolist(), latest["province_level"].head(8).tolist(), strict=True)
+        reached = ", ".join(f"{node} {'—' if level is pd.NA else level}" for node, level in pairs)
+        span = f"{years[0]}–{years[-1]}" if years else "no years"
+        return (
+            f"<ProvinceReadiness {len(set(units['region']))} regions, {span}; rule: {self.share:.0%} of the regions "
+            f"reach a level on {', '.join(sorted(set(self.levels['level'])))}\n"
+            f"  {years[-1] if years else ''} levels ({self.scale.name} scale): {reached}\n"
+            "  tables: .province .levels .region_levels .blockers(year) .regions>"
+        )
+
     def blockers(self, year: int | None = None) -> pd.DataFrame:
         """Return the regions below the next level, per node, for ``year`` (default: the latest).
 

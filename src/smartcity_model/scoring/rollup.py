@@ -9,7 +9,7 @@ of vanishing.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
@@ -96,30 +96,31 @@ class RollUp:
     @cached_property
     def scores(self) -> pd.DataFrame:
         """Every score as a tidy table: ``region, year, level, node, score, coverage, imputed`` (built once)."""
-        frames = [self._level_frame(level) for level in self.structure.levels]
-        return pd.concat(frames, ignore_index=True)
+        return self._frame(self.structure.levels)
 
     @property
     def data(self) -> pd.DataFrame:
         """The values actually scored: ``region, year, indicator, value, imputed, imputation``."""
         return self.panel.to_table()
 
-    def _level_frame(self, level: str) -> pd.DataFrame:
-        result = self.levels[level]
-        nodes = self.structure.level_nodes(level)
-        n_units, n_nodes = result.score.shape
-        return pd.DataFrame(
-            {
-                "region": np.repeat(self.units["region"].to_numpy(), n_nodes),
-                "year": np.repeat(self.units["year"].to_numpy(), n_nodes),
-                "level": level,
-                "node": np.tile(np.asarray(nodes, dtype=object), n_units),
-                "score": result.score.ravel(),
-                "coverage": result.coverage.ravel(),
-                "imputed": result.imputed.ravel(),
-            },
-            columns=list(SCORE_COLUMNS),
-        )
+    def _frame(self, levels: Sequence[str]) -> pd.DataFrame:
+        """Return the scores of ``levels`` as one tidy table (built with numpy, in one go)."""
+        regions, years = self.units["region"].to_numpy(), self.units["year"].to_numpy()
+        n_units = len(regions)
+        results = [self.levels[level] for level in levels]
+        sizes = [result.score.shape[1] for result in results]
+        columns = {
+            "region": np.concatenate([np.repeat(regions, n) for n in sizes]),
+            "year": np.concatenate([np.repeat(years, n) for n in sizes]),
+            "level": np.repeat(np.asarray(levels, dtype=object), [n_units * n for n in sizes]),
+            "node": np.concatenate(
+                [np.tile(np.asarray(self.structure.level_nodes(level), dtype=object), n_units) for level in levels]
+            ),
+            "score": np.concatenate([result.score.ravel() for result in results]),
+            "coverage": np.concatenate([result.coverage.ravel() for result in results]),
+            "imputed": np.concatenate([result.imputed.ravel() for result in results]),
+        }
+        return pd.DataFrame(columns, columns=list(SCORE_COLUMNS))
 
     def wide(self, level: str | None = None, value: Literal["score", "coverage", "imputed"] = "score") -> pd.DataFrame:
         """Return one level (default: the one below the top) as a table: (region, year) × nodes."""
@@ -135,7 +136,7 @@ class RollUp:
     def readiness(self, scale: str | ReadinessScale | None = None) -> pd.DataFrame:
         """Return the scores above the indicator level with ``readiness_level`` and ``readiness`` names."""
         chosen = self.scale if scale is None else readiness_scale(scale)
-        frame = pd.concat([self._level_frame(level) for level in self.structure.levels[1:]], ignore_index=True)
+        frame = self._frame(self.structure.levels[1:])
         levels = chosen.levels_of(frame["score"].to_numpy())
         return frame.assign(
             readiness_level=pd.Series(levels).astype("Int64").to_numpy(),

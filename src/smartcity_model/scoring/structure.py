@@ -62,7 +62,9 @@ def listing(items: Iterable[object], shown: int = SHOWN) -> str:
 def unknown_names(kind: str, wanted: Iterable[object], known: Collection[str]) -> str | None:
     """Return ``unknown <kind>: 'x' (did you mean 'y'?)…`` for the names of ``wanted`` not in ``known``."""
     known_set = set(known)
-    missing = list(dict.fromkeys(str(name) for name in wanted if str(name) not in known_set))
+    values = wanted if isinstance(wanted, pd.Series) else pd.Series(list(wanted), dtype=object)
+    distinct = pd.unique(values.astype(object))
+    missing = [str(name) for name in distinct if str(name) not in known_set]
     if not missing:
         return None
     named = [f"{name!r}{suggest(name, known_set)}" for name in missing]

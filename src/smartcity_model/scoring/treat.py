@@ -101,28 +101,34 @@ def _winsorise(
 ) -> tuple[FloatArray, BoolArray, BoolArray]:
     """Winsorise the (group, column) cells marked ``active`` (COINr's loop, on all of them at once).
 
-    Returns the values and the points last set down (high) and up (low), as COINr reports them.
+    Only the columns still being winsorised are recomputed at each step. Returns the values and
+    the points last set down (high) and up (low), as COINr reports them.
     """
     x = values.copy()
     high_points = np.zeros(x.shape, dtype=bool)
     low_points = np.zeros(x.shape, dtype=bool)
-    while active.any():
-        _, skew, _ = groups.moments(x)
-        upward = groups.spread(active & (skew >= 0))
-        downward = groups.spread(active & (skew < 0))
-        top = x == groups.spread(groups.max(x))
-        bottom = x == groups.spread(groups.min(x))
-        next_top = groups.spread(groups.max(np.where(top, np.nan, x)))
-        next_bottom = groups.spread(groups.min(np.where(bottom, np.nan, x)))
+    columns = np.flatnonzero(active.any(axis=0))
+    if not len(columns):
+        return x, high_points, low_points
+    block, high, low, live = x[:, columns], high_points[:, columns], low_points[:, columns], active[:, columns]
+    _, skew, _ = groups.moments(block)
+    while live.any():
+        upward = groups.spread(live & (skew >= 0))
+        downward = groups.spread(live & (skew < 0))
+        top = block == groups.spread(groups.max(block))
+        bottom = block == groups.spread(groups.min(block))
+        next_top = groups.spread(groups.max(np.where(top, np.nan, block)))
+        next_bottom = groups.spread(groups.min(np.where(bottom, np.nan, block)))
         lower_top = upward & top & ~np.isnan(next_top)
         raise_bottom = downward & bottom & ~np.isnan(next_bottom)
-        x = np.where(lower_top, next_top, np.where(raise_bottom, next_bottom, x))
-        high_points = np.where(upward, lower_top, high_points)
-        low_points = np.where(downward, raise_bottom, low_points)
-        count = groups.count(np.where(high_points | low_points, 1.0, np.nan))
+        block = np.where(lower_top, next_top, np.where(raise_bottom, next_bottom, block))
+        high = np.where(upward, lower_top, high)
+        low = np.where(downward, raise_bottom, low)
+        count = groups.count(np.where(high | low, 1.0, np.nan))
         stuck = groups.count(np.where(lower_top | raise_bottom, 1.0, np.nan)) == 0
-        _, skew, kurtosis = groups.moments(x)
-        active = active & ~rule.passes(skew, kurtosis) & (count < rule.winmax) & ~stuck
+        _, skew, kurtosis = groups.moments(block)
+        live = live & ~rule.passes(skew, kurtosis) & (count < rule.winmax) & ~stuck
+    x[:, columns], high_points[:, columns], low_points[:, columns] = block, high, low
     return x, high_points, low_points
 
 
@@ -153,19 +159,23 @@ def treat_panel(
     wants_log = np.isin(codes, [_CODES["coinr"], _CODES["log"]])[None, :]
     winsorised, high, low = _winsorise(values, groups, rule, failing & wants_winsor & (rule.winmax > 0))
     _, w_skew, w_kurt = groups.moments(winsorised)
-    still = failing & ~rule.passes(w_skew, w_kurt)
+    # Winsorising a handful of values can leave no spread at all: COINr gives up on such an
+    # indicator (its check returns NA) and so does this, leaving it untreated.
+    collapsed = failing & wants_winsor & (rule.winmax > 0) & (np.isnan(w_skew) | np.isnan(w_kurt))
+    still = failing & ~collapsed & ~rule.passes(w_skew, w_kurt)
     logged = still & wants_log
-    kept_winsorised = failing & wants_winsor & ~logged
+    kept_winsorised = failing & wants_winsor & ~logged & ~collapsed
     result = np.where(groups.spread(kept_winsorised), winsorised, values)
     result = np.where(groups.spread(logged), _log(values, groups), result)
     _, skew_after, kurt_after = groups.moments(result)
     undone = ~groups.spread(kept_winsorised)
     high, low = high & ~undone, low & ~undone
     status = np.select(
-        [passed, unchecked, logged, failing & wants_winsor & ~still, failing & wants_winsor, failing],
+        [passed, unchecked, collapsed, logged, kept_winsorised & ~still, kept_winsorised, failing],
         [
             "passed",
             "not checked: fewer than 4 values or no spread",
+            "not treated: winsorising left no spread",
             "log",
             "winsorised",
             "winsorised, still skewed",
@@ -207,8 +217,11 @@ def treat_panel(
 
 def unchecked_message(details: pd.DataFrame) -> str | None:
     """Say which indicators could not be checked, or ``None``."""
-    rows = details[details["status"].str.startswith("not checked")]
+    rows = details[details["status"].str.startswith("not ")]
     if rows.empty:
         return None
-    shown = listing(f"{i!r} in {s}" for i, s in rows[["indicator", "scope"]].itertuples(index=False))
-    return f"treatment left {len(rows)} indicator scopes untreated (fewer than 4 values or no spread): {shown}"
+    shown = listing(
+        f"{i!r} in {s} ({status.split(': ')[1]})"
+        for i, s, status in rows[["indicator", "scope", "status"]].itertuples(index=False)
+    )
+    return f"treatment left {len(rows)} indicator scopes untreated: {shown}"

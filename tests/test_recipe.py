@@ -1,0 +1,158 @@
+"""Recipes: a study declared in one YAML file, run stage by stage, every stage's table kept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import smartcity_model as scm
+
+STRUCTURE = pd.DataFrame(
+    [
+        ("doctors", "indicator", "health", 1.0, "higher", "population"),
+        ("poverty", "indicator", "welfare", 1.0, "lower", None),
+        ("internet", "indicator", "welfare", 1.0, "higher", None),
+        ("health", "dimension", "overall", 1.0, None, None),
+        ("welfare", "dimension", "overall", 1.0, None, None),
+        ("overall", "overall", None, 1.0, None, None),
+    ],
+    columns=["node", "level", "parent", "weight", "direction", "denominator"],
+)
+UNITS = pd.DataFrame(
+    {
+        "region": ["kota-a", "kota-b", "kab-c", "kab-d"],
+        "kind": ["kota", "kota", "kabupaten", "kabupaten"],
+        "population": [200_000.0, 150_000.0, 300_000.0, 250_000.0],
+    }
+)
+OBSERVATIONS = pd.DataFrame(
+    [
+        (region, year, indicator, value)
+        for region, base in (("kota-a", 1.0), ("kota-b", 2.0), ("kab-c", 3.0), ("kab-d", 4.0))
+        for year in (2023, 2024)
+        for indicator, value in (
+            ("doctors", 100 * base),
+            ("poverty", 12 - base),
+            ("internet", 50 + 5 * base + year % 10),
+        )
+        if not (region == "kab-d" and year == 2024 and indicator == "internet")
+    ],
+    columns=["region", "year", "indicator", "value"],
+)
+RECIPE = """\
+name: Kesiapan kota dan kabupaten (illustrative)
+data:
+  observations: observations.csv
+  structure: structure.csv
+  levels: [indicator, dimension, overall]
+  units: units.csv
+denominate:
+  by:
+    doctors: {column: population, scale: 100000}
+impute:
+  method: group_mean
+  group: kind
+treat:
+  method: coinr
+normalise:
+  method: minmax
+  range: [1, 100]
+aggregate:
+  method: {dimension: arithmetic, overall: geometric}
+"""
+
+
+@pytest.fixture
+def study_folder(tmp_path: Path) -> Path:
+    OBSERVATIONS.to_csv(tmp_path / "observations.csv", index=False)
+    STRUCTURE.to_csv(tmp_path / "structure.csv", index=False)
+    UNITS.to_csv(tmp_path / "units.csv", index=False)
+    (tmp_path / "recipe.yaml").write_text(RECIPE, encoding="utf-8")
+    return tmp_path
+
+
+def test_a_recipe_runs_every_stage_from_its_files(study_folder: Path) -> None:
+    study = scm.Recipe.load(study_folder / "recipe.yaml").run()
+    assert list(study.stages) == ["raw", "denominated", "imputed", "treated"]
+    doctors = study.wide("denominated")["doctors"]
+    assert doctors[("kota-a", 2023)] == pytest.approx(100 / 200_000 * 100_000)
+    filled = study.table("imputed").query("imputed")
+    assert filled[["region", "year", "indicator", "imputation"]].to_numpy().tolist() == [
+        ["kab-d", 2024, "internet", "group_mean"]
+    ]
+    assert filled["value"].item() == pytest.approx(50 + 15 + 4)  # the other kabupaten, kab-c
+    normalised = study.wide("normalised")
+    assert normalised.min().min() == pytest.approx(1)
+    assert normalised.max().max() == pytest.approx(100)
+    overall = study.result.wide("overall")["overall"]
+    # kab-d 2024: internet is imputed, so welfare (half observed) and overall miss min_coverage 0.65
+    assert overall.notna().sum() == 7
+    assert np.isnan(overall[("kab-d", 2024)])
+    assert study.details["treated"]["status"].tolist() == ["passed", "passed", "passed"]
+    assert study.result.aggregation == {"dimension": "arithmetic", "overall": "geometric"}
+    assert set(study.wide("aggregated").columns) == {"doctors", "poverty", "internet", "health", "welfare", "overall"}
+
+
+def test_arguments_replace_the_files(study_folder: Path) -> None:
+    recipe = scm.Recipe.load(study_folder / "recipe.yaml").model_copy(update={"treat": None})
+    structure = scm.Structure.from_frame(STRUCTURE, ("indicator", "dimension", "overall"))
+    fewer = OBSERVATIONS[OBSERVATIONS["year"] == 2024]
+    study = recipe.run(fewer, structure, units=UNITS)
+    assert set(study.result.units["year"]) == {2024}
+
+
+def test_save_and_load_give_the_same_recipe(study_folder: Path, tmp_path: Path) -> None:
+    recipe = scm.Recipe.load(study_folder / "recipe.yaml")
+    recipe.save(tmp_path / "copy.yaml")
+    again = scm.Recipe.load(tmp_path / "copy.yaml")
+    assert again.model_dump() == recipe.model_dump()
+    assert again.source == tmp_path / "copy.yaml"
+    assert "range:\n  - 1.0\n  - 100.0" in recipe.to_yaml()
+
+
+def test_problems_are_named_with_their_lines(tmp_path: Path) -> None:
+    text = RECIPE.replace("  method: coinr\n", "  method: coinr\n  winmax: -1\n").replace(
+        "  method: minmax\n", "  methd: minmax\n"
+    )
+    path = tmp_path / "recipe.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(scm.scoring.RecipeError, match="2 problems in recipe") as caught:
+        scm.Recipe.load(path)
+    lines = {problem.field: problem.line for problem in caught.value.problems}
+    assert lines == {"treat.winmax": 15, "normalise.methd": 17}
+    assert "unknown field 'methd'" in str(caught.value)
+
+
+def test_a_recipe_needs_its_data(tmp_path: Path) -> None:
+    with pytest.raises(scm.ScoringError, match="names no data files"):
+        scm.Recipe().run()
+    path = tmp_path / "recipe.yaml"
+    path.write_text(RECIPE, encoding="utf-8")
+    with pytest.raises(scm.ScoringError, match=r"the recipe's file 'observations\.csv' is not in"):
+        scm.Recipe.load(path).run()
+    with pytest.raises(ValueError, match="give either observations and structure"):
+        scm.scoring.DataFiles(units="units.csv")
+
+
+def test_group_column_and_stage_names_are_checked(study_folder: Path) -> None:
+    recipe = scm.Recipe.load(study_folder / "recipe.yaml")
+    wrong = recipe.model_copy(update={"impute": scm.scoring.ImputeStep(method="group_mean", group="knd")})
+    with pytest.raises(scm.ScoringError, match=r"no group column 'knd' \(did you mean 'kind'\?\)"):
+        wrong.run(base=study_folder)
+    study = recipe.model_copy(update={"treat": None}).run(base=study_folder)
+    with pytest.raises(scm.ScoringError, match=r"no stage 'treated'"):
+        study.wide("treated")
+    with pytest.raises(scm.ScoringError, match=r"'normalized' \(did you mean 'normalised'\?\)"):
+        study.table("normalized")
+
+
+def test_a_study_prints_what_each_stage_did(study_folder: Path) -> None:
+    study = scm.Recipe.load(study_folder / "recipe.yaml").model_copy(update={"treat": None}).run(base=study_folder)
+    shown = repr(study)
+    assert shown.startswith("<Study 'Kesiapan kota dan kabupaten (illustrative)': raw → denominated → imputed")
+    assert "imputed: 1 cells filled, 0 left missing" in shown
+    assert len(shown.splitlines()) <= 8
+    assert np.isfinite(study.result.wide("dimension").to_numpy()).any()
