@@ -152,7 +152,7 @@ def _years(data: pd.DataFrame) -> tuple[FloatArray, list[str]]:
     with np.errstate(invalid="ignore"):
         fractional = np.isfinite(year) & (year != np.round(year))
     if fractional.any():
-        shown = listing(f"{data['year'].iloc[n]!r} (row {data.index[int(n)]})" for n in np.flatnonzero(fractional))
+        shown = listing(f"{year[n]:g} (row {data.index[int(n)]})" for n in np.flatnonzero(fractional))
         problems.append(f"years must be whole numbers: {shown}")
     if np.isinf(year).any():
         problems.append(f"year is infinite in rows {_rows(data, np.isinf(year))}")

@@ -1,0 +1,26 @@
+"""The documentation's examples run as written, from the repository's root folder."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parents[1]
+
+
+def test_every_scoring_example_runs(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    text = (ROOT / "docs" / "scoring.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL)
+    assert len(blocks) >= 10
+    monkeypatch.chdir(ROOT)
+    namespace: dict[str, object] = {}
+    for number, block in enumerate(blocks, start=1):
+        exec(compile(block, f"docs/scoring.md example {number}", "exec"), namespace)  # noqa: S102 - the documented example is the test
+    output = capsys.readouterr().out
+    assert "years must be whole numbers: 2019.5 (row 47)" in output
+    assert "[['agam', 39.7], ['solok', 30.7]]" in output
+    assert "kota-padang  2022  poverty_rate     NaN  4.115000  group_mean" in output
+    assert "the geometric mean needs scores above 0" in output
+    assert "<Study 'ASEM Sustainable Connectivity'" in output
