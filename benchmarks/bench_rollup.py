@@ -10,12 +10,10 @@ in the same run, and the two results are checked to agree.
 
 from __future__ import annotations
 
-import argparse
-
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from timing import median_time, print_report
+from timing import median_time, panel_arguments, print_report
 
 import smartcity_model as scm
 
@@ -81,13 +79,7 @@ def by_hand(data: pd.DataFrame, structure: scm.Structure, min_coverage: float = 
 
 def main() -> None:
     """Run the benchmark and print the timings and the ratio."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--regions", type=int, default=514)
-    parser.add_argument("--indicators", type=int, default=60)
-    parser.add_argument("--years", type=int, default=10)
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args()
+    args = panel_arguments(__doc__.splitlines()[0])
     data, structure = synthetic(args.regions, args.indicators, args.years)
     result = scm.roll_up(data, structure)
     expected = by_hand(data, structure)

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import statistics
 import time
 from collections.abc import Callable, Mapping
+
+
+def panel_arguments(description: str) -> argparse.Namespace:
+    """Parse the size of the synthetic national panel and how to report (shared by the scoring benchmarks)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--regions", type=int, default=514)
+    parser.add_argument("--indicators", type=int, default=60)
+    parser.add_argument("--years", type=int, default=10)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--json", action="store_true")
+    return parser.parse_args()
 
 
 def median_time(repeat: int, work: Callable[[], object]) -> float:

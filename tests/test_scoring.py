@@ -810,3 +810,69 @@ def test_results_print_in_a_few_lines(example_plan: scm.Masterplan) -> None:
         assert len(shown) < 1000
     assert "1 regions × 6 years (2019–2024)" in repr(result)
     assert "observed" in repr(result)
+
+
+tidy_rows = st.lists(
+    st.tuples(
+        st.sampled_from(["x", "y", "z", "w"]),
+        st.integers(2019, 2024),
+        st.sampled_from(INDICATORS),
+        st.floats(-1e6, 1e6, allow_subnormal=False),
+    ),
+    min_size=1,
+    max_size=60,
+    unique_by=lambda row: row[:3],
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=tidy_rows)
+def test_a_tidy_table_round_trips_through_the_grid(rows: list[tuple[str, int, str, float]]) -> None:
+    data = pd.DataFrame(rows, columns=["region", "year", "indicator", "value"])
+    panel = scm.scoring.Panel.from_table(data, indicators=INDICATORS)
+    assert panel.shape == (data["region"].nunique(), data["year"].nunique(), len(INDICATORS))
+    back = panel.to_table().set_index(["region", "year", "indicator"])["value"]
+    assert (
+        back.sort_index().to_dict() == data.set_index(["region", "year", "indicator"])["value"].sort_index().to_dict()
+    )
+    assert not panel.to_table()["imputed"].any()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=tidy_rows,
+    missing=st.sampled_from(["coverage", "locf", "nocb", "linear", "mean", "median"]),
+    method=st.sampled_from(["minmax", "percentile", "zscore", "distance_to_max"]),
+    scope=st.sampled_from(["panel", "year"]),
+    count_imputed=st.booleans(),
+)
+def test_coverage_and_imputed_shares_are_honest(
+    *, rows: list[tuple[str, int, str, float]], missing: str, method: str, scope: str, count_imputed: bool
+) -> None:
+    data = pd.DataFrame(rows, columns=["region", "year", "indicator", "value"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", scm.ScoringWarning)
+        result = scm.roll_up(
+            data,
+            structure(),
+            method=method,
+            scope=scope,
+            missing=missing,
+            count_imputed=count_imputed,  # type: ignore[arg-type]  # valid names
+        )
+    scores = result.scores
+    assert len(scores) == result.units.shape[0] * len(TREE)
+    assert scores["coverage"].between(0, 1 + 1e-12).all()
+    assert scores["imputed"].between(0, 1 + 1e-12).all()
+    assert (scores["coverage"] + scores["imputed"] <= 1 + 1e-12).all()
+    leaves = scores[scores["level"] == "indicator"].set_index(["region", "year", "node"])
+    observed = set(data.itertuples(index=False, name=None))
+    observed_cells = {(r, y, i) for r, y, i, _ in observed}
+    for key, row in leaves.iterrows():
+        if np.isnan(row["score"]):
+            continue
+        assert row["coverage"] == (1.0 if key in observed_cells else 0.0)
+        assert row["imputed"] == (0.0 if key in observed_cells else 1.0)
+    counted = scores["coverage"] + (scores["imputed"] if count_imputed else 0)
+    scored_aggregates = (scores["level"] != "indicator") & scores["score"].notna()
+    assert (counted[scored_aggregates] >= 0.65 - 1e-12).all()

@@ -42,7 +42,7 @@ NonPositive = Literal["raise", "zero"]
 AGGREGATIONS: tuple[Aggregation, ...] = ("arithmetic", "geometric", "harmonic", "power", "minimum")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class LevelResult:
     """Scores of one level (rows × nodes), their observed and imputed shares, and the weight present."""
 

@@ -145,7 +145,7 @@ def units_from_coinr(
     return units.reset_index(drop=True)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class CoinrData:
     """A COINr index read whole: tidy data, structure, and the units' groups and denominators."""
 
@@ -154,6 +154,13 @@ class CoinrData:
     units: pd.DataFrame
     groups: tuple[str, ...]
     denominators: tuple[str, ...]
+
+    def __repr__(self) -> str:
+        """Summarise on one line: units, observations, structure, groups and denominators."""
+        return (
+            f"<CoinrData {self.units['region'].nunique()} units, {len(self.data)} observations; {self.structure!r}; "
+            f"groups {', '.join(self.groups) or 'none'}; denominators {', '.join(self.denominators) or 'none'}>"
+        )
 
 
 def read_coinr(

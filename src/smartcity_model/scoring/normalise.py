@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 import numpy as np
 import numpy.typing as npt
@@ -75,20 +75,10 @@ Method = Literal[
     "distance_to_reference",
     "distance_to_target",
 ]
-#: Peer-relative methods: each value is scored against the others of its scope.
-PEER_METHODS: tuple[str, ...] = (
-    "minmax",
-    "zscore",
-    "percentile",
-    "rank",
-    "borda",
-    "fraction_of_max",
-    "distance_to_max",
-    "distance_to_reference",
-    "distance_to_target",
-)
 #: ``declared`` uses each indicator's own method (peer-relative ``minmax`` where none is declared).
-NORMALISATION_METHODS: tuple[str, ...] = ("declared", *PEER_METHODS)
+NORMALISATION_METHODS: tuple[str, ...] = get_args(Method)
+#: Peer-relative methods: each value is scored against the others of its scope.
+PEER_METHODS: tuple[str, ...] = NORMALISATION_METHODS[1:]
 _RANKED = ("percentile", "rank", "borda")
 
 

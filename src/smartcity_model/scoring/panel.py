@@ -411,7 +411,7 @@ def _regions(present: list[str], regions: Iterable[str] | None, what: str) -> li
     return chosen
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class StageResult:
     """What a stage returns: the new tidy table and a table of what it did.
 

@@ -34,7 +34,7 @@ BLOCKER_COLUMNS: tuple[str, ...] = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ProvinceReadiness:
     """The regions' roll-up, the province's scores and levels, and what holds the province back."""
 

@@ -391,7 +391,7 @@ def _groups(units: pd.DataFrame, column: str) -> dict[str, Any]:
     return dict(zip(pairs[key].astype(str), pairs[column], strict=True))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Study:
     """A recipe run: every stage's data, what each stage did, and the roll-up."""
 

@@ -70,7 +70,7 @@ def observations_frame(plan: Masterplan) -> pd.DataFrame:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class RollUp:
     """The result of a roll-up: scores, coverage and imputed share of every node, region and year.
 

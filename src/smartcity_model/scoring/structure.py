@@ -136,7 +136,7 @@ def _text(value: object) -> str | None:
     return str(value)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Structure:
     """A layered hierarchy with weights, and the spec of each indicator.
 
@@ -377,6 +377,14 @@ class Structure:
         matrix: FloatArray = np.zeros((len(children), len(parents)))
         matrix[np.arange(len(children)), index] = children["weight"].to_numpy(dtype=float)
         return (matrix, parents), index
+
+    def __eq__(self, other: object) -> bool:
+        """Structures are equal when their levels, node tables and indicator specs are."""
+        if not isinstance(other, Structure):
+            return NotImplemented
+        return self.levels == other.levels and self.nodes.equals(other.nodes) and dict(self.specs) == dict(other.specs)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable-looking tables inside: not hashable
 
     def __repr__(self) -> str:
         """Summarise the levels, node counts and exclusions on one line."""
