@@ -134,8 +134,19 @@ def test_spbe_by_aspect_and_ids() -> None:
     assert aspects["index"].tolist() == pytest.approx([2.0] * 8)
 
 
+def test_spbe_levels_are_checked() -> None:
+    with pytest.raises(
+        scm.ScoringError, match=r"levels run from 1 to 5; 2 values do not: 'x' 2023 spbe-01: 0, 'x' 2023 spbe-02: 6"
+    ):
+        scm.spbe_index(_levels(np.r_[[0.0, 6.0], np.full(45, 3.0)]))
+    with pytest.raises(scm.ScoringError, match="must be a pandas DataFrame"):
+        scm.spbe_index([1, 2, 3])  # type: ignore[arg-type]  # wrong on purpose
+    ids = _levels(np.full(47, 2.0)).assign(indicator=[f"SPBE-{n}" for n in range(1, 48)])
+    assert scm.spbe_index(ids)["index"].tolist() == pytest.approx([2.0])
+
+
 def test_spbe_needs_every_indicator() -> None:
-    with pytest.raises(scm.ScoringError, match="missing values"):
+    with pytest.raises(scm.ScoringError, match="needs all 47 indicators assessed; 1 are not: 'x' 2023: spbe-47"):
         scm.spbe_index(_levels(np.full(47, 3.0)).iloc[:46])
     with pytest.raises(scm.ScoringError, match="numbered 1 to 47"):
         scm.spbe_index(_levels(np.full(47, 3.0)).assign(indicator=range(2, 49)))

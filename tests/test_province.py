@@ -110,3 +110,20 @@ def test_sumatera_barat_example_runs_on_real_data() -> None:
     assert "Sumatera Barat, 2024" in result.stdout
     assert "Regions below the next level" in result.stdout
     assert "kepulauan-mentawai" in result.stdout
+
+
+def test_population_weights_must_be_above_zero() -> None:
+    for population in (0, -100):
+        weights = POPULATION | {"kab-c": population}
+        with pytest.raises(scm.ScoringError, match="populations must be above 0; not so for regions kab-c"):
+            scm.roll_up_province(_data(SCORES), _structure(), regions=weights, weights="population")
+    with pytest.raises(scm.ScoringError, match="the population of 'kab-c' must be a number"):
+        scm.roll_up_province(_data(SCORES), _structure(), regions=POPULATION | {"kab-c": "500"})
+
+
+def test_regions_as_a_list_and_share_as_a_number() -> None:
+    with pytest.warns(scm.ScoringWarning, match="no observation at all for regions 'kota-baru'"):
+        result = scm.roll_up_province(_data(SCORES), _structure(), regions=[*SCORES, "kota-baru"])
+    assert "kota-baru" in result.blockers()["region"].tolist()
+    with pytest.raises(scm.ScoringError, match="share must be a number in"):
+        scm.roll_up_province(_data(SCORES), _structure(), share="0.8")  # type: ignore[arg-type]  # wrong on purpose

@@ -126,6 +126,18 @@ def test_problems_are_named_with_their_lines(tmp_path: Path) -> None:
     assert "unknown field 'methd'" in str(caught.value)
 
 
+def test_a_broken_or_missing_file_is_a_recipe_error(tmp_path: Path) -> None:
+    with pytest.raises(scm.scoring.RecipeError, match="file not found"):
+        scm.Recipe.load(tmp_path / "nowhere.yaml")
+    path = tmp_path / "recipe.yaml"
+    path.write_text("name: x\ntreat: {method: coinr\n", encoding="utf-8")
+    with pytest.raises(scm.scoring.RecipeError, match=r"recipe\.yaml:3"):
+        scm.Recipe.load(path)
+    path.write_text("- just\n- a list\n", encoding="utf-8")
+    with pytest.raises(scm.scoring.RecipeError, match="a recipe is a mapping"):
+        scm.Recipe.load(path)
+
+
 def test_a_recipe_needs_its_data(tmp_path: Path) -> None:
     with pytest.raises(scm.ScoringError, match="names no data files"):
         scm.Recipe().run()
@@ -156,3 +168,22 @@ def test_a_study_prints_what_each_stage_did(study_folder: Path) -> None:
     assert "imputed: 1 cells filled, 0 left missing" in shown
     assert len(shown.splitlines()) <= 8
     assert np.isfinite(study.result.wide("dimension").to_numpy()).any()
+
+
+def test_settings_a_step_does_not_use_are_refused() -> None:
+    with pytest.raises(ValueError, match="the power mean needs 'power'"):
+        scm.scoring.AggregateStep(method={"overall": "power"})
+    with pytest.raises(ValueError, match="'power' is used only by the power mean"):
+        scm.scoring.AggregateStep(power=2)
+    with pytest.raises(ValueError, match="'nonpositive' is used only by geometric"):
+        scm.scoring.AggregateStep(nonpositive="zero")
+    with pytest.raises(ValueError, match="winmax is used only by the coinr and winsorise treatments"):
+        scm.scoring.TreatStep(method="log", winmax=3)
+
+
+def test_imputation_that_leaves_gaps_says_so(study_folder: Path) -> None:
+    recipe = scm.Recipe.load(study_folder / "recipe.yaml").model_copy(
+        update={"treat": None, "impute": scm.scoring.ImputeStep(method="nocb")}
+    )
+    study = recipe.run()
+    assert "1 cells left missing: nocb had nothing to fill them from" in study.notes

@@ -127,6 +127,11 @@ class TestNormalise:
 # --------------------------------------------------------------------------- aggregation
 
 
+def sinking(method: str) -> dict[str, str]:
+    """Let a zero sink the means that need positive scores (the option exists only for them)."""
+    return {"nonpositive": "zero"} if method in {"geometric", "harmonic", "power"} else {}
+
+
 def _agg(
     scores: list[float], weights: list[float], method: str, min_coverage: float = 0.0, **options: Any
 ) -> tuple[float, float]:
@@ -199,7 +204,7 @@ def test_aggregation_per_level() -> None:
 
 @pytest.mark.parametrize("aggregation", ["arithmetic", "geometric", "harmonic", "minimum"])
 def test_contributions_sum_to_the_score(example_plan: scm.Masterplan, aggregation: str) -> None:
-    result = scm.roll_up(example_plan, missing="locf", aggregation=aggregation, nonpositive="zero")  # type: ignore[arg-type]  # a valid name
+    result = scm.roll_up(example_plan, missing="locf", aggregation=aggregation, **sinking(aggregation))  # type: ignore[arg-type]  # a valid name
     for level in ("element", "dimension", "overall"):
         sums = result.contributions(level).groupby(["region", "year", "node"])["contribution"].sum()
         scores = result.scores.query("level == @level").set_index(["region", "year", "node"])["score"].dropna()
@@ -362,7 +367,7 @@ def _scores(values: dict[str, float], weights: dict[str, float] | None = None, *
     base = structure(weights)
     spec = IndicatorSpec(normalisation=scm.Goalposts(min=0, max=100))
     goal = scm.Structure(base.levels, base.nodes, dict.fromkeys(INDICATORS, spec))
-    result = scm.roll_up(table(values), goal, min_coverage=0.0, nonpositive="zero", **options)
+    result = scm.roll_up(table(values), goal, min_coverage=0.0, **sinking(options.get("aggregation", "")), **options)
     return result.scores.set_index("node")["score"]
 
 
@@ -422,7 +427,7 @@ def test_minimum_below_harmonic_below_geometric_below_arithmetic(
     spec = IndicatorSpec(normalisation=scm.Goalposts(min=0, max=100))
     goal = scm.Structure(base.levels, base.nodes, dict.fromkeys(INDICATORS, spec))
     elements = {
-        method: scm.roll_up(data, goal, aggregation=method, min_coverage=0.0, nonpositive="zero")  # type: ignore[arg-type]
+        method: scm.roll_up(data, goal, aggregation=method, min_coverage=0.0, **sinking(method))  # type: ignore[arg-type]
         .wide("element")
         .to_numpy()
         for method in ("minimum", "harmonic", "geometric", "arithmetic")
@@ -493,7 +498,8 @@ class TestTheGrid:
         assert result.levels.set_index("year").loc[2025, "share_at_next"] <= 2 / 3
 
     def test_years_and_regions_define_the_grid(self) -> None:
-        result = scm.roll_up(PANEL, one(), method="minmax", regions=["x", "y", "z", "w"], years=[2024, 2025, 2026])
+        with pytest.warns(scm.ScoringWarning, match=r"no observation at all for regions 'w'"):
+            result = scm.roll_up(PANEL, one(), method="minmax", regions=["x", "y", "z", "w"], years=[2024, 2025, 2026])
         assert len(result.units) == 12
         assert result.wide("index", "coverage").loc[("w", 2024), "index"] == 0
         assert set(result.units["year"]) == {2024, 2025, 2026}
@@ -876,3 +882,92 @@ def test_coverage_and_imputed_shares_are_honest(
     counted = scores["coverage"] + (scores["imputed"] if count_imputed else 0)
     scored_aggregates = (scores["level"] != "indicator") & scores["score"].notna()
     assert (counted[scored_aggregates] >= 0.65 - 1e-12).all()
+
+
+class TestMisreadInput:
+    def test_dates_are_not_years(self) -> None:
+        dated = PANEL.assign(year=pd.to_datetime(PANEL["year"].astype(str)))
+        with pytest.raises(scm.ScoringError, match=r"years are dates .*\.dt\.year"):
+            scm.roll_up(dated, one(), method="minmax")
+        periods = PANEL.assign(year=pd.PeriodIndex(PANEL["year"].astype(str), freq="Y"))
+        with pytest.raises(scm.ScoringError, match="years are dates"):
+            scm.roll_up(periods, one(), method="minmax")
+        with pytest.raises(scm.ScoringError, match=r"between 1000 and 9999: 1e\+20 \(row 0\)"):
+            scm.roll_up(PANEL.assign(year=[1e20, *PANEL["year"][1:]]), one(), method="minmax")
+
+    def test_values_that_cannot_be_scored(self) -> None:
+        with pytest.raises(scm.ScoringError, match=r"1e\+150 or more cannot be scored reliably, in rows 3"):
+            scm.roll_up(PANEL.assign(value=[1, 2, 3, 1e300, 3, 5, 4, 1.0]), one(), method="zscore")
+        with pytest.raises(scm.ScoringError, match="complex numbers"):
+            scm.roll_up(PANEL.assign(value=PANEL["value"] + 1j), one(), method="minmax")
+
+    def test_an_imputed_column_read_from_a_csv(self) -> None:
+        flags = PANEL.assign(imputed=[1.0, np.nan, 0, 1, np.nan, 0, 0, 0])
+        result = scm.roll_up(flags, one(), method="minmax", count_imputed=True)
+        assert result.data["imputed"].sum() == 2
+        assert set(result.data.loc[result.data["imputed"], "imputation"]) == {"given"}
+        nullable = PANEL.assign(imputed=pd.array([True, None, False, True, None, False, False, False], dtype="boolean"))
+        assert scm.roll_up(nullable, one(), method="minmax").data["imputed"].sum() == 2
+        with pytest.raises(scm.ScoringError, match=r"'imputed' must be true or false \(1 or 0\), not 2"):
+            scm.roll_up(PANEL.assign(imputed=2), one(), method="minmax")
+
+    @pytest.mark.parametrize(
+        ("options", "message"),
+        [
+            ({"years": 2024}, r"years= must be a list of years"),
+            ({"regions": "x"}, r"regions= must be a list of region ids"),
+            ({"aggregation": "power", "power": "2"}, r"needs power=p, a finite number"),
+            ({"count_imputed": "no"}, r"count_imputed must be True or False, not 'no'"),
+            ({"nonpositive": "zero"}, r"nonpositive= is used only by geometric, harmonic and power means"),
+            ({"scale": "spbee"}, r"unknown readiness scale 'spbee' \(did you mean 'spbe'\?\)"),
+        ],
+    )
+    def test_arguments_of_the_wrong_kind(self, options: dict[str, Any], message: str) -> None:
+        with pytest.raises(scm.ScoringError, match=message):
+            scm.roll_up(PANEL, one(), method="minmax", **options)
+
+    def test_a_listed_region_that_looks_like_a_typo_is_named(self) -> None:
+        named = PANEL.replace({"region": {"x": "kota-padang", "y": "agam", "z": "solok"}})
+        listed = ["kota-padang", "agam", "solok", "agaam", "kota-baru"]
+        with pytest.warns(
+            scm.ScoringWarning, match=r"for regions 'agaam' \(did you mean 'agam'\?\), 'kota-baru'; they are"
+        ):
+            result = scm.roll_up(named, one(), method="minmax", regions=listed)
+        coverage = result.wide("index", "coverage")
+        assert coverage.loc[("agaam", 2024), "index"] == 0
+        assert coverage.loc[("kota-baru", 2024), "index"] == 0
+
+    def test_settings_a_method_does_not_use_are_refused(self) -> None:
+        with pytest.raises(ValueError, match="zscore does not use range; its settings are clip, mean, sd"):
+            scm.NormaliseSpec(method="zscore", range=(1, 100))
+        with pytest.raises(ValueError, match="minmax does not use cap, reference"):
+            scm.NormaliseSpec(method="minmax", reference="x", cap=False)
+        assert "peers: each year" in scm.NormaliseSpec(scope="year").describe()
+
+    def test_bands_and_targets_are_checked(self) -> None:
+        with pytest.raises(scm.ScoringError, match=r"'a': a band is given but its direction is 'higher'"):
+            scm.Structure.from_frame(ONE, ("indicator", "index"), bands={"a": (1, 2)})
+        with pytest.raises(scm.ScoringError, match=r"'a': the band \(4, 2\) needs low <= high"):
+            scm.Structure.from_frame(ONE, ("indicator", "index"), directions={"a": "band"}, bands={"a": (4, 2)})
+        with pytest.raises(scm.ScoringError, match=r"'a': the target and band must be numbers"):
+            scm.Structure.from_frame(ONE, ("indicator", "index"), targets={"a": "high"})
+
+
+@pytest.mark.parametrize(
+    ("spec", "reason"),
+    [
+        (scm.NormaliseSpec(method="borda"), "borda scores count the regions beaten"),
+        (scm.NormaliseSpec(method="minmax", range=(0, 1)), r"min-max to the range \(0\.0, 1\.0\) does not end"),
+        (scm.NormaliseSpec(method="zscore", mean=0, sd=1, clip=False), r"scores run from -1\.154 to 1\.687"),
+        (
+            scm.NormaliseSpec(method="distance_to_reference", reference="z", reference_year=2023, cap=False),
+            "scores run from 0 to 200",
+        ),
+    ],
+)
+def test_readiness_levels_need_scores_on_0_100(spec: scm.NormaliseSpec, reason: str) -> None:
+    result = scm.roll_up(PANEL, one(), method=spec, min_coverage=0)
+    with pytest.raises(scm.ScoringError, match=f"readiness levels are bands of 0–100 scores, but {reason}"):
+        result.readiness()
+    with pytest.raises(scm.ScoringError, match="readiness levels are bands of 0–100 scores"):
+        scm.roll_up_province(PANEL, one(), method=spec, min_coverage=0)

@@ -342,3 +342,30 @@ def test_stage_results_unpack_and_print_briefly() -> None:
     assert details is result.details
     assert repr(result).startswith("<StageResult impute:")
     assert len(repr(result).splitlines()) <= 3
+
+
+def test_denominators_must_be_usable() -> None:
+    with pytest.raises(scm.ScoringError, match=r"denominator of 'doctors': Input should be greater than 0"):
+        scm.denominate(RAW, PEOPLE, {"doctors": {"column": "population", "scale": 0}})
+    with pytest.raises(
+        scm.ScoringError, match=r"no usable 'population' \(missing, 0 or less, not a number\) for 'b' 2024"
+    ):
+        scm.denominate(RAW, PEOPLE.assign(population=[100_000.0, -5.0]), {"doctors": "population"})
+    with pytest.raises(scm.ScoringError, match=r"dividing by 'population' overflows for 'a' 2024"):
+        scm.denominate(
+            RAW, PEOPLE.assign(population=[1e-300, 1.0]), {"doctors": {"column": "population", "scale": 1e10}}
+        )
+
+
+def test_a_group_left_blank_is_named_as_such() -> None:
+    with pytest.raises(scm.ScoringError, match=r"the group of regions 'c' is missing \(NaN\)"):
+        scm.impute(GAPS, "group_mean", groups={"a": "kota", "b": "kota", "c": np.nan})
+
+
+def test_winmax_belongs_to_winsorising() -> None:
+    data = tidy([(f"r{n}", 2024, "x", float(n)) for n in range(10)])
+    with pytest.raises(
+        scm.ScoringError, match="winmax= is used only by the coinr and winsorise treatments, not by log"
+    ):
+        scm.treat(data, "log", winmax=3)
+    assert scm.treat(data, "log").details["status"].tolist() == ["passed"]

@@ -78,7 +78,7 @@ def check_method(method: str, power: float | None) -> None:
         )
         raise ScoringError(msg)
     if method == "power":
-        if power is None or not np.isfinite(power):
+        if isinstance(power, bool) or not isinstance(power, int | float) or not np.isfinite(power):
             msg = "aggregation 'power' needs power=p, a finite number (e.g. 0.5 or 2)"
             raise ScoringError(msg)
         if power == 0:

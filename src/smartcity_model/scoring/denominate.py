@@ -12,8 +12,9 @@ from collections.abc import Mapping
 from typing import Annotated, Literal
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, Field, ValidationError
 
 from smartcity_model.errors import suggest
 from smartcity_model.model.base import FrozenModel
@@ -22,6 +23,7 @@ from smartcity_model.scoring.structure import ScoringError, Structure, listing, 
 
 __all__ = ["Denominator", "DenominatorMap", "MissingDenominator", "denominate_panel", "denominators_of"]
 
+IntArray = npt.NDArray[np.intp]
 #: What to do with a value whose denominator is missing or 0: refuse (``raise``) or leave a gap.
 MissingDenominator = Literal["raise", "gap"]
 
@@ -50,12 +52,14 @@ def denominators_of(by: Mapping[str, str | Denominator | Mapping[str, object]] |
         return {i: Denominator(column=s.denominator) for i in by.indicators if (s := by.spec(i)).denominator}
     result = {}
     for indicator, given in by.items():
-        if isinstance(given, Denominator):
-            result[indicator] = given
-        elif isinstance(given, str):
-            result[indicator] = Denominator(column=given)
-        else:
-            result[indicator] = Denominator.model_validate(dict(given))
+        try:
+            result[indicator] = (
+                given if isinstance(given, Denominator) else Denominator.model_validate(_shorthand(given))
+            )
+        except (ValidationError, TypeError, ValueError) as error:
+            detail = error.errors()[0]["msg"] if isinstance(error, ValidationError) else str(error)
+            msg = f"denominator of {indicator!r}: {detail} (give a column name or {{'column': ..., 'scale': ...}})"
+            raise ScoringError(msg) from None
     return result
 
 
@@ -67,24 +71,8 @@ def _region_column(table: pd.DataFrame) -> str:
     raise ScoringError(msg)
 
 
-def denominate_panel(
-    panel: Panel,
-    denominators: pd.DataFrame,
-    by: Mapping[str, Denominator],
-    *,
-    missing: MissingDenominator = "raise",
-) -> tuple[Panel, pd.DataFrame, list[str]]:
-    """Divide the indicators of ``by`` by their denominators; return the new panel, a table per indicator, notes.
-
-    Every value of such an indicator needs a finite, non-zero denominator for its region (and
-    year). With ``missing="raise"`` all the gaps are reported at once; with ``"gap"`` (COINr's
-    behaviour) those values become missing and the notes name them.
-    """
-    if missing not in {"raise", "gap"}:
-        msg = f"missing must be 'raise' or 'gap', not {missing!r}"
-        raise ScoringError(msg)
-    key = _region_column(denominators)
-    by_year = "year" in denominators.columns
+def _setting_problems(panel: Panel, denominators: pd.DataFrame, by: Mapping[str, Denominator], key: str) -> list[str]:
+    """Check the indicators, the denominator columns and the table's keys, all at once."""
     problems = []
     unknown = unknown_names("indicators", by, panel.indicators)
     if unknown:
@@ -96,41 +84,72 @@ def denominate_panel(
                 f"indicator {indicator!r}: no denominator column {denominator.column!r}"
                 f"{suggest(denominator.column, columns)}; the columns are {listing(columns)}"
             )
-    keys = [key, "year"] if by_year else [key]
+    keys = [key, "year"] if "year" in denominators.columns else [key]
     twice = denominators[denominators.duplicated(keys)]
     if len(twice):
-        what = "region-years" if by_year else "regions"
-        problems.append(
-            f"the denominators give some {what} twice: {listing(twice[keys].astype(str).agg(' '.join, axis=1))}"
-        )
-    raise_problems(problems, "denominate")
+        what = "region-years" if "year" in keys else "regions"
+        shown = listing(twice[keys].astype(str).agg(" ".join, axis=1))
+        problems.append(f"the denominators give some {what} twice: {shown}")
+    return problems
+
+
+def _rows_of(panel: Panel, denominators: pd.DataFrame, key: str) -> IntArray:
+    """Return, for each row of the panel, its row in the denominators (-1 where there is none)."""
     regions = pd.Index(denominators[key].astype(str))
-    if by_year:
-        years = pd.to_numeric(denominators["year"], errors="coerce")
-        lookup = pd.MultiIndex.from_arrays([regions, years])
-        row = lookup.get_indexer(pd.MultiIndex.from_arrays([panel.unit_region(), panel.unit_year()]))
-    else:
-        row = regions.get_indexer(pd.Index(panel.unit_region()))
+    if "year" not in denominators.columns:
+        return np.asarray(regions.get_indexer(pd.Index(panel.unit_region())), dtype=np.intp)
+    years = pd.to_numeric(denominators["year"], errors="coerce")
+    lookup = pd.MultiIndex.from_arrays([regions, years])
+    return np.asarray(
+        lookup.get_indexer(pd.MultiIndex.from_arrays([panel.unit_region(), panel.unit_year()])), dtype=np.intp
+    )
+
+
+def _cells(panel: Panel, mask: npt.NDArray[np.bool_]) -> str:
+    return listing(f"{r!r} {y}" for r, y in zip(panel.unit_region()[mask], panel.unit_year()[mask], strict=True))
+
+
+def denominate_panel(
+    panel: Panel,
+    denominators: pd.DataFrame,
+    by: Mapping[str, Denominator],
+    *,
+    missing: MissingDenominator = "raise",
+) -> tuple[Panel, pd.DataFrame, list[str]]:
+    """Divide the indicators of ``by`` by their denominators; return the new panel, a table per indicator, notes.
+
+    Every value of such an indicator needs a finite denominator above 0 for its region (and
+    year). With ``missing="raise"`` all the gaps are reported at once; with ``"gap"`` (COINr's
+    behaviour) those values become missing and the notes name them.
+    """
+    if missing not in {"raise", "gap"}:
+        msg = f"missing must be 'raise' or 'gap', not {missing!r}"
+        raise ScoringError(msg)
+    key = _region_column(denominators)
+    raise_problems(_setting_problems(panel, denominators, by, key), "denominate")
+    row = _rows_of(panel, denominators, key)
     values = panel.matrix.copy()
-    rows = []
-    notes = []
+    rows, notes, problems = [], [], []
     for indicator, denominator in by.items():
         column = panel.indicators.index(indicator)
         observed = ~np.isnan(values[:, column])
         raw = pd.to_numeric(denominators[denominator.column], errors="coerce").to_numpy(dtype=float)
         divisor = np.where(row >= 0, raw[np.clip(row, 0, None)] if len(raw) else np.nan, np.nan)
-        bad = observed & ~(np.isfinite(divisor) & (divisor != 0))
+        bad = observed & ~(np.isfinite(divisor) & (divisor > 0))
         if bad.any():
-            shown = listing(f"{r!r} {y}" for r, y in zip(panel.unit_region()[bad], panel.unit_year()[bad], strict=True))
-            message = (
-                f"indicator {indicator!r}: no usable {denominator.column!r} (missing, 0 or not a number) for {shown}"
-            )
+            message = f"indicator {indicator!r}: no usable {denominator.column!r} (missing, 0 or less, not a number)"
             if missing == "raise":
-                problems.append(message)
+                problems.append(f"{message} for {_cells(panel, bad)}")
                 continue
-            notes.append(f"{message}; left missing")
-        with np.errstate(invalid="ignore", divide="ignore"):
+            notes.append(f"{message} for {_cells(panel, bad)}; left missing")
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
             values[:, column] = np.where(bad, np.nan, values[:, column] / (divisor / denominator.scale))
+        huge = observed & ~bad & ~np.isfinite(values[:, column])
+        if huge.any():
+            problems.append(
+                f"indicator {indicator!r}: dividing by {denominator.column!r} overflows for {_cells(panel, huge)}"
+            )
+            continue
         rows.append((indicator, denominator.column, denominator.scale, int((observed & ~bad).sum()), int(bad.sum())))
     raise_problems(problems, "denominate")
     details = pd.DataFrame(rows, columns=["indicator", "denominator", "scale", "values", "left_missing"])

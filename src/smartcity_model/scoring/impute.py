@@ -68,10 +68,15 @@ def check_imputation(method: str, *, groups: object, max_gap: int | None) -> Non
 def region_groups(regions: Sequence[str], groups: Mapping[str, object] | pd.Series) -> list[str]:
     """Return the group of each region; every region must have one."""
     mapping = {str(k): v for k, v in dict(groups).items()}
-    missing = [r for r in regions if r not in mapping or pd.isna(mapping[r])]
-    if missing:
-        shown = listing(f"{r!r}{suggest(r, mapping)}" for r in missing)
-        msg = f"groups= has no group for regions {shown}"
+    absent = [r for r in regions if r not in mapping]
+    blank = [r for r in regions if r in mapping and pd.isna(mapping[r])]
+    problems = []
+    if absent:
+        problems.append(f"no group for regions {listing(f'{r!r}{suggest(r, mapping)}' for r in absent)}")
+    if blank:
+        problems.append(f"the group of regions {listing(repr(r) for r in blank)} is missing (NaN)")
+    if problems:
+        msg = "groups=: " + "; ".join(problems)
         raise ScoringError(msg)
     return [str(mapping[r]) for r in regions]
 

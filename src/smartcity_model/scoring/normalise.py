@@ -80,6 +80,19 @@ NORMALISATION_METHODS: tuple[str, ...] = get_args(Method)
 #: Peer-relative methods: each value is scored against the others of its scope.
 PEER_METHODS: tuple[str, ...] = NORMALISATION_METHODS[1:]
 _RANKED = ("percentile", "rank", "borda")
+#: The settings each method uses (besides ``scope``); giving another one is an error.
+_SETTINGS: dict[str, set[str]] = {
+    "declared": {"range"},
+    "minmax": {"range"},
+    "zscore": {"mean", "sd", "clip"},
+    "percentile": {"ties"},
+    "rank": {"ties"},
+    "borda": {"ties"},
+    "fraction_of_max": set(),
+    "distance_to_max": set(),
+    "distance_to_reference": {"reference", "reference_year", "cap"},
+    "distance_to_target": {"cap"},
+}
 
 
 class NormaliseSpec(FrozenModel):
@@ -116,6 +129,17 @@ class NormaliseSpec(FrozenModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> NormaliseSpec:
+        unused = sorted(self.model_fields_set - {"method", "scope"} - _SETTINGS[self.method])
+        if unused:
+            raise PydanticCustomError(
+                "invalid-choice",
+                "{method} does not use {unused}; its settings are {settings}",
+                {
+                    "method": self.method,
+                    "unused": ", ".join(unused),
+                    "settings": ", ".join(sorted(_SETTINGS[self.method])) or "none but scope",
+                },
+            )
         if not self.range[0] < self.range[1]:
             raise PydanticCustomError("out-of-range", "range needs low < high, e.g. (0, 100)")
         if self.method == "distance_to_reference" and self.reference is None:
@@ -140,13 +164,13 @@ class NormaliseSpec(FrozenModel):
             raise ScoringError(msg) from None
 
     def describe(self) -> str:
-        """One line: method, scope and settings that differ from the defaults."""
+        """Return one line: method, scope and settings that differ from the defaults."""
         changed = self.model_dump(exclude_defaults=True, exclude={"method", "scope"})
         settings = "".join(f", {key}={value}" for key, value in changed.items())
-        peers = (
-            "" if self.method == "declared" else f", peers: {'each year' if self.scope == 'year' else 'whole panel'}"
-        )
-        return f"{self.method}{peers}{settings}"
+        peers = f"peers: {'each year' if self.scope == 'year' else 'whole panel'}"
+        if self.method == "declared":
+            return f"declared (minmax where none is declared, {peers}{settings})"
+        return f"{self.method}, {peers}{settings}"
 
 
 @dataclass

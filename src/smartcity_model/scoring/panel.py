@@ -17,7 +17,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from smartcity_model.scoring.structure import ScoringError, listing, raise_problems, unknown_names
+from smartcity_model.errors import suggest
+from smartcity_model.scoring.structure import ScoringError, listing, raise_problems, unknown_names, warn
 
 __all__ = ["DATA_COLUMNS", "FLAG_COLUMNS", "Panel", "StageResult", "check_table"]
 
@@ -140,10 +141,30 @@ def check_table(data: pd.DataFrame, what: str = "the data") -> pd.DataFrame:
     return clean
 
 
+#: Years a table may hold; anything else is a misread column (a date, a code, a value).
+YEARS = (1000, 9999)
+#: Largest magnitude of a value: beyond it, squares and sums of squares overflow.
+LARGEST = 1e150
+
+
+def _numbers(column: pd.Series) -> FloatArray | None:
+    """Read a column as real numbers (``nan`` where not a number); ``None`` for complex numbers."""
+    if pd.api.types.is_complex_dtype(column) or any(isinstance(v, complex) for v in column.head(1000)):
+        return None
+    return np.asarray(pd.to_numeric(column, errors="coerce"), dtype=float)
+
+
 def _years(data: pd.DataFrame) -> tuple[FloatArray, list[str]]:
+    column = data["year"]
+    if pd.api.types.is_datetime64_any_dtype(column) or isinstance(column.dtype, pd.PeriodDtype):
+        return np.zeros(len(data)), [
+            f"years are dates ({column.dtype}); give the year as a number, e.g. data['year'].dt.year"
+        ]
     problems = []
-    year = pd.to_numeric(data["year"], errors="coerce").to_numpy(dtype=float)
-    absent = data["year"].isna().to_numpy()
+    year = _numbers(column)
+    if year is None:
+        return np.zeros(len(data)), ["years are complex numbers; give each year as a whole number"]
+    absent = column.isna().to_numpy()
     if absent.any():
         problems.append(f"year missing in rows {_rows(data, absent)}")
     unreadable = np.isnan(year) & ~absent
@@ -151,9 +172,13 @@ def _years(data: pd.DataFrame) -> tuple[FloatArray, list[str]]:
         problems.append(f"year is not a number in rows {_rows(data, unreadable)}")
     with np.errstate(invalid="ignore"):
         fractional = np.isfinite(year) & (year != np.round(year))
+        outside = np.isfinite(year) & ~fractional & ((year < YEARS[0]) | (year > YEARS[1]))
     if fractional.any():
         shown = listing(f"{year[n]:g} (row {data.index[int(n)]})" for n in np.flatnonzero(fractional))
         problems.append(f"years must be whole numbers: {shown}")
+    if outside.any():
+        shown = listing(f"{year[n]:g} (row {data.index[int(n)]})" for n in np.flatnonzero(outside))
+        problems.append(f"years must lie between {YEARS[0]} and {YEARS[1]}: {shown}")
     if np.isinf(year).any():
         problems.append(f"year is infinite in rows {_rows(data, np.isinf(year))}")
     return year, problems
@@ -161,7 +186,9 @@ def _years(data: pd.DataFrame) -> tuple[FloatArray, list[str]]:
 
 def _values(data: pd.DataFrame) -> tuple[FloatArray, list[str]]:
     problems = []
-    value = pd.to_numeric(data["value"], errors="coerce").to_numpy(dtype=float)
+    value = _numbers(data["value"])
+    if value is None:
+        return np.zeros(len(data)), ["values are complex numbers; give real numbers"]
     absent = data["value"].isna().to_numpy()
     if absent.any():
         problems.append(
@@ -172,18 +199,31 @@ def _values(data: pd.DataFrame) -> tuple[FloatArray, list[str]]:
         problems.append(f"value is not a number in rows {_rows(data, np.isnan(value) & ~absent)}")
     if np.isinf(value).any():
         problems.append(f"value is infinite in rows {_rows(data, np.isinf(value))}")
+    huge = np.isfinite(value) & (np.abs(value) >= LARGEST)
+    if huge.any():
+        problems.append(
+            f"values of {LARGEST:g} or more cannot be scored reliably, in rows {_rows(data, huge)}; rescale"
+        )
     return value, problems
 
 
-_TRUE = {"true", "1", "yes", "ya", "y"}
-_FALSE = {"false", "0", "no", "tidak", "n", ""}
+_TRUE = {"true", "1", "1.0", "yes", "ya", "y"}
+_FALSE = {"false", "0", "0.0", "no", "tidak", "n", ""}
 
 
 def _flags(column: pd.Series, what: str) -> npt.NDArray[np.bool_]:
-    """Read the ``imputed`` column: booleans, 0/1 or true/false words; blank is false."""
-    if column.dtype == bool:
-        return column.to_numpy()
-    text = column.fillna("").astype(str).str.strip().str.lower()
+    """Read the ``imputed`` column: booleans, 0/1 (as read from a CSV) or true/false words; blank is false."""
+    if pd.api.types.is_bool_dtype(column):
+        return column.fillna(value=False).to_numpy(dtype=bool)
+    if pd.api.types.is_numeric_dtype(column):
+        numbers = column.to_numpy(dtype=float)
+        bad = ~np.isnan(numbers) & ~np.isin(numbers, [0.0, 1.0])
+        if bad.any():
+            msg = f"{what}: 'imputed' must be true or false (1 or 0), not {listing(sorted(set(numbers[bad].tolist())))}"
+            raise ScoringError(msg)
+        flags: npt.NDArray[np.bool_] = numbers == 1
+        return flags
+    text = column.astype(object).where(column.notna(), "").astype(str).str.strip().str.lower()
     unknown = ~text.isin(_TRUE | _FALSE)
     if unknown.any():
         msg = f"{what}: 'imputed' must be true or false, not {listing(sorted(set(column[unknown].astype(str))))}"
@@ -391,10 +431,16 @@ def _positions(years: npt.NDArray[np.int64], year_list: Sequence[int]) -> IntArr
 
 
 def _whole_years(years: Iterable[int]) -> list[int]:
+    if isinstance(years, str | bytes) or not isinstance(years, Iterable):
+        msg = f"years= must be a list of years, e.g. [2023, 2024], not {years!r}"
+        raise ScoringError(msg)
     chosen = []
     for year in years:
-        if isinstance(year, bool) or not float(year).is_integer():
+        if isinstance(year, bool) or not isinstance(year, int | float | np.integer | np.floating):
             msg = f"years= must be whole numbers, not {year!r}"
+            raise ScoringError(msg)
+        if not float(year).is_integer() or not YEARS[0] <= year <= YEARS[1]:
+            msg = f"years= must be whole numbers between {YEARS[0]} and {YEARS[1]}, not {year!r}"
             raise ScoringError(msg)
         chosen.append(int(year))
     return sorted(set(chosen))
@@ -403,11 +449,19 @@ def _whole_years(years: Iterable[int]) -> list[int]:
 def _regions(present: list[str], regions: Iterable[str] | None, what: str) -> list[str]:
     if regions is None:
         return sorted(present)
+    if isinstance(regions, str | bytes) or not isinstance(regions, Iterable):
+        msg = f"regions= must be a list of region ids, not {regions!r}"
+        raise ScoringError(msg)
     chosen = list(dict.fromkeys(str(r) for r in regions))
     problem = unknown_names("regions", present, chosen)
     if problem:
         msg = f"{what}: {problem}; they are not among the regions given"
         raise ScoringError(msg)
+    # A listed region without any observation is scored with coverage 0 (and may be a typo).
+    observed = set(present)
+    empty = [f"{r!r}{suggest(r, observed)}" for r in chosen if r not in observed]
+    if empty and observed:  # with nothing observed at all, the caller refuses the table
+        warn(f"{what}: no observation at all for regions {listing(empty)}; they are scored with coverage 0")
     return chosen
 
 

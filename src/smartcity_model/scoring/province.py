@@ -7,7 +7,7 @@ next level are the ones that hold it back.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -118,7 +118,11 @@ def _province_scores(rollup: RollUp, weights: pd.Series, levels: Sequence[str]) 
     scores["w"] = scores["region"].map(weights).to_numpy(dtype=float)
     if scores["w"].isna().any():
         missing = sorted(set(scores.loc[scores["w"].isna(), "region"]))
-        msg = f"no population for regions: {', '.join(missing[:10])}"
+        msg = f"no population for regions: {listing(missing)}"
+        raise ScoringError(msg)
+    if not (scores["w"] > 0).all():
+        bad = sorted(set(scores.loc[~(scores["w"] > 0), "region"]))
+        msg = f"populations must be above 0; not so for regions {listing(bad)}"
         raise ScoringError(msg)
     scored = scores["score"].notna()
     scores["ws"] = np.where(scored, scores["score"] * scores["w"], 0.0)
@@ -156,7 +160,8 @@ def _rule_levels(structure: Structure, rule_levels: Sequence[str] | None) -> lis
     return list(dict.fromkeys(rule_levels))
 
 
-def _population(regions: pd.DataFrame | Mapping[str, float] | None) -> dict[str, float]:
+def _population(regions: pd.DataFrame | Mapping[str, float] | Sequence[str] | None) -> dict[str, float]:
+    """Return region → population (``nan`` where not given) from any of the forms ``regions=`` takes."""
     if isinstance(regions, pd.DataFrame):
         key = "region" if "region" in regions.columns else "id"
         if key not in regions.columns:
@@ -164,10 +169,21 @@ def _population(regions: pd.DataFrame | Mapping[str, float] | None) -> dict[str,
             raise ScoringError(msg)
         if "population" not in regions.columns:
             return dict.fromkeys(regions[key].astype(str), np.nan)
-        population = pd.to_numeric(regions["population"], errors="coerce").astype(float)
-        return dict(zip(regions[key].astype(str), population, strict=True))
+        numbers = pd.to_numeric(regions["population"], errors="coerce").to_numpy(dtype=float)
+        return dict(zip(regions[key].astype(str), numbers.tolist(), strict=True))
+    if isinstance(regions, Mapping):
+        population: dict[str, float] = {}
+        for key, value in regions.items():
+            if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+                msg = f"regions=: the population of {key!r} must be a number, not {value!r}"
+                raise ScoringError(msg)
+            population[str(key)] = float(value)
+        return population
     if regions is not None:
-        return {str(k): float(v) for k, v in regions.items()}
+        if isinstance(regions, str | bytes) or not isinstance(regions, Iterable):
+            msg = f"regions= must be a table, a mapping region → population or a list of regions, not {regions!r}"
+            raise ScoringError(msg)
+        return dict.fromkeys((str(r) for r in regions), np.nan)
     return {}
 
 
@@ -175,7 +191,7 @@ def roll_up_province(  # noqa: PLR0913 - keyword-only options of the public API
     source: Sequence[Masterplan] | pd.DataFrame,
     structure: Structure | None = None,
     *,
-    regions: pd.DataFrame | Mapping[str, float] | None = None,
+    regions: pd.DataFrame | Mapping[str, float] | Sequence[str] | None = None,
     weights: Literal["equal", "population"] = "equal",
     share: float = 1.0,
     rule_levels: Sequence[str] | None = None,
@@ -192,8 +208,8 @@ def roll_up_province(  # noqa: PLR0913 - keyword-only options of the public API
     structure
         The hierarchy, required with a table.
     regions
-        The province's regions, as a mapping region → population or a table with ``region``
-        (or ``id``) and ``population`` columns. When given, they are the regions scored: one
+        The province's regions, as a list of ids, a mapping region → population or a table with
+        ``region`` (or ``id``) and ``population`` columns. When given, they are the regions scored: one
         without observations is scored with coverage 0 and holds the province back, and a
         region of the data not listed is an error. Populations are needed for
         ``weights="population"``.
@@ -210,8 +226,8 @@ def roll_up_province(  # noqa: PLR0913 - keyword-only options of the public API
     options
         Passed to :func:`roll_up` (``method``, ``aggregation``, ``missing``, ``min_coverage``...).
     """
-    if not 0 < share <= 1:
-        msg = f"share must lie in (0, 1], not {share}"
+    if isinstance(share, bool) or not isinstance(share, int | float) or not 0 < share <= 1:
+        msg = f"share must be a number in (0, 1], not {share!r}"
         raise ScoringError(msg)
     if weights not in {"equal", "population"}:
         msg = (

@@ -19,8 +19,9 @@ import numpy.typing as npt
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from smartcity_model.errors import unknown_id
+from smartcity_model.errors import suggest, unknown_id
 from smartcity_model.model.base import FrozenModel, Label
+from smartcity_model.scoring.structure import ScoringError
 
 __all__ = ["READINESS_SCALES", "ReadinessBand", "ReadinessScale", "readiness_scale"]
 
@@ -103,6 +104,8 @@ def readiness_scale(scale: str | ReadinessScale = "default") -> ReadinessScale:
     """Return a scale by preset name, or ``scale`` itself."""
     if isinstance(scale, ReadinessScale):
         return scale
-    if scale not in READINESS_SCALES:
-        raise unknown_id("readiness scale", scale, READINESS_SCALES)
+    if not isinstance(scale, str) or scale not in READINESS_SCALES:
+        shown = f"{scale!r}{suggest(str(scale), READINESS_SCALES)}"
+        msg = f"unknown readiness scale {shown}; use one of {', '.join(READINESS_SCALES)} or a ReadinessScale"
+        raise ScoringError(msg)
     return READINESS_SCALES[scale]

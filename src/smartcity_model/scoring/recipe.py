@@ -15,7 +15,7 @@ Every stage's table, what it did and what it had to assume are kept on the :clas
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -24,7 +24,7 @@ import yaml
 from pydantic import Field, PrivateAttr, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
-from smartcity_model.errors import Problem, suggest
+from smartcity_model.errors import MasterplanError, Problem, suggest
 from smartcity_model.io.atomic import write_files_atomically
 from smartcity_model.io.yamlfile import parse_yaml, read_text
 from smartcity_model.model.assemble import problems_from_validation
@@ -69,6 +69,22 @@ class RecipeError(ScoringError):
         noun = "problem" if len(problems) == 1 else "problems"
         lines = [f"{len(problems)} {noun} in recipe {source}:", *(f"  {p}" for p in problems)]
         super().__init__("\n".join(lines))
+
+
+@dataclass
+class _Log:
+    """What the stages of one run leave behind: their data, details, changed cells and notes."""
+
+    stages: dict[str, Panel]
+    details: dict[str, pd.DataFrame] = field(default_factory=dict)
+    changes: dict[str, pd.DataFrame] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def note(self, message: str, *, loud: bool = False) -> None:
+        """Keep a note for the study; ``loud`` also issues it as a :class:`ScoringWarning`."""
+        self.notes.append(message)
+        if loud:
+            warn(message)
 
 
 class DataFiles(FrozenModel):
@@ -116,6 +132,19 @@ class DenominateStep(FrozenModel):
     missing: MissingDenominator = "raise"
     """A value without a usable denominator: an error (``raise``) or a gap (``gap``, as COINr)."""
 
+    def apply(self, panel: Panel, structure: Structure, units: pd.DataFrame | None, log: _Log, stage: str) -> Panel:
+        """Divide the indicators by their denominators from the units table."""
+        by = denominators_of(self.by) if self.by is not None else denominators_of(structure)
+        if not by:
+            msg = "the recipe denominates, but no indicator names a denominator (give denominate.by)"
+            raise ScoringError(msg)
+        result, log.details[stage], notes = denominate_panel(
+            panel, _needed(units, "denominate"), by, missing=self.missing
+        )
+        for note in notes:
+            log.note(note, loud=True)
+        return result
+
 
 class ImputeStep(FrozenModel):
     """Fill missing values."""
@@ -126,6 +155,16 @@ class ImputeStep(FrozenModel):
     """For group methods: the column of the units table that holds each region's group."""
     max_gap: Annotated[int, Field(ge=1)] | None = None
     """For ``locf``, ``nocb`` and ``linear``: the most years a gap may span."""
+
+    def apply(self, panel: Panel, _: Structure, units: pd.DataFrame | None, log: _Log, stage: str) -> Panel:
+        """Fill the gaps, flagging every filled cell."""
+        groups = None if self.group is None else _groups(_needed(units, "impute"), self.group)
+        result, log.details[stage] = impute_panel(panel, self.method, groups=groups, max_gap=self.max_gap)
+        log.changes[stage] = filled_cells(panel, result)
+        left = int(log.details[stage]["left"].sum())
+        if left:
+            log.note(f"{left} cells left missing: {self.method} had nothing to fill them from")
+        return result
 
     @model_validator(mode="after")
     def _group(self) -> ImputeStep:
@@ -147,6 +186,23 @@ class ScreenStep(FrozenModel):
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
 
+    def apply(self, panel: Panel, _: Structure, __: pd.DataFrame | None, log: _Log, stage: str) -> Panel:
+        """Leave out the units with too little data."""
+        result, details = screen_panel(
+            panel,
+            min_availability=self.min_availability,
+            min_nonzero=self.min_nonzero,
+            unit=self.unit,
+            count_imputed=self.count_imputed,
+            include=self.include,
+            exclude=self.exclude,
+        )
+        log.details[stage] = details
+        removed = details.loc[~details["included"], "region"]
+        if len(removed):
+            log.note(f"screening removed {len(removed)} units: {listing(removed)}")
+        return result
+
 
 class TreatStep(FrozenModel):
     """Treat outliers."""
@@ -159,6 +215,23 @@ class TreatStep(FrozenModel):
     methods: dict[str, Treatment] = Field(default_factory=dict)
     """Per-indicator methods, e.g. ``{tir: none}``."""
 
+    def apply(self, panel: Panel, _: Structure, __: pd.DataFrame | None, log: _Log, stage: str) -> Panel:
+        """Treat the outliers."""
+        rule = TreatmentRule(self.winmax, self.skew, self.kurtosis)
+        result, log.details[stage], log.changes[stage] = treat_panel(
+            panel, self.method, rule=rule, scope=self.scope, methods=self.methods
+        )
+        message = unchecked_message(log.details[stage])
+        if message:
+            log.note(message, loud=True)
+        return result
+
+    @model_validator(mode="after")
+    def _used(self) -> TreatStep:
+        if self.method in {"log", "none"} and not self.methods and "winmax" in self.model_fields_set:
+            raise PydanticCustomError("invalid-choice", "winmax is used only by the coinr and winsorise treatments")
+        return self
+
 
 class AggregateStep(FrozenModel):
     """Aggregate up the levels."""
@@ -169,6 +242,19 @@ class AggregateStep(FrozenModel):
     nonpositive: NonPositive = "raise"
     min_coverage: Share = 0.65
     count_imputed: bool = False
+
+    @model_validator(mode="after")
+    def _used(self) -> AggregateStep:
+        methods = {self.method} if isinstance(self.method, str) else set(self.method.values())
+        if "power" in methods and self.power is None:
+            raise PydanticCustomError("missing-field", "the power mean needs 'power' (e.g. 0.5 or 2)")
+        if "power" not in methods and self.power is not None:
+            raise PydanticCustomError("invalid-choice", "'power' is used only by the power mean")
+        if "nonpositive" in self.model_fields_set and not methods & {"geometric", "harmonic", "power"}:
+            raise PydanticCustomError(
+                "invalid-choice", "'nonpositive' is used only by geometric, harmonic and power means"
+            )
+        return self
 
 
 class Recipe(FrozenModel):
@@ -197,7 +283,10 @@ class Recipe(FrozenModel):
         """Read a recipe from a YAML file; every problem is reported at once with its line."""
         path = Path(path)
         shown = str(path)
-        parsed = parse_yaml(read_text(path, shown), shown)
+        try:
+            parsed = parse_yaml(read_text(path, shown), shown)
+        except MasterplanError as error:  # a file that is missing, unreadable or not YAML
+            raise RecipeError(list(error.problems), shown) from None
         if not isinstance(parsed.data, Mapping):
             problem = Problem("wrong-shape", "a recipe is a mapping of settings", file=shown, line=1)
             raise RecipeError([problem], shown)
@@ -250,56 +339,16 @@ class Recipe(FrozenModel):
         if not panel.regions or not panel.years:
             msg = "nothing to score: the data have no observations (in the years asked for)"
             raise ScoringError(msg)
-        stages: dict[str, Panel] = {"raw": panel}
-        details: dict[str, pd.DataFrame] = {}
-        changes: dict[str, pd.DataFrame] = {}
-        notes: list[str] = []
-        if self.denominate is not None:
-            by = denominators_of(self.denominate.by) if self.denominate.by is not None else denominators_of(structure)
-            if not by:
-                msg = "the recipe denominates, but no indicator names a denominator (give denominate.by)"
-                raise ScoringError(msg)
-            panel, details["denominated"], denominated_notes = denominate_panel(
-                panel, _needed(units, "denominate"), by, missing=self.denominate.missing
-            )
-            for note in denominated_notes:
-                notes.append(note)
-                warn(note)
-            stages["denominated"] = panel
-        if self.impute is not None:
-            groups = None if self.impute.group is None else _groups(_needed(units, "impute"), self.impute.group)
-            before = panel
-            panel, details["imputed"] = impute_panel(
-                panel, self.impute.method, groups=groups, max_gap=self.impute.max_gap
-            )
-            changes["imputed"] = filled_cells(before, panel)
-            stages["imputed"] = panel
-        if self.screen is not None:
-            step = self.screen
-            panel, details["screened"] = screen_panel(
-                panel,
-                min_availability=step.min_availability,
-                min_nonzero=step.min_nonzero,
-                unit=step.unit,
-                count_imputed=step.count_imputed,
-                include=step.include,
-                exclude=step.exclude,
-            )
-            removed = details["screened"].loc[~details["screened"]["included"], "region"]
-            if len(removed):
-                notes.append(f"screening removed {len(removed)} units: {listing(removed)}")
-            stages["screened"] = panel
-        if self.treat is not None:
-            step_t = self.treat
-            rule = TreatmentRule(step_t.winmax, step_t.skew, step_t.kurtosis)
-            panel, details["treated"], changes["treated"] = treat_panel(
-                panel, step_t.method, rule=rule, scope=step_t.scope, methods=step_t.methods
-            )
-            message = unchecked_message(details["treated"])
-            if message:
-                notes.append(message)
-                warn(message)
-            stages["treated"] = panel
+        log = _Log(stages={"raw": panel})
+        for stage, step in (
+            ("denominated", self.denominate),
+            ("imputed", self.impute),
+            ("screened", self.screen),
+            ("treated", self.treat),
+        ):
+            if step is not None:
+                panel = step.apply(panel, structure, units, log, stage)
+                log.stages[stage] = panel
         step_a = self.aggregate
         result = score_panel(
             panel,
@@ -312,9 +361,9 @@ class Recipe(FrozenModel):
             count_imputed=step_a.count_imputed,
             scale=readiness_scale(self.scale),
             options={"min_coverage": step_a.min_coverage, "count_imputed": step_a.count_imputed},
-            notes=notes,
+            notes=log.notes,
         )
-        return Study(self, structure, stages, details, changes, result)
+        return Study(self, structure, log.stages, log.details, log.changes, result)
 
     def _inputs(
         self,

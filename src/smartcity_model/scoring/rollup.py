@@ -54,6 +54,8 @@ MISSING_POLICIES: tuple[str, ...] = ("coverage", "raise", *IMPUTATION_METHODS)
 #: Columns of :attr:`RollUp.scores`.
 SCORE_COLUMNS: tuple[str, ...] = ("region", "year", "level", "node", "score", "coverage", "imputed")
 _VALUES = ("score", "coverage", "imputed")
+#: How far a score may stray outside 0–100 by rounding alone.
+_ROUNDING = 1e-9
 
 
 def observations_frame(plan: Masterplan) -> pd.DataFrame:
@@ -136,12 +138,33 @@ class RollUp:
     def readiness(self, scale: str | ReadinessScale | None = None) -> pd.DataFrame:
         """Return the scores above the indicator level with ``readiness_level`` and ``readiness`` names."""
         chosen = self.scale if scale is None else readiness_scale(scale)
+        self._check_readiness()
         frame = self._frame(self.structure.levels[1:])
         levels = chosen.levels_of(frame["score"].to_numpy())
         return frame.assign(
             readiness_level=pd.Series(levels).astype("Int64").to_numpy(),
             readiness=pd.Series(chosen.names_of(levels), dtype=object),
         )
+
+    def _check_readiness(self) -> None:
+        """Refuse readiness levels for scores that are not on the 0–100 scale the bands are drawn on."""
+        spec = self.normalisation
+        reason = None
+        if spec.method == "borda":
+            reason = "borda scores count the regions beaten, not 0–100"
+        elif spec.method in {"minmax", "declared"} and spec.range[1] != 100:  # noqa: PLR2004 - the top of the scale
+            reason = f"min-max to the range {spec.range} does not end at 100"
+        else:
+            scores = np.concatenate([self.levels[level].score.ravel() for level in self.structure.levels[1:]])
+            present = scores[~np.isnan(scores)]
+            if present.size and (present.min() < -_ROUNDING or present.max() > 100 + _ROUNDING):
+                reason = f"scores run from {present.min():.4g} to {present.max():.4g}"
+        if reason is not None:
+            msg = (
+                f"readiness levels are bands of 0–100 scores, but {reason} ({spec.describe()}); "
+                "normalise to 0–100 (e.g. method='minmax') to read readiness"
+            )
+            raise ScoringError(msg)
 
     def contributions(self, level: str | None = None) -> pd.DataFrame:
         """Return each indicator's contribution to its ancestor on ``level`` (default: the top).
@@ -483,8 +506,14 @@ def roll_up(  # noqa: PLR0913 - keyword-only options of the public API
     if isinstance(min_coverage, bool) or not isinstance(min_coverage, int | float) or not 0 <= min_coverage <= 1:
         msg = f"min_coverage must lie between 0 and 1, not {min_coverage!r}"
         raise ScoringError(msg)
+    if not isinstance(count_imputed, bool):
+        msg = f"count_imputed must be True or False, not {count_imputed!r}"
+        raise ScoringError(msg)
     spec = _spec(method, scope)
     aggregations = _aggregations(structure, aggregation, power)
+    if nonpositive != "raise" and not {"geometric", "harmonic", "power"} & set(aggregations.values()):
+        msg = "nonpositive= is used only by geometric, harmonic and power means, and no level uses one"
+        raise ScoringError(msg)
     panel = Panel.from_table(data, indicators=structure.indicators, regions=regions, years=years)
     if not panel.regions or not panel.years:
         msg = "nothing to score: the data have no observations (in the years asked for)"

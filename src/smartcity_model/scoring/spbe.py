@@ -14,15 +14,18 @@ from io import StringIO
 import numpy as np
 import pandas as pd
 
+from smartcity_model.errors import suggest
 from smartcity_model.model import Direction, MaturityLevels
+from smartcity_model.scoring.panel import Panel, check_table
 from smartcity_model.scoring.rollup import roll_up
-from smartcity_model.scoring.structure import IndicatorSpec, ScoringError, Structure
+from smartcity_model.scoring.structure import IndicatorSpec, ScoringError, Structure, listing
 
 __all__ = ["SPBE_LEVELS", "spbe_index", "spbe_indicator_id", "spbe_structure"]
 
 #: Levels of the SPBE index, bottom to top.
 SPBE_LEVELS: tuple[str, ...] = ("indicator", "aspect", "domain", "index")
 _INDICATORS = 47
+_TOP = 5
 
 
 def spbe_indicator_id(number: int) -> str:
@@ -82,9 +85,22 @@ def spbe_index(levels: pd.DataFrame, *, level: str = "index") -> pd.DataFrame:
     [[3.0, 'Baik']]
     """
     if level not in SPBE_LEVELS[1:]:
-        msg = f"level must be one of {', '.join(SPBE_LEVELS[1:])}"
+        msg = f"level must be one of {', '.join(SPBE_LEVELS[1:])}, not {level!r}{suggest(str(level), SPBE_LEVELS[1:])}"
         raise ScoringError(msg)
-    data = levels.assign(indicator=levels["indicator"].map(_as_id))
+    data = check_table(levels, "the SPBE levels")
+    data = data.assign(indicator=data["indicator"].map(_as_id))
+    outside = data[(data["value"] < 1) | (data["value"] > _TOP)]
+    if len(outside):
+        shown = listing(f"{r!r} {y} {i}: {v:g}" for r, y, i, v in outside.itertuples(index=False, name=None))
+        msg = f"SPBE maturity levels run from 1 to {_TOP}; {len(outside)} values do not: {shown}"
+        raise ScoringError(msg)
+    panel = Panel.from_table(data, indicators=spbe_structure().indicators, what="the SPBE levels")
+    gaps = np.argwhere(np.isnan(panel.matrix))
+    if len(gaps):
+        regions, years = panel.unit_region(), panel.unit_year()
+        shown = listing(f"{regions[r]!r} {years[r]}: {panel.indicators[c]}" for r, c in gaps)
+        msg = f"the SPBE index needs all 47 indicators assessed; {len(gaps)} are not: {shown}"
+        raise ScoringError(msg)
     result = roll_up(data, spbe_structure(), missing="raise", min_coverage=1.0, scale="spbe")
     frame = result.readiness()
     frame = frame[frame["level"] == level]
@@ -96,7 +112,9 @@ def spbe_index(levels: pd.DataFrame, *, level: str = "index") -> pd.DataFrame:
 
 
 def _as_id(indicator: object) -> object:
-    """Turn an indicator number (``7`` or ``"7"``) into its SPBE id; leave ids as they are."""
-    if isinstance(indicator, int | np.integer) or (isinstance(indicator, str) and indicator.isdigit()):
-        return spbe_indicator_id(int(indicator))
+    """Turn an indicator number (``7``, ``"7"``, ``"spbe-7"``) into its SPBE id (``spbe-07``)."""
+    text = str(indicator).strip().lower()
+    number = text.removeprefix("spbe-").removeprefix("spbe")
+    if isinstance(indicator, int | np.integer | str) and number.isdigit():
+        return spbe_indicator_id(int(number))
     return indicator

@@ -24,7 +24,7 @@ from smartcity_model.scoring.impute import impute_panel
 from smartcity_model.scoring.normalise import Scope
 from smartcity_model.scoring.panel import Panel, StageResult
 from smartcity_model.scoring.screen import ScreenUnit, screen_panel
-from smartcity_model.scoring.structure import Structure, listing, warn
+from smartcity_model.scoring.structure import ScoringError, Structure, listing, warn
 from smartcity_model.scoring.treat import TreatmentRule, treat_panel, unchecked_message
 
 __all__ = ["denominate", "filled_cells", "impute", "screen", "treat"]
@@ -156,7 +156,7 @@ def treat(  # noqa: PLR0913 - keyword-only options of one stage
     data: pd.DataFrame,
     method: str = "coinr",
     *,
-    winmax: int = 5,
+    winmax: int | None = None,
     skew: float = 2.0,
     kurtosis: float = 3.5,
     scope: Scope = "panel",
@@ -166,12 +166,15 @@ def treat(  # noqa: PLR0913 - keyword-only options of one stage
 
     ``details`` has one row per indicator and scope (skewness and kurtosis before and after,
     what was done); ``changes`` lists every changed cell. ``methods`` overrides the method of
-    single indicators, e.g. ``{"tir": "none"}``.
+    single indicators, e.g. ``{"tir": "none"}``; ``winmax`` (default 5) is for ``coinr`` and
+    ``winsorise``.
     """
+    if winmax is not None and method in {"log", "none"} and not methods:
+        msg = f"winmax= is used only by the coinr and winsorise treatments, not by {method}"
+        raise ScoringError(msg)
     panel = Panel.from_table(data)
-    result, details, changes = treat_panel(
-        panel, method, rule=TreatmentRule(winmax, skew, kurtosis), scope=scope, methods=methods
-    )
+    rule = TreatmentRule(5 if winmax is None else winmax, skew, kurtosis)
+    result, details, changes = treat_panel(panel, method, rule=rule, scope=scope, methods=methods)
     message = unchecked_message(details)
     if message:
         warn(message)

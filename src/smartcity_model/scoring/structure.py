@@ -9,6 +9,7 @@ above); negative weights are refused.
 
 from __future__ import annotations
 
+import inspect
 import math
 import warnings
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -83,8 +84,11 @@ def raise_problems(problems: Sequence[str], what: str) -> None:
 
 
 def warn(message: str) -> None:
-    """Issue a :class:`ScoringWarning` pointing at the caller's code."""
-    warnings.warn(message, ScoringWarning, stacklevel=4)
+    """Issue a :class:`ScoringWarning` pointing at the first line of code outside this package."""
+    level, frame = 1, inspect.currentframe()
+    while frame is not None and str(frame.f_globals.get("__name__", "")).startswith("smartcity_model"):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, ScoringWarning, stacklevel=level)
 
 
 _DIRECTION_WORDS = {
@@ -323,11 +327,26 @@ class Structure:
             if direction is Direction.BAND and band is None:
                 problems.append(f"indicator {node!r}: direction 'band' needs bands={{{node!r}: (low, high)}}")
                 continue
-            target = chosen["targets"].get(node)
+            if band is not None and direction is not Direction.BAND:
+                problems.append(
+                    f"indicator {node!r}: a band is given but its direction is {direction.value!r}, not 'band'"
+                )
+                continue
+            try:
+                target = chosen["targets"].get(node)
+                target_value = None if target is None else float(target)
+                low, high = (None, None) if band is None else (float(band[0]), float(band[1]))
+            except (TypeError, ValueError, IndexError):
+                problems.append(f"indicator {node!r}: the target and band must be numbers (a band is (low, high))")
+                continue
+            if low is not None and high is not None and not low <= high:
+                problems.append(f"indicator {node!r}: the band ({low:g}, {high:g}) needs low <= high")
+                continue
+            band_value = None if low is None or high is None else Band(low=low, high=high)
             specs[node] = IndicatorSpec(
                 direction,
-                band=None if band is None else Band(low=band[0], high=band[1]),
-                last_target=None if target is None else float(target),
+                band=band_value,
+                last_target=target_value,
                 denominator=_text(chosen["denominators"].get(node)),
             )
         raise_problems(problems, "structure")
