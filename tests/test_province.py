@@ -112,6 +112,19 @@ def test_sumatera_barat_example_runs_on_real_data() -> None:
     assert "kepulauan-mentawai" in result.stdout
 
 
+@pytest.mark.parametrize("levels", [(0, 1, 2, 3, 4), (1, 3, 5, 7, 9)])
+def test_blockers_aim_at_the_next_band_of_any_scale(levels: tuple[int, ...]) -> None:
+    scale = scm.ReadinessScale(
+        name="custom",
+        bands=tuple(scm.ReadinessBand(level=lv, name=f"l{lv}", min=20.0 * n) for n, lv in enumerate(levels)),
+    )
+    result = scm.roll_up_province(_data(SCORES), _structure(), scale=scale)
+    d1 = result.blockers().query("node == 'd1'")
+    assert d1["region"].tolist() == ["kab-c"]
+    assert d1["target_level"].tolist() == [levels[3]]
+    assert d1["points_needed"].tolist() == pytest.approx([15.0])
+
+
 def test_population_weights_must_be_above_zero() -> None:
     for population in (0, -100):
         weights = POPULATION | {"kab-c": population}

@@ -96,6 +96,13 @@ def test_a_recipe_runs_every_stage_from_its_files(study_folder: Path) -> None:
     assert set(study.wide("aggregated").columns) == {"doctors", "poverty", "internet", "health", "welfare", "overall"}
 
 
+def test_tables_given_to_run_keep_the_recipes_units_file(study_folder: Path) -> None:
+    recipe = scm.Recipe.load(study_folder / "recipe.yaml").model_copy(update={"treat": None})
+    structure = scm.Structure.from_frame(STRUCTURE, ("indicator", "dimension", "overall"))
+    study = recipe.run(OBSERVATIONS, structure)
+    assert study.details["denominated"]["indicator"].tolist() == ["doctors"]
+
+
 def test_arguments_replace_the_files(study_folder: Path) -> None:
     recipe = scm.Recipe.load(study_folder / "recipe.yaml").model_copy(update={"treat": None})
     structure = scm.Structure.from_frame(STRUCTURE, ("indicator", "dimension", "overall"))
@@ -143,7 +150,7 @@ def test_a_recipe_needs_its_data(tmp_path: Path) -> None:
         scm.Recipe().run()
     path = tmp_path / "recipe.yaml"
     path.write_text(RECIPE, encoding="utf-8")
-    with pytest.raises(scm.ScoringError, match=r"the recipe's file 'observations\.csv' is not in"):
+    with pytest.raises(scm.ScoringError, match=r"the recipe's file '(observations|units)\.csv' is not in"):
         scm.Recipe.load(path).run()
     with pytest.raises(ValueError, match="give either observations and structure"):
         scm.scoring.DataFiles(units="units.csv")
@@ -167,7 +174,9 @@ def test_a_study_prints_what_each_stage_did(study_folder: Path) -> None:
     assert shown.startswith("<Study 'Kesiapan kota dan kabupaten (illustrative)': raw → denominated → imputed")
     assert "imputed: 1 cells filled, 0 left missing" in shown
     assert len(shown.splitlines()) <= 8
-    assert np.isfinite(study.result.wide("dimension").to_numpy()).any()
+    dimensions = study.result.wide("dimension")
+    assert dimensions.loc[("kota-a", 2023)].notna().all()
+    assert dimensions.to_numpy()[np.isfinite(dimensions.to_numpy())].min() >= 1
 
 
 def test_settings_a_step_does_not_use_are_refused() -> None:

@@ -693,6 +693,22 @@ class TestPeerMethods:
         capped = scm.roll_up(PANEL[PANEL["year"] < 2025], one(), method=spec.model_copy(update={"cap": True}))
         assert capped.wide("indicator")["a"].max() == 100
 
+    def test_equal_values_are_not_scored_even_when_rounding_differs(self) -> None:
+        thirds = PANEL.assign(value=1 / 3)
+        for method in ("zscore", "minmax", "percentile"):
+            with pytest.warns(scm.ScoringWarning) as caught:
+                result = scm.roll_up(thirds, one(), method=method, min_coverage=0)
+            assert "'a' in the panel (no spread)" in str(caught[0].message)
+            assert result.wide("indicator")["a"].isna().all()
+
+    def test_a_reference_missing_in_one_year_blanks_that_year_only(self) -> None:
+        data = PANEL[~((PANEL["region"] == "y") & (PANEL["year"] == 2024))]
+        spec = scm.NormaliseSpec(method="distance_to_reference", reference="y")
+        with pytest.warns(scm.ScoringWarning, match=r"'a' in 2024 \(the reference has no value\)"):
+            scores = scm.roll_up(data, one(), method=spec, min_coverage=0).wide("indicator")["a"]
+        assert scores.loc[(["x", "z"], 2024)].isna().all()
+        assert scores.loc[("z", 2023)] == 100
+
     def test_zscore_settings(self) -> None:
         values = PANEL["value"].to_numpy()
         z = (values - values.mean()) / values.std(ddof=1)

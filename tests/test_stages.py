@@ -334,6 +334,44 @@ class TestTreat:
         assert result.details["status"].iloc[0].startswith(status)
         np.testing.assert_allclose(result.data["value"].to_numpy(), expected, rtol=1e-9, atol=1e-9)
 
+    @settings(max_examples=40, deadline=None)
+    @given(
+        blocks=st.lists(
+            st.tuples(
+                st.lists(st.floats(-1e3, 1e3, allow_subnormal=False), min_size=8, max_size=8),
+                st.lists(st.floats(1e3, 1e6), min_size=0, max_size=3),
+            ),
+            min_size=4,
+            max_size=4,
+        )
+    )
+    def test_every_indicator_and_year_is_treated_on_its_own(
+        self, blocks: list[tuple[list[float], list[float]]]
+    ) -> None:
+        """Two indicators × two years, treated per year: each column of each year matches the reference."""
+        cells = {}
+        rows = []
+        for number, (values, outliers) in enumerate(blocks):
+            indicator, year = ("x", "y")[number % 2], (2023, 2024)[number // 2]
+            column = np.asarray(values + outliers + [0.0] * (3 - len(outliers)))
+            reference = Reference()
+            expected, _ = reference.treat(column)
+            assume(np.ptp(column) > 1e-6 * max(1.0, np.abs(column).max()))
+            assume(not reference.near_threshold and not reference.collapsed)
+            cells[(indicator, year)] = expected
+            rows += [(f"r{n:02d}", year, indicator, v) for n, v in enumerate(column)]
+        result = scm.treat(tidy(rows), scope="year")
+        for (indicator, year), expected in cells.items():
+            chosen = (result.data["indicator"] == indicator) & (result.data["year"] == year)
+            ours = result.data[chosen].sort_values("region")["value"]
+            np.testing.assert_allclose(ours.to_numpy(), expected, rtol=1e-9, atol=1e-9)
+
+    def test_equal_values_are_not_checked_even_when_rounding_differs(self) -> None:
+        data = tidy([(f"r{n}", 2024, "x", 1 / 3) for n in range(12)])
+        with pytest.warns(scm.ScoringWarning, match="untreated"):
+            result = scm.treat(data)
+        assert result.details["status"].tolist() == ["not checked: fewer than 4 values or no spread"]
+
 
 def test_stage_results_unpack_and_print_briefly() -> None:
     result = scm.impute(GAPS, "locf", years=YEARS)

@@ -11,8 +11,8 @@ Methods (weights renormalised among the children present; a child of weight 0 co
 
 Geometric, harmonic and negative-power means are undefined for scores of 0 or below (a positive
 power for scores below 0): such a score is refused with the region, year and node, unless
-``nonpositive="zero"`` lets it sink the mean to 0. A min-max range above 0 (e.g. 1–100) is the
-usual cure.
+``nonpositive="zero"`` lets it sink the mean to 0 (a positive power mean, defined at 0, counts a
+negative score as 0 instead). A min-max range above 0 (e.g. 1–100) is the usual cure.
 
 Coverage is the weighted share of a node's indicators that reach it *observed*, and ``imputed``
 the share that reaches it filled by a missing-data method: a leaf counts 1 in one of the two, and a

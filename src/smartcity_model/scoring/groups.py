@@ -94,8 +94,9 @@ class Groups:
             skew = np.sqrt(n) * m3 / m2**1.5 * np.sqrt(n * (n - 1)) / (n - 2)
             ratio = n * m4 / m2**2
             kurt = ((n + 1) * (ratio - 3) + 6) * (n - 1) / ((n - 2) * (n - 3))
-        # A tiny m2 relative to the values means all values are equal up to rounding.
-        flat = ~(m2 > 0)
+        # Equal values can leave a tiny m2 by rounding: a group is flat when its largest value is
+        # its smallest.
+        flat = ~(self.max(values) > self.min(values))
         return n, np.where((n >= 3) & ~flat, skew, np.nan), np.where((n >= 4) & ~flat, kurt, np.nan)  # noqa: PLR2004
 
     def spread(self, per_group: npt.NDArray[Cell]) -> npt.NDArray[Cell]:

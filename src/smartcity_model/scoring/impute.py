@@ -23,7 +23,7 @@ from smartcity_model.scoring.groups import Groups
 from smartcity_model.scoring.panel import Panel
 from smartcity_model.scoring.structure import ScoringError, listing
 
-__all__ = ["IMPUTATION_METHODS", "ImputationMethod", "impute_panel", "region_groups"]
+__all__ = ["IMPUTATION_METHODS", "ImputationMethod", "impute_panel"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]

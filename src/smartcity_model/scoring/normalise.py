@@ -241,14 +241,17 @@ def _turned(values: FloatArray, specs: Sequence[IndicatorSpec]) -> tuple[FloatAr
 class _Peer:
     """One peer-relative normalisation of a block of columns, with what it had to skip."""
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 - the arrays and labels of one normalisation
         self,
         values: FloatArray,
         specs: Sequence[IndicatorSpec],
         groups: Groups,
+        *,
         names: Sequence[str],
         scope_names: Sequence[str],
+        row_names: Sequence[str] | None = None,
     ) -> None:
+        self.row_names = None if row_names is None else np.asarray(row_names, dtype=object)
         self.x = values
         self.specs = specs
         self.groups = groups
@@ -284,9 +287,10 @@ class _Peer:
                 lo, hi = spec.range if method == "minmax" else (0.0, 100.0)
                 return self.keep((y - low) / span * (hi - lo) + lo, bad)
             if method == "zscore":
+                # Equal values can leave a standard deviation of 1e-17 by rounding: spread is
+                # judged exactly, on the largest and smallest value, as for min-max.
+                _, bad = self.span_checked()
                 sd = self.groups.std(y)
-                one = self.skip(self.count == 1, "one value")
-                bad = one | self.skip((self.count > 1) & ~(sd > 0), "no spread")
                 z = (y - self.groups.spread(self.groups.mean(y))) / self.groups.spread(sd)
                 scores = spec.mean + spec.sd * z
                 return self.keep(_clip(scores) if spec.clip else scores, bad)
@@ -341,15 +345,21 @@ class _Peer:
         absent = np.isnan(reference) & has
         worst = ~np.isnan(reference) & has & ~(reach > 0)
         if absent.any():
-            self.skip(self._by_group(absent) & ~one, missing)
+            self._skip_rows(absent & ~self.groups.spread(one), missing)
         if worst.any():
-            self.skip(self._by_group(worst) & ~one, "the reference is not above the worst value")
+            self._skip_rows(worst & ~self.groups.spread(one), "the reference is not above the worst value")
         with np.errstate(invalid="ignore", divide="ignore"):
             scores = np.where(absent | worst, np.nan, (self.y - low) / reach * 100)
         return self.keep(np.minimum(scores, 100.0) if cap else scores, one)
 
-    def _by_group(self, rows: BoolArray) -> BoolArray:
-        return self.groups.count(np.where(rows, 1.0, np.nan)) > 0
+    def _skip_rows(self, rows: BoolArray, reason: str) -> None:
+        """Record the rows left missing, named by their years where known, else by their scope."""
+        if self.row_names is None:
+            self.skip(self.groups.count(np.where(rows, 1.0, np.nan)) > 0, reason)
+            return
+        for column in np.flatnonzero(rows.any(axis=0)):
+            labels = sorted(set(self.row_names[rows[:, column]].tolist()))
+            self.skipped.append((self.names[int(column)], listing(labels), reason))
 
 
 def normalise_matrix(  # noqa: PLR0913 - the arrays of one normalisation
@@ -361,11 +371,13 @@ def normalise_matrix(  # noqa: PLR0913 - the arrays of one normalisation
     names: Sequence[str] | None = None,
     scope_names: Sequence[str] | None = None,
     reference: FloatArray | None = None,
+    row_names: Sequence[str] | None = None,
 ) -> Normalised:
     """Normalise ``values`` (rows × indicators) and say which indicator scopes were left missing.
 
     ``groups`` labels each row's scope for peer-relative methods; ``reference`` gives, for
-    ``distance_to_reference``, each row's reference values (rows × indicators, raw).
+    ``distance_to_reference``, each row's reference values (rows × indicators, raw);
+    ``row_names`` names each row in messages (its year).
     """
     spec = NormaliseSpec.of(method)
     n_columns = values.shape[1]
@@ -389,7 +401,14 @@ def normalise_matrix(  # noqa: PLR0913 - the arrays of one normalisation
     if not peer_columns:
         return Normalised(scores)
     chosen = [specs[c] for c in peer_columns]
-    peer = _Peer(values[:, peer_columns], chosen, grouping, [names[c] for c in peer_columns], scope_names)
+    peer = _Peer(
+        values[:, peer_columns],
+        chosen,
+        grouping,
+        names=[names[c] for c in peer_columns],
+        scope_names=scope_names,
+        row_names=row_names,
+    )
     targets = np.zeros(0)
     if peer_spec.method == "distance_to_target":
         targets = _targets(chosen, [names[c] for c in peer_columns])

@@ -340,10 +340,6 @@ class Panel:
         """Return the year of each row."""
         return np.tile(np.asarray(self.years, dtype=np.int64), len(self.regions))
 
-    def region_code(self) -> IntArray:
-        """Return the region number of each row."""
-        return np.repeat(np.arange(len(self.regions)), len(self.years))
-
     def year_code(self) -> IntArray:
         """Return the year number of each row."""
         return np.tile(np.arange(len(self.years)), len(self.regions))

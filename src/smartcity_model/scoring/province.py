@@ -79,12 +79,14 @@ class ProvinceReadiness:
             msg = f"no year {chosen!r} in the roll-up; the years are {listing(years)}"
             raise ScoringError(msg)
         levels = self.levels[self.levels["year"] == chosen]
-        top = max(band.level for band in self.scale.bands)
-        target = levels.assign(target_level=levels["province_level"].fillna(0).astype(int) + 1)
-        target = target[target["target_level"] <= top][["year", "node", "target_level"]]
+        bands = sorted(band.level for band in self.scale.bands)
+        reached = levels["province_level"].astype(object).where(levels["province_level"].notna(), None)
+        following = [next((b for b in bands if level is None or b > level), None) for level in reached]
+        target = levels.assign(target_level=pd.array(following, dtype="Int64"))
+        target = target[target["target_level"].notna()][["year", "node", "target_level"]]
         regions = self.region_levels[self.region_levels["year"] == chosen]
         merged = regions.merge(target, on=["year", "node"])
-        merged = merged[~(merged["readiness_level"] >= merged["target_level"])].copy()
+        merged = merged[~(merged["readiness_level"] >= merged["target_level"]).fillna(value=False)].copy()
         minimum = {band.level: band.min for band in self.scale.bands}
         merged["points_needed"] = merged["target_level"].map(minimum) - merged["score"]
         merged = merged.sort_values(["node", "points_needed"], ascending=[True, False], na_position="first")

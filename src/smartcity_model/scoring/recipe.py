@@ -36,7 +36,7 @@ from smartcity_model.scoring.impute import ImputationMethod, impute_panel
 from smartcity_model.scoring.normalise import NormaliseSpec, Scope
 from smartcity_model.scoring.panel import Panel
 from smartcity_model.scoring.readiness import readiness_scale
-from smartcity_model.scoring.rollup import RollUp, _aggregations, score_panel
+from smartcity_model.scoring.rollup import RollUp, aggregation_per_level, score_panel
 from smartcity_model.scoring.screen import ScreenUnit, screen_panel
 from smartcity_model.scoring.stages import filled_cells
 from smartcity_model.scoring.structure import ScoringError, Structure, listing, warn
@@ -198,9 +198,12 @@ class ScreenStep(FrozenModel):
             exclude=self.exclude,
         )
         log.details[stage] = details
-        removed = details.loc[~details["included"], "region"]
+        removed = details.loc[~details["included"]]
         if len(removed):
-            log.note(f"screening removed {len(removed)} units: {listing(removed)}")
+            units = (
+                removed["region"] if self.unit == "region" else removed["region"] + " " + removed["year"].astype(str)
+            )
+            log.note(f"screening removed {len(removed)} {self.unit}s: {listing(units)}")
         return result
 
 
@@ -354,7 +357,7 @@ class Recipe(FrozenModel):
             panel,
             structure,
             normalisation=self.normalise,
-            aggregations=_aggregations(structure, step_a.method, step_a.power),
+            aggregations=aggregation_per_level(structure, step_a.method, step_a.power),
             power=step_a.power,
             nonpositive=step_a.nonpositive,
             min_coverage=step_a.min_coverage,
@@ -373,12 +376,14 @@ class Recipe(FrozenModel):
         base: str | Path | None,
     ) -> tuple[pd.DataFrame, Structure, pd.DataFrame | None]:
         files = self.data
+        folder = Path(base) if base is not None else (self._source.parent if self._source is not None else Path())
+        if units is None and files is not None and files.units is not None:
+            units = _csv(folder, files.units)
         if data is not None and structure is not None:
             return data, structure, units
         if files is None:
             msg = "the recipe names no data files: pass data= and structure= to run()"
             raise ScoringError(msg)
-        folder = Path(base) if base is not None else (self._source.parent if self._source is not None else Path())
         if files.coinr_data is not None and files.coinr_meta is not None:
             coin = read_coinr(
                 _csv(folder, files.coinr_data),
@@ -397,8 +402,7 @@ class Recipe(FrozenModel):
         assert files.levels is not None  # noqa: S101 - same
         table = data if data is not None else _csv(folder, files.observations)
         tree = structure or Structure.from_frame(_csv(folder, files.structure), files.levels)
-        extra = units if units is not None else (None if files.units is None else _csv(folder, files.units))
-        return table, tree, extra
+        return table, tree, units
 
 
 def _line(lines: Mapping[tuple[str | int, ...], int], path: tuple[str | int, ...]) -> int | None:

@@ -239,7 +239,10 @@ class RollUp:
         return "\n".join(lines)
 
 
-def _aggregations(structure: Structure, aggregation: str | Mapping[str, str], power: float | None) -> dict[str, str]:
+def aggregation_per_level(
+    structure: Structure, aggregation: str | Mapping[str, str], power: float | None
+) -> dict[str, str]:
+    """Return the aggregation method of every level above the indicators, checked."""
     upper = structure.levels[1:]
     if isinstance(aggregation, str):
         chosen = dict.fromkeys(upper, aggregation)
@@ -328,6 +331,7 @@ def score_panel(  # noqa: PLR0913 - keyword-only options of one roll-up
         names=indicators,
         scope_names=scope_names,
         reference=_reference(panel, normalisation),
+        row_names=[str(year) for year in panel.unit_year()],
     )
     if normalised.skipped:
         notes.append(normalised.message(normalisation.method))
@@ -510,7 +514,7 @@ def roll_up(  # noqa: PLR0913 - keyword-only options of the public API
         msg = f"count_imputed must be True or False, not {count_imputed!r}"
         raise ScoringError(msg)
     spec = _spec(method, scope)
-    aggregations = _aggregations(structure, aggregation, power)
+    aggregations = aggregation_per_level(structure, aggregation, power)
     if nonpositive != "raise" and not {"geometric", "harmonic", "power"} & set(aggregations.values()):
         msg = "nonpositive= is used only by geometric, harmonic and power means, and no level uses one"
         raise ScoringError(msg)

@@ -164,14 +164,23 @@ def treat_panel(
     collapsed = failing & wants_winsor & (rule.winmax > 0) & (np.isnan(w_skew) | np.isnan(w_kurt))
     still = failing & ~collapsed & ~rule.passes(w_skew, w_kurt)
     logged = still & wants_log
-    kept_winsorised = failing & wants_winsor & ~logged & ~collapsed
+    kept_winsorised = failing & wants_winsor & ~logged & ~collapsed & (rule.winmax > 0)
     result = np.where(groups.spread(kept_winsorised), winsorised, values)
     result = np.where(groups.spread(logged), _log(values, groups), result)
     _, skew_after, kurt_after = groups.moments(result)
     undone = ~groups.spread(kept_winsorised)
     high, low = high & ~undone, low & ~undone
     status = np.select(
-        [passed, unchecked, collapsed, logged, kept_winsorised & ~still, kept_winsorised, failing],
+        [
+            passed,
+            unchecked,
+            collapsed,
+            logged,
+            kept_winsorised & ~still,
+            kept_winsorised,
+            failing & wants_winsor,
+            failing,
+        ],
         [
             "passed",
             "not checked: fewer than 4 values or no spread",
@@ -179,6 +188,7 @@ def treat_panel(
             "log",
             "winsorised",
             "winsorised, still skewed",
+            "untreated (winmax 0)",
             "untreated (method none)",
         ],
         default="no values",
