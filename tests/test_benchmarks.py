@@ -6,70 +6,38 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).parents[1]
 
 
-def test_checks_benchmark_runs_and_reports_a_ratio() -> None:
-    script = ROOT / "benchmarks" / "bench_checks.py"
+def run(script: str, *arguments: str) -> dict[str, Any]:
+    """Run a benchmark with ``--repeat 1 --json`` and return what it reports."""
     result = subprocess.run(  # noqa: S603 - our own script with fixed arguments
-        [sys.executable, str(script), "--scale", "0.02", "--repeat", "1", "--json"],
+        [sys.executable, str(ROOT / "benchmarks" / script), *arguments, "--repeat", "1", "--json"],
         capture_output=True,
         text=True,
         check=True,
     )
-    payload = json.loads(result.stdout)
+    report: dict[str, Any] = json.loads(result.stdout)
+    return report
+
+
+def test_checks_benchmark_runs_and_reports_a_ratio() -> None:
+    payload = run("bench_checks.py", "--scale", "0.02")
     assert payload["initiatives"] == 200
     assert payload["ratio_check_to_baseline"] > 0
     assert payload["edges"] > payload["initiatives"]
 
 
 def test_rollup_benchmark_agrees_with_numpy_and_reports_ratios() -> None:
-    script = ROOT / "benchmarks" / "bench_rollup.py"
-    result = subprocess.run(  # noqa: S603 - our own script with fixed arguments
-        [
-            sys.executable,
-            str(script),
-            "--regions",
-            "12",
-            "--indicators",
-            "20",
-            "--years",
-            "3",
-            "--repeat",
-            "1",
-            "--json",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    payload = json.loads(result.stdout)
+    payload = run("bench_rollup.py", "--regions", "12", "--indicators", "20", "--years", "3")
     assert payload["observations"] == round(12 * 20 * 3 * 0.95)
     assert payload["ratio_roll_up_to_numpy"] > 0
 
 
 def test_recipe_benchmark_agrees_with_numpy_and_reports_a_ratio() -> None:
-    script = ROOT / "benchmarks" / "bench_recipe.py"
-    result = subprocess.run(  # noqa: S603 - our own script with fixed arguments
-        [
-            sys.executable,
-            str(script),
-            "--regions",
-            "30",
-            "--indicators",
-            "24",
-            "--years",
-            "3",
-            "--repeat",
-            "1",
-            "--json",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    payload = json.loads(result.stdout)
+    payload = run("bench_recipe.py", "--regions", "30", "--indicators", "24", "--years", "3")
     assert payload["observations"] == round(30 * 24 * 3 * 0.95)
     assert payload["ratio_recipe_to_numpy"] > 0
     assert sum(payload["treated"].values()) == 24
