@@ -118,3 +118,16 @@ def test_dot_export_parses(clean: scm.Masterplan) -> None:
 def test_unknown_export_format_is_refused(clean: scm.Masterplan) -> None:
     with pytest.raises(ValueError, match="unknown graph format"):
         scm.graph_to_text(scm.build_graph(clean), "gexf")  # type: ignore[arg-type]  # wrong on purpose
+
+
+def test_graphml_carries_every_name_the_model_accepts(plan_data: dict[str, object]) -> None:
+    opds = plan_data["opds"]
+    assert isinstance(opds, list)
+    opds[0]["name"] = "Dinas\rKominfo"
+    opds[1]["name"] = "Bappeda\x00\x01 \ufffe"
+    plan = scm.Masterplan.from_dict(plan_data)
+    text = scm.graph_to_text(scm.build_graph(plan), "graphml")
+    read = nx.read_graphml(io.BytesIO(text.encode("utf-8")))
+    names = {data["label"] for _, data in read.nodes(data=True) if data.get("kind") == "opd"}
+    assert "Dinas\rKominfo" in names
+    assert "Bappeda\\u0000\\u0001 \\ufffe" in names

@@ -128,7 +128,9 @@ def test_blockers_aim_at_the_next_band_of_any_scale(levels: tuple[int, ...]) -> 
 def test_population_weights_must_be_above_zero() -> None:
     for population in (0, -100):
         weights = POPULATION | {"kab-c": population}
-        with pytest.raises(scm.ScoringError, match="populations must be above 0; not so for regions kab-c"):
+        with pytest.raises(
+            scm.ScoringError, match="populations must be finite numbers above 0; not so for regions kab-c"
+        ):
             scm.roll_up_province(_data(SCORES), _structure(), regions=weights, weights="population")
     with pytest.raises(scm.ScoringError, match="the population of 'kab-c' must be a number"):
         scm.roll_up_province(_data(SCORES), _structure(), regions=POPULATION | {"kab-c": "500"})
@@ -140,3 +142,13 @@ def test_regions_as_a_list_and_share_as_a_number() -> None:
     assert "kota-baru" in result.blockers()["region"].tolist()
     with pytest.raises(scm.ScoringError, match="share must be a number in"):
         scm.roll_up_province(_data(SCORES), _structure(), share="0.8")  # type: ignore[arg-type]  # wrong on purpose
+
+
+def test_regions_are_listed_once_with_finite_populations() -> None:
+    table = pd.DataFrame({"region": [*SCORES, "kab-b"], "population": [1.0, 2.0, 3.0, 4.0, 5.0]})
+    with pytest.raises(scm.ScoringError, match="regions= lists regions more than once: kab-b"):
+        scm.roll_up_province(_data(SCORES), _structure(), regions=table)
+    with pytest.raises(scm.ScoringError, match="populations must be finite numbers above 0; not so for regions kab-c"):
+        scm.roll_up_province(
+            _data(SCORES), _structure(), regions=POPULATION | {"kab-c": float("inf")}, weights="population"
+        )

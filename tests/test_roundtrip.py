@@ -16,10 +16,13 @@ ELEMENTS = [e.id for e in FRAMEWORK.elements]
 PERIOD = scm.Period(start=2024, end=2033)
 
 slugs = st.from_regex(r"[a-z][a-z0-9]{0,6}(-[a-z0-9]{1,4})?", fullmatch=True)
-# Labels and free text: letters, digits, punctuation, symbols and spaces of any script, plus YAML
-# and CSV specials (quotes, colons, commas, '#').
+# Labels and free text: letters, digits, punctuation, symbols and spaces of any script, YAML and
+# CSV specials (quotes, colons, commas, '#'), every line break (LF, CR, NEL, U+2028, U+2029) and
+# control characters (NUL included).
 text = (
-    st.text(st.characters(categories=("L", "N", "P", "S", "Zs")), min_size=1, max_size=20).map(str.strip).filter(bool)
+    st.text(st.characters(categories=("L", "N", "P", "S", "Zs", "Zl", "Zp", "Cc")), min_size=1, max_size=20)
+    .map(str.strip)
+    .filter(bool)
 )
 optional_text = st.none() | text
 finite = st.floats(allow_nan=False, allow_infinity=False, min_value=-1e12, max_value=1e12)

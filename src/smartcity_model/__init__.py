@@ -29,6 +29,7 @@ from smartcity_model.errors import (
     MasterplanError,
     PlanNotFoundError,
     Problem,
+    SaveError,
     SmartCityError,
     UnknownIdError,
 )
@@ -168,6 +169,7 @@ __all__ = [
     "Region",
     "RegionKind",
     "RollUp",
+    "SaveError",
     "ScoringError",
     "ScoringWarning",
     "Severity",

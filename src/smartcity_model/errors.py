@@ -20,6 +20,7 @@ __all__ = [
     "MasterplanError",
     "PlanNotFoundError",
     "Problem",
+    "SaveError",
     "SmartCityError",
     "UnknownIdError",
     "suggest",
@@ -113,6 +114,10 @@ class Problem:
 
 class SmartCityError(Exception):
     """Base class of every error raised by ``smartcity_model``."""
+
+
+class SaveError(SmartCityError, OSError):
+    """A plan (or file) that could not be saved; the files already on disk are unchanged."""
 
 
 class PlanNotFoundError(SmartCityError, FileNotFoundError):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
+import re
+from collections.abc import Callable
 from typing import Any, Literal
 
 import networkx as nx
@@ -22,25 +25,35 @@ _SHAPES = {
 }
 
 
-def _scalar(value: Any) -> str | int | float | bool:
+#: Characters XML 1.0 cannot hold at all; GraphML writes them as ``\\uXXXX``.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_text(value: str) -> str:
+    return _NOT_XML.sub(lambda match: f"\\u{ord(match.group()):04x}", value)
+
+
+def _scalar(value: Any, text: Callable[[str], str] = str) -> str | int | float | bool:
     """Return a value GraphML and DOT can hold: containers become JSON text."""
-    if isinstance(value, str | int | float | bool):
+    if isinstance(value, bool | int | float):
         return value
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    if isinstance(value, str):
+        return text(value)
+    return text(json.dumps(value, ensure_ascii=False, sort_keys=True, default=str))
 
 
-def _flat_copy(graph: nx.Graph[Any]) -> nx.Graph[Any]:
-    """Copy ``graph`` with ``None`` attributes dropped and containers written as JSON text."""
+def _flat_copy(graph: nx.Graph[Any], text: Callable[[str], str] = str) -> nx.Graph[Any]:
+    """Copy ``graph`` without ``None`` attributes, containers as JSON text and strings passed through ``text``."""
     flat = graph.__class__()
-    flat.graph.update({k: _scalar(v) for k, v in graph.graph.items() if v is not None})
+    flat.graph.update({k: _scalar(v, text) for k, v in graph.graph.items() if v is not None})
     for node, data in graph.nodes(data=True):
-        flat.add_node(node, **{k: _scalar(v) for k, v in data.items() if v is not None})
+        flat.add_node(node, **{k: _scalar(v, text) for k, v in data.items() if v is not None})
     if isinstance(graph, nx.MultiGraph):
         for u, v, key, data in graph.edges(keys=True, data=True):
-            flat.add_edge(u, v, key=key, **{k: _scalar(x) for k, x in data.items() if x is not None})
+            flat.add_edge(u, v, key=key, **{k: _scalar(x, text) for k, x in data.items() if x is not None})
     else:
         for u, v, data in graph.edges(data=True):
-            flat.add_edge(u, v, **{k: _scalar(x) for k, x in data.items() if x is not None})
+            flat.add_edge(u, v, **{k: _scalar(x, text) for k, x in data.items() if x is not None})
     return flat
 
 
@@ -69,7 +82,10 @@ def graph_to_text(graph: nx.Graph[Any], fmt: GraphFormat = "graphml") -> str:
     """Return ``graph`` as GraphML, node-link JSON or DOT text.
 
     GraphML and DOT hold only plain values: ``None`` attributes are left out and containers (such
-    as an edge's expected values) are written as JSON text. JSON keeps them as they are.
+    as an edge's expected values) are written as JSON text. JSON keeps them as they are. In
+    GraphML a carriage return is written ``&#13;`` (so it reads back as itself) and the characters
+    XML cannot hold at all (most control characters, U+FFFE, U+FFFF) as a backslash, ``u`` and
+    four hexadecimal digits.
 
     Examples
     --------
@@ -81,7 +97,10 @@ def graph_to_text(graph: nx.Graph[Any], fmt: GraphFormat = "graphml") -> str:
     True
     """
     if fmt == "graphml":
-        return "\n".join(nx.generate_graphml(_flat_copy(graph))) + "\n"
+        buffer = io.BytesIO()
+        nx.write_graphml(_flat_copy(graph, _xml_text), buffer, encoding="utf-8", prettyprint=True)
+        text = buffer.getvalue().decode("utf-8")
+        return text.replace("\r", "&#13;")  # raw, XML readers would turn it into a line feed
     if fmt == "json":
         data = nx.node_link_data(graph, edges="edges", name="node")
         return json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"

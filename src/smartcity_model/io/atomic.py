@@ -1,36 +1,311 @@
-"""Atomic file writes: a reader sees the old file or the new one, never half of one."""
+"""All-or-nothing saves: several files of one folder replaced together, or not at all.
+
+A save runs under an exclusive lock on the folder (readers take a shared one) and follows a
+journal, so that a process killed at any instant, a file that cannot be replaced or two writers
+at once leave the folder holding exactly the old files or exactly the new ones:
+
+1. **prepare** — the journal (``.smartcity-journal.json``) lists every file about to be written;
+2. every new file is written in full beside its target (``.NAME.smartcity-ID.new``) and flushed
+   to disk, and may be checked (a plan is loaded back) before anything else happens;
+3. every existing target is kept as a hard link (``.NAME.smartcity-ID.old``);
+4. **commit** — the journal is rewritten with state ``committed``: from here on the save is done;
+5. every new file is renamed over its target (one atomic rename each), then the journal and the
+   kept old files are removed.
+
+Whoever next takes the lock — a save or a load — finishes what a killed save left: a journal
+still ``prepared`` is rolled back (the new files are removed), a ``committed`` one is rolled
+forward (the remaining renames are made; if one cannot be, every target is put back from its kept
+old file). Files the save does not name are never touched. New files get the permissions of the
+file they replace, or the umask's; a target that is a symbolic link is followed, and the file it
+points to is replaced.
+
+Limits: the lock is an advisory ``flock`` on the folder (POSIX), which every reader and writer of
+this library takes but other programs may not; on file systems where ``flock`` does not work
+across machines (some network shares), two machines can still race. Durability across a power
+cut relies on the file system honouring ``fsync``.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
-import tempfile
-from collections.abc import Mapping
+import shutil
+import stat
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-__all__ = ["write_files_atomically"]
+from smartcity_model.errors import SaveError
+
+__all__ = ["JOURNAL", "SaveError", "folder_lock", "needs_recovery", "recover", "write_files_atomically"]
+
+#: The journal of a save in progress, in the folder being saved.
+JOURNAL = ".smartcity-journal.json"
+_MARK = ".smartcity-"
+_NEW, _OLD = ".new", ".old"
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows has no fcntl; saves are then unlocked
+    fcntl = None  # type: ignore[assignment]
 
 
-def write_files_atomically(files: Mapping[Path, str]) -> None:
-    """Write every file of ``files`` (path to text) so that none is ever left half-written.
+# ------------------------------------------------------------------------------ locking
 
-    All texts are first written and flushed to temporary files beside their targets; only when
-    every one of them is on disk are they moved into place, each with an atomic rename. If
-    anything fails before that, the temporary files are removed and the targets are untouched.
-    """
-    staged: list[tuple[Path, Path]] = []
+
+@contextlib.contextmanager
+def folder_lock(folder: Path, *, exclusive: bool) -> Iterator[None]:
+    """Hold a shared or exclusive advisory lock on ``folder`` (no lock where ``flock`` is missing)."""
+    if fcntl is None:  # pragma: no cover - see above
+        yield
+        return
+    descriptor = os.open(folder, os.O_RDONLY)
     try:
-        for target, text in files.items():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-            staged.append((Path(tmp_name), target))
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-        for tmp, target in staged:
-            tmp.replace(target)
+        fcntl.flock(descriptor, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        yield
     finally:
-        for tmp, _ in staged:
-            with contextlib.suppress(FileNotFoundError):
-                tmp.unlink()
+        os.close(descriptor)  # closing releases the lock
+
+
+# ------------------------------------------------------------------------------ files on disk
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make renames and removals in ``folder`` durable (a no-op where folders cannot be opened)."""
+    with contextlib.suppress(OSError):
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+
+def _write_new(path: Path, text: str, mode: int | None) -> None:
+    """Create ``path`` (which must not exist) with ``text``, flushed to disk; ``mode`` or the umask's."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        with contextlib.suppress(OSError):
+            path.unlink()
+        raise
+    if mode is not None:
+        path.chmod(mode)
+
+
+def _remove(path: str | None) -> None:
+    if path is not None:
+        with contextlib.suppress(FileNotFoundError):
+            Path(path).unlink()
+
+
+def _target(path: Path) -> Path:
+    """Follow ``path`` through any symbolic links to the file to replace (which may not exist yet)."""
+    return Path(os.path.realpath(path))
+
+
+@dataclass
+class _Entry:
+    target: str
+    new: str
+    old: str | None
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {"target": self.target, "new": self.new, "old": self.old}
+
+
+def _write_journal(folder: Path, state: str, entries: list[_Entry]) -> None:
+    """Replace the journal atomically: the prepare and commit points of a save."""
+    journal = folder / JOURNAL
+    scratch = folder / f"{JOURNAL}.{uuid.uuid4().hex[:12]}{_NEW}"
+    _write_new(scratch, json.dumps({"state": state, "entries": [e.as_dict() for e in entries]}), None)
+    scratch.replace(journal)
+    _fsync_folder(folder)
+
+
+def _read_journal(folder: Path) -> tuple[str, list[_Entry]] | None:
+    try:
+        data: Any = json.loads((folder / JOURNAL).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    entries = [_Entry(e["target"], e["new"], e["old"]) for e in data["entries"]]
+    return str(data["state"]), entries
+
+
+def _roll_forward(entries: list[_Entry]) -> None:
+    for entry in entries:
+        if os.path.lexists(entry.new):
+            Path(entry.new).replace(entry.target)
+    for folder in {Path(e.target).parent for e in entries}:
+        _fsync_folder(folder)
+
+
+def _discard(entries: list[_Entry]) -> None:
+    """Undo a save that never committed: its targets were never touched, so remove its own files."""
+    for entry in entries:
+        _remove(entry.new)
+        _remove(entry.old)
+
+
+def _roll_back(entries: list[_Entry]) -> None:
+    """Undo a committed save: put back every target already replaced, remove the rest."""
+    for entry in entries:
+        if os.path.lexists(entry.new):  # not replaced yet: the target still holds the old file
+            _remove(entry.new)
+        elif entry.old is not None and os.path.lexists(entry.old):
+            Path(entry.old).replace(entry.target)
+        elif entry.old is None:  # the target is new: there was no file before
+            _remove(entry.target)
+    for folder in {Path(e.target).parent for e in entries}:
+        _fsync_folder(folder)
+
+
+def _finish(folder: Path, entries: list[_Entry]) -> None:
+    """Remove the journal, then the kept old files and any new file left over."""
+    _remove(str(folder / JOURNAL))
+    _fsync_folder(folder)
+    for entry in entries:
+        _remove(entry.old)
+        _remove(entry.new)
+
+
+def _strays(folder: Path) -> list[Path]:
+    """Files that only an interrupted save leaves: new and kept old files, journals being written."""
+    files = [*folder.glob(f".*{_MARK}*{_NEW}"), *folder.glob(f".*{_MARK}*{_OLD}"), *folder.glob(f"{JOURNAL}.*{_NEW}")]
+    return sorted(set(files))
+
+
+def recover(folder: Path) -> bool:
+    """Finish a save that was interrupted in ``folder`` (hold the exclusive lock); tell whether one was.
+
+    A prepared save is rolled back, a committed one rolled forward (or back, if a target cannot be
+    replaced); leftover files of saves are removed.
+    """
+    found = _read_journal(folder)
+    if found is not None:
+        state, entries = found
+        if state == "committed":
+            try:
+                _roll_forward(entries)
+            except OSError:
+                _roll_back(entries)
+        else:
+            _discard(entries)
+        _finish(folder, entries)
+    strays = _strays(folder)
+    for stray in strays:
+        _remove(str(stray))
+    return found is not None or bool(strays)
+
+
+def needs_recovery(folder: Path) -> bool:
+    """Tell whether ``folder`` holds a journal or leftovers of an interrupted save."""
+    return (folder / JOURNAL).exists() or bool(_strays(folder))
+
+
+# ------------------------------------------------------------------------------ saving
+
+
+def _keep_old(target: Path, old: Path) -> None:
+    """Keep the current ``target`` as ``old``: a hard link (instant), or a copy where links fail."""
+    try:
+        os.link(target, old)
+    except OSError:
+        shutil.copy2(target, old)
+        with open(old, "rb") as handle:  # noqa: PTH123 - a descriptor to fsync
+            os.fsync(handle.fileno())
+
+
+def _preflight(targets: Mapping[Path, Path]) -> None:
+    problems = []
+    for path, target in targets.items():
+        if target.exists() and not target.is_file():
+            problems.append(f"{path}: there is a {'folder' if target.is_dir() else 'special file'} of that name")
+        elif not target.parent.is_dir():
+            problems.append(f"{path}: its folder {target.parent} does not exist")
+    if problems:
+        raise SaveError("cannot save, nothing was changed: " + "; ".join(problems))
+
+
+def write_files_atomically(
+    files: Mapping[Path, str],
+    *,
+    check: Callable[[Mapping[Path, Path]], None] | None = None,
+) -> None:
+    """Write every file of ``files`` (path to text), all of them or none, even if killed.
+
+    The files must share one folder (it is created if needed). ``check`` receives the written new
+    files (final path → file on disk) before any target is replaced, and may raise to stop the
+    save. Raises :class:`SaveError` when a target cannot be written (a folder of that name, a
+    missing folder behind a link); an error from ``check`` propagates. Either way the old files
+    are untouched.
+    """
+    if not files:
+        return
+    folders = {path.parent for path in files}
+    if len(folders) != 1:
+        msg = f"the files of one save must share a folder, not {sorted(map(str, folders))}"
+        raise ValueError(msg)
+    folder = folders.pop()
+    folder.mkdir(parents=True, exist_ok=True)
+    with folder_lock(folder, exclusive=True):
+        recover(folder)
+        for path in files:  # leftovers of saves made before journals: .NAME.random.tmp
+            for stray in folder.glob(f".{path.name}.*.tmp"):
+                _remove(str(stray))
+        targets = {path: _target(path) for path in files}
+        _preflight(targets)
+        entries = _entries(targets)
+        _write_journal(folder, "prepared", list(entries.values()))
+        try:
+            _stage(files, targets, entries, check)
+            _write_journal(folder, "committed", list(entries.values()))
+        except BaseException:
+            _discard(list(entries.values()))
+            _finish(folder, list(entries.values()))
+            raise
+        try:
+            _roll_forward(list(entries.values()))
+        except OSError as error:
+            _roll_back(list(entries.values()))
+            _finish(folder, list(entries.values()))
+            msg = f"cannot save, nothing was changed: {error}"
+            raise SaveError(msg) from error
+        _finish(folder, list(entries.values()))
+
+
+def _entries(targets: Mapping[Path, Path]) -> dict[Path, _Entry]:
+    """Name the new file and the kept old file of every target, for one save."""
+    save = uuid.uuid4().hex[:12]
+    return {
+        path: _Entry(
+            str(target),
+            str(target.parent / f".{target.name}{_MARK}{save}{_NEW}"),
+            str(target.parent / f".{target.name}{_MARK}{save}{_OLD}") if target.exists() else None,
+        )
+        for path, target in targets.items()
+    }
+
+
+def _stage(
+    files: Mapping[Path, str],
+    targets: Mapping[Path, Path],
+    entries: Mapping[Path, _Entry],
+    check: Callable[[Mapping[Path, Path]], None] | None,
+) -> None:
+    """Write every new file beside its target, check them, and keep every old file."""
+    for path, text in files.items():
+        target = targets[path]
+        mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else None
+        _write_new(Path(entries[path].new), text, mode)
+    if check is not None:
+        check({path: Path(entry.new) for path, entry in entries.items()})
+    for path, entry in entries.items():
+        if entry.old is not None:
+            _keep_old(targets[path], Path(entry.old))

@@ -20,6 +20,8 @@ _REQUIRED = OBSERVATION_COLUMNS[:3]
 
 def parse_observations(text: str, shown: str) -> Parsed:
     """Parse an observations CSV into row dicts; ``lines`` maps ``(row,)`` to its line number."""
+    # A cell may be as long as the file (a long note); the csv module's default limit is 131,072.
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader, None)
@@ -91,6 +93,10 @@ def format_observations(observations: Sequence[Observation]) -> str:
     columns = [*_REQUIRED, *optional]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
+    # Lines end in "\n", so the csv module would write a carriage return bare; quote such rows.
+    quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(columns)
-    writer.writerows([_cell(getattr(obs, name)) for name in columns] for obs in observations)
+    for obs in observations:
+        cells = [_cell(getattr(obs, name)) for name in columns]
+        (quoted if any("\r" in cell for cell in cells) else writer).writerow(cells)
     return out.getvalue()

@@ -24,8 +24,8 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from smartcity_model.errors import MasterplanError, PlanNotFoundError, Problem, SmartCityError
-from smartcity_model.io.atomic import write_files_atomically
+from smartcity_model.errors import MasterplanError, PlanNotFoundError, Problem, SaveError, SmartCityError
+from smartcity_model.io.atomic import folder_lock, needs_recovery, recover, write_files_atomically
 from smartcity_model.io.csvfile import compact_number, format_observations, parse_observations
 from smartcity_model.io.yamlfile import Parsed, parse_json, parse_yaml, read_text
 from smartcity_model.model import Framework, Masterplan
@@ -64,10 +64,12 @@ class UnsupportedFormatError(SmartCityError, ValueError):
 
 
 def _parse(path: Path, shown: str) -> Parsed:
+    """Parse one file by the suffix of the name it is shown by (a file being saved has another)."""
     text = read_text(path, shown)
-    if path.suffix == ".csv":
+    suffix = Path(shown).suffix.lower()
+    if suffix == ".csv":
         return parse_observations(text, shown)
-    if path.suffix == ".json":
+    if suffix == ".json":
         return parse_json(text, shown)
     return parse_yaml(text, shown)
 
@@ -84,8 +86,8 @@ def _locator(lines: Mapping[tuple[str | int, ...], tuple[str, int]], default: Ma
     return locate
 
 
-def _load_single(path: Path) -> Masterplan:
-    shown = str(path)
+def _load_single(path: Path, shown: str | None = None) -> Masterplan:
+    shown = str(path) if shown is None else shown
     parsed = _parse(path, shown)
     lines = {key: (shown, line) for key, line in parsed.lines.items()}
     return assemble(parsed.data, _locator(lines, {None: shown}), shown)
@@ -114,24 +116,39 @@ def _merge_sections(
     return data, lines
 
 
-def _load_folder(folder: Path) -> Masterplan:
+def _load_parts(files: Mapping[str | None, Path], shown: Mapping[str | None, str], source: str) -> Masterplan:
+    """Load a plan from the files of its parts (``None``: the header), naming them as ``shown``."""
     problems: list[Problem] = []
     parsed: dict[str | None, Parsed] = {}
-    shown: dict[str | None, str] = {part: str(folder / name) for part, name in FOLDER_FILES.items()}
-    for part, name in FOLDER_FILES.items():
-        if part is not None and not (folder / name).exists():
+    for part, path in files.items():
+        if part is not None and not path.exists():
             continue
         try:
-            parsed[part] = _parse(folder / name, shown[part])
+            parsed[part] = _parse(path, shown[part])
         except MasterplanError as error:
             problems.extend(error.problems)
     if problems:
-        raise MasterplanError(problems, folder)
+        raise MasterplanError(problems, source)
     header = parsed[None].data
     if not isinstance(header, dict):
-        return assemble(header, _locator({}, shown), str(folder))
+        return assemble(header, _locator({}, shown), source)
     data, lines = _merge_sections(header, parsed, shown)
-    return assemble(data, _locator(lines, shown), str(folder))
+    return assemble(data, _locator(lines, shown), source)
+
+
+def _load_folder(folder: Path) -> Masterplan:
+    """Load a plan folder under a shared lock, first finishing any save that was interrupted."""
+    files = {part: folder / name for part, name in FOLDER_FILES.items()}
+    shown = {part: str(path) for part, path in files.items()}
+    if needs_recovery(folder):
+        try:
+            with folder_lock(folder, exclusive=True):
+                recover(folder)
+                return _load_parts(files, shown, str(folder))
+        except PermissionError:
+            pass  # a read-only folder: read what is there, under a shared lock
+    with folder_lock(folder, exclusive=False):
+        return _load_parts(files, shown, str(folder))
 
 
 def load(path: str | Path) -> Masterplan:
@@ -263,10 +280,19 @@ def _represent_dict(dumper: yaml.SafeDumper, data: dict[Any, Any]) -> yaml.Node:
     return dumper.represent_mapping("tag:yaml.org,2002:map", data, flow_style=bool(data) and flat and small)
 
 
+def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
+    """Write strings with a Unicode line break (NEL, U+2028, U+2029) double-quoted, so they read back."""
+    style = '"' if any(char in data for char in _UNICODE_BREAKS) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
 _FLOW_ITEMS = 12
 _FLOW_KEYS = 4
+#: Line breaks YAML folds into spaces in plain and single-quoted strings; escaped in double quotes.
+_UNICODE_BREAKS = ("\x85", "\u2028", "\u2029")
 _Dumper.add_representer(list, _represent_list)
 _Dumper.add_representer(dict, _represent_dict)
+_Dumper.add_representer(str, _represent_str)
 
 
 def _yaml(data: Any) -> str:
@@ -317,5 +343,45 @@ def dump(plan: Masterplan, path: str | Path) -> Path:
         raise UnsupportedFormatError(msg)
     else:
         texts = _folder_texts(plan, target)
-    write_files_atomically(texts)
+    write_files_atomically(texts, check=lambda written: _check_written(plan, written))
     return target
+
+
+def _check_written(plan: Masterplan, written: Mapping[Path, Path]) -> None:
+    """Load the files just written (before they replace anything) and refuse them unless they give ``plan``."""
+    shown = {final: str(final) for final in written}
+    try:
+        if len(written) == 1:
+            ((final, new),) = written.items()
+            loaded = _load_single(new, shown[final])
+        else:
+            part_of = {name: part for part, name in FOLDER_FILES.items()}
+            files = {part_of[final.name]: new for final, new in written.items()}
+            names = {part_of[final.name]: shown[final] for final in written}
+            loaded = _load_parts(files, names, str(next(iter(written)).parent))
+    except MasterplanError as error:
+        msg = f"the plan was not saved: the files written would not load back ({error})"
+        raise SaveError(msg) from error
+    if loaded != plan:
+        where = _first_difference(plan, loaded)
+        msg = f"the plan was not saved: the files written would load back differently, at {where}"
+        raise SaveError(msg)
+
+
+def _first_difference(expected: Masterplan, found: Masterplan) -> str:
+    """Return the path of the first value that differs, e.g. ``initiatives[3].name``."""
+
+    def walk(a: Any, b: Any, path: str) -> str | None:
+        if isinstance(a, dict) and isinstance(b, dict):
+            for key in dict.fromkeys([*a, *b]):
+                found = walk(a.get(key), b.get(key), f"{path}.{key}" if path else str(key))
+                if found is not None:
+                    return found
+            return None
+        if isinstance(a, list | tuple) and isinstance(b, list | tuple) and len(a) == len(b):
+            return next(
+                (f for n, (x, y) in enumerate(zip(a, b, strict=True)) if (f := walk(x, y, f"{path}[{n}]"))), None
+            )
+        return None if a == b else f"{path or 'the plan'} ({a!r} became {b!r})"[:300]
+
+    return walk(expected.model_dump(), found.model_dump(), "") or "the plan"

@@ -122,9 +122,10 @@ def _province_scores(rollup: RollUp, weights: pd.Series, levels: Sequence[str]) 
         missing = sorted(set(scores.loc[scores["w"].isna(), "region"]))
         msg = f"no population for regions: {listing(missing)}"
         raise ScoringError(msg)
-    if not (scores["w"] > 0).all():
-        bad = sorted(set(scores.loc[~(scores["w"] > 0), "region"]))
-        msg = f"populations must be above 0; not so for regions {listing(bad)}"
+    usable = (scores["w"] > 0) & np.isfinite(scores["w"])
+    if not usable.all():
+        bad = sorted(set(scores.loc[~usable, "region"]))
+        msg = f"populations must be finite numbers above 0; not so for regions {listing(bad)}"
         raise ScoringError(msg)
     scored = scores["score"].notna()
     scores["ws"] = np.where(scored, scores["score"] * scores["w"], 0.0)
@@ -168,6 +169,10 @@ def _population(regions: pd.DataFrame | Mapping[str, float] | Sequence[str] | No
         key = "region" if "region" in regions.columns else "id"
         if key not in regions.columns:
             msg = "regions= needs a 'region' (or 'id') column"
+            raise ScoringError(msg)
+        twice = sorted(set(regions.loc[regions[key].duplicated(), key].astype(str)))
+        if twice:
+            msg = f"regions= lists regions more than once: {listing(twice)}"
             raise ScoringError(msg)
         if "population" not in regions.columns:
             return dict.fromkeys(regions[key].astype(str), np.nan)

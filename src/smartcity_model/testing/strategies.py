@@ -54,11 +54,11 @@ def _slug(prefix: str) -> st.SearchStrategy[str]:
 
 
 labels = (
-    st.text(st.characters(categories=("L", "N", "Zs"), exclude_characters="\x85"), min_size=1, max_size=24)
+    st.text(st.characters(categories=("L", "N", "P", "Zs", "Zl", "Zp", "Cc")), min_size=1, max_size=24)
     .map(str.strip)
     .filter(bool)
 )
-"""Non-blank names in any script."""
+"""Non-blank names in any script, with punctuation, line breaks (CR, NEL, U+2028) and control characters."""
 
 
 def _unique_ids(prefix: str, count: int) -> list[str]:

@@ -1,0 +1,249 @@
+"""Saving is all-or-nothing: killed, raced or failing, a plan folder holds the old plan or the new one."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import smartcity_model as scm
+from smartcity_model.io import atomic
+from smartcity_model.io import plan as plan_io
+
+#: Kills and races in a normal run; set SMARTCITY_SAVE_TRIALS for a long one (hundreds).
+TRIALS = int(os.environ.get("SMARTCITY_SAVE_TRIALS", "12"))
+WRITER = """
+import sys
+import smartcity_model as scm
+plans = [scm.load(sys.argv[2]), scm.load(sys.argv[3])]
+rounds = int(sys.argv[4])
+print("ready", flush=True)
+for n in range(rounds):
+    scm.dump(plans[n % 2], sys.argv[1])
+"""
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="kills and races need POSIX processes")
+
+
+def _changed(plan_data: dict[str, Any]) -> scm.Masterplan:
+    """Another plan: every part differs from the minimal one, so a mixture cannot load or passes unseen."""
+    plan_data["opds"][0]["name"] = "Diskominfo (the other plan)"
+    plan_data["indicators"][0]["name"] = "Another indicator name"
+    plan_data["initiatives"][0]["name"] = "Another initiative"
+    plan_data["observations"][0]["value"] = plan_data["observations"][0]["value"] + 1
+    plan_data["document"] = {"title": "The other plan"}
+    return scm.Masterplan.from_dict(plan_data)
+
+
+@pytest.fixture
+def two_plans(tmp_path: Path, plan_data: dict[str, Any]) -> tuple[scm.Masterplan, scm.Masterplan, Path, Path]:
+    first = scm.load(Path(__file__).parent / "data" / "minimal.yaml")
+    second = _changed(plan_data)
+    return first, second, scm.dump(first, tmp_path / "a.yaml"), scm.dump(second, tmp_path / "b.yaml")
+
+
+def _strays(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
+
+
+def _writer(folder: Path, a: Path, b: Path, rounds: int) -> subprocess.Popen[str]:
+    process = subprocess.Popen(  # noqa: S603 - our own snippet
+        [sys.executable, "-c", WRITER, str(folder), str(a), str(b), str(rounds)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    assert process.stdout.readline().strip() == "ready"
+    return process
+
+
+def _close(process: subprocess.Popen[str]) -> int:
+    code = process.wait()
+    assert process.stdout is not None
+    process.stdout.close()
+    return code
+
+
+def test_a_save_killed_at_any_instant_leaves_the_old_plan_or_the_new(
+    tmp_path: Path, two_plans: tuple[scm.Masterplan, scm.Masterplan, Path, Path]
+) -> None:
+    first, second, a, b = two_plans
+    folder = scm.dump(first, tmp_path / "plan")
+    (folder / "checks.yaml").write_text("# the team's own file\n", encoding="utf-8")
+    chance = random.Random(20241129)  # noqa: S311 - the instants of the kills, not secrets
+    seen = set()
+    for _ in range(TRIALS):
+        process = _writer(folder, a, b, rounds=1000)
+        time.sleep(chance.uniform(0, 0.4))
+        process.send_signal(signal.SIGKILL)
+        _close(process)
+        loaded = scm.load(folder)  # finishes or undoes the interrupted save
+        assert loaded in (first, second)
+        seen.add(loaded == second)
+        assert _strays(folder) == []
+        assert (folder / "checks.yaml").read_text(encoding="utf-8") == "# the team's own file\n"
+    assert seen == {True, False} or TRIALS < 4  # the kills landed at different moments
+
+
+def test_two_writers_and_a_reader_never_see_a_mixture(
+    tmp_path: Path, two_plans: tuple[scm.Masterplan, scm.Masterplan, Path, Path]
+) -> None:
+    first, second, a, b = two_plans
+    folder = scm.dump(first, tmp_path / "plan")
+    writers = [_writer(folder, a, b, rounds=TRIALS), _writer(folder, b, a, rounds=TRIALS)]
+    reads = 0
+    while any(w.poll() is None for w in writers):
+        assert scm.load(folder) in (first, second)
+        reads += 1
+    assert [_close(w) for w in writers] == [0, 0]
+    assert scm.load(folder) in (first, second)
+    assert _strays(folder) == []
+    assert reads > 0
+
+
+def test_a_target_that_cannot_be_written_changes_nothing(
+    plan_folder: Path, plan_data: dict[str, Any], snapshot: Any
+) -> None:
+    (plan_folder / "initiatives.yaml").unlink()
+    (plan_folder / "initiatives.yaml").mkdir()
+    before = snapshot(plan_folder)
+    with pytest.raises(scm.SaveError, match=r"initiatives\.yaml: there is a folder of that name"):
+        scm.dump(_changed(plan_data), plan_folder)
+    assert snapshot(plan_folder) == before
+    assert _strays(plan_folder) == []
+
+
+def test_a_rename_that_fails_halfway_puts_every_file_back(
+    plan_folder: Path, plan_data: dict[str, Any], snapshot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = snapshot(plan_folder)
+    original = Path.replace
+    calls: list[Path] = []
+
+    def third_fails(self: Path, target: Any) -> Path:
+        if self.name.endswith(".new") and not self.name.startswith(atomic.JOURNAL):
+            calls.append(self)
+            if len(calls) == 3:
+                raise PermissionError(13, "Permission denied (the file is locked)")
+        return original(self, target)
+
+    monkeypatch.setattr(Path, "replace", third_fails)
+    with pytest.raises(scm.SaveError, match=r"nothing was changed: .*locked"):
+        scm.dump(_changed(plan_data), plan_folder)
+    monkeypatch.undo()
+    assert snapshot(plan_folder) == before
+    assert len(calls) == 3
+
+
+def test_a_journal_left_committed_is_rolled_forward_on_load(
+    tmp_path: Path, two_plans: tuple[scm.Masterplan, scm.Masterplan, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second, _, _ = two_plans
+    folder = scm.dump(first, tmp_path / "plan")
+    original = Path.replace
+
+    def killed_after_two(self: Path, target: Any) -> Path:
+        if self.name.endswith(".new") and not self.name.startswith(atomic.JOURNAL):
+            killed_after_two.count += 1  # type: ignore[attr-defined]
+            if killed_after_two.count == 3:  # type: ignore[attr-defined]
+                raise KeyboardInterrupt  # the process dies here
+        return original(self, target)
+
+    killed_after_two.count = 0  # type: ignore[attr-defined]
+    monkeypatch.setattr(Path, "replace", killed_after_two)
+    with pytest.raises(KeyboardInterrupt):
+        scm.dump(second, folder)
+    monkeypatch.undo()
+    assert (folder / atomic.JOURNAL).exists()
+    assert scm.load(folder) == second
+    assert _strays(folder) == []
+
+
+@pytest.mark.parametrize(
+    ("written_as", "message"),
+    [
+        (",estimated", r"would load back differently, at observations\[0\]\.status"),
+        (",est", r"(?s)would not load back .*observations\.csv:2: observation 'liv-referral/2022', field 'status'"),
+    ],
+)
+def test_the_plan_is_checked_to_load_back_before_anything_is_replaced(  # noqa: PLR0913 - fixtures and cases
+    *,
+    plan_folder: Path,
+    plan_data: dict[str, Any],
+    snapshot: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    written_as: str,
+    message: str,
+) -> None:
+    before = snapshot(plan_folder)
+    written = plan_io.format_observations
+    monkeypatch.setattr(plan_io, "format_observations", lambda rows: written(rows).replace(",verified", written_as, 1))
+    with pytest.raises(scm.SaveError, match=message):
+        scm.dump(_changed(plan_data), plan_folder)
+    assert snapshot(plan_folder) == before
+    assert _strays(plan_folder) == []
+
+
+def test_permissions_follow_the_existing_file_or_the_umask(plan_folder: Path, plan_data: dict[str, Any]) -> None:
+    (plan_folder / "opds.yaml").chmod(0o640)
+    old_umask = os.umask(0o027)
+    try:
+        (plan_folder / "observations.csv").unlink()
+        scm.dump(_changed(plan_data), plan_folder)
+    finally:
+        os.umask(old_umask)
+    assert stat.S_IMODE((plan_folder / "opds.yaml").stat().st_mode) == 0o640
+    assert stat.S_IMODE((plan_folder / "observations.csv").stat().st_mode) == 0o640  # 0666 & ~0027
+    assert stat.S_IMODE((plan_folder / "masterplan.yaml").stat().st_mode) == 0o644  # kept as it was
+
+
+def test_symbolic_links_are_followed(tmp_path: Path, plan_folder: Path, plan_data: dict[str, Any]) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (plan_folder / "opds.yaml").rename(shared / "opds.yaml")
+    (plan_folder / "opds.yaml").symlink_to(shared / "opds.yaml")
+    (plan_folder / "indicators.yaml").unlink()
+    (plan_folder / "indicators.yaml").symlink_to(shared / "indicators.yaml")  # dangling
+    changed = _changed(plan_data)
+    scm.dump(changed, plan_folder)
+    assert (plan_folder / "opds.yaml").is_symlink()
+    assert (plan_folder / "indicators.yaml").is_symlink()
+    assert "Diskominfo (the other plan)" in (shared / "opds.yaml").read_text(encoding="utf-8")
+    assert (shared / "indicators.yaml").is_file()
+    assert scm.load(plan_folder) == changed
+    assert _strays(shared) == []
+
+
+def test_leftovers_of_older_saves_are_removed(plan_folder: Path, plan_data: dict[str, Any]) -> None:
+    (plan_folder / ".opds.yaml.k3j2h1.tmp").write_text("half a file", encoding="utf-8")
+    (plan_folder / ".observations.csv.smartcity-0123456789ab.new").write_text("x", encoding="utf-8")
+    (plan_folder / ".notes.txt").write_text("mine", encoding="utf-8")
+    scm.dump(_changed(plan_data), plan_folder)
+    assert _strays(plan_folder) == [".notes.txt"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("note", "BPS\rSusenas"),
+        ("note", "x" * 200_000),
+        ("note", "a\x00b"),
+        ("source", "line\x85break"),
+        ("source", "para\u2029graph"),
+    ],
+)
+def test_strings_the_model_accepts_round_trip(
+    tmp_path: Path, plan_data: dict[str, Any], field: str, value: str
+) -> None:
+    plan_data["observations"][0][field] = value
+    plan_data["opds"][0]["name"] = f"Dinas {value[:40]}"
+    plan = scm.Masterplan.from_dict(plan_data)
+    for name in ("plan", "plan.yaml", "plan.json"):
+        assert scm.load(scm.dump(plan, tmp_path / name)) == plan
