@@ -158,3 +158,24 @@ def test_graph_collaboration_view_to_file(run: CliRunner, tmp_path: Path) -> Non
 
 def test_graph_of_a_missing_plan_exits_2(run: CliRunner, tmp_path: Path) -> None:
     assert run.invoke(main, ["graph", str(tmp_path / "nowhere")]).exit_code == 2
+
+
+def test_a_crash_is_one_line_and_exit_3_unless_debugging(run: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_: object) -> None:
+        raise RuntimeError("something unexpected")
+
+    monkeypatch.setattr("smartcity_model.cli.run_checks", broken)
+    result = run.invoke(main, ["check"])
+    assert result.exit_code == 3
+    assert "internal error: RuntimeError: something unexpected" in result.output
+    assert "--debug" in result.output
+    assert "Traceback" not in result.output
+    debugging = run.invoke(main, ["--debug", "check"])
+    assert isinstance(debugging.exception, RuntimeError)
+
+
+def test_hostile_files_are_problems_not_crashes(run: CliRunner, plan_folder: Path) -> None:
+    (plan_folder / "opds.yaml").write_text("- id: dinkes\n  name: 'Dinas\x01'\n", encoding="utf-8")
+    result = run.invoke(main, ["check", str(plan_folder)])
+    assert result.exit_code == 1
+    assert "opds.yaml:2: the character '\\x01' is not allowed in YAML" in result.output

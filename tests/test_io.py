@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,7 @@ import yaml
 
 import smartcity_model as scm
 from smartcity_model.io import plan as plan_io
+from smartcity_model.io import yamlfile
 
 Snapshot = Callable[[Path], dict[str, bytes]]
 ROOT = Path(__file__).parents[1]
@@ -328,3 +331,79 @@ def test_folder_files_are_the_documented_ones() -> None:
         "initiatives.yaml",
         "observations.csv",
     ]
+
+
+# ------------------------------------------------------------------- any bytes, a located answer
+
+HEADER = "region: {id: x, name: X, kind: kota, population: POP}\nperiod: {start: 2024, end: 2033}\n"
+HOSTILE: dict[str, tuple[str, str, int]] = {
+    # case -> (masterplan.yaml text, message expected, line)
+    "control character": (
+        HEADER.replace("POP", "5") + "document: {title: 'Rencana\x01'}\n",
+        r"'\\x01' is not allowed",
+        3,
+    ),
+    "delete character": (HEADER.replace("POP", "5") + "# note \x7f\n", r"'\\x7f' is not allowed", 3),
+    "impossible date": (HEADER.replace("POP", "5") + "document: {date: 2024-02-30}\n", "not a valid date", 3),
+    "impossible plain date": (HEADER.replace("POP", "5") + "document: {date: 2024-13-01}\n", "not a valid date", 3),
+    "float that is not a number": (HEADER.replace("POP", "!!float abc"), "'abc' is not a valid number", 1),
+    "integer too long to print": (HEADER.replace("POP", "1" * 5000), "not a valid integer", 1),
+    "hexadecimal integer too large": (HEADER.replace("POP", "0x" + "f" * 4000), "too large", 1),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_hostile_yaml_gives_a_located_problem(case: str, plan_folder: Path) -> None:
+    text, message, line = HOSTILE[case]
+    _write(plan_folder, "masterplan.yaml", text)
+    with pytest.raises(scm.MasterplanError) as caught:
+        scm.load(plan_folder)
+    (problem,) = caught.value.problems
+    assert re.search(message, str(problem)), str(problem)
+    assert problem.file is not None
+    assert problem.file.endswith("masterplan.yaml")
+    assert problem.line == line
+    assert len(str(caught.value)) < 2000  # a huge value is cut short in the message
+
+
+def test_two_spellings_of_one_key_are_a_duplicate(plan_folder: Path) -> None:
+    text = (plan_folder / "indicators.yaml").read_text(encoding="utf-8")
+    _write(plan_folder, "indicators.yaml", text.replace("targets: {", "targets: {0x7ea: 1, 2026: 2, ", 1))
+    with pytest.raises(scm.MasterplanError, match=r"duplicate key '2026'"):
+        scm.load(plan_folder)
+
+
+def test_json_nested_too_deeply_is_a_problem(tmp_path: Path) -> None:
+    path = tmp_path / "plan.json"
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    with pytest.raises(scm.MasterplanError, match="nested too deeply"):
+        scm.load(path)
+
+
+def test_aliases_that_expand_a_small_file_into_a_huge_one_are_refused(tmp_path: Path) -> None:
+    big = "x" * 100_000
+    text = f"region: {{id: x, name: &n '{big}', kind: kota}}\nnotes:\n" + "".join("  - *n\n" for _ in range(1000))
+    path = tmp_path / "plan.yaml"
+    path.write_text(text, encoding="utf-8")
+    started = time.perf_counter()
+    with pytest.raises(scm.MasterplanError, match=r"and 100,\d{3},\d{3} characters; refusing"):
+        scm.load(path)
+    assert time.perf_counter() - started < 5  # refused while parsing, long before building
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_pipe_or_a_device_is_refused_up_front(plan_folder: Path) -> None:
+    (plan_folder / "opds.yaml").unlink()
+    os.mkfifo(plan_folder / "opds.yaml")
+    with pytest.raises(scm.MasterplanError, match=r"opds\.yaml: not a regular file"):
+        scm.load(plan_folder)
+    (plan_folder / "opds.yaml").unlink()
+    (plan_folder / "opds.yaml").symlink_to("/dev/zero")
+    with pytest.raises(scm.MasterplanError, match=r"opds\.yaml: not a regular file"):
+        scm.load(plan_folder)
+
+
+def test_a_file_over_the_size_budget_is_refused(plan_folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(yamlfile, "MAX_FILE_BYTES", 100)
+    with pytest.raises(scm.MasterplanError, match="bytes are refused"):
+        scm.load(plan_folder)

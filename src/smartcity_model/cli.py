@@ -1,6 +1,7 @@
 """The ``smartcity`` command line: a thin layer over the library that sets exit codes.
 
-Exit codes: 0 the plan is valid, 1 problems were found, 2 usage or I/O error.
+Exit codes: 0 the plan is valid, 1 problems were found, 2 usage or I/O error, 3 an internal error
+(a bug: the message says so, and ``--debug`` shows the traceback).
 """
 
 from __future__ import annotations
@@ -25,7 +26,24 @@ from smartcity_model.model import Horizon, Masterplan
 
 __all__ = ["main"]
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_CRASH = 0, 1, 2, 3
+
+
+class _Commands(click.Group):
+    """The command group: an unexpected exception becomes a short message and exit 3, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; report a crash in one line unless ``--debug`` asks for the traceback."""
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as error:
+            if ctx.params.get("debug"):
+                raise
+            message = f"internal error: {type(error).__name__}: {error}"
+            click.echo(f"{message}\nThis is a bug in smartcity-model; run again with --debug to see where.", err=True)
+            ctx.exit(EXIT_CRASH)
 
 
 def summary(plan: Masterplan) -> dict[str, Any]:
@@ -67,9 +85,10 @@ def _text_summary(plan: Masterplan, source: str) -> str:
     return "\n".join(lines)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="smartcity")
-def main() -> None:
+@click.option("--debug", is_flag=True, help="Show the full traceback of an internal error.")
+def main(*, debug: bool) -> None:
     """Plan, check and score smart city masterplans (Gerakan Menuju 100 Smart City)."""
 
 
