@@ -247,3 +247,43 @@ def test_strings_the_model_accepts_round_trip(
     plan = scm.Masterplan.from_dict(plan_data)
     for name in ("plan", "plan.yaml", "plan.json"):
         assert scm.load(scm.dump(plan, tmp_path / name)) == plan
+
+
+@pytest.mark.parametrize("committed", [True, False])
+def test_an_interrupted_save_in_a_folder_that_cannot_be_written(
+    tmp_path: Path,
+    two_plans: tuple[scm.Masterplan, scm.Masterplan, Path, Path],
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    committed: bool,
+) -> None:
+    first, second, _, _ = two_plans
+    folder = scm.dump(first, tmp_path / "plan")
+    if committed:
+        original = Path.replace
+
+        def killed(self: Path, target: Any) -> Path:
+            if self.name.endswith(".new") and not self.name.startswith(atomic.JOURNAL):
+                raise KeyboardInterrupt  # dies at the first rename, after the commit
+            return original(self, target)
+
+        monkeypatch.setattr(Path, "replace", killed)
+        with pytest.raises(KeyboardInterrupt):
+            scm.dump(second, folder)
+        monkeypatch.undo()
+    else:  # died after writing a new file, before the commit: what a killed process leaves
+        new = folder / ".opds.yaml.smartcity-0123456789ab.new"
+        new.write_text("- half a file", encoding="utf-8")
+        entry = atomic._Entry(str(folder / "opds.yaml"), str(new), None)  # noqa: SLF001 - a journal as a save writes it
+        atomic._write_journal(folder, "prepared", [entry])  # noqa: SLF001 - same
+    assert atomic.interrupted_state(folder) == ("committed" if committed else "prepared")
+
+    def read_only(_: Path) -> bool:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(plan_io, "recover", read_only)
+    if committed:
+        with pytest.raises(scm.MasterplanError, match="interrupted and cannot be finished here"):
+            scm.load(folder)
+    else:
+        assert scm.load(folder) == first

@@ -40,7 +40,15 @@ from typing import Any
 
 from smartcity_model.errors import SaveError
 
-__all__ = ["JOURNAL", "SaveError", "folder_lock", "needs_recovery", "recover", "write_files_atomically"]
+__all__ = [
+    "JOURNAL",
+    "SaveError",
+    "folder_lock",
+    "interrupted_state",
+    "needs_recovery",
+    "recover",
+    "write_files_atomically",
+]
 
 #: The journal of a save in progress, in the folder being saved.
 JOURNAL = ".smartcity-journal.json"
@@ -202,6 +210,12 @@ def recover(folder: Path) -> bool:
     for stray in strays:
         _remove(str(stray))
     return found is not None or bool(strays)
+
+
+def interrupted_state(folder: Path) -> str | None:
+    """Return the state of an interrupted save in ``folder`` (``prepared``, ``committed``), or ``None``."""
+    found = _read_journal(folder)
+    return None if found is None else found[0]
 
 
 def needs_recovery(folder: Path) -> bool:

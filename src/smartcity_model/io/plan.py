@@ -25,7 +25,13 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from smartcity_model.errors import MasterplanError, PlanNotFoundError, Problem, SaveError, SmartCityError
-from smartcity_model.io.atomic import folder_lock, needs_recovery, recover, write_files_atomically
+from smartcity_model.io.atomic import (
+    folder_lock,
+    interrupted_state,
+    needs_recovery,
+    recover,
+    write_files_atomically,
+)
 from smartcity_model.io.csvfile import compact_number, format_observations, parse_observations
 from smartcity_model.io.yamlfile import Parsed, parse_json, parse_yaml, read_text
 from smartcity_model.model import Framework, Masterplan
@@ -145,8 +151,14 @@ def _load_folder(folder: Path) -> Masterplan:
             with folder_lock(folder, exclusive=True):
                 recover(folder)
                 return _load_parts(files, shown, str(folder))
-        except PermissionError:
-            pass  # a read-only folder: read what is there, under a shared lock
+        except PermissionError as error:
+            if interrupted_state(folder) == "committed":  # the files may be half old, half new
+                message = (
+                    f"a save of this plan was interrupted and cannot be finished here ({error.strerror}); "
+                    "open the plan once with permission to write to its folder"
+                )
+                raise MasterplanError([Problem("file-unreadable", message, file=str(folder))], folder) from None
+            # a read-only folder where no save committed: the old files are whole; read them
     with folder_lock(folder, exclusive=False):
         return _load_parts(files, shown, str(folder))
 
