@@ -138,7 +138,12 @@ def units_from_coinr(
     data: pd.DataFrame, meta: pd.DataFrame, *, unit: str = "uCode", time: str = "Time"
 ) -> pd.DataFrame:
     """Return ``region, year`` and the group and denominator columns iMeta lists, from an iData table."""
-    groups, denominators = coinr_columns(meta, "Group"), coinr_columns(meta, "Denominator")
+    return _units(data, coinr_columns(meta, "Group"), coinr_columns(meta, "Denominator"), unit=unit, time=time)
+
+
+def _units(
+    data: pd.DataFrame, groups: Sequence[str], denominators: Sequence[str], *, unit: str, time: str
+) -> pd.DataFrame:
     _needs(data, [unit, time], "unit or time")
     _needs(data, [*groups, *denominators], "group or denominator")
     units = data[[unit, time, *groups, *denominators]].rename(columns={unit: "region", time: "year"})
@@ -176,12 +181,13 @@ def read_coinr(
     problems = [f"no column {c!r}{suggest(c, columns)}" for c in (unit, time) if c not in data.columns]
     raise_problems(problems, "iData")
     structure = structure_from_coinr(meta, level_names)
+    groups, denominators = coinr_columns(meta, "Group"), coinr_columns(meta, "Denominator")
     return CoinrData(
         data=tidy_from_coinr(data, structure, unit=unit, time=time),
         structure=structure,
-        units=units_from_coinr(data, meta, unit=unit, time=time),
-        groups=coinr_columns(meta, "Group"),
-        denominators=coinr_columns(meta, "Denominator"),
+        units=_units(data, groups, denominators, unit=unit, time=time),
+        groups=groups,
+        denominators=denominators,
     )
 
 

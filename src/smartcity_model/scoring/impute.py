@@ -23,7 +23,7 @@ from smartcity_model.scoring.groups import Groups
 from smartcity_model.scoring.panel import Panel
 from smartcity_model.scoring.structure import ScoringError, listing
 
-__all__ = ["IMPUTATION_METHODS", "ImputationMethod", "impute_panel"]
+__all__ = ["IMPUTATION_METHODS", "ImputationMethod", "impute_panel", "left_note"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
@@ -157,3 +157,9 @@ def _temporal(panel: Panel, method: str, max_gap: int | None) -> FloatArray:
             fraction = np.where(next_year > prev_year, (here - prev_year) / (next_year - prev_year), 0.0)
         result = np.where(inside, prev_value + (next_value - prev_value) * fraction, np.nan)
     return np.where(present, cube, result).reshape(n_regions * n_years, n_ind)
+
+
+def left_note(details: pd.DataFrame, method: str) -> str | None:
+    """Say how many cells an imputation left missing (from its table per indicator), or ``None``."""
+    left = int(details["left"].sum())
+    return f"{left} cells left missing: {method} had nothing to fill them from" if left else None

@@ -149,9 +149,10 @@ LARGEST = 1e150
 
 def _numbers(column: pd.Series) -> FloatArray | None:
     """Read a column as real numbers (``nan`` where not a number); ``None`` for complex numbers."""
-    if pd.api.types.is_complex_dtype(column) or any(isinstance(v, complex) for v in column.head(1000)):
+    numbers = pd.to_numeric(column, errors="coerce")
+    if pd.api.types.is_complex_dtype(numbers):
         return None
-    return np.asarray(pd.to_numeric(column, errors="coerce"), dtype=float)
+    return np.asarray(numbers, dtype=float)
 
 
 def _years(data: pd.DataFrame) -> tuple[FloatArray, list[str]]:

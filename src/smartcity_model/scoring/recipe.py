@@ -32,12 +32,12 @@ from smartcity_model.model.base import FrozenModel, Text
 from smartcity_model.scoring.aggregate import Aggregation, NonPositive
 from smartcity_model.scoring.coinr import read_coinr, wide_for_coinr
 from smartcity_model.scoring.denominate import DenominatorMap, MissingDenominator, denominate_panel, denominators_of
-from smartcity_model.scoring.impute import ImputationMethod, impute_panel
+from smartcity_model.scoring.impute import ImputationMethod, impute_panel, left_note
 from smartcity_model.scoring.normalise import NormaliseSpec, Scope
 from smartcity_model.scoring.panel import Panel
 from smartcity_model.scoring.readiness import readiness_scale
 from smartcity_model.scoring.rollup import RollUp, aggregation_per_level, score_panel
-from smartcity_model.scoring.screen import ScreenUnit, screen_panel
+from smartcity_model.scoring.screen import ScreenUnit, removed_note, screen_panel
 from smartcity_model.scoring.stages import filled_cells
 from smartcity_model.scoring.structure import ScoringError, Structure, listing, warn
 from smartcity_model.scoring.treat import Treatment, TreatmentRule, treat_panel, unchecked_message
@@ -161,9 +161,9 @@ class ImputeStep(FrozenModel):
         groups = None if self.group is None else _groups(_needed(units, "impute"), self.group)
         result, log.details[stage] = impute_panel(panel, self.method, groups=groups, max_gap=self.max_gap)
         log.changes[stage] = filled_cells(panel, result)
-        left = int(log.details[stage]["left"].sum())
-        if left:
-            log.note(f"{left} cells left missing: {self.method} had nothing to fill them from")
+        note = left_note(log.details[stage], self.method)
+        if note is not None:
+            log.note(note)
         return result
 
     @model_validator(mode="after")
@@ -198,12 +198,9 @@ class ScreenStep(FrozenModel):
             exclude=self.exclude,
         )
         log.details[stage] = details
-        removed = details.loc[~details["included"]]
-        if len(removed):
-            units = (
-                removed["region"] if self.unit == "region" else removed["region"] + " " + removed["year"].astype(str)
-            )
-            log.note(f"screening removed {len(removed)} {self.unit}s: {listing(units)}")
+        note = removed_note(details, self.unit)
+        if note is not None:
+            log.note(note)
         return result
 
 

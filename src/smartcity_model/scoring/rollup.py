@@ -139,7 +139,7 @@ class RollUp:
         """Return the scores above the indicator level with ``readiness_level`` and ``readiness`` names."""
         chosen = self.scale if scale is None else readiness_scale(scale)
         self._check_readiness()
-        frame = self._frame(self.structure.levels[1:])
+        frame = self.scores[self.scores["level"] != self.structure.levels[0]].reset_index(drop=True)
         levels = chosen.levels_of(frame["score"].to_numpy())
         return frame.assign(
             readiness_level=pd.Series(levels).astype("Int64").to_numpy(),

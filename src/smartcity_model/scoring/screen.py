@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 
 from smartcity_model.scoring.panel import Panel
-from smartcity_model.scoring.structure import ScoringError, unknown_names
+from smartcity_model.scoring.structure import ScoringError, listing, unknown_names
 
-__all__ = ["ScreenUnit", "screen_panel"]
+__all__ = ["ScreenUnit", "removed_note", "screen_panel"]
 
 ScreenUnit = Literal["region-year", "region"]
 
@@ -93,3 +93,12 @@ def screen_panel(  # noqa: PLR0913 - the options of one screening
     if unit == "region":
         details = details.drop_duplicates("region").drop(columns="year").reset_index(drop=True)
     return panel.select_rows(included), details
+
+
+def removed_note(details: pd.DataFrame, unit: ScreenUnit) -> str | None:
+    """Say which units a screening removed (from its table of units), or ``None``."""
+    removed = details.loc[~details["included"]]
+    if removed.empty:
+        return None
+    names = removed["region"] if unit == "region" else removed["region"] + " " + removed["year"].astype(str)
+    return f"screening removed {len(removed)} {unit}s: {listing(names)}"

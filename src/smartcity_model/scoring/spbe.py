@@ -16,8 +16,10 @@ import pandas as pd
 
 from smartcity_model.errors import suggest
 from smartcity_model.model import Direction, MaturityLevels
+from smartcity_model.scoring.normalise import NormaliseSpec
 from smartcity_model.scoring.panel import Panel, check_table
-from smartcity_model.scoring.rollup import roll_up
+from smartcity_model.scoring.readiness import readiness_scale
+from smartcity_model.scoring.rollup import score_panel
 from smartcity_model.scoring.structure import IndicatorSpec, ScoringError, Structure, listing
 
 __all__ = ["SPBE_LEVELS", "spbe_index", "spbe_indicator_id", "spbe_structure"]
@@ -87,21 +89,32 @@ def spbe_index(levels: pd.DataFrame, *, level: str = "index") -> pd.DataFrame:
     if level not in SPBE_LEVELS[1:]:
         msg = f"level must be one of {', '.join(SPBE_LEVELS[1:])}, not {level!r}{suggest(str(level), SPBE_LEVELS[1:])}"
         raise ScoringError(msg)
-    data = check_table(levels, "the SPBE levels")
-    data = data.assign(indicator=data["indicator"].map(_as_id))
-    outside = data[(data["value"] < 1) | (data["value"] > _TOP)]
+    what = "the SPBE levels"
+    if not isinstance(levels, pd.DataFrame) or "indicator" not in levels.columns:
+        check_table(levels, what)  # raises the error that names what the table lacks
+    structure = spbe_structure()
+    panel = Panel.from_table(
+        levels.assign(indicator=levels["indicator"].map(_as_id)), indicators=structure.indicators, what=what
+    )
+    regions, years = panel.unit_region(), panel.unit_year()
+    outside = np.argwhere((panel.matrix < 1) | (panel.matrix > _TOP))
     if len(outside):
-        shown = listing(f"{r!r} {y} {i}: {v:g}" for r, y, i, v in outside.itertuples(index=False, name=None))
+        shown = listing(f"{regions[r]!r} {years[r]} {panel.indicators[c]}: {panel.matrix[r, c]:g}" for r, c in outside)
         msg = f"SPBE maturity levels run from 1 to {_TOP}; {len(outside)} values do not: {shown}"
         raise ScoringError(msg)
-    panel = Panel.from_table(data, indicators=spbe_structure().indicators, what="the SPBE levels")
     gaps = np.argwhere(np.isnan(panel.matrix))
     if len(gaps):
-        regions, years = panel.unit_region(), panel.unit_year()
         shown = listing(f"{regions[r]!r} {years[r]}: {panel.indicators[c]}" for r, c in gaps)
         msg = f"the SPBE index needs all 47 indicators assessed; {len(gaps)} are not: {shown}"
         raise ScoringError(msg)
-    result = roll_up(data, spbe_structure(), missing="raise", min_coverage=1.0, scale="spbe")
+    result = score_panel(
+        panel,
+        structure,
+        normalisation=NormaliseSpec(),
+        aggregations=dict.fromkeys(structure.levels[1:], "arithmetic"),
+        min_coverage=1.0,
+        scale=readiness_scale("spbe"),
+    )
     frame = result.readiness()
     frame = frame[frame["level"] == level]
     keys = ["region", "year"] if level == "index" else ["region", "year", "node"]

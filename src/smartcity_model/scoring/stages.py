@@ -20,11 +20,11 @@ import numpy as np
 import pandas as pd
 
 from smartcity_model.scoring.denominate import Denominator, MissingDenominator, denominate_panel, denominators_of
-from smartcity_model.scoring.impute import impute_panel
+from smartcity_model.scoring.impute import impute_panel, left_note
 from smartcity_model.scoring.normalise import Scope
 from smartcity_model.scoring.panel import Panel, StageResult
-from smartcity_model.scoring.screen import ScreenUnit, screen_panel
-from smartcity_model.scoring.structure import ScoringError, Structure, listing, warn
+from smartcity_model.scoring.screen import ScreenUnit, removed_note, screen_panel
+from smartcity_model.scoring.structure import ScoringError, Structure, warn
 from smartcity_model.scoring.treat import TreatmentRule, treat_panel, unchecked_message
 
 __all__ = ["denominate", "filled_cells", "impute", "screen", "treat"]
@@ -109,9 +109,10 @@ def impute(  # noqa: PLR0913 - keyword-only options of one stage
     """
     panel = Panel.from_table(data, regions=regions, years=years)
     result, details = impute_panel(panel, method, groups=groups, max_gap=max_gap)
-    left = int(details["left"].sum())
-    notes = (f"{left} cells left missing: {method} had nothing to fill them from",) if left else ()
-    return StageResult("impute", result.to_table(), details, filled_cells(panel, result), notes)
+    note = left_note(details, method)
+    return StageResult(
+        "impute", result.to_table(), details, filled_cells(panel, result), () if note is None else (note,)
+    )
 
 
 def screen(  # noqa: PLR0913 - keyword-only options of one stage
@@ -141,15 +142,8 @@ def screen(  # noqa: PLR0913 - keyword-only options of one stage
         include=include,
         exclude=exclude,
     )
-    removed = details.loc[~details["included"]]
-    notes: tuple[str, ...] = ()
-    if len(removed):
-        what = "regions" if unit == "region" else "region-years"
-        shown = listing(
-            removed["region"] if unit == "region" else removed["region"] + " " + removed["year"].astype(str)
-        )
-        notes = (f"removed {len(removed)} {what}: {shown}",)
-    return StageResult("screen", result.to_table(), details, notes=notes)
+    note = removed_note(details, unit)
+    return StageResult("screen", result.to_table(), details, notes=() if note is None else (note,))
 
 
 def treat(  # noqa: PLR0913 - keyword-only options of one stage

@@ -354,10 +354,10 @@ class Structure:
 
     # --------------------------------------------------------------------------- queries
 
-    def check_level(self, level: str, *, what: str = "level") -> str:
+    def check_level(self, level: str) -> str:
         """Return ``level`` if the structure has it, else raise naming the levels it has."""
         if level not in self.levels:
-            msg = f"no {what} {level!r}{suggest(str(level), self.levels)}; the levels are {', '.join(self.levels)}"
+            msg = f"no level {level!r}{suggest(str(level), self.levels)}; the levels are {', '.join(self.levels)}"
             raise ScoringError(msg)
         return level
 
