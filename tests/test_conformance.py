@@ -218,6 +218,13 @@ def test_coinr_meta_brings_denominators_targets_groups_and_weights() -> None:
     assert off.excluded == {"Physical", "LPI", "Flights", "Ship", "Bord", "Elec", "Gas", "ConSpeed", "Cov4G"}
 
 
+def test_idata_columns_imeta_does_not_describe_are_named() -> None:
+    data = pd.read_csv(ASEM / "ASEM_iData.csv").assign(Broadband=1.0)
+    with pytest.warns(scm.ScoringWarning, match="iData columns that iMeta does not describe are left out: 'Broadband'"):
+        coin = scm.scoring.read_coinr(data, pd.read_csv(ASEM / "ASEM_iMeta.csv"), LEVELS)
+    assert "Broadband" not in set(coin.data["indicator"])
+
+
 def test_coinr_tables_are_checked() -> None:
     meta = pd.read_csv(ASEM / "ASEM_iMeta.csv")
     with pytest.raises(scm.ScoringError, match=r"unknown Type 'Indicater' \(did you mean 'Indicator'\?\)"):

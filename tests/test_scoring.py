@@ -987,3 +987,18 @@ def test_readiness_levels_need_scores_on_0_100(spec: scm.NormaliseSpec, reason: 
         result.readiness()
     with pytest.raises(scm.ScoringError, match="readiness levels are bands of 0–100 scores"):
         scm.roll_up_province(PANEL, one(), method=spec, min_coverage=0)
+
+
+def test_a_structure_column_named_like_a_known_one_is_not_ignored() -> None:
+    coinr_style = ONE.assign(Direction=[-1, None])
+    with pytest.raises(scm.ScoringError, match=r"columns 'Direction' \(did you mean 'direction'\?\) would be ignored"):
+        scm.Structure.from_frame(coinr_style, ("indicator", "index"))
+    labelled = ONE.assign(name=["Kemiskinan", "Indeks"])
+    assert scm.Structure.from_frame(labelled, ("indicator", "index")).indicators == ("a",)
+
+
+def test_options_for_the_roll_up_are_checked_by_name(example_plan: scm.Masterplan) -> None:
+    with pytest.raises(scm.ScoringError, match=r"unknown options 'min_coverag' \(did you mean 'min_coverage'\?\)"):
+        scm.roll_up_province(PANEL, one(), method="minmax", min_coverag=0.5)
+    with pytest.raises(scm.ScoringError, match=r"unknown options 'misssing' \(did you mean 'missing'\?\)"):
+        scm.plan_vs_actual(example_plan, misssing="locf")

@@ -408,3 +408,13 @@ def test_winmax_belongs_to_winsorising() -> None:
     ):
         scm.treat(data, "log", winmax=3)
     assert scm.treat(data, "log").details["status"].tolist() == ["passed"]
+
+
+def test_denominating_with_nothing_to_divide_is_refused() -> None:
+    frame = pd.DataFrame(
+        [("doctors", "indicator", "all", 1.0), ("all", "overall", None, 1.0)],
+        columns=["node", "level", "parent", "weight"],
+    )
+    structure = scm.Structure.from_frame(frame, ("indicator", "overall"))
+    with pytest.raises(scm.ScoringError, match="no indicator names a denominator"):
+        scm.denominate(RAW, PEOPLE, structure)

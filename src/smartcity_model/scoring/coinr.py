@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from smartcity_model.errors import suggest
-from smartcity_model.scoring.structure import ScoringError, Structure, listing, raise_problems
+from smartcity_model.scoring.structure import ScoringError, Structure, listing, raise_problems, warn
 
 __all__ = [
     "CoinrData",
@@ -182,6 +182,11 @@ def read_coinr(
     raise_problems(problems, "iData")
     structure = structure_from_coinr(meta, level_names)
     groups, denominators = coinr_columns(meta, "Group"), coinr_columns(meta, "Denominator")
+    described = {unit, time, *groups, *denominators, *meta["iCode"].astype(str)}
+    unused = [c for c in map(str, data.columns) if c not in described and pd.api.types.is_numeric_dtype(data[c])]
+    if unused:
+        shown = listing(f"{c!r}{suggest(c, described)}" for c in unused)
+        warn(f"iData columns that iMeta does not describe are left out: {shown}")
     return CoinrData(
         data=tidy_from_coinr(data, structure, unit=unit, time=time),
         structure=structure,

@@ -125,6 +125,9 @@ def denominate_panel(
     if missing not in {"raise", "gap"}:
         msg = f"missing must be 'raise' or 'gap', not {missing!r}"
         raise ScoringError(msg)
+    if not by:
+        msg = "denominate: no indicator names a denominator (give by=, or a structure whose indicators name one)"
+        raise ScoringError(msg)
     key = _region_column(denominators)
     raise_problems(_setting_problems(panel, denominators, by, key), "denominate")
     row = _rows_of(panel, denominators, key)

@@ -17,7 +17,7 @@ import pandas as pd
 from smartcity_model.errors import suggest
 from smartcity_model.model import Masterplan
 from smartcity_model.scoring.readiness import ReadinessScale, readiness_scale
-from smartcity_model.scoring.rollup import RollUp, observations_frame, roll_up
+from smartcity_model.scoring.rollup import RollUp, check_options, observations_frame, roll_up
 from smartcity_model.scoring.structure import ScoringError, Structure, listing
 
 __all__ = ["BLOCKER_COLUMNS", "ProvinceReadiness", "roll_up_province"]
@@ -241,9 +241,7 @@ def roll_up_province(  # noqa: PLR0913 - keyword-only options of the public API
             f"weights must be 'equal' or 'population', not {weights!r}{suggest(str(weights), ('equal', 'population'))}"
         )
         raise ScoringError(msg)
-    if "regions" in options:
-        msg = "give the province's regions once, as regions="
-        raise ScoringError(msg)
+    check_options(options, taken=("regions", "scale"))
     if isinstance(source, pd.DataFrame):
         if structure is None:
             msg = "a table needs a structure"

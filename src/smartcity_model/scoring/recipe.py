@@ -135,9 +135,6 @@ class DenominateStep(FrozenModel):
     def apply(self, panel: Panel, structure: Structure, units: pd.DataFrame | None, log: _Log, stage: str) -> Panel:
         """Divide the indicators by their denominators from the units table."""
         by = denominators_of(self.by) if self.by is not None else denominators_of(structure)
-        if not by:
-            msg = "the recipe denominates, but no indicator names a denominator (give denominate.by)"
-            raise ScoringError(msg)
         result, log.details[stage], notes = denominate_panel(
             panel, _needed(units, "denominate"), by, missing=self.missing
         )

@@ -8,6 +8,7 @@ of vanishing.
 
 from __future__ import annotations
 
+import inspect
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -555,6 +556,15 @@ def planned_frame(plan: Masterplan) -> pd.DataFrame:
     return pd.concat(rows, ignore_index=True)
 
 
+def check_options(options: Mapping[str, object], *, taken: Iterable[str] = ()) -> None:
+    """Refuse options that :func:`roll_up` does not take (``taken``: those the caller sets itself)."""
+    accepted = [name for name in inspect.signature(roll_up).parameters if name not in {"source", "structure", *taken}]
+    unknown = [f"{name!r}{suggest(name, accepted)}" for name in options if name not in accepted]
+    if unknown:
+        msg = f"unknown options {listing(unknown)}; roll_up takes {', '.join(accepted)}"
+        raise ScoringError(msg)
+
+
 def plan_vs_actual(plan: Masterplan, **options: object) -> pd.DataFrame:
     """Compare observed readiness with the readiness the plan's own targets imply, by node and year.
 
@@ -562,6 +572,7 @@ def plan_vs_actual(plan: Masterplan, **options: object) -> pd.DataFrame:
     for every aggregate level; years without one of the two are left out. ``options`` are passed
     to :func:`roll_up` for both.
     """
+    check_options(options)
     structure = Structure.from_plan(plan)
     observed = roll_up(plan, structure, **options).scores  # type: ignore[arg-type]  # options are roll_up's own
     planned_data = planned_frame(plan)

@@ -38,6 +38,8 @@ __all__ = [
 PLAN_LEVELS: tuple[str, ...] = ("indicator", "element", "dimension", "overall")
 #: Id of the single top node of a masterplan roll-up.
 TOP_NODE = "overall"
+#: Columns :meth:`Structure.from_frame` reads; a column named much like one of them is a typo.
+_FRAME_COLUMNS = ("node", "level", "parent", "weight", "direction", "target", "denominator")
 #: How many offending items an error message names before it says "and N more".
 SHOWN = 8
 
@@ -290,6 +292,14 @@ class Structure:
         peer-relative method scores them. Every id given must be an indicator of the table.
         """
         frame = frame.reset_index(drop=True)
+        misspelt = [
+            f"{column!r}{hint}"
+            for column in map(str, frame.columns)
+            if column not in _FRAME_COLUMNS and (hint := suggest(column, _FRAME_COLUMNS))
+        ]
+        if misspelt:
+            msg = f"structure: columns {listing(misspelt)} would be ignored; rename them (or drop them)"
+            raise ScoringError(msg)
         base = cls(tuple(levels), frame[["node", "level", "parent", "weight"]])
         indicators = base.indicators
         columns = {
