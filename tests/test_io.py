@@ -262,7 +262,7 @@ def test_yaml_anchors_within_limits_are_fine(plan_data: dict[str, Any], tmp_path
     assert plan.document.title == plan.region.name == "Kota Contoh"
 
 
-def test_recursive_alias_is_refused(tmp_path: Path) -> None:
+def test_recursive_alias_is_refused(tmp_path: Path, engine: str) -> None:  # noqa: ARG001
     path = tmp_path / "plan.yaml"
     path.write_text("region: &a [*a]\n", encoding="utf-8")
     with pytest.raises(scm.MasterplanError) as caught:
@@ -352,8 +352,35 @@ HOSTILE: dict[str, tuple[str, str, int]] = {
 }
 
 
+HOSTILE["control character after accented text"] = (
+    HEADER.replace("POP", "5") + "document: {title: '" + "é" * 40 + "\x01'}\n" + "# -\n" * 30,
+    r"'\\x01' is not allowed",
+    3,
+)
+
+
+@pytest.fixture(params=["libyaml", "python"] if yamlfile.LIBYAML else ["python"])
+def engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Read and write YAML with libyaml's C code, then with the pure-Python fallback."""
+    if request.param == "python":
+        monkeypatch.setattr(yamlfile, "_Loader", yamlfile._PyLoader)  # noqa: SLF001 - the fallback under test
+        monkeypatch.setattr(yamlfile, "_Dumper", yamlfile._PyDumper)  # noqa: SLF001
+    name: str = request.param
+    return name
+
+
+def test_both_yaml_engines_read_and_write_the_same(
+    engine: str, example_plan: scm.Masterplan, tmp_path: Path, snapshot: Snapshot
+) -> None:
+    assert scm.load(scm.example_path()) == example_plan
+    scm.dump(example_plan, tmp_path / "copy")
+    plan_files = set(plan_io.FOLDER_FILES.values())
+    original = {name: data for name, data in snapshot(scm.example_path()).items() if name in plan_files}
+    assert snapshot(tmp_path / "copy") == original, engine
+
+
 @pytest.mark.parametrize("case", sorted(HOSTILE))
-def test_hostile_yaml_gives_a_located_problem(case: str, plan_folder: Path) -> None:
+def test_hostile_yaml_gives_a_located_problem(case: str, plan_folder: Path, engine: str) -> None:  # noqa: ARG001
     text, message, line = HOSTILE[case]
     _write(plan_folder, "masterplan.yaml", text)
     with pytest.raises(scm.MasterplanError) as caught:
@@ -366,11 +393,46 @@ def test_hostile_yaml_gives_a_located_problem(case: str, plan_folder: Path) -> N
     assert len(str(caught.value)) < 2000  # a huge value is cut short in the message
 
 
-def test_two_spellings_of_one_key_are_a_duplicate(plan_folder: Path) -> None:
+def test_two_spellings_of_one_key_are_a_duplicate(plan_folder: Path, engine: str) -> None:  # noqa: ARG001
     text = (plan_folder / "indicators.yaml").read_text(encoding="utf-8")
     _write(plan_folder, "indicators.yaml", text.replace("targets: {", "targets: {0x7ea: 1, 2026: 2, ", 1))
     with pytest.raises(scm.MasterplanError, match=r"duplicate key '2026'"):
         scm.load(plan_folder)
+
+
+@pytest.mark.parametrize(
+    ("text", "keys", "lines"),
+    [
+        ("a: 1\nb: 2\na: 3\nb: 4\n", ["a", "b"], [3, 4]),
+        ("m: {1: one, true: yes}\n", ["true"], [1]),  # the same key to Python: one would be lost
+        ("base: &b {x: 1}\nm:\n  <<: *b\n  x: 2\n  x: 3\n", ["x"], [5]),
+    ],
+)
+def test_every_duplicate_key_is_reported_with_its_line(
+    text: str,
+    keys: list[str],
+    lines: list[int],
+    engine: str,  # noqa: ARG001
+) -> None:
+    with pytest.raises(scm.MasterplanError) as caught:
+        yamlfile.parse_yaml(text, "x.yaml")
+    assert [p.message for p in caught.value.problems] == [f"duplicate key {key!r}" for key in keys]
+    assert [p.line for p in caught.value.problems] == lines
+
+
+def test_a_merged_key_may_be_overridden(engine: str) -> None:  # noqa: ARG001
+    parsed = yamlfile.parse_yaml("base: &b {x: 1, y: 2}\nm:\n  <<: *b\n  x: 3\n", "x.yaml")
+    assert parsed.data["m"] == {"x": 3, "y": 2}
+    assert parsed.lines[("m", "x")] == 4
+
+
+def test_yaml_nested_too_deeply_is_a_located_problem(tmp_path: Path, engine: str) -> None:  # noqa: ARG001
+    path = tmp_path / "plan.yaml"
+    path.write_text("region: " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    with pytest.raises(scm.MasterplanError) as caught:
+        scm.load(path)
+    assert caught.value.codes == {"syntax-error": 1}
+    assert caught.value.problems[0].file == str(path)
 
 
 def test_json_nested_too_deeply_is_a_problem(tmp_path: Path) -> None:
@@ -380,7 +442,7 @@ def test_json_nested_too_deeply_is_a_problem(tmp_path: Path) -> None:
         scm.load(path)
 
 
-def test_aliases_that_expand_a_small_file_into_a_huge_one_are_refused(tmp_path: Path) -> None:
+def test_aliases_that_expand_a_small_file_into_a_huge_one_are_refused(tmp_path: Path, engine: str) -> None:  # noqa: ARG001
     big = "x" * 100_000
     text = f"region: {{id: x, name: &n '{big}', kind: kota}}\nnotes:\n" + "".join("  - *n\n" for _ in range(1000))
     path = tmp_path / "plan.yaml"

@@ -110,8 +110,25 @@ FILE_CASES: dict[str, tuple[str, str | bytes | None, int | None]] = {
 }
 
 
+#: Codes found only when several plans are loaded together.
+COLLECTION_CODES = ("duplicate-plan",)
+
+
 def test_every_code_has_a_test() -> None:
-    assert set(DATA_CASES) | set(FILE_CASES) == set(scm.PROBLEM_CODES)
+    assert set(DATA_CASES) | set(FILE_CASES) | set(COLLECTION_CODES) == set(scm.PROBLEM_CODES)
+
+
+def test_two_plans_for_one_region_report_duplicate_plan(plan_folder: Path, tmp_path: Path) -> None:
+    copy = scm.dump(scm.load(plan_folder), tmp_path / "copy")
+    plans = scm.load_many([plan_folder, copy], workers=1)
+    (problem,) = plans.errors[copy].problems
+    assert (problem.code, problem.kind, problem.id, problem.field) == (
+        "duplicate-plan",
+        "region",
+        "kota-contoh",
+        "region.id",
+    )
+    assert problem.file == str(copy / "masterplan.yaml")
 
 
 def test_problem_rejects_unregistered_code() -> None:
@@ -174,3 +191,29 @@ def test_every_code_is_documented() -> None:
     doc = (Path(__file__).parents[1] / "docs" / "problems.md").read_text(encoding="utf-8")
     documented = {line.split("`")[1] for line in doc.splitlines() if line.startswith("| `")}
     assert documented == set(scm.PROBLEM_CODES)
+
+
+def test_observation_problems_come_row_by_row_with_the_first_of_each_repeat(plan_data: Data) -> None:
+    plan_data["region"]["id"] = "kota-contoh"
+    plan_data["observations"] += [
+        {"indicator": "liv-referral", "year": 2023, "value": 140},  # row 4: repeats row 2, out of bounds
+        {"indicator": "liv-referal", "year": 2040, "value": 1},  # row 5: unknown indicator, after the period
+        {"indicator": "gov-spbe", "year": 2023, "value": 3, "region": "kota-contoh"},  # row 6: repeats row 3
+        {"indicator": "gov-spbe", "year": 2023, "value": 3, "region": "kota-lain"},  # row 7: foreign, not a repeat
+        {"indicator": "liv-referral", "year": 2023, "value": 50},  # row 8: repeats row 2 again
+    ]
+    with pytest.raises(scm.MasterplanError) as caught:
+        scm.Masterplan.from_dict(plan_data)
+    found = [(p.path[1], p.code, p.message) for p in caught.value.problems if p.path[:1] == ("observations",)]
+    assert [(row, code) for row, code, _ in found] == [
+        (3, "value-out-of-bounds"),
+        (3, "duplicate-observation"),
+        (4, "dangling-reference"),
+        (4, "year-outside-period"),
+        (5, "duplicate-observation"),
+        (6, "foreign-region"),
+        (7, "duplicate-observation"),
+    ]
+    repeats = [message for _, code, message in found if code == "duplicate-observation"]
+    assert [message.rsplit("row ", 1)[1] for message in repeats] == ["2)", "3)", "2)"]
+    assert "did you mean 'liv-referral'" in found[2][2]

@@ -28,6 +28,7 @@ from smartcity_model.errors import (
     PROBLEM_CODES,
     MasterplanError,
     PlanNotFoundError,
+    PlanWarning,
     Problem,
     SaveError,
     SmartCityError,
@@ -47,12 +48,15 @@ from smartcity_model.graph import (
 from smartcity_model.io import (
     FOLDER_FILES,
     SCHEMA_PARTS,
+    PlanSet,
     UnsupportedFormatError,
     dump,
     dumps,
+    find_plans,
     json_schema,
     load,
     load_framework,
+    load_many,
     plan_to_data,
 )
 from smartcity_model.model import (
@@ -110,6 +114,7 @@ from smartcity_model.scoring import (
     spbe_index,
     treat,
 )
+from smartcity_model.synthetic import synthetic_plan, write_synthetic_country
 
 try:
     __version__ = version("smartcity-model")
@@ -161,6 +166,8 @@ __all__ = [
     "Pillar",
     "PlanCheckError",
     "PlanNotFoundError",
+    "PlanSet",
+    "PlanWarning",
     "Problem",
     "ProvinceReadiness",
     "ReadinessBand",
@@ -192,12 +199,14 @@ __all__ = [
     "dumps",
     "example_path",
     "find_check_config",
+    "find_plans",
     "graph_to_text",
     "impute",
     "json_schema",
     "load",
     "load_check_config",
     "load_framework",
+    "load_many",
     "node_key",
     "opd_metrics",
     "plan_to_data",
@@ -207,5 +216,7 @@ __all__ = [
     "screen",
     "sector_matrix",
     "spbe_index",
+    "synthetic_plan",
     "treat",
+    "write_synthetic_country",
 ]

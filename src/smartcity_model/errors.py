@@ -9,6 +9,8 @@ load are raised together as a single :class:`MasterplanError`.
 from __future__ import annotations
 
 import difflib
+import inspect
+import warnings
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
@@ -19,12 +21,14 @@ __all__ = [
     "PROBLEM_CODES",
     "MasterplanError",
     "PlanNotFoundError",
+    "PlanWarning",
     "Problem",
     "SaveError",
     "SmartCityError",
     "UnknownIdError",
     "suggest",
     "unknown_id",
+    "warn_caller",
 ]
 
 #: Stable problem codes with a one-line explanation each (documented in ``docs/problems.md``).
@@ -59,6 +63,8 @@ PROBLEM_CODES: dict[str, str] = {
     "horizon-mismatch": "an initiative's years do not fit its horizon",
     "duplicate-observation": "two observations share indicator, region and year",
     "foreign-region": "an observation names a region other than the masterplan's",
+    # many plans at once
+    "duplicate-plan": "two masterplans loaded together are for the same region",
 }
 
 
@@ -163,6 +169,22 @@ class MasterplanError(SmartCityError):
     def to_dict(self) -> dict[str, Any]:
         """Return the error as a JSON-ready dict with every problem."""
         return {"source": self.source, "problems": [problem.to_dict() for problem in self.problems]}
+
+    def __reduce__(self) -> tuple[type[MasterplanError], tuple[tuple[Problem, ...], str | None]]:
+        """Pickle with the problems (an error crosses from a worker process intact)."""
+        return type(self), (self.problems, self.source)
+
+
+class PlanWarning(UserWarning):
+    """Something given was not used, or something was assumed, while handling plans; the message says what."""
+
+
+def warn_caller(message: str, category: type[Warning] = PlanWarning) -> None:
+    """Issue a warning pointing at the first line of code outside this package."""
+    level, frame = 1, inspect.currentframe()
+    while frame is not None and str(frame.f_globals.get("__name__", "")).startswith("smartcity_model"):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, category, stacklevel=level)
 
 
 def suggest(wanted: str, known: Iterable[str]) -> str:

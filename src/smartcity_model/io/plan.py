@@ -15,13 +15,14 @@ A single file holds the same data in one mapping, with the lists under ``opds``,
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from smartcity_model.errors import MasterplanError, PlanNotFoundError, Problem, SaveError, SmartCityError
@@ -33,7 +34,7 @@ from smartcity_model.io.atomic import (
     write_files_atomically,
 )
 from smartcity_model.io.csvfile import compact_number, format_observations, parse_observations
-from smartcity_model.io.yamlfile import Parsed, parse_json, parse_yaml, read_text
+from smartcity_model.io.yamlfile import Parsed, format_yaml, parse_json, parse_yaml, read_text
 from smartcity_model.model import Framework, Masterplan
 from smartcity_model.model.assemble import SECTIONS, Locator, assemble, locate_problem, problems_from_validation
 from smartcity_model.model.framework import BUILTIN_FRAMEWORKS, builtin_framework
@@ -66,6 +67,23 @@ class UnsupportedFormatError(SmartCityError, ValueError):
     """A path is neither a masterplan folder nor a ``.yaml``, ``.yml`` or ``.json`` file."""
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while a plan is read or written.
+
+    Parsing builds hundreds of thousands of objects that all stay alive, and the collector
+    would walk them again and again for nothing: pausing it makes a large plan load about
+    three times faster. Everything is still freed as usual when it is no longer used.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 # ---------------------------------------------------------------------------------------- load
 
 
@@ -80,14 +98,17 @@ def _parse(path: Path, shown: str) -> Parsed:
     return parse_yaml(text, shown)
 
 
-def _locator(lines: Mapping[tuple[str | int, ...], tuple[str, int]], default: Mapping[str | None, str]) -> Locator:
+def _locator(parsed: Mapping[str | None, Parsed], shown: Mapping[str | None, str]) -> Locator:
+    """Locate a path in the plan's data: in its section's file if it has one, else in the header's."""
+
     def locate(path: tuple[str | int, ...]) -> tuple[str | None, int | None]:
-        for end in range(len(path), 0, -1):
-            found = lines.get(path[:end])
+        part: str | None = path[0] if path and isinstance(path[0], str) and path[0] in parsed else None
+        lines, within = (parsed[part].lines, path[1:]) if part is not None else (parsed[None].lines, path)
+        for end in range(len(within), 0, -1):
+            found = lines.get(within[:end])
             if found is not None:
-                return found
-        section = path[0] if path and path[0] in default else None
-        return default.get(section if isinstance(section, str) else None), None
+                return shown[part], found
+        return shown[part], None
 
     return locate
 
@@ -95,17 +116,15 @@ def _locator(lines: Mapping[tuple[str | int, ...], tuple[str, int]], default: Ma
 def _load_single(path: Path, shown: str | None = None) -> Masterplan:
     shown = str(path) if shown is None else shown
     parsed = _parse(path, shown)
-    lines = {key: (shown, line) for key, line in parsed.lines.items()}
-    return assemble(parsed.data, _locator(lines, {None: shown}), shown)
+    return assemble(parsed.data, _locator({None: parsed}, {None: shown}), shown)
 
 
 def _merge_sections(
     header: dict[str, Any], parsed: Mapping[str | None, Parsed], shown: Mapping[str | None, str]
-) -> tuple[dict[str, Any], dict[tuple[str | int, ...], tuple[str, int]]]:
-    """Combine ``masterplan.yaml`` with the section files into one plan mapping and its line map."""
+) -> dict[str, Any]:
+    """Combine ``masterplan.yaml`` with the section files into one plan mapping."""
     problems: list[Problem] = []
     data: dict[str, Any] = dict(header)
-    lines = {key: (shown[None], line) for key, line in parsed[None].lines.items()}
     for section in SECTIONS:
         part = parsed.get(section)
         if part is None:
@@ -116,10 +135,9 @@ def _merge_sections(
         if part.data is None:
             problems.append(Problem("empty-document", f"no {section}; write [] for an empty list", file=shown[section]))
         data[section] = part.data
-        lines.update({(section, *key): (shown[section], line) for key, line in part.lines.items()})
     if problems:
         raise MasterplanError(problems, shown[None])
-    return data, lines
+    return data
 
 
 def _load_parts(files: Mapping[str | None, Path], shown: Mapping[str | None, str], source: str) -> Masterplan:
@@ -137,9 +155,9 @@ def _load_parts(files: Mapping[str | None, Path], shown: Mapping[str | None, str
         raise MasterplanError(problems, source)
     header = parsed[None].data
     if not isinstance(header, dict):
-        return assemble(header, _locator({}, shown), source)
-    data, lines = _merge_sections(header, parsed, shown)
-    return assemble(data, _locator(lines, shown), source)
+        return assemble(header, _locator({None: parsed[None]}, shown), source)
+    data = _merge_sections(header, parsed, shown)
+    return assemble(data, _locator(parsed, shown), source)
 
 
 def _load_folder(folder: Path) -> Masterplan:
@@ -179,14 +197,16 @@ def load(path: str | Path) -> Masterplan:
     """
     target = Path(path)
     if target.is_dir():
-        return _load_folder(target)
+        with _collector_paused():
+            return _load_folder(target)
     if not target.exists():
         msg = f"no masterplan at {target}: no such file or folder"
         raise PlanNotFoundError(msg)
     if target.suffix.lower() not in _SINGLE_SUFFIXES:
         msg = f"{target}: expected a masterplan folder or a .yaml, .yml or .json file"
         raise UnsupportedFormatError(msg)
-    return _load_single(target)
+    with _collector_paused():
+        return _load_single(target)
 
 
 def load_model_file(path: str | Path, model: type[_M], kind: str) -> _M:
@@ -201,7 +221,7 @@ def load_model_file(path: str | Path, model: type[_M], kind: str) -> _M:
         return model.model_validate(parsed.data)
     except ValidationError as error:
         problems = problems_from_validation(error, prefix=(), kind=kind, obj_id=None)
-        locate = _locator({key: (shown, line) for key, line in parsed.lines.items()}, {None: shown})
+        locate = _locator({None: parsed}, {None: shown})
         raise MasterplanError([locate_problem(p, locate) for p in problems], shown) from None
 
 
@@ -269,46 +289,8 @@ def plan_to_data(plan: Masterplan) -> dict[str, Any]:
     return tidy
 
 
-class _Dumper(yaml.SafeDumper):
-    """Safe YAML output that never writes anchors and indents lists under their key."""
-
-    def ignore_aliases(self, data: Any) -> bool:  # noqa: ARG002 - PyYAML hook signature
-        return True
-
-    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:  # noqa: FBT001, FBT002, ARG002 - PyYAML hook
-        super().increase_indent(flow, indentless=False)
-
-
-def _represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
-    """Write short lists of plain values on one line (``[a, b]``), everything else as blocks."""
-    flat = all(isinstance(item, str | int | float) for item in data)
-    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flat and len(data) <= _FLOW_ITEMS)
-
-
-def _represent_dict(dumper: yaml.SafeDumper, data: dict[Any, Any]) -> yaml.Node:
-    """Write small records of plain values on one line (``{year: 2024, value: 1.2}``)."""
-    flat = all(isinstance(value, str | int | float) for value in data.values())
-    small = len(data) <= _FLOW_KEYS and "name" not in data and "id" not in data
-    return dumper.represent_mapping("tag:yaml.org,2002:map", data, flow_style=bool(data) and flat and small)
-
-
-def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
-    """Write strings with a Unicode line break (NEL, U+2028, U+2029) double-quoted, so they read back."""
-    style = '"' if any(char in data for char in _UNICODE_BREAKS) else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
-
-
-_FLOW_ITEMS = 12
-_FLOW_KEYS = 4
-#: Line breaks YAML folds into spaces in plain and single-quoted strings; escaped in double quotes.
-_UNICODE_BREAKS = ("\x85", "\u2028", "\u2029")
-_Dumper.add_representer(list, _represent_list)
-_Dumper.add_representer(dict, _represent_dict)
-_Dumper.add_representer(str, _represent_str)
-
-
 def _yaml(data: Any) -> str:
-    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
+    return format_yaml(data)
 
 
 def _json_default(value: Any) -> Any:
@@ -348,14 +330,15 @@ def dump(plan: Masterplan, path: str | Path) -> Path:
     """
     target = Path(path)
     suffix = target.suffix.lower()
-    if suffix in _SINGLE_SUFFIXES and not target.is_dir():
-        texts = {target: dumps(plan, "json" if suffix == ".json" else "yaml")}
-    elif target.exists() and not target.is_dir():
+    if suffix not in _SINGLE_SUFFIXES and target.exists() and not target.is_dir():
         msg = f"{target}: expected a folder or a .yaml, .yml or .json file name"
         raise UnsupportedFormatError(msg)
-    else:
-        texts = _folder_texts(plan, target)
-    write_files_atomically(texts, check=lambda written: _check_written(plan, written))
+    with _collector_paused():
+        if suffix in _SINGLE_SUFFIXES and not target.is_dir():
+            texts = {target: dumps(plan, "json" if suffix == ".json" else "yaml")}
+        else:
+            texts = _folder_texts(plan, target)
+        write_files_atomically(texts, check=lambda written: _check_written(plan, written))
     return target
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import stat
-from dataclasses import dataclass, field
+from collections.abc import Hashable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ import yaml
 
 from smartcity_model.errors import MasterplanError, Problem
 
-__all__ = ["ALIAS_EXPANSION_LIMIT", "Parsed", "parse_json", "parse_yaml", "read_text"]
+__all__ = ["ALIAS_EXPANSION_LIMIT", "LIBYAML", "Parsed", "format_yaml", "parse_json", "parse_yaml", "read_text"]
 
 #: A YAML document may expand through aliases to at most this many times its own node count
 #: (and always to 100,000 nodes); beyond that it is refused as an alias bomb.
@@ -24,13 +25,30 @@ _CHAR_FLOOR = 1_000_000
 
 Path_ = tuple[str | int, ...]
 
+#: True when PyYAML was built with libyaml: files are then parsed and written by its C code,
+#: several times faster than the pure-Python parser, which remains the fallback.
+LIBYAML: bool = bool(getattr(yaml, "__with_libyaml__", False))
 
-@dataclass
+
 class Parsed:
-    """Data read from one file, with the line (1-based) of each path into the data."""
+    """Data read from one file, with the line (1-based) of each path into the data.
 
-    data: Any
-    lines: dict[Path_, int] = field(default_factory=dict)
+    The lines of a YAML file are found only when asked for (to locate a problem): a plan that
+    loads cleanly never pays for them.
+    """
+
+    def __init__(self, data: Any, lines: dict[Path_, int] | None = None, *, root: yaml.Node | None = None) -> None:
+        self.data = data
+        self._lines = lines
+        self._root = root
+
+    @property
+    def lines(self) -> Mapping[Path_, int]:
+        """Line of every path into :attr:`data` that the file shows (keys and list items)."""
+        if self._lines is None:
+            self._lines = {} if self._root is None else _node_lines(self._root)
+            self._root = None
+        return self._lines
 
 
 #: The largest file read; a masterplan of a whole province is a few megabytes.
@@ -73,10 +91,44 @@ def read_text(path: Path, shown: str) -> str:
 #: Integers beyond this magnitude are refused: no field of a plan needs them, and Python cannot
 #: even print one of more than 4,300 digits.
 MAX_INTEGER = 2**63
+_MERGE = "tag:yaml.org,2002:merge"
+_STR = "tag:yaml.org,2002:str"
 
 
-class _Loader(yaml.SafeLoader):
-    """PyYAML's safe loader: plain data only, no Python objects, and values that fail to build located."""
+class _Resolver(yaml.resolver.Resolver):
+    """PyYAML's resolver, remembering the tag of each plain scalar it has seen (ids repeat a lot)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._plain: dict[str, str] = {}
+
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        """Return the tag of a node; a plain scalar's depends on its text alone."""
+        if kind is yaml.ScalarNode and implicit[0]:
+            tag = self._plain.get(value)
+            if tag is None:
+                tag = self._plain[value] = self._resolve(kind, value, implicit)
+            return tag
+        return self._resolve(kind, value, implicit)
+
+    def _resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        tag: str = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+        return tag
+
+
+class _Constructor(yaml.constructor.SafeConstructor):
+    """PyYAML's safe constructor: plain data only, values that fail to build located, duplicate keys found."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.duplicates: list[tuple[str, int]] = []
+        self._flattened: dict[int, int] = {}
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:  # noqa: FBT001, FBT002 - PyYAML hook
+        """Build a node's value; a string is its own text, with no dispatch."""
+        if node.tag == _STR and isinstance(node, yaml.ScalarNode):
+            return node.value
+        return super().construct_object(node, deep=deep)
 
     def _located(self, node: yaml.ScalarNode, what: str, build: Any) -> Any:
         try:
@@ -104,10 +156,75 @@ class _Loader(yaml.SafeLoader):
         """Build a date, located when it is not a real date (``2024-02-30``)."""
         return self._located(node, "date", super().construct_yaml_timestamp)
 
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:  # noqa: FBT001, FBT002 - PyYAML hook
+        """Build a mapping, noting keys written twice (``2026`` and ``0x7ea`` are the same key).
 
-_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
-_Loader.add_constructor("tag:yaml.org,2002:float", _Loader.construct_yaml_float)
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+        Keys brought in by a merge (``<<: *base``) may be overridden; keys written in the
+        mapping itself may not.
+        """
+        if not isinstance(node, yaml.MappingNode):
+            return super().construct_mapping(node, deep=deep)
+        merged = self._flattened.get(id(node))
+        if merged is None:
+            own = sum(1 for key_node, _ in node.value if key_node.tag != _MERGE)
+            self.flatten_mapping(node)
+            merged = self._flattened[id(node)] = len(node.value) - own
+        mapping: dict[Any, Any] = {}
+        written: set[Any] = set()
+        for position, (key_node, value_node) in enumerate(node.value):
+            key = self.construct_object(key_node, deep=deep)
+            if not isinstance(key, Hashable):
+                raise yaml.constructor.ConstructorError(
+                    "while building a mapping", node.start_mark, "found a key that cannot be a key", key_node.start_mark
+                )
+            if position >= merged:
+                if key in written:
+                    self.duplicates.append((str(key_node.value), key_node.start_mark.line + 1))
+                written.add(key)
+            mapping[key] = self.construct_object(value_node, deep=deep)
+        return mapping
+
+
+_Constructor.yaml_constructors = {
+    **yaml.constructor.SafeConstructor.yaml_constructors,
+    "tag:yaml.org,2002:int": _Constructor.construct_yaml_int,
+    "tag:yaml.org,2002:float": _Constructor.construct_yaml_float,
+    "tag:yaml.org,2002:timestamp": _Constructor.construct_yaml_timestamp,
+}
+
+
+class _PyLoader(
+    yaml.reader.Reader,
+    yaml.scanner.Scanner,
+    yaml.parser.Parser,
+    yaml.composer.Composer,
+    _Constructor,
+    _Resolver,
+):
+    """The pure-Python safe loader, used where PyYAML was built without libyaml."""
+
+    def __init__(self, stream: str) -> None:
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        yaml.composer.Composer.__init__(self)
+        _Constructor.__init__(self)
+        _Resolver.__init__(self)
+
+
+_Loader: type[Any] = _PyLoader
+if LIBYAML:
+    from yaml._yaml import CParser
+
+    class _CLoader(CParser, _Constructor, _Resolver):
+        """libyaml's parser (with line marks) under the same safe, checked constructor."""
+
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            _Constructor.__init__(self)
+            _Resolver.__init__(self)
+
+    _Loader = _CLoader
 
 
 def _syntax(shown: str, error: yaml.MarkedYAMLError) -> MasterplanError:
@@ -117,93 +234,108 @@ def _syntax(shown: str, error: yaml.MarkedYAMLError) -> MasterplanError:
     return MasterplanError([Problem("syntax-error", message, file=shown, line=line)], shown)
 
 
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
 def _expanded_size(root: yaml.Node, shown: str) -> tuple[tuple[int, int], tuple[int, int]]:
     """Return (nodes, characters) of the document as written and after expanding its aliases.
 
-    Recursive aliases are refused.
+    Recursive aliases are refused. The walk is iterative, so any depth the parser allows is fine.
     """
     sizes: dict[int, tuple[int, int]] = {}
     active: set[int] = set()
-
-    def size(node: yaml.Node) -> tuple[int, int]:
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
         key = id(node)
+        if done:
+            parts = [sizes[id(child)] for child in _children(node)]
+            own = len(node.value) if isinstance(node, yaml.ScalarNode) else 0
+            sizes[key] = (1 + sum(p[0] for p in parts), own + sum(p[1] for p in parts))
+            active.discard(key)
+            continue
         if key in sizes:
-            return sizes[key]
+            continue
         if key in active:
             line = node.start_mark.line + 1
             raise MasterplanError([Problem("alias-bomb", "an alias refers to itself", file=shown, line=line)], shown)
         active.add(key)
-        children: list[yaml.Node] = []
-        if isinstance(node, yaml.SequenceNode):
-            children = list(node.value)
-        elif isinstance(node, yaml.MappingNode):
-            children = [part for pair in node.value for part in pair]
-        parts = [size(child) for child in children]
-        total = (
-            1 + sum(p[0] for p in parts),
-            (len(node.value) if isinstance(node, yaml.ScalarNode) else 0) + sum(p[1] for p in parts),
-        )
-        active.discard(key)
-        sizes[key] = total
-        return total
-
-    expanded = size(root)
-    written = (len(sizes), sum(len(n.value) for n in _distinct_scalars(root)))
-    return written, expanded
+        stack.append((node, True))
+        stack.extend((child, False) for child in _children(node) if id(child) not in sizes)
+    scalars = sum(len(n.value) for n in _distinct_nodes(root) if isinstance(n, yaml.ScalarNode))
+    return (len(sizes), scalars), sizes[id(root)]
 
 
-def _distinct_scalars(root: yaml.Node) -> list[yaml.ScalarNode]:
-    """Every scalar node of the document once, however often aliases repeat it."""
-    seen: dict[int, yaml.ScalarNode] = {}
+def _distinct_nodes(root: yaml.Node) -> list[yaml.Node]:
+    """Every node of the document once, however often aliases repeat it."""
+    seen: dict[int, yaml.Node] = {}
     stack = [root]
-    visited: set[int] = set()
     while stack:
         node = stack.pop()
-        if id(node) in visited:
-            continue
-        visited.add(id(node))
-        if isinstance(node, yaml.ScalarNode):
+        if id(node) not in seen:
             seen[id(node)] = node
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
-        elif isinstance(node, yaml.MappingNode):
-            stack.extend(part for pair in node.value for part in pair)
+            stack.extend(_children(node))
     return list(seen.values())
 
 
-def _key(loader: _Loader, key_node: yaml.ScalarNode) -> str | int:
-    """Return the key as the plan will see it: ``2026`` and ``0x7ea`` are the same year."""
+def _check_aliases(root: yaml.Node, shown: str) -> None:
+    """Refuse aliases that expand the document beyond :data:`ALIAS_EXPANSION_LIMIT` times its size."""
+    (nodes, chars), (expanded_nodes, expanded_chars) = _expanded_size(root, shown)
+    if expanded_nodes > max(_ALIAS_FLOOR, ALIAS_EXPANSION_LIMIT * nodes) or expanded_chars > max(
+        _CHAR_FLOOR, ALIAS_EXPANSION_LIMIT * chars
+    ):
+        message = (
+            f"aliases expand {nodes:,} nodes and {chars:,} characters to {expanded_nodes:,} nodes and "
+            f"{expanded_chars:,} characters; refusing to expand"
+        )
+        raise MasterplanError([Problem("alias-bomb", message, file=shown, line=1)], shown)
+
+
+def _key(constructor: _Constructor, key_node: yaml.Node) -> str | int:
+    """Return the key as the plan's data has it: ``2026`` and ``0x7ea`` are the same year."""
+    if not isinstance(key_node, yaml.ScalarNode):
+        return str(key_node.start_mark)
     try:
-        value = loader.construct_object(key_node)
-    except yaml.YAMLError:
-        return str(key_node.value)  # reported, with its line, when the document is built
+        value = constructor.construct_object(key_node)
+    except (yaml.YAMLError, RecursionError):
+        return str(key_node.value)
     return value if isinstance(value, int) and not isinstance(value, bool) else str(key_node.value)
 
 
-def _walk(  # noqa: PLR0913 - the walk's state, passed down
-    loader: _Loader, node: yaml.Node, path: Path_, lines: dict[Path_, int], problems: list[Problem], *, shown: str
-) -> None:
-    if isinstance(node, yaml.SequenceNode):
-        for index, child in enumerate(node.value):
-            lines[(*path, index)] = child.start_mark.line + 1
-            _walk(loader, child, (*path, index), lines, problems, shown=shown)
-    elif isinstance(node, yaml.MappingNode):
-        seen: set[str | int] = set()
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
-                continue
-            key = _key(loader, key_node)
-            if key in seen:
-                line = key_node.start_mark.line + 1
-                problems.append(Problem("syntax-error", f"duplicate key {key_node.value!r}", file=shown, line=line))
-            seen.add(key)
-            lines[(*path, key)] = key_node.start_mark.line + 1
-            _walk(loader, value_node, (*path, key), lines, problems, shown=shown)
+def _node_lines(root: yaml.Node) -> dict[Path_, int]:
+    """Map every path into the document (mapping keys, list positions) to its 1-based line."""
+    constructor = _Constructor()
+    lines: dict[Path_, int] = {}
+    stack: list[tuple[yaml.Node, Path_]] = [(root, ())]
+    visited: set[int] = set()
+    while stack:
+        node, path = stack.pop()
+        if id(node) in visited:  # an alias: its lines are where the anchor was written
+            continue
+        visited.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            for index, child in enumerate(node.value):
+                lines[(*path, index)] = child.start_mark.line + 1
+                stack.append((child, (*path, index)))
+        elif isinstance(node, yaml.MappingNode):
+            # the last pair of a key is the one the data holds (a merged key may be overridden)
+            pairs = {_key(constructor, k): (k, v) for k, v in node.value if k.tag != _MERGE}
+            for key, (key_node, value_node) in pairs.items():
+                lines[(*path, key)] = key_node.start_mark.line + 1
+                stack.append((value_node, (*path, key)))
+    return lines
 
 
 def _reader_problem(error: yaml.reader.ReaderError, text: str, shown: str) -> Problem:
     """Locate a character YAML does not allow (a control character, say)."""
-    line = text[: error.position].count("\n") + 1
+    # libyaml counts the position in bytes of UTF-8, the pure-Python reader in characters.
+    before = text.encode("utf-8")[: error.position].decode("utf-8", "ignore") if _Loader is not _PyLoader else None
+    line = (text[: error.position] if before is None else before).count("\n") + 1
     shown_char = repr(chr(error.character)) if isinstance(error.character, int) else repr(error.character)
     message = f"the character {shown_char} is not allowed in YAML (write it as an escape in double quotes)"
     return Problem("syntax-error", message, file=shown, line=line)
@@ -222,22 +354,17 @@ def parse_yaml(text: str, shown: str) -> Parsed:
         loader = _Loader(text)
         node = loader.get_single_node()
         if node is None:
-            return Parsed(None)
-        (nodes, chars), (expanded_nodes, expanded_chars) = _expanded_size(node, shown)
-        if expanded_nodes > max(_ALIAS_FLOOR, ALIAS_EXPANSION_LIMIT * nodes) or expanded_chars > max(
-            _CHAR_FLOOR, ALIAS_EXPANSION_LIMIT * chars
-        ):
-            message = (
-                f"aliases expand {nodes:,} nodes and {chars:,} characters to {expanded_nodes:,} nodes and "
-                f"{expanded_chars:,} characters; refusing to expand"
-            )
-            raise MasterplanError([Problem("alias-bomb", message, file=shown, line=1)], shown)
-        lines: dict[Path_, int] = {}
-        problems: list[Problem] = []
-        _walk(loader, node, (), lines, problems, shown=shown)
-        if problems:
+            return Parsed(None, {})
+        if "*" in text:  # an alias is written ``*name``: without one, nothing can expand
+            _check_aliases(node, shown)
+        data = loader.construct_document(node)
+        if loader.duplicates:
+            problems = [
+                Problem("syntax-error", f"duplicate key {key!r}", file=shown, line=line)
+                for key, line in loader.duplicates
+            ]
             raise MasterplanError(problems, shown)
-        return Parsed(loader.construct_document(node), lines)
+        return Parsed(data, root=node)
     except yaml.reader.ReaderError as error:
         raise MasterplanError([_reader_problem(error, text, shown)], shown) from None
     except yaml.MarkedYAMLError as error:
@@ -251,6 +378,87 @@ def parse_yaml(text: str, shown: str) -> Parsed:
     finally:
         if loader is not None:
             loader.dispose()
+
+
+# ---------------------------------------------------------------------------------------- write
+
+_FLOW_ITEMS = 12
+_FLOW_KEYS = 4
+_SCALARS = (str, int, float, bool)
+_INT = "tag:yaml.org,2002:int"
+
+
+class _Representer(yaml.representer.SafeRepresenter):
+    """Plain data as YAML nodes, never with anchors (a saved plan spells every value out).
+
+    Short lists of plain values go on one line (``[a, b]``), and so do small records of plain
+    values (``{year: 2024, value: 1.2}``); strings holding a Unicode line break (NEL, U+2028,
+    U+2029) are double-quoted, as plain and single-quoted strings would fold it into a space.
+    """
+
+    def ignore_aliases(self, data: Any) -> bool:  # noqa: ARG002 - PyYAML hook signature
+        return True
+
+    def represent_data(self, data: Any) -> yaml.Node:
+        """Return the node of ``data``: strings, integers, lists and dicts directly, the rest by PyYAML."""
+        kind = type(data)
+        if kind is str:
+            quoted = "\x85" in data or "\u2028" in data or "\u2029" in data
+            return yaml.ScalarNode(_STR, data, style='"' if quoted else None)
+        if kind is int:
+            return yaml.ScalarNode(_INT, str(data))
+        if kind is dict:
+            flat = len(data) <= _FLOW_KEYS and "name" not in data and "id" not in data
+            flat = flat and bool(data) and all(type(value) in _SCALARS for value in data.values())
+            pairs = [(self.represent_data(key), self.represent_data(value)) for key, value in data.items()]
+            return yaml.MappingNode("tag:yaml.org,2002:map", pairs, flow_style=flat)
+        if kind is list:
+            flat = len(data) <= _FLOW_ITEMS and all(type(item) in _SCALARS for item in data)
+            items = [self.represent_data(item) for item in data]
+            return yaml.SequenceNode("tag:yaml.org,2002:seq", items, flow_style=flat)
+        return super().represent_data(data)
+
+
+class _PyDumper(yaml.emitter.Emitter, yaml.serializer.Serializer, _Representer, _Resolver):
+    """The pure-Python writer, used where PyYAML was built without libyaml."""
+
+    def __init__(self, stream: Any) -> None:
+        yaml.emitter.Emitter.__init__(self, stream, allow_unicode=True, width=_WIDTH)
+        yaml.serializer.Serializer.__init__(self)
+        _Representer.__init__(self, default_flow_style=False, sort_keys=False)
+        _Resolver.__init__(self)
+
+
+_WIDTH = 100
+_Dumper: type[Any] = _PyDumper
+if LIBYAML:
+    from yaml._yaml import CEmitter
+
+    class _CDumper(CEmitter, _Representer, _Resolver):
+        """libyaml's writer under the same representer."""
+
+        def __init__(self, stream: Any) -> None:
+            CEmitter.__init__(self, stream, allow_unicode=True, width=_WIDTH)
+            _Representer.__init__(self, default_flow_style=False, sort_keys=False)
+            _Resolver.__init__(self)
+
+    _Dumper = _CDumper
+
+
+def format_yaml(data: Any) -> str:
+    """Write plain data as one YAML document, in the data's own order and never with anchors."""
+    out = io.StringIO()
+    dumper = _Dumper(out)
+    try:
+        dumper.open()
+        dumper.represent(data)
+        dumper.close()
+    finally:
+        dumper.dispose()
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------------------------------- JSON
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

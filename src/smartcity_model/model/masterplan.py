@@ -13,8 +13,11 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
+from operator import attrgetter
 from typing import Annotated, Any, Literal, TypeVar
 
+import numpy as np
+import pandas as pd
 from pydantic import BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
@@ -485,38 +488,51 @@ def _schedule_problems(subject: _Subject, ini: Initiative, period: Period, horiz
 
 
 def _observation_problems(observations: Sequence[tuple[int, Observation]], ctx: _Context) -> list[Problem]:
-    out: list[Problem] = []
+    """Check every observation at once (column-wise): references, region, year, bounds, repeats.
+
+    Only the observations with a problem are visited one by one, to word their problems.
+    """
+    if not observations:
+        return []
+    positions, items = zip(*observations, strict=True)
+    indicator = pd.Index(list(map(attrgetter("indicator"), items)), dtype=object)
+    year = np.fromiter(map(attrgetter("year"), items), dtype=np.int64, count=len(items))
+    value = np.fromiter(map(attrgetter("value"), items), dtype=np.float64, count=len(items))
+    region = pd.Index(list(map(attrgetter("region"), items)), dtype=object)
     period, region_id = ctx.period, ctx.region_id
-    first: dict[tuple[str, str | None, int], int] = {}
-    for position, obs in observations:
+    bounds = {ind_id: ind.value_bounds for ind_id, ind in ctx.indicators.items()}
+    low = np.array([-np.inf if b.min is None else b.min for b in bounds.values()] + [-np.inf])
+    high = np.array([np.inf if b.max is None else b.max for b in bounds.values()] + [np.inf])
+    which = pd.Index(list(bounds), dtype=object).get_indexer(indicator)  # -1 (unknown) takes the open ends
+    checks = {
+        "indicator": ~indicator.isin(list(ctx.indicator_ids)),
+        "region": region.notna() & (region != region_id) if region_id is not None else np.zeros(len(items), bool),
+        "year": year > period.end if period is not None else np.zeros(len(items), bool),
+        "value": ~((value >= low[which]) & (value <= high[which])),
+    }
+    # a missing region is the plan's own; "" (never an id) stands for a plan without a region
+    keys = pd.MultiIndex.from_arrays([indicator, region.where(region.notna(), region_id or "").fillna(""), year])
+    codes, _ = pd.factorize(keys)
+    _, first_of = np.unique(codes, return_index=True)  # the first row of each (indicator, region, year)
+    checks["repeat"] = first_of[codes] != np.arange(len(codes))
+    flagged = np.flatnonzero(np.logical_or.reduce(list(checks.values())))
+    out: list[Problem] = []
+    for row in flagged.tolist():
+        obs, position = items[row], positions[row]
         subject = _Subject("observations", position, "observation", f"{obs.indicator}/{obs.year}")
-        out += _dangling(subject, ctx.indicator_ids, "indicator", obs.indicator, "indicator")
-        if obs.region is not None and region_id is not None and obs.region != region_id:
-            out.append(
-                subject.problem(
-                    "foreign-region", f"region {obs.region!r} is not the plan's region {region_id!r}", "region"
-                )
-            )
-        if period is not None and obs.year > period.end:
-            out.append(
-                subject.problem(
-                    "year-outside-period", f"observation year {obs.year} is after the plan ends ({period.end})", "year"
-                )
-            )
-        indicator = ctx.indicators.get(obs.indicator)
-        if indicator is not None and not indicator.value_bounds.contains(obs.value):
-            out.append(
-                subject.problem(
-                    "value-out-of-bounds", f"value {obs.value:g} is outside {indicator.value_bounds}", "value"
-                )
-            )
-        key = (obs.indicator, obs.region or region_id, obs.year)
-        if key in first:
-            out.append(
-                subject.problem(
-                    "duplicate-observation", f"{subject.id} is observed twice (first at row {first[key] + 1})"
-                )
-            )
-        else:
-            first[key] = position
+        if checks["indicator"][row]:
+            out += _dangling(subject, ctx.indicator_ids, "indicator", obs.indicator, "indicator")
+        if checks["region"][row]:
+            message = f"region {obs.region!r} is not the plan's region {region_id!r}"
+            out.append(subject.problem("foreign-region", message, "region"))
+        if checks["year"][row] and period is not None:
+            message = f"observation year {obs.year} is after the plan ends ({period.end})"
+            out.append(subject.problem("year-outside-period", message, "year"))
+        if checks["value"][row]:
+            message = f"value {obs.value:g} is outside {ctx.indicators[obs.indicator].value_bounds}"
+            out.append(subject.problem("value-out-of-bounds", message, "value"))
+        if checks["repeat"][row]:
+            first = positions[first_of[codes[row]]]
+            message = f"{subject.id} is observed twice (first at row {first + 1})"
+            out.append(subject.problem("duplicate-observation", message))
     return out

@@ -9,9 +9,7 @@ above); negative weights are refused.
 
 from __future__ import annotations
 
-import inspect
 import math
-import warnings
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from smartcity_model.errors import SmartCityError, suggest
+from smartcity_model.errors import SmartCityError, suggest, warn_caller
 from smartcity_model.model import Direction, Framework, Indicator, Masterplan
 from smartcity_model.model.indicator import Band, Normalisation
 
@@ -87,10 +85,7 @@ def raise_problems(problems: Sequence[str], what: str) -> None:
 
 def warn(message: str) -> None:
     """Issue a :class:`ScoringWarning` pointing at the first line of code outside this package."""
-    level, frame = 1, inspect.currentframe()
-    while frame is not None and str(frame.f_globals.get("__name__", "")).startswith("smartcity_model"):
-        frame, level = frame.f_back, level + 1
-    warnings.warn(message, ScoringWarning, stacklevel=level)
+    warn_caller(message, ScoringWarning)
 
 
 _DIRECTION_WORDS = {

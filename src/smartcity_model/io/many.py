@@ -1,0 +1,331 @@
+"""Many masterplans at once: a province's or a whole country's, loaded in parallel processes.
+
+A folder tree holds one plan folder per region (any layout, e.g. ``<province>/<region>/``); a
+plan folder is a folder holding any of the files of :data:`~smartcity_model.FOLDER_FILES`.
+Every plan's problems are collected, so one bad plan never hides the others, and the plans that
+loaded feed :func:`~smartcity_model.check` and :func:`~smartcity_model.roll_up_province`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Self
+
+import click
+
+from smartcity_model.errors import (
+    MasterplanError,
+    PlanNotFoundError,
+    Problem,
+    SmartCityError,
+    unknown_id,
+    warn_caller,
+)
+from smartcity_model.io.plan import FOLDER_FILES, load
+from smartcity_model.model import Masterplan
+
+if TYPE_CHECKING:
+    from smartcity_model.checks import CheckConfig, ValidationReport
+    from smartcity_model.scoring import ProvinceReadiness
+
+__all__ = ["PlanSet", "find_plans", "load_many"]
+
+_PLAN_FILES = frozenset(FOLDER_FILES.values())
+_SINGLE_SUFFIXES = (".yaml", ".yml", ".json")
+#: Below this many plans, loading in this process is faster than starting workers.
+_PARALLEL_FROM = 8
+
+
+def find_plans(root: str | Path) -> list[Path]:
+    """Return the plan folders under ``root`` in sorted order (``root`` itself if it is one).
+
+    Hidden folders (``.git``...) are skipped, and a plan folder's own subfolders are not searched.
+    """
+    top = Path(root)
+    if not top.exists():
+        msg = f"no masterplans at {top}: no such file or folder"
+        raise PlanNotFoundError(msg)
+    if top.is_file() or _is_plan_folder(top):
+        return [top]
+    found: list[Path] = []
+    for folder, subfolders, files in os.walk(top):
+        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+        if _PLAN_FILES.intersection(files) and Path(folder) != top:
+            found.append(Path(folder))
+            subfolders[:] = []
+    return sorted(found)
+
+
+def _is_plan_folder(folder: Path) -> bool:
+    return folder.is_dir() and any((folder / name).is_file() for name in _PLAN_FILES)
+
+
+def _stray_files(root: Path, plans: Sequence[Path]) -> list[Path]:
+    """YAML and JSON files under ``root`` outside every plan folder: they are not read."""
+    inside = set(plans)
+    stray = []
+    for folder, subfolders, files in os.walk(root):
+        here = Path(folder)
+        if here in inside:
+            subfolders[:] = []
+            continue
+        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+        stray += [here / name for name in sorted(files) if name.lower().endswith(_SINGLE_SUFFIXES)]
+    return stray
+
+
+def _load_one(path: Path) -> Masterplan | MasterplanError:
+    """Load one plan, returning its problems instead of raising them."""
+    try:
+        return load(path)
+    except MasterplanError as error:
+        return error
+    except SmartCityError as error:  # a path that is not a plan at all
+        return MasterplanError([Problem("file-unreadable", str(error), file=str(path))], path)
+
+
+def _load_chunk(paths: Sequence[str]) -> list[Masterplan | MasterplanError]:
+    """Load a batch of plans in a worker process."""
+    return [_load_one(Path(path)) for path in paths]
+
+
+def _chunks(paths: Sequence[Path], workers: int) -> list[list[str]]:
+    """Split into about four batches per worker, so the work stays balanced and progress moves."""
+    size = max(1, len(paths) // (workers * 4))
+    return [[str(path) for path in paths[start : start + size]] for start in range(0, len(paths), size)]
+
+
+def _workers(workers: int | None) -> int:
+    if workers is None:
+        available = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else range(os.cpu_count() or 1)
+        return max(1, len(available))
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        msg = f"workers must be a whole number of at least 1, not {workers!r}"
+        raise ValueError(msg)
+    return workers
+
+
+def _load_all(paths: Sequence[Path], workers: int, bar: Any) -> list[Masterplan | MasterplanError]:
+    if workers == 1 or len(paths) < _PARALLEL_FROM:
+        results = []
+        for path in paths:
+            results.append(_load_one(path))
+            bar.update(1)
+        return results
+    chunks = _chunks(paths, workers)
+    with ProcessPoolExecutor(max_workers=min(workers, len(chunks))) as pool:
+        futures: list[Future[list[Masterplan | MasterplanError]]] = [pool.submit(_load_chunk, c) for c in chunks]
+        pending = dict(zip(futures, chunks, strict=True))
+        for done in as_completed(pending):
+            bar.update(len(pending[done]))
+        return [item for future in futures for item in future.result()]
+
+
+class _NoBar:
+    def update(self, steps: int) -> None:
+        """Do nothing: no terminal to draw on."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        return None
+
+
+#: Stray files named in the warning before "and N more".
+_SHOWN_STRAY = 5
+
+
+def _search(root: Path) -> list[Path]:
+    """Find the plans under ``root``, refusing a folder without any and warning of files left unread."""
+    paths = find_plans(root)
+    if not paths:
+        msg = f"no masterplans under {root}: no folder in it holds {FOLDER_FILES[None]}"
+        raise PlanNotFoundError(msg)
+    stray = _stray_files(root, paths) if root.is_dir() else []
+    if stray:
+        shown = ", ".join(str(path) for path in stray[:_SHOWN_STRAY])
+        more = f" and {len(stray) - _SHOWN_STRAY} more" if len(stray) > _SHOWN_STRAY else ""
+        warn_caller(f"{len(stray)} files under {root} are not in a plan folder and were not read: {shown}{more}")
+    return paths
+
+
+def load_many(
+    source: str | Path | Iterable[str | Path],
+    *,
+    workers: int | None = None,
+    progress: bool = True,
+) -> PlanSet:
+    """Load every masterplan under a folder tree (or in a list of paths), in parallel processes.
+
+    Parameters
+    ----------
+    source
+        A folder searched with :func:`find_plans`, or the plan folders and files to load.
+    workers
+        Processes to load with (default: one per available CPU; ``1`` loads in this process).
+    progress
+        Draw a progress bar on standard error when it is a terminal.
+
+    Returns a :class:`PlanSet`: the plans that loaded, by region id, and the located problems
+    of every plan that did not (:attr:`PlanSet.errors`). Nothing is dropped silently: two plans
+    for one region are a ``duplicate-plan`` problem, and YAML or JSON files found under the
+    folder outside any plan folder are named in a :class:`~smartcity_model.PlanWarning`.
+
+    Examples
+    --------
+    >>> import smartcity_model as scm
+    >>> plans = scm.load_many(scm.example_path(), progress=False)
+    >>> list(plans), plans.ok
+    (['solok-selatan'], True)
+    """
+    count = _workers(workers)
+    root: Path | None = None
+    if isinstance(source, str | Path):
+        root = Path(source)
+        paths = _search(root)
+    else:
+        paths = [Path(path) for path in source]
+    shown_bar = progress and sys.stderr.isatty()
+    bar: Any = click.progressbar(length=len(paths), label="Loading plans", file=sys.stderr) if shown_bar else _NoBar()
+    with bar:
+        results = _load_all(paths, count, bar)
+    return PlanSet.collect(root, paths, results)
+
+
+@dataclass(frozen=True, eq=False)
+class PlanSet(Mapping[str, Masterplan]):
+    """Masterplans loaded together: a mapping region id → plan, and the problems of those that failed.
+
+    Use :attr:`ok` and :meth:`raise_for_errors` to stop on any failure, :meth:`check` to run
+    the consistency checks on every plan and :meth:`roll_up_province` to score a province.
+    """
+
+    root: Path | None
+    """The folder searched, if one was."""
+    plans: dict[str, Masterplan]
+    """The plans that loaded, by region id, in the order of their paths."""
+    paths: dict[str, Path]
+    """Where each plan was loaded from, by region id."""
+    errors: dict[Path, MasterplanError] = field(default_factory=dict)
+    """The located problems of every plan that did not load, by path."""
+
+    @classmethod
+    def collect(
+        cls, root: Path | None, paths: Sequence[Path], results: Sequence[Masterplan | MasterplanError]
+    ) -> PlanSet:
+        """Gather loaded plans and errors (by path) into a set, finding regions with two plans."""
+        plans: dict[str, Masterplan] = {}
+        where: dict[str, Path] = {}
+        errors: dict[Path, MasterplanError] = {}
+        for path, result in zip(paths, results, strict=True):
+            if isinstance(result, MasterplanError):
+                errors[path] = result
+                continue
+            region = result.region.id
+            if region in plans:
+                shown = str(path / FOLDER_FILES[None]) if path.is_dir() else str(path)
+                message = f"region {region!r} already has a plan, at {where[region]}"
+                problem = Problem("duplicate-plan", message, kind="region", id=region, field="region.id", file=shown)
+                errors[path] = MasterplanError([problem], path)
+                continue
+            plans[region], where[region] = result, path
+        return cls(root, plans, where, errors)
+
+    def __getitem__(self, region: str) -> Masterplan:
+        """Return the plan of ``region``."""
+        try:
+            return self.plans[region]
+        except KeyError:
+            raise unknown_id("plan for region", region, self.plans) from None
+
+    def __iter__(self) -> Iterator[str]:
+        """Iterate over the region ids of the plans that loaded."""
+        return iter(self.plans)
+
+    def __len__(self) -> int:
+        """Return how many plans loaded."""
+        return len(self.plans)
+
+    def __repr__(self) -> str:
+        """Summarise: plans loaded, plans failed, provinces."""
+        where = f" from {self.root}" if self.root is not None else ""
+        failed = f", {len(self.errors)} did not load" if self.errors else ""
+        provinces = len({plan.region.parent for plan in self.plans.values()})
+        return f"<PlanSet {len(self.plans)} plans{where} in {provinces} provinces{failed}>"
+
+    @property
+    def ok(self) -> bool:
+        """Whether every plan loaded."""
+        return not self.errors
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        """Every problem of every plan that did not load, each with its file and line."""
+        return tuple(problem for error in self.errors.values() for problem in error.problems)
+
+    def raise_for_errors(self) -> None:
+        """Raise one :class:`~smartcity_model.MasterplanError` listing every problem of every failed plan."""
+        if self.errors:
+            total = len(self.errors) + len(self.plans)
+            source = f"{self.root or 'the plans given'} ({len(self.errors)} of {total} plans did not load)"
+            raise MasterplanError(self.problems, source)
+
+    def provinces(self) -> dict[str | None, list[str]]:
+        """Return the region ids of the loaded plans by province (the regions' ``parent``)."""
+        grouped: dict[str | None, list[str]] = {}
+        for region, plan in self.plans.items():
+            grouped.setdefault(plan.region.parent, []).append(region)
+        return grouped
+
+    def check(self, config: CheckConfig | Mapping[str, Any] | str | Path | None = None) -> dict[str, ValidationReport]:
+        """Run :func:`~smartcity_model.check` on every plan that loaded, by region id.
+
+        Without ``config``, each plan is checked with the ``checks.yaml`` beside it, if any, as
+        ``smartcity check`` does.
+        """
+        from smartcity_model.checks import check, find_check_config  # noqa: PLC0415 - checks import io
+
+        reports = {}
+        for region, plan in self.plans.items():
+            reports[region] = check(plan, config if config is not None else find_check_config(self.paths[region]))
+        return reports
+
+    def roll_up_province(
+        self, province: str | None = None, *, allow_failed: bool = False, **options: Any
+    ) -> ProvinceReadiness:
+        """Score one province from its regions' plans, with :func:`~smartcity_model.roll_up_province`.
+
+        ``province`` is the regions' ``parent`` id; it may be left out when every plan has the
+        same one. While any plan failed to load, the roll-up is refused with those plans'
+        problems (a region missing from a province would raise its score unseen), unless
+        ``allow_failed=True``, which warns naming the plans left out. ``options`` go to
+        :func:`~smartcity_model.roll_up_province`.
+        """
+        from smartcity_model.scoring import roll_up_province  # noqa: PLC0415 - scoring imports io
+
+        if self.errors and not allow_failed:
+            total = len(self.errors) + len(self.plans)
+            source = (
+                f"{self.root or 'the plans given'}: {len(self.errors)} of {total} plans did not load, so the "
+                "province cannot be scored; fix them, or pass allow_failed=True to score without them"
+            )
+            raise MasterplanError(self.problems, source)
+        grouped = self.provinces()
+        if province is None:
+            if len(grouped) != 1:
+                names = ", ".join(sorted(str(name) for name in grouped))
+                msg = f"the plans belong to {len(grouped)} provinces ({names}); name the one to roll up"
+                raise ValueError(msg)
+            (province,) = grouped
+        elif province not in grouped:
+            raise unknown_id("province", province, [str(name) for name in grouped])
+        if self.errors:
+            left_out = ", ".join(str(path) for path in self.errors)
+            warn_caller(f"{len(self.errors)} plans that did not load are left out of the roll-up: {left_out}")
+        return roll_up_province([self.plans[region] for region in grouped[province]], **options)
