@@ -11,13 +11,12 @@ graph: ``networkx.simple_cycles`` on the prerequisite graph plus one pass over e
 
 from __future__ import annotations
 
-import argparse
 import random
 import time
 from typing import Any
 
 import networkx as nx
-from timing import median_time, print_report
+from timing import median_time, print_report, scale_arguments
 
 import smartcity_model as scm
 
@@ -82,11 +81,7 @@ def synthetic_plan(initiatives: int, opds: int, indicators: int, seed: int = 0) 
 
 def main() -> None:
     """Run the benchmark and print the timings and the ratio."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=float, default=1.0, help="fraction of the full size (default 1)")
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--json", action="store_true", help="print the result as JSON")
-    args = parser.parse_args()
+    args = scale_arguments(__doc__.splitlines()[0])
     size = {
         "initiatives": round(10_000 * args.scale),
         "opds": round(400 * args.scale),

@@ -20,6 +20,15 @@ def panel_arguments(description: str) -> argparse.Namespace:
     return parser.parse_args()
 
 
+def scale_arguments(description: str) -> argparse.Namespace:
+    """Parse ``--scale`` (a fraction of the full-size plan), ``--repeat`` and ``--json`` for the plan benchmarks."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--scale", type=float, default=1.0, help="fraction of the full size (default 1)")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    return parser.parse_args()
+
+
 def median_time(repeat: int, work: Callable[[], object]) -> float:
     """Return the median wall time of ``repeat`` runs of ``work``, in seconds."""
     times = []

@@ -41,3 +41,19 @@ def test_recipe_benchmark_agrees_with_numpy_and_reports_a_ratio() -> None:
     assert payload["observations"] == round(30 * 24 * 3 * 0.95)
     assert payload["ratio_recipe_to_numpy"] > 0
     assert sum(payload["treated"].values()) == 24
+
+
+def test_io_benchmark_reports_ratios_against_libyaml() -> None:
+    payload = run("bench_io.py", "--scale", "0.005")
+    assert payload["initiatives"] == 50
+    assert payload["ratio_load_to_libyaml"] > 0
+    assert payload["ratio_save_to_libyaml"] > 0
+    assert payload["growth_load_2n_to_n"] > 0
+
+
+def test_country_benchmark_loads_checks_and_rolls_up_every_plan() -> None:
+    payload = run("bench_country.py", "--provinces", "2", "--regions", "9", "--initiatives", "5", "--workers", "2")
+    assert payload["plans"] == 9
+    assert payload["provinces_rolled_up"] == 2
+    assert payload["peak_memory_mb"] > 0
+    assert payload["ratio_load_many_to_libyaml_parse"] > 0

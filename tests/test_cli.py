@@ -179,3 +179,43 @@ def test_hostile_files_are_problems_not_crashes(run: CliRunner, plan_folder: Pat
     result = run.invoke(main, ["check", str(plan_folder)])
     assert result.exit_code == 1
     assert "opds.yaml:2: the character '\\x01' is not allowed in YAML" in result.output
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    """A small synthetic country of eight plans in two provinces."""
+    root = tmp_path / "country"
+    scm.write_synthetic_country(root, provinces=2, regions=8, initiatives=10, opds=25, indicators=20, years=3)
+    return root
+
+
+def test_check_on_a_tree_checks_every_plan(run: CliRunner, tree: Path) -> None:
+    result = run.invoke(main, ["check", str(tree), "--workers", "2"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == f"8 plans under {tree}: 8 loaded, 0 did not"
+    assert len([line for line in lines if "sintetis" in line and str(tree) in line]) == 8
+
+
+def test_check_on_a_tree_reports_every_bad_plan_and_exits_1(run: CliRunner, tree: Path) -> None:
+    first, second, *_ = scm.find_plans(tree)
+    (first / "opds.yaml").write_text("- id: [\n", encoding="utf-8")
+    (second / "masterplan.yaml").write_text("region: {id: x}\n", encoding="utf-8")
+    result = run.invoke(main, ["check", str(tree), "--workers", "1"])
+    assert result.exit_code == 1, result.output
+    assert "8 plans under" in result.output
+    assert "6 loaded, 2 did not" in result.output
+    assert f"{first / 'opds.yaml'}:" in result.output
+    assert f"{second / 'masterplan.yaml'}:" in result.output
+    payload = json.loads(run.invoke(main, ["check", str(tree), "--format", "json", "--workers", "1"]).output)
+    assert payload["ok"] is False
+    assert len(payload["plans"]) == 6
+    assert {item["path"] for item in payload["failed"]} == {str(first), str(second)}
+
+
+def test_check_on_a_tree_names_a_broken_checks_yaml(run: CliRunner, tree: Path) -> None:
+    plan = scm.find_plans(tree)[3]
+    (plan / scm.CHECKS_FILE).write_text("severity: {no-such-code: 'off'}\n", encoding="utf-8")
+    result = run.invoke(main, ["check", str(tree), "--workers", "1"])
+    assert result.exit_code == 1
+    assert str(plan / scm.CHECKS_FILE) in result.output

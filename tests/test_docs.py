@@ -24,3 +24,19 @@ def test_every_scoring_example_runs(monkeypatch: pytest.MonkeyPatch, capsys: pyt
     assert "kota-padang  2022  poverty_rate     NaN  4.115000  group_mean" in output
     assert "the geometric mean needs scores above 0" in output
     assert "<Study 'ASEM Sustainable Connectivity'" in output
+
+
+def test_every_many_plans_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    text = (ROOT / "docs" / "many-plans.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL)
+    assert len(blocks) == 3
+    namespace: dict[str, object] = {}
+    for number, block in enumerate(blocks, start=1):
+        exec(compile(block, f"docs/many-plans.md example {number}", "exec"), namespace)  # noqa: S102 - the documented example is the test
+    output = capsys.readouterr().out.splitlines()
+    assert output[0] == "12 provinsi-sintetis-01/kabupaten-sintetis-01-01"
+    assert output[1].startswith("<PlanSet 12 plans from ")
+    assert output[1].endswith(" in 3 provinces>")
+    assert output[3] == "True"
+    assert output[4] == "11 loaded; ['provinsi-sintetis-01/kabupaten-sintetis-01-01']"
+    assert output[5].endswith("pass allow_failed=True to score without them:")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import pickle
 import shutil
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -174,3 +176,24 @@ def test_a_loading_error_survives_the_trip_from_a_worker_process(plan_folder: Pa
     copy = pickle.loads(pickle.dumps(caught.value))  # noqa: S301 - our own bytes
     assert copy.problems == caught.value.problems
     assert str(copy) == str(caught.value)
+
+
+def test_a_progress_bar_is_drawn_on_a_terminal(country: Path) -> None:
+    pty = pytest.importorskip("pty")
+    code = f"import smartcity_model as scm; scm.load_many({str(country)!r}, workers=2)"
+    pid, descriptor = pty.fork()
+    if pid == 0:  # the child runs on the pseudo-terminal
+        os.execv(sys.executable, [sys.executable, "-c", code])  # noqa: S606 - our own interpreter
+    drawn = b""
+    while True:
+        try:
+            chunk = os.read(descriptor, 4096)
+        except OSError:  # the terminal closes when the child exits
+            break
+        if not chunk:
+            break
+        drawn += chunk
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, drawn
+    assert b"Loading plans" in drawn
+    assert b"100%" in drawn

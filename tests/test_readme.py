@@ -14,13 +14,17 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 def test_python_example_runs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    (block,) = re.findall(r"```python\n(.*?)```", README, flags=re.DOTALL)
+    blocks = re.findall(r"```python\n(.*?)```", README, flags=re.DOTALL)
+    assert len(blocks) == 2
     monkeypatch.chdir(tmp_path)
-    exec(compile(block, "README.md", "exec"), {})  # noqa: S102 - running the documented example is the test
+    for block in blocks:
+        exec(compile(block, "README.md", "exec"), {})  # noqa: S102 - running the documented example is the test
     output = capsys.readouterr().out
     assert "Kabupaten Solok Selatan 2024-2033" in output
     assert "initiative 'qw-01', field 'lead': unknown OPD 'dinas-x' [dangling-reference]" in output
     assert (tmp_path / "out" / "solok-selatan" / "masterplan.yaml").is_file()
+    assert "<PlanSet 12 plans from negeri in 3 provinces> True" in output
+    assert "province_level" in output
 
 
 def test_ci_runs_the_readme_commands() -> None:

@@ -20,7 +20,15 @@ from smartcity_model.errors import MasterplanError, PlanNotFoundError
 from smartcity_model.examples import example_path
 from smartcity_model.graph import GRAPH_FORMATS, build_graph, collaboration_network, graph_to_text
 from smartcity_model.graph.export import GraphFormat
-from smartcity_model.io import SCHEMA_PARTS, UnsupportedFormatError, json_schema, load
+from smartcity_model.io import (
+    FOLDER_FILES,
+    SCHEMA_PARTS,
+    UnsupportedFormatError,
+    find_plans,
+    json_schema,
+    load,
+    load_many,
+)
 from smartcity_model.io.atomic import write_files_atomically
 from smartcity_model.model import Horizon, Masterplan
 
@@ -139,13 +147,23 @@ def _config_or_exit(source: Path, config: Path | None, fmt: str) -> CheckConfig:
     help=f"Checks configuration (default: {CHECKS_FILE} beside the plan, if any).",
 )
 @click.option("--no-checks", is_flag=True, help="Only load and validate the files; skip the consistency checks.")
-def check(path: Path | None, fmt: str, config: Path | None, *, no_checks: bool) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes loading the plans of a folder tree (default: one per CPU).",
+)
+def check(path: Path | None, fmt: str, config: Path | None, workers: int | None, *, no_checks: bool) -> None:
     """Load the masterplan at PATH (default: the bundled Solok Selatan example) and check it.
 
-    Prints a summary and every problem or finding. Exit 0 when the plan loads and no error-level
-    finding remains, 1 when problems or error-level findings are found, 2 on usage or I/O errors.
+    PATH may also be a folder tree of plan folders (a province's, a country's): every plan is
+    loaded in parallel and checked, and one line per plan is printed, then every problem and
+    every error-level finding. Exit 0 when every plan loads and no error-level finding remains,
+    1 when problems or error-level findings are found, 2 on usage or I/O errors.
     """
     source = path if path is not None else example_path()
+    if _is_tree(source):
+        _check_tree(source, fmt, config, workers, no_checks=no_checks)
     plan = _load_or_exit(source, fmt)
     report = None if no_checks else run_checks(plan, _config_or_exit(source, config, fmt))
     ok = report is None or report.ok
@@ -160,6 +178,59 @@ def check(path: Path | None, fmt: str, config: Path | None, *, no_checks: bool) 
         if report is not None:
             click.echo("")
             click.echo(str(report))
+    sys.exit(EXIT_OK if ok else EXIT_PROBLEMS)
+
+
+_PLURAL = {"error": "errors", "warning": "warnings", "info": "info", "waived": "waived"}
+
+
+def _is_tree(source: Path) -> bool:
+    """Tell whether ``source`` is a folder of plan folders rather than one plan."""
+    plan_files = FOLDER_FILES.values()
+    return source.is_dir() and not any((source / name).exists() for name in plan_files) and bool(find_plans(source))
+
+
+def _check_tree(source: Path, fmt: str, config: Path | None, workers: int | None, *, no_checks: bool) -> NoReturn:
+    """Load and check every plan under ``source``; print a line per plan, then what went wrong."""
+    plans = load_many(source, workers=workers, progress=fmt == "text")
+    shared = None if config is None else _config_or_exit(source, config, fmt)
+    try:
+        reports = {} if no_checks else plans.check(shared)
+    except MasterplanError as error:  # a checks.yaml beside a plan that does not load
+        _exit_with_problems(error, source, fmt)
+    ok = plans.ok and all(report.ok for report in reports.values())
+    if fmt == "json":
+        payload = {
+            "ok": ok,
+            "source": str(source),
+            "plans": [
+                {"region": region, "path": str(path), "ok": region not in reports or reports[region].ok}
+                | ({"report": reports[region].to_dict()} if region in reports else {})
+                for region, path in plans.paths.items()
+            ],
+            "failed": [{"path": str(path), **error.to_dict()} for path, error in plans.errors.items()],
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        sys.exit(EXIT_OK if ok else EXIT_PROBLEMS)
+    click.echo(
+        f"{len(plans) + len(plans.errors)} plans under {source}: {len(plans)} loaded, {len(plans.errors)} did not"
+    )
+    width = max((len(region) for region in plans), default=0)
+    for region, path in plans.paths.items():
+        counts = (
+            ""
+            if region not in reports
+            else ", ".join(f"{n} {_PLURAL[k]}" for k, n in reports[region].counts.items() if n)
+        )
+        click.echo(f"  {region:<{width}}  {counts or 'no findings' if reports else 'loaded'}  ({path})")
+    for failed in plans.errors.values():
+        click.echo("")
+        click.echo(str(failed))
+    for region, report in reports.items():
+        errors = report.select(severity="error", waived=False)
+        if errors:
+            click.echo(f"\n{region}: {len(errors)} error-level findings")
+            click.echo("\n".join(f"  {finding}" for finding in errors))
     sys.exit(EXIT_OK if ok else EXIT_PROBLEMS)
 
 

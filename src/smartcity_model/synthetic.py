@@ -55,7 +55,7 @@ OPD_CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
 )
 _FIRST_YEAR = 2025
 _PERIOD = 10
-_SOURCES = [source.value for source in FundingSource]
+_SOURCES = [source.value for source in FundingSource if source is not FundingSource.OTHER]
 _SHARE_LOWER = 0.2  # indicators where lower is better
 _SHARE_MISSING = 0.2  # observations left out
 _SHARE_KOTA = 0.2  # regions that are kota rather than kabupaten

@@ -26,7 +26,7 @@ from smartcity_model.errors import (
     unknown_id,
     warn_caller,
 )
-from smartcity_model.io.plan import FOLDER_FILES, load
+from smartcity_model.io.plan import FOLDER_FILES, collector_paused, load
 from smartcity_model.model import Masterplan
 
 if TYPE_CHECKING:
@@ -193,7 +193,7 @@ def load_many(
         paths = [Path(path) for path in source]
     shown_bar = progress and sys.stderr.isatty()
     bar: Any = click.progressbar(length=len(paths), label="Loading plans", file=sys.stderr) if shown_bar else _NoBar()
-    with bar:
+    with bar, collector_paused():  # the plans stay alive: nothing for the collector to find
         results = _load_all(paths, count, bar)
     return PlanSet.collect(root, paths, results)
 
@@ -287,14 +287,31 @@ class PlanSet(Mapping[str, Masterplan]):
         """Run :func:`~smartcity_model.check` on every plan that loaded, by region id.
 
         Without ``config``, each plan is checked with the ``checks.yaml`` beside it, if any, as
-        ``smartcity check`` does.
+        ``smartcity check`` does; every such file that does not load is reported in one
+        :class:`~smartcity_model.MasterplanError` before any plan is checked.
         """
-        from smartcity_model.checks import check, find_check_config  # noqa: PLC0415 - checks import io
+        from smartcity_model.checks import (  # noqa: PLC0415 - checks import io
+            CheckConfig,
+            check,
+            find_check_config,
+            load_check_config,
+        )
 
-        reports = {}
-        for region, plan in self.plans.items():
-            reports[region] = check(plan, config if config is not None else find_check_config(self.paths[region]))
-        return reports
+        configs: dict[str, Any] = {}
+        problems: list[Problem] = []
+        if config is not None:
+            shared = load_check_config(config) if isinstance(config, str | Path) else config
+            configs = dict.fromkeys(self.plans, shared)
+        for region in self.plans.keys() - configs.keys():
+            found = find_check_config(self.paths[region])
+            try:
+                configs[region] = CheckConfig() if found is None else load_check_config(found)
+            except MasterplanError as error:
+                problems.extend(error.problems)
+        if problems:
+            raise MasterplanError(problems, self.root)
+        with collector_paused():
+            return {region: check(plan, configs[region]) for region, plan in self.plans.items()}
 
     def roll_up_province(
         self, province: str | None = None, *, allow_failed: bool = False, **options: Any

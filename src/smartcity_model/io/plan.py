@@ -68,7 +68,7 @@ class UnsupportedFormatError(SmartCityError, ValueError):
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Pause Python's cycle collector while a plan is read or written.
 
     Parsing builds hundreds of thousands of objects that all stay alive, and the collector
@@ -197,7 +197,7 @@ def load(path: str | Path) -> Masterplan:
     """
     target = Path(path)
     if target.is_dir():
-        with _collector_paused():
+        with collector_paused():
             return _load_folder(target)
     if not target.exists():
         msg = f"no masterplan at {target}: no such file or folder"
@@ -205,7 +205,7 @@ def load(path: str | Path) -> Masterplan:
     if target.suffix.lower() not in _SINGLE_SUFFIXES:
         msg = f"{target}: expected a masterplan folder or a .yaml, .yml or .json file"
         raise UnsupportedFormatError(msg)
-    with _collector_paused():
+    with collector_paused():
         return _load_single(target)
 
 
@@ -238,14 +238,17 @@ def load_framework(path: str | Path) -> Framework:
 
 def _tidy(value: Any) -> Any:
     """Turn dumped model data into plain YAML/JSON values, with whole floats written as integers."""
-    if isinstance(value, dict):
+    kind = type(value)
+    if kind is str or kind is int:
+        return value
+    if kind is dict:
         return {_tidy(k): _tidy(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
+    if kind is list or kind is tuple:
         return [_tidy(v) for v in value]
+    if kind is float:
+        return compact_number(value)
     if isinstance(value, StrEnum):
         return value.value
-    if isinstance(value, float):
-        return compact_number(value)
     return value
 
 
@@ -333,7 +336,7 @@ def dump(plan: Masterplan, path: str | Path) -> Path:
     if suffix not in _SINGLE_SUFFIXES and target.exists() and not target.is_dir():
         msg = f"{target}: expected a folder or a .yaml, .yml or .json file name"
         raise UnsupportedFormatError(msg)
-    with _collector_paused():
+    with collector_paused():
         if suffix in _SINGLE_SUFFIXES and not target.is_dir():
             texts = {target: dumps(plan, "json" if suffix == ".json" else "yaml")}
         else:

@@ -104,7 +104,9 @@ class _Resolver(yaml.resolver.Resolver):
 
     def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
         """Return the tag of a node; a plain scalar's depends on its text alone."""
-        if kind is yaml.ScalarNode and implicit[0]:
+        if kind is yaml.ScalarNode and not self.yaml_path_resolvers:
+            if not implicit[0]:
+                return _STR  # a quoted scalar is a string
             tag = self._plain.get(value)
             if tag is None:
                 tag = self._plain[value] = self._resolve(kind, value, implicit)
