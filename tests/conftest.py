@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 import smartcity_model as scm
+from smartcity_model.io import yamlfile
 
 DATA = Path(__file__).parent / "data"
 MINIMAL = DATA / "minimal.yaml"
@@ -42,3 +43,13 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 def snapshot() -> Callable[[Path], dict[str, bytes]]:
     """Return a function listing every file below a folder with its bytes, to prove nothing changed."""
     return _snapshot
+
+
+@pytest.fixture(params=["libyaml", "python"] if yamlfile.LIBYAML else ["python"])
+def engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Read and write YAML with libyaml's C code, then with the pure-Python fallback."""
+    if request.param == "python":
+        monkeypatch.setattr(yamlfile, "_Loader", yamlfile._PyLoader)  # noqa: SLF001 - the fallback under test
+        monkeypatch.setattr(yamlfile, "_Dumper", yamlfile._PyDumper)  # noqa: SLF001
+    name: str = request.param
+    return name

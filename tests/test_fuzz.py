@@ -150,7 +150,11 @@ def _bounded(work: Callable[[], str]) -> str:
 
 
 @pytest.mark.parametrize("block", range(4))
-def test_every_mutation_gives_a_located_error_or_a_plan_that_round_trips(block: int, tmp_path: Path) -> None:
+def test_every_mutation_gives_a_located_error_or_a_plan_that_round_trips(
+    block: int,
+    tmp_path: Path,
+    engine: str,  # noqa: ARG001 - libyaml, then the pure-Python fallback
+) -> None:
     source = scm.example_path()
     files = sorted(p.name for p in source.iterdir() if p.suffix in {".yaml", ".csv"} and p.name != "checks.yaml")
     outcomes: dict[str, int] = {}

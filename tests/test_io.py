@@ -359,16 +359,6 @@ HOSTILE["control character after accented text"] = (
 )
 
 
-@pytest.fixture(params=["libyaml", "python"] if yamlfile.LIBYAML else ["python"])
-def engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Read and write YAML with libyaml's C code, then with the pure-Python fallback."""
-    if request.param == "python":
-        monkeypatch.setattr(yamlfile, "_Loader", yamlfile._PyLoader)  # noqa: SLF001 - the fallback under test
-        monkeypatch.setattr(yamlfile, "_Dumper", yamlfile._PyDumper)  # noqa: SLF001
-    name: str = request.param
-    return name
-
-
 def test_both_yaml_engines_read_and_write_the_same(
     engine: str, example_plan: scm.Masterplan, tmp_path: Path, snapshot: Snapshot
 ) -> None:
