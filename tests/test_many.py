@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import smartcity_model as scm
+from smartcity_model.io import many
 
 Snapshot = Callable[[Path], dict[str, bytes]]
 SIZES = {"provinces": 3, "regions": 10, "initiatives": 12, "opds": 25, "indicators": 36, "years": 4}
@@ -197,3 +198,15 @@ def test_a_progress_bar_is_drawn_on_a_terminal(country: Path) -> None:
     assert os.waitstatus_to_exitcode(status) == 0, drawn
     assert b"Loading plans" in drawn
     assert b"100%" in drawn
+
+
+def _die(paths: list[str]) -> list[object]:  # noqa: ARG001 - stands in for the worker's task
+    os._exit(3)
+
+
+def test_workers_that_die_fall_back_to_loading_here(country: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(many, "_load_chunk", _die)
+    with pytest.warns(scm.PlanWarning, match="could not be loaded in parallel processes"):
+        plans = scm.load_many(country, workers=2)
+    assert plans.ok
+    assert len(plans) == SIZES["regions"]

@@ -8,11 +8,14 @@ loaded feed :func:`~smartcity_model.check` and :func:`~smartcity_model.roll_up_p
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
@@ -110,20 +113,36 @@ def _workers(workers: int | None) -> int:
     return workers
 
 
+def _pool_context() -> BaseContext | None:
+    """Fork workers on Linux: they start at once and need no ``if __name__ == "__main__"`` guard.
+
+    Elsewhere the platform's default start method is used (``spawn`` on Windows and macOS).
+    """
+    return multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
+
+
+def _load_serially(paths: Sequence[Path], bar: Any) -> list[Masterplan | MasterplanError]:
+    results = []
+    for path in paths:
+        results.append(_load_one(path))
+        bar.update(1)
+    return results
+
+
 def _load_all(paths: Sequence[Path], workers: int, bar: Any) -> list[Masterplan | MasterplanError]:
     if workers == 1 or len(paths) < _PARALLEL_FROM:
-        results = []
-        for path in paths:
-            results.append(_load_one(path))
-            bar.update(1)
-        return results
+        return _load_serially(paths, bar)
     chunks = _chunks(paths, workers)
-    with ProcessPoolExecutor(max_workers=min(workers, len(chunks))) as pool:
-        futures: list[Future[list[Masterplan | MasterplanError]]] = [pool.submit(_load_chunk, c) for c in chunks]
-        pending = dict(zip(futures, chunks, strict=True))
-        for done in as_completed(pending):
-            bar.update(len(pending[done]))
-        return [item for future in futures for item in future.result()]
+    try:
+        with ProcessPoolExecutor(max_workers=min(workers, len(chunks)), mp_context=_pool_context()) as pool:
+            futures: list[Future[list[Masterplan | MasterplanError]]] = [pool.submit(_load_chunk, c) for c in chunks]
+            pending = dict(zip(futures, chunks, strict=True))
+            for done in as_completed(pending):
+                bar.update(len(pending[done]))
+            return [item for future in futures for item in future.result()]
+    except (BrokenProcessPool, OSError) as error:  # workers that cannot start or that died
+        warn_caller(f"the plans could not be loaded in parallel processes ({error}); loading them here instead")
+        return _load_serially(paths, _NoBar())
 
 
 class _NoBar:
