@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -442,3 +443,12 @@ def test_every_code_is_documented() -> None:
     doc = (Path(__file__).parents[1] / "docs" / "checks.md").read_text(encoding="utf-8")
     documented = {line.split("`")[1] for line in doc.splitlines() if line.startswith("| `")}
     assert documented == set(scm.CHECK_CODES)
+
+
+def test_the_documented_checks_yaml_loads_as_written(tmp_path: Path) -> None:
+    doc = (Path(__file__).parents[1] / "docs" / "checks.md").read_text(encoding="utf-8")
+    (example,) = re.findall(r"```yaml\n(.*?)```", doc, flags=re.DOTALL)
+    (tmp_path / "checks.yaml").write_text(example, encoding="utf-8")
+    config = scm.load_check_config(tmp_path / "checks.yaml")
+    assert config.severity["budget-source-unspecified"] == "off"  # YAML 1.1 reads a bare off as false
+    assert config.waivers[0].subject == "inspektorat"

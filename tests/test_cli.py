@@ -219,3 +219,17 @@ def test_check_on_a_tree_names_a_broken_checks_yaml(run: CliRunner, tree: Path) 
     result = run.invoke(main, ["check", str(tree), "--workers", "1"])
     assert result.exit_code == 1
     assert str(plan / scm.CHECKS_FILE) in result.output
+
+
+@pytest.mark.parametrize(("name", "start"), [("g.dot", "digraph"), ("g.json", "{"), ("g.graphml", "<?xml")])
+def test_graph_output_format_follows_the_file_suffix(run: CliRunner, tmp_path: Path, name: str, start: str) -> None:
+    result = run.invoke(main, ["graph", str(scm.example_path()), "-o", str(tmp_path / name)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / name).read_text(encoding="utf-8").startswith(start)
+
+
+def test_graph_format_that_contradicts_the_suffix_is_refused(run: CliRunner, tmp_path: Path) -> None:
+    result = run.invoke(main, ["graph", str(scm.example_path()), "--format", "json", "-o", str(tmp_path / "g.dot")])
+    assert result.exit_code == 2
+    assert "does not match the output file" in result.output
+    assert not (tmp_path / "g.dot").exists()

@@ -236,7 +236,13 @@ def _check_tree(source: Path, fmt: str, config: Path | None, workers: int | None
 
 @main.command()
 @click.argument("path", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(list(GRAPH_FORMATS)), default="graphml", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(GRAPH_FORMATS)),
+    default=None,
+    help="graphml, json or dot (default: from the output file's suffix, else graphml).",
+)
 @click.option(
     "--view",
     type=click.Choice(["dependency", "collaboration"]),
@@ -245,11 +251,30 @@ def _check_tree(source: Path, fmt: str, config: Path | None, workers: int | None
     help="The typed dependency graph, or the OPD collaboration network.",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
-def graph(path: Path, fmt: GraphFormat, view: str, output: Path | None) -> None:
+def graph(path: Path, fmt: GraphFormat | None, view: str, output: Path | None) -> None:
     """Export the graph of the masterplan at PATH for Gephi, Cytoscape (graphml, json) or Graphviz (dot)."""
+    chosen = _graph_format(fmt, output)
     plan = _load_or_exit(path, "text")
     network = build_graph(plan) if view == "dependency" else collaboration_network(plan)
-    _emit(graph_to_text(network, fmt), output)
+    _emit(graph_to_text(network, chosen), output)
+
+
+#: The graph format each output suffix stands for.
+_GRAPH_SUFFIXES: dict[str, GraphFormat] = {
+    ".graphml": "graphml",
+    ".xml": "graphml",
+    ".json": "json",
+    ".dot": "dot",
+    ".gv": "dot",
+}
+
+
+def _graph_format(fmt: GraphFormat | None, output: Path | None) -> GraphFormat:
+    """Return the format asked for, or the one the output's suffix names; refuse the two disagreeing."""
+    implied = None if output is None else _GRAPH_SUFFIXES.get(output.suffix.lower())
+    if fmt is not None and implied is not None and fmt != implied:
+        _exit_with_usage_error(ValueError(f"--format {fmt} does not match the output file {output} ({implied})"))
+    return fmt or implied or "graphml"
 
 
 def _emit(text: str, output: Path | None) -> None:

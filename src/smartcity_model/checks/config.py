@@ -79,6 +79,14 @@ class CheckConfig(FrozenModel):
     waivers: tuple[Waiver, ...] = ()
     """Accepted findings, each with a reason."""
 
+    @field_validator("severity", mode="before")
+    @classmethod
+    def _off_as_written(cls, value: object) -> object:
+        """Read ``off`` as YAML 1.1 does (the boolean false) back as ``off``."""
+        if isinstance(value, dict):
+            return {code: "off" if level is False else level for code, level in value.items()}
+        return value
+
     @field_validator("severity")
     @classmethod
     def _known_codes(cls, value: dict[str, Severity | Literal["off"]]) -> dict[str, Severity | Literal["off"]]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import json
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from enum import StrEnum
@@ -61,6 +62,8 @@ FOLDER_FILES: dict[str | None, str] = {
 _M = TypeVar("_M", bound=BaseModel)
 _YAML_SUFFIXES = frozenset({".yaml", ".yml"})
 _SINGLE_SUFFIXES = _YAML_SUFFIXES | {".json"}
+#: A suffix that names a kind of file (``.xlsx``, ``.csv``): a folder is not created under such a name.
+_FILE_SUFFIX = re.compile(r"\.[a-z]{1,5}")
 
 
 class UnsupportedFormatError(SmartCityError, ValueError):
@@ -335,6 +338,12 @@ def dump(plan: Masterplan, path: str | Path) -> Path:
     suffix = target.suffix.lower()
     if suffix not in _SINGLE_SUFFIXES and target.exists() and not target.is_dir():
         msg = f"{target}: expected a folder or a .yaml, .yml or .json file name"
+        raise UnsupportedFormatError(msg)
+    if suffix not in _SINGLE_SUFFIXES and _FILE_SUFFIX.fullmatch(suffix) and not target.is_dir():
+        msg = (
+            f"{target}: a masterplan is saved to a folder or to a .yaml, .yml or .json file, not to a "
+            f"{suffix} file (to save to a new folder with this name, create the folder first)"
+        )
         raise UnsupportedFormatError(msg)
     with collector_paused():
         if suffix in _SINGLE_SUFFIXES and not target.is_dir():
