@@ -107,6 +107,7 @@ FILE_CASES: dict[str, tuple[str, str | bytes | None, int | None]] = {
     "syntax-error": ("initiatives.yaml", "- id: qw-01\n  name: [unclosed\n", 3),
     "empty-document": ("masterplan.yaml", "", None),
     "alias-bomb": ("masterplan.yaml", BILLION_LAUGHS, 1),
+    "unknown-file": ("opd.yaml", "- {id: dinkes, name: Dinas Kesehatan, sector: health}\n", None),
 }
 
 
@@ -217,3 +218,30 @@ def test_observation_problems_come_row_by_row_with_the_first_of_each_repeat(plan
     repeats = [message for _, code, message in found if code == "duplicate-observation"]
     assert [message.rsplit("row ", 1)[1] for message in repeats] == ["2)", "3)", "2)"]
     assert "did you mean 'liv-referral'" in found[2][2]
+
+
+@pytest.mark.parametrize(
+    ("name", "meant"),
+    [("Initiatives.yaml", "initiatives.yaml"), ("initiatives.csv", "initiatives.yaml"), ("observasi.csv", None)],
+)
+def test_a_data_file_that_is_not_the_plans_is_named_not_skipped(
+    plan_folder: Path, name: str, meant: str | None
+) -> None:
+    (plan_folder / name).write_text("x\n", encoding="utf-8")
+    (plan_folder / "notes.md").write_text("catatan rapat\n", encoding="utf-8")  # not data: kept quietly
+    with pytest.raises(scm.MasterplanError) as caught:
+        scm.load(plan_folder)
+    (problem,) = caught.value.problems
+    assert problem.code == "unknown-file"
+    assert problem.file == str(plan_folder / name)
+    assert (f"did you mean {meant!r}" in problem.message) is (meant is not None)
+
+
+def test_a_missing_part_file_is_named_beside_the_references_into_it(plan_folder: Path) -> None:
+    (plan_folder / "opds.yaml").unlink()
+    with pytest.raises(scm.MasterplanError) as caught:
+        scm.load(plan_folder)
+    first = caught.value.problems[0]
+    assert (first.code, first.file) == ("file-missing", str(plan_folder / "opds.yaml"))
+    dangling = caught.value.codes["dangling-reference"]
+    assert f"so {dangling} references to its opds cannot be resolved" in first.message

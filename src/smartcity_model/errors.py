@@ -36,6 +36,7 @@ PROBLEM_CODES: dict[str, str] = {
     # reading files
     "file-missing": "a file the masterplan needs does not exist",
     "file-unreadable": "a file cannot be read or decoded as UTF-8 text",
+    "unknown-file": "a data file in a plan folder is not one of the plan's files (often a misspelt name)",
     "syntax-error": "a YAML, JSON or CSV file is not well formed",
     "empty-document": "a file holds no data where some is required",
     "alias-bomb": "a YAML document expands through aliases beyond the allowed size",

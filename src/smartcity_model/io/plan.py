@@ -15,6 +15,7 @@ A single file holds the same data in one mapping, with the lists under ``opds``,
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import gc
 import json
 import re
@@ -26,6 +27,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from smartcity_model.checks.config import CHECKS_FILE
 from smartcity_model.errors import MasterplanError, PlanNotFoundError, Problem, SaveError, SmartCityError
 from smartcity_model.io.atomic import (
     folder_lock,
@@ -160,11 +162,83 @@ def _load_parts(files: Mapping[str | None, Path], shown: Mapping[str | None, str
     if not isinstance(header, dict):
         return assemble(header, _locator({None: parsed[None]}, shown), source)
     data = _merge_sections(header, parsed, shown)
-    return assemble(data, _locator(parsed, shown), source)
+    try:
+        return assemble(data, _locator(parsed, shown), source)
+    except MasterplanError as error:
+        missing = _missing_parts(error.problems, files)
+        if not missing:
+            raise
+        raise MasterplanError([*missing, *error.problems], source) from None
+
+
+#: Suffixes of data files: in a plan folder, each must be one of the plan's files (or checks.yaml).
+_DATA_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".csv", ".tsv"})
+_SECTION_OF_FIELD = {
+    "lead": "opds",
+    "supporting": "opds",
+    "custodian": "opds",
+    "indicators": "indicators",
+    "indicator": "indicators",
+    "depends_on": "initiatives",
+}
+
+
+def _unknown_files(folder: Path) -> list[Problem]:
+    """Report data files in a plan folder that are not the plan's own: a misspelt name is never skipped."""
+    known = {name.lower(): name for name in FOLDER_FILES.values()}
+    stems = {Path(name).stem: name for name in FOLDER_FILES.values()}
+    problems = []
+    for path in sorted(folder.iterdir()):
+        name = path.name
+        if name in FOLDER_FILES.values() or name == CHECKS_FILE or path.suffix.lower() not in _DATA_SUFFIXES:
+            continue
+        if not path.is_file() or name.startswith("."):
+            continue
+        meant = known.get(name.lower()) or stems.get(path.stem.lower())
+        if meant is not None and (folder / meant).exists() and (folder / meant).samefile(path):
+            continue  # a case-insensitive file system: this is the plan's own file
+        if meant is None:
+            close = difflib.get_close_matches(path.stem.lower(), list(stems), n=1, cutoff=0.75)
+            meant = stems[close[0]] if close else None
+        hint = f" (did you mean {meant!r}?)" if meant else ""
+        files = ", ".join([*FOLDER_FILES.values(), CHECKS_FILE])
+        message = f"{name!r} is not one of a plan folder's files{hint}; the files read are {files}"
+        problems.append(Problem("unknown-file", message, file=str(path)))
+    return problems
+
+
+def _missing_parts(problems: tuple[Problem, ...], files: Mapping[str | None, Path]) -> list[Problem]:
+    """Name each missing part file that the plan's dangling references point into."""
+    pointing: dict[str, int] = {}
+    for problem in problems:
+        if problem.code == "dangling-reference" and problem.field:
+            section = _SECTION_OF_FIELD.get(problem.field.split(".")[0])
+            if section is not None and not files[section].exists():
+                pointing[section] = pointing.get(section, 0) + 1
+    return [
+        Problem(
+            "file-missing",
+            f"no {FOLDER_FILES[section]} in the folder, so {count} reference{'' if count == 1 else 's'} "
+            f"to its {section} cannot be resolved",
+            file=str(files[section]),
+        )
+        for section, count in pointing.items()
+    ]
 
 
 def _load_folder(folder: Path) -> Masterplan:
     """Load a plan folder under a shared lock, first finishing any save that was interrupted."""
+    unknown = _unknown_files(folder)
+    try:
+        plan = _load_folder_parts(folder)
+    except MasterplanError as error:
+        raise MasterplanError([*unknown, *error.problems], folder) from None
+    if unknown:
+        raise MasterplanError(unknown, folder)
+    return plan
+
+
+def _load_folder_parts(folder: Path) -> Masterplan:
     files = {part: folder / name for part, name in FOLDER_FILES.items()}
     shown = {part: str(path) for part, path in files.items()}
     if needs_recovery(folder):
