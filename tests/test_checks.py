@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import smartcity_model as scm
+from smartcity_model.model.sectors import SECTORS
 
 CLEAN = Path(__file__).parent / "data" / "clean.yaml"
 Data = dict[str, Any]
@@ -39,6 +40,10 @@ def _set(initiative_id: str, **changes: Any) -> Callable[[Data], None]:
 
 def _set_indicator(indicator_id: str, **changes: Any) -> Callable[[Data], None]:
     return lambda data: _indicator(data, indicator_id).update(changes)
+
+
+def _set_opd(opd_id: str, **changes: Any) -> Callable[[Data], None]:
+    return lambda data: next(o for o in data["opds"] if o["id"] == opd_id).update(changes)
 
 
 def _all(*mutations: Callable[[Data], None]) -> Callable[[Data], None]:
@@ -113,6 +118,7 @@ FAILING: dict[str, tuple[Callable[[Data], None], Data | None, tuple[str, str | N
     "element-without-initiative": (_set("env-b", elements=[], indicators=[]), None, ("element", "energy", None)),
     "indicator-not-moved": (_set("env-b", indicators=[]), None, ("indicator", "i-energy", None)),
     "initiative-moves-nothing": (_set("env-b", indicators=[]), None, ("initiative", "env-b", None)),
+    "unknown-sector": (_set_opd("dinkes", sector="health-care"), None, ("opd", "dinkes", ())),
     "siloed-opd": (_add_lone_opd, None, ("opd", "bkd", ("fin-a",))),
     "fragmented-plan": (_add_lone_opd, None, ("plan", None, ("bkd",))),
     "single-sector-dimension": (
@@ -150,6 +156,7 @@ PASSING: dict[str, tuple[Callable[[Data], None], Data | None]] = {
     "element-without-initiative": (_set("env-b", elements=[]), None),
     "indicator-not-moved": (_set("env-a", indicators=["i-protection"]), {"severity": {"indicator-not-moved": "off"}}),
     "initiative-moves-nothing": (_set("env-b", indicators=["i-energy", "i-waste"]), None),
+    "unknown-sector": (_set_opd("dinkes", sector="health-care"), {"sectors": ["health-care"]}),
     "siloed-opd": (_all(_add_lone_opd, _set("fin-a", supporting=["diskop"])), None),
     "fragmented-plan": (_all(_add_lone_opd, _set("fin-a", supporting=["diskop"])), None),
     "single-sector-dimension": (_set("env-a", supporting=[]), None),
@@ -441,7 +448,8 @@ def test_findings_are_deterministic(mutation: str) -> None:
 
 def test_every_code_is_documented() -> None:
     doc = (Path(__file__).parents[1] / "docs" / "checks.md").read_text(encoding="utf-8")
-    documented = {line.split("`")[1] for line in doc.splitlines() if line.startswith("| `")}
+    codes = doc.split("\n## Codes\n", 1)[1].split("\n## ", 1)[0]
+    documented = {line.split("`")[1] for line in codes.splitlines() if line.startswith("| `")}
     assert documented == set(scm.CHECK_CODES)
 
 
@@ -452,3 +460,25 @@ def test_the_documented_checks_yaml_loads_as_written(tmp_path: Path) -> None:
     config = scm.load_check_config(tmp_path / "checks.yaml")
     assert config.severity["budget-source-unspecified"] == "off"  # YAML 1.1 reads a bare off as false
     assert config.waivers[0].subject == "inspektorat"
+
+
+@pytest.mark.parametrize(("written", "read"), [("tik", "ict"), ("Kesehatan", "health"), ("Pendidikan", "education")])
+def test_a_sector_written_in_indonesian_is_read_as_its_id(written: str, read: str) -> None:
+    data = clean_data()
+    data["opds"][0]["sector"] = written
+    plan = scm.Masterplan.from_dict(data)
+    assert plan.opds[0].sector == read
+    assert "unknown-sector" not in {finding.code for finding in scm.check(plan).findings}
+
+
+def test_an_unknown_sector_suggests_the_closest_id() -> None:
+    data = clean_data()
+    data["opds"][0]["sector"] = "helth"
+    (finding,) = scm.check(scm.Masterplan.from_dict(data)).select(code="unknown-sector")
+    assert "did you mean 'health'?" in finding.message
+
+
+def test_every_sector_is_documented_with_its_names() -> None:
+    doc = (Path(__file__).parents[1] / "docs" / "checks.md").read_text(encoding="utf-8")
+    for sector in SECTORS.values():
+        assert f"| `{sector.id}` | {sector.name_en} | {sector.name_id} |" in doc

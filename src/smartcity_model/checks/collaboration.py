@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 
 import networkx as nx
 
 from smartcity_model.checks.context import Context, Raw
+from smartcity_model.model.sectors import SECTORS
 
 __all__ = ["collaboration_rules"]
 
@@ -16,11 +18,21 @@ def _percent(part: int, whole: int) -> str:
 
 
 def collaboration_rules(ctx: Context) -> Iterator[Raw]:
-    """Yield collaboration findings: per OPD, for the plan, per dimension, then overloaded OPDs."""
+    """Yield collaboration findings: sectors and silos per OPD, for the plan, per dimension, then overloaded OPDs."""
+    yield from _unknown_sectors(ctx)
     yield from _silos(ctx)
     yield from _fragments(ctx)
     yield from _single_sector_dimensions(ctx)
     yield from _overloaded(ctx)
+
+
+def _unknown_sectors(ctx: Context) -> Iterator[Raw]:
+    known = SECTORS.keys() | set(ctx.config.sectors) | set(ctx.config.ict_sectors)
+    for opd in ctx.plan.opds:
+        if opd.sector not in known:
+            close = difflib.get_close_matches(opd.sector, list(SECTORS), n=1, cutoff=0.6)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            yield Raw("unknown-sector", "opd", opd.id, f"sector {opd.sector!r} is not in the vocabulary{hint}")
 
 
 def _silos(ctx: Context) -> Iterator[Raw]:

@@ -72,6 +72,8 @@ class CheckConfig(FrozenModel):
     """Limits of the collaboration and balance checks."""
     severity: dict[str, Severity | Literal["off"]] = Field(default_factory=dict)
     """Severity per code, replacing the default; ``off`` drops the check."""
+    sectors: tuple[Slug, ...] = ()
+    """Sector ids this plan uses beyond the vocabulary (not reported as ``unknown-sector``)."""
     ict_sectors: tuple[Slug, ...] = ("ict",)
     """Sectors counted as ICT by the ICT-heavy check."""
     egov_dimensions: tuple[Slug, ...] = ("governance", "branding")

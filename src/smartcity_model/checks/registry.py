@@ -117,6 +117,14 @@ _SPECS = [
         "Name the indicators the initiative should move, so its effect can be seen.",
     ),
     CheckSpec(
+        "unknown-sector",
+        Family.COLLABORATION,
+        _W,
+        "an OPD's sector is not in the sector vocabulary",
+        "Use a sector id from the vocabulary (docs/checks.md, Sectors) so the cross-sector checks count it "
+        "with the OPDs of the same affair, or list the sector under `sectors` in checks.yaml.",
+    ),
+    CheckSpec(
         "siloed-opd",
         Family.COLLABORATION,
         _W,

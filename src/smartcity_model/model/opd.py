@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator
 
 from smartcity_model.model.base import Entity, Slug, Text
+from smartcity_model.model.sectors import sector_id
 
 __all__ = ["OPD", "OPDKind"]
 
@@ -32,13 +36,20 @@ class OPDKind(StrEnum):
     """Any other body taking part in the plan."""
 
 
+def _sector(value: Any) -> Any:
+    return sector_id(value) if isinstance(value, str) else value
+
+
 class OPD(Entity):
     """An OPD taking part in the masterplan, e.g. Diskominfo or the RSUD."""
 
     acronym: Text = None
     """Short name used in documents, e.g. ``Diskominfo``."""
-    sector: Slug
-    """Sector the OPD belongs to, e.g. ``ict`` or ``health``: the unit of cross-sector checks."""
+    sector: Annotated[Slug, BeforeValidator(_sector)]
+    """Sector the OPD belongs to, e.g. ``ict`` or ``health``: the unit of cross-sector checks.
+
+    A sector's Indonesian word or name is read as its id (``tik`` and ``Kesehatan`` give ``ict``
+    and ``health``); see :data:`~smartcity_model.model.sectors.SECTORS`."""
     kind: OPDKind = OPDKind.DINAS
     """Kind of body."""
     note: Text = None
