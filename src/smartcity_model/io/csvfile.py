@@ -1,49 +1,145 @@
-"""Tidy observation tables in CSV: one row per indicator, year (and region)."""
+"""Tidy observation tables in CSV: one row per indicator, year (and region).
+
+The files Excel writes under Indonesian regional settings read as well as the canonical ones:
+``;`` separators, decimal commas, Windows-1252 or UTF-16 text, and Indonesian column names
+(``indikator, tahun, nilai, wilayah, status, sumber, catatan``) in any case. What cannot be read
+for certain (``1.250``: thousands or a decimal?) is refused with both readings shown.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
-from smartcity_model.errors import MasterplanError, Problem
-from smartcity_model.io.yamlfile import Parsed
+from smartcity_model.errors import MasterplanError, Problem, suggest, warn_caller
+from smartcity_model.io.yamlfile import Parsed, read_bytes
 from smartcity_model.model import Observation
+from smartcity_model.numerals import column_convention, read_number
 
-__all__ = ["OBSERVATION_COLUMNS", "compact_number", "format_observations", "parse_observations"]
+__all__ = [
+    "COLUMN_ALIASES",
+    "OBSERVATION_COLUMNS",
+    "compact_number",
+    "format_observations",
+    "parse_observations",
+    "read_csv_text",
+]
 
 #: Columns of ``observations.csv``, in the order they are written; the first three are required.
 OBSERVATION_COLUMNS: tuple[str, ...] = ("indicator", "year", "value", "region", "status", "source", "note")
 _REQUIRED = OBSERVATION_COLUMNS[:3]
+#: Other names read as each column (any case): Bahasa Indonesia first.
+COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
+    "indicator": ("indikator", "kode indikator", "indicator id"),
+    "year": ("tahun",),
+    "value": ("nilai", "capaian"),
+    "region": ("wilayah", "daerah", "kabupaten/kota"),
+    "status": (),
+    "source": ("sumber", "sumber data"),
+    "note": ("catatan", "keterangan", "notes"),
+}
+_NAMES = {name: column for column in OBSERVATION_COLUMNS for name in (column, *COLUMN_ALIASES[column])}
+_SEPARATORS = (",", ";", "\t")
+_NOT_FINITE = frozenset({"nan", "inf", "infinity"})
+#: Excel's menu item for a file every tool reads the same way.
+_SAVE_AS = 'in Excel, save with "File > Save As > CSV UTF-8 (Comma delimited) (*.csv)"'
+
+
+def read_csv_text(path: Path, shown: str) -> str:
+    """Read a CSV file as UTF-8, UTF-16 (with its byte-order mark) or, failing both, Windows-1252.
+
+    Windows-1252 (Excel's "CSV (Comma delimited)" on Windows) is a guess, announced with a
+    :class:`~smartcity_model.PlanWarning`; bytes it cannot hold either are refused with the
+    way to save the file as UTF-8.
+    """
+    raw = read_bytes(path, shown)
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        try:
+            text = raw.decode("cp1252")
+        except UnicodeDecodeError:
+            line = raw[: error.start].count(b"\n") + 1
+            message = f"not UTF-8 text (byte {error.start}); {_SAVE_AS}"
+            raise MasterplanError([Problem("file-unreadable", message, file=shown, line=line)], shown) from None
+        warn_caller(f"{shown} is not UTF-8; read as Windows-1252 (Excel's ANSI CSV). To be sure, {_SAVE_AS}")
+        return text
+
+
+def _separator(header_line: str) -> str:
+    """Return the separator that splits the header into the most known column names (``,`` on a tie)."""
+
+    def known(separator: str) -> int:
+        return sum(1 for name in header_line.split(separator) if name.strip().strip('"').lower() in _NAMES)
+
+    return max(_SEPARATORS, key=lambda separator: (known(separator), header_line.count(separator), separator == ","))
+
+
+def _header(cells: list[str], shown: str) -> tuple[list[str], list[Problem]]:
+    """Map header cells to column names (aliases, any case); report unknown, missing and repeated ones."""
+    names = [_NAMES.get(cell.strip().lower(), cell.strip()) for cell in cells]
+    problems = []
+    for cell, name in zip(cells, names, strict=True):
+        if name not in OBSERVATION_COLUMNS:
+            hint = suggest(cell.strip().lower(), _NAMES) or ""
+            message = f"unknown column {cell.strip()!r}{hint}; the columns are {', '.join(OBSERVATION_COLUMNS)}"
+            problems.append(Problem("unknown-field", message, file=shown, line=1))
+    problems += [
+        Problem("missing-field", f"missing column {name!r}", file=shown, line=1)
+        for name in _REQUIRED
+        if name not in names
+    ]
+    problems += [
+        Problem("syntax-error", f"column {name!r} appears twice", file=shown, line=1)
+        for name in sorted({n for n in names if names.count(n) > 1})
+    ]
+    return names, problems
+
+
+def _values(rows: list[dict[str, Any]], lines: dict[tuple[str | int, ...], int], shown: str) -> list[Problem]:
+    """Read the value column as numbers, with the decimal convention its cells prove."""
+    cells = [row["value"] for row in rows if isinstance(row.get("value"), str)]
+    try:
+        convention = column_convention(cells)
+    except ValueError as error:
+        return [Problem("wrong-type", f"column 'value': {error}", file=shown, line=2)]
+    problems = []
+    for position, row in enumerate(rows):
+        cell = row.get("value")
+        if not isinstance(cell, str) or not cell.strip():
+            continue
+        if cell.strip().lower().lstrip("+-") in _NOT_FINITE:
+            row["value"] = float(cell)  # refused as not finite, with its own code
+            continue
+        try:
+            row["value"] = read_number(cell, convention)
+        except ValueError as error:
+            field = "value"
+            problems.append(
+                Problem("wrong-type", str(error), kind="observation", field=field, file=shown, line=lines[(position,)])
+            )
+    return problems
 
 
 def parse_observations(text: str, shown: str) -> Parsed:
     """Parse an observations CSV into row dicts; ``lines`` maps ``(row,)`` to its line number."""
     # A cell may be as long as the file (a long note); the csv module's default limit is 131,072.
     csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
-    reader = csv.reader(io.StringIO(text, newline=""))
+    separator = _separator(text.split("\n", 1)[0])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
     try:
-        header = next(reader, None)
-        if header is None:
+        header_cells = next(reader, None)
+        if header_cells is None:
             raise MasterplanError([Problem("empty-document", "no header row", file=shown, line=1)], shown)
-        header = [name.strip() for name in header]
-        problems = [
-            Problem(
-                "unknown-field", f"unknown column {name!r}; known: {', '.join(OBSERVATION_COLUMNS)}", file=shown, line=1
-            )
-            for name in header
-            if name not in OBSERVATION_COLUMNS
-        ]
-        problems += [
-            Problem("missing-field", f"missing column {name!r}", file=shown, line=1)
-            for name in _REQUIRED
-            if name not in header
-        ]
-        problems += [
-            Problem("syntax-error", f"column {name!r} appears twice", file=shown, line=1)
-            for name in sorted({n for n in header if header.count(n) > 1})
-        ]
+        header, problems = _header(header_cells, shown)
         if problems:
             raise MasterplanError(problems, shown)
         rows: list[dict[str, Any]] = []
@@ -61,6 +157,7 @@ def parse_observations(text: str, shown: str) -> Parsed:
             )
     except csv.Error as error:
         raise MasterplanError([Problem("syntax-error", str(error), file=shown, line=reader.line_num)], shown) from None
+    problems += _values(rows, lines, shown)
     if problems:
         raise MasterplanError(problems, shown)
     return Parsed(rows, lines)

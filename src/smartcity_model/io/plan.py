@@ -36,7 +36,7 @@ from smartcity_model.io.atomic import (
     recover,
     write_files_atomically,
 )
-from smartcity_model.io.csvfile import compact_number, format_observations, parse_observations
+from smartcity_model.io.csvfile import compact_number, format_observations, parse_observations, read_csv_text
 from smartcity_model.io.yamlfile import Parsed, format_yaml, parse_json, parse_yaml, read_text
 from smartcity_model.model import Framework, Masterplan
 from smartcity_model.model.assemble import SECTIONS, Locator, assemble, locate_problem, problems_from_validation
@@ -94,10 +94,10 @@ def collector_paused() -> Iterator[None]:
 
 def _parse(path: Path, shown: str) -> Parsed:
     """Parse one file by the suffix of the name it is shown by (a file being saved has another)."""
-    text = read_text(path, shown)
     suffix = Path(shown).suffix.lower()
     if suffix == ".csv":
-        return parse_observations(text, shown)
+        return parse_observations(read_csv_text(path, shown), shown)
+    text = read_text(path, shown)
     if suffix == ".json":
         return parse_json(text, shown)
     return parse_yaml(text, shown)

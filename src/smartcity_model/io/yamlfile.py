@@ -14,7 +14,16 @@ import yaml
 
 from smartcity_model.errors import MasterplanError, Problem
 
-__all__ = ["ALIAS_EXPANSION_LIMIT", "LIBYAML", "Parsed", "format_yaml", "parse_json", "parse_yaml", "read_text"]
+__all__ = [
+    "ALIAS_EXPANSION_LIMIT",
+    "LIBYAML",
+    "Parsed",
+    "format_yaml",
+    "parse_json",
+    "parse_yaml",
+    "read_bytes",
+    "read_text",
+]
 
 #: A YAML document may expand through aliases to at most this many times its own node count
 #: (and always to 100,000 nodes); beyond that it is refused as an alias bomb.
@@ -72,14 +81,19 @@ def _read_regular(path: Path, shown: str) -> bytes:
         os.close(descriptor)
 
 
-def read_text(path: Path, shown: str) -> str:
-    """Read a UTF-8 file (a byte-order mark is dropped), reporting failures as problems."""
+def read_bytes(path: Path, shown: str) -> bytes:
+    """Read a regular file's bytes, reporting a missing or unreadable file as a problem."""
     try:
-        raw = _read_regular(path, shown)
+        return _read_regular(path, shown)
     except FileNotFoundError:
         raise MasterplanError([Problem("file-missing", "file not found", file=shown)], shown) from None
     except OSError as error:
         raise MasterplanError([Problem("file-unreadable", error.strerror or str(error), file=shown)], shown) from None
+
+
+def read_text(path: Path, shown: str) -> str:
+    """Read a UTF-8 file (a byte-order mark is dropped), reporting failures as problems."""
+    raw = read_bytes(path, shown)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
