@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 import smartcity_model as scm
 from smartcity_model.io import atomic
@@ -287,3 +288,36 @@ def test_an_interrupted_save_in_a_folder_that_cannot_be_written(
             scm.load(folder)
     else:
         assert scm.load(folder) == first
+
+
+@pytest.mark.parametrize(
+    "journal",
+    [
+        '{"state": "prepared", "entries": [{"target": "x", "new": "VICTIM", "old": null}]}',
+        '{"state": "committed", "entries": [{"target": "VICTIM", "old": null, '
+        '"new": "FOLDER/.opds.yaml.smartcity-0123456789ab.new"}]}',
+        "garbage{",
+        '{"state": "done", "entries": []}',
+    ],
+)
+def test_a_journal_this_library_did_not_write_is_refused_and_touches_nothing(
+    plan_folder: Path, tmp_path: Path, journal: str
+) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious", encoding="utf-8")
+    text = journal.replace("VICTIM", str(victim)).replace("FOLDER", str(plan_folder))
+    (plan_folder / atomic.JOURNAL).write_text(text, encoding="utf-8")
+    with pytest.raises(scm.MasterplanError) as caught:
+        scm.load(plan_folder)
+    (problem,) = caught.value.problems
+    assert problem.file == str(plan_folder / atomic.JOURNAL)
+    assert "journal of an interrupted save" in problem.message
+    assert victim.read_text(encoding="utf-8") == "precious"
+    with pytest.raises(scm.SaveError, match="journal of an interrupted save"):
+        scm.dump(
+            scm.Masterplan.from_dict(
+                yaml.safe_load((Path(__file__).parent / "data" / "minimal.yaml").read_text("utf-8"))
+            ),
+            plan_folder,
+        )
+    assert victim.read_text(encoding="utf-8") == "precious"

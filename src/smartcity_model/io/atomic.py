@@ -30,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import stat
 import uuid
@@ -138,12 +139,49 @@ def _write_journal(folder: Path, state: str, entries: list[_Entry]) -> None:
 
 
 def _read_journal(folder: Path) -> tuple[str, list[_Entry]] | None:
+    """Read the journal of an interrupted save; refuse one this module did not write.
+
+    A journal only ever names files of the folder (or the files its links point to), each with
+    its new and kept old copy beside it; anything else (a journal written by hand, by another
+    program or by an attacker) is refused with a :class:`SaveError`, and no file is touched.
+    """
+    path = folder / JOURNAL
     try:
-        data: Any = json.loads((folder / JOURNAL).read_text(encoding="utf-8"))
+        data: Any = json.loads(path.read_text(encoding="utf-8"))
+        state = data["state"]
+        entries = [_Entry(e["target"], e["new"], e["old"]) for e in data["entries"]]
     except FileNotFoundError:
         return None
-    entries = [_Entry(e["target"], e["new"], e["old"]) for e in data["entries"]]
-    return str(data["state"]), entries
+    except (OSError, ValueError, TypeError, KeyError) as error:
+        msg = f"{path}: the journal of an interrupted save cannot be read ({error}); remove it if no save is running"
+        raise SaveError(msg) from None
+    untrusted = state not in {"prepared", "committed"} or not all(_trusted(folder, entry) for entry in entries)
+    if untrusted:
+        msg = (
+            f"{path}: the journal of an interrupted save names files this folder's saves never write; "
+            "nothing was touched; remove the journal if no save is running"
+        )
+        raise SaveError(msg)
+    return str(state), entries
+
+
+def _trusted(folder: Path, entry: _Entry) -> bool:
+    """Tell whether a journal entry is one a save of ``folder`` writes: its files, beside each other."""
+    if not all(isinstance(name, str) for name in (entry.target, entry.new)) or not isinstance(entry.old, str | None):
+        return False
+    target = Path(entry.target)
+    home = Path(os.path.realpath(folder))
+    linked = target.parent != home and any(
+        Path(os.path.realpath(item)) == target for item in folder.iterdir() if item.is_symlink()
+    )
+    if target.parent != home and not linked:
+        return False
+    pattern = re.compile(rf"\.{re.escape(target.name)}{re.escape(_MARK)}[0-9a-f]{{12}}")
+    new_ok = Path(entry.new).parent == target.parent and pattern.fullmatch(Path(entry.new).name.removesuffix(_NEW))
+    old_ok = entry.old is None or (
+        Path(entry.old).parent == target.parent and pattern.fullmatch(Path(entry.old).name.removesuffix(_OLD))
+    )
+    return bool(new_ok and old_ok and entry.new.endswith(_NEW) and (entry.old is None or entry.old.endswith(_OLD)))
 
 
 def _roll_forward(entries: list[_Entry]) -> None:

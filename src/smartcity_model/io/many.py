@@ -88,7 +88,7 @@ def _load_one(path: Path) -> Masterplan | MasterplanError:
         return load(path)
     except MasterplanError as error:
         return error
-    except SmartCityError as error:  # a path that is not a plan at all
+    except (SmartCityError, OSError) as error:  # a path that is not a plan at all, or cannot be read
         return MasterplanError([Problem("file-unreadable", str(error), file=str(path))], path)
 
 
@@ -140,7 +140,7 @@ def _load_all(paths: Sequence[Path], workers: int, bar: Any) -> list[Masterplan 
             for done in as_completed(pending):
                 bar.update(len(pending[done]))
             return [item for future in futures for item in future.result()]
-    except (BrokenProcessPool, OSError) as error:  # workers that cannot start or that died
+    except BrokenProcessPool as error:  # workers that cannot start or that died
         warn_caller(f"the plans could not be loaded in parallel processes ({error}); loading them here instead")
         return _load_serially(paths, _NoBar())
 

@@ -30,6 +30,7 @@ from pydantic import BaseModel, ValidationError
 from smartcity_model.checks.config import CHECKS_FILE
 from smartcity_model.errors import MasterplanError, PlanNotFoundError, Problem, SaveError, SmartCityError
 from smartcity_model.io.atomic import (
+    JOURNAL,
     folder_lock,
     interrupted_state,
     needs_recovery,
@@ -246,6 +247,10 @@ def _load_folder_parts(folder: Path) -> Masterplan:
             with folder_lock(folder, exclusive=True):
                 recover(folder)
                 return _load_parts(files, shown, str(folder))
+        except SaveError as error:  # a journal this library did not write
+            raise MasterplanError(
+                [Problem("file-unreadable", str(error), file=str(folder / JOURNAL))], folder
+            ) from None
         except PermissionError as error:
             if interrupted_state(folder) == "committed":  # the files may be half old, half new
                 message = (
