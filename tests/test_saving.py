@@ -294,8 +294,10 @@ def test_an_interrupted_save_in_a_folder_that_cannot_be_written(
     "journal",
     [
         '{"state": "prepared", "entries": [{"target": "x", "new": "VICTIM", "old": null}]}',
-        '{"state": "committed", "entries": [{"target": "VICTIM", "old": null, '
-        '"new": "FOLDER/.opds.yaml.smartcity-0123456789ab.new"}]}',
+        (
+            '{"state": "committed", "entries": [{"target": "VICTIM", "old": null, '
+            '"new": "FOLDER/.opds.yaml.smartcity-0123456789ab.new"}]}'
+        ),
         "garbage{",
         '{"state": "done", "entries": []}',
     ],
