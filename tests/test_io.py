@@ -15,8 +15,8 @@ import pytest
 import yaml
 
 import smartcity_model as scm
+from smartcity_model.io import csvfile, yamlfile
 from smartcity_model.io import plan as plan_io
-from smartcity_model.io import yamlfile
 
 Snapshot = Callable[[Path], dict[str, bytes]]
 ROOT = Path(__file__).parents[1]
@@ -468,3 +468,75 @@ def test_dump_refuses_a_file_suffix_it_cannot_write(example_plan: scm.Masterplan
     assert scm.load(scm.dump(example_plan, tmp_path / "plan.v2")) == example_plan  # a dotted folder name
     (tmp_path / "plan.final").mkdir()
     assert scm.load(scm.dump(example_plan, tmp_path / "plan.final")) == example_plan  # an existing folder
+
+
+# ------------------------------------------------------------------------------- Excel's CSV
+
+EXCEL_CSV = (
+    "Indikator;Tahun;Nilai;Status;Sumber;Catatan\nliv-referral;2022;35,5;verified;BPS;\ngov-spbe;2023;2,5;estimated;;\n"
+)
+
+
+def _observations(plan_folder: Path) -> list[tuple[str, int, float]]:
+    return [(o.indicator, o.year, o.value) for o in scm.load(plan_folder).observations]
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        lambda text: text.encode("utf-8"),
+        lambda text: text.encode("utf-8-sig").replace(b"\n", b"\r\n"),
+        lambda text: text.encode("utf-16"),  # Excel's "Unicode Text"
+    ],
+)
+def test_excel_csv_with_indonesian_settings_loads(plan_folder: Path, encode: Callable[[str], bytes]) -> None:
+    (plan_folder / "observations.csv").write_bytes(encode(EXCEL_CSV))
+    assert _observations(plan_folder) == [("liv-referral", 2022, 35.5), ("gov-spbe", 2023, 2.5)]
+
+
+def test_a_windows_1252_csv_is_read_with_a_warning(plan_folder: Path) -> None:
+    text = "indicator,year,value,note\nliv-referral,2022,35.5,Data Dinas Kesehatan – revisi\n"
+    (plan_folder / "observations.csv").write_bytes(text.encode("cp1252"))
+    with pytest.warns(scm.PlanWarning, match=r"not UTF-8; read as Windows-1252 .*CSV UTF-8"):
+        plan = scm.load(plan_folder)
+    assert plan.observations[0].note == "Data Dinas Kesehatan – revisi"
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        (["1.250", "79,5"], [1250.0, 79.5]),  # the decimal comma elsewhere settles it
+        (["1.250", "79.5"], [1.25, 79.5]),  # the decimal point elsewhere settles it
+        (["1.250.000", "3"], [1250000.0, 3.0]),  # two groups: thousands
+    ],
+)
+def test_a_number_is_read_with_its_columns_convention(cells: list[str], expected: list[float]) -> None:
+    rows = "".join(f"gov-spbe;{2020 + n};{cell}\n" for n, cell in enumerate(cells))
+    parsed = csvfile.parse_observations("indikator;tahun;nilai\n" + rows, "observations.csv")
+    assert [row["value"] for row in parsed.data] == expected
+
+
+def test_an_ambiguous_number_is_refused_with_both_readings_and_its_line(plan_folder: Path) -> None:
+    rows = 'indicator,year,value\ngov-spbe,2020,3\nliv-referral,2021,"1.250"\n'
+    (plan_folder / "observations.csv").write_text(rows, encoding="utf-8")
+    with pytest.raises(scm.MasterplanError) as caught:
+        scm.load(plan_folder)
+    (problem,) = caught.value.problems
+    assert problem.line == 3
+    assert "1250 with '.' grouping thousands (Indonesian) or 1.25 with '.' as the decimal point" in problem.message
+
+
+def test_a_column_mixing_decimal_commas_and_points_is_refused(plan_folder: Path) -> None:
+    (plan_folder / "observations.csv").write_text(
+        "indikator;tahun;nilai\ngov-spbe;2020;2,5\ngov-spbe;2021;2.75\n", "utf-8"
+    )
+    with pytest.raises(scm.MasterplanError, match=r"mixes '2,5' .* and '2\.75'"):
+        scm.load(plan_folder)
+
+
+def test_an_unknown_column_suggests_the_known_one(plan_folder: Path) -> None:
+    (plan_folder / "observations.csv").write_text("indikator;tahun;nilaii\ngov-spbe;2020;2\n", encoding="utf-8")
+    with pytest.raises(scm.MasterplanError) as caught:
+        scm.load(plan_folder)
+    messages = [problem.message for problem in caught.value.problems]
+    assert any("unknown column 'nilaii' (did you mean 'nilai'?)" in message for message in messages), messages

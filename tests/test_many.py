@@ -126,7 +126,7 @@ def test_files_outside_any_plan_folder_are_named_not_ignored(tree: Path) -> None
     (tree / "regions.yaml").write_text("- x\n", encoding="utf-8")
     (tree / ".git").mkdir()
     (tree / ".git" / "config.yaml").write_text("x: 1\n", encoding="utf-8")
-    with pytest.warns(scm.PlanWarning, match=r"1 files under .* not in a plan folder .*regions\.yaml$"):
+    with pytest.warns(scm.PlanWarning, match=r"1 files or folders under .* are not read: .*regions\.yaml$"):
         plans = scm.load_many(tree, workers=1)
     assert len(plans) == SIZES["regions"]
 
@@ -210,3 +210,33 @@ def test_workers_that_die_fall_back_to_loading_here(country: Path, monkeypatch: 
         plans = scm.load_many(country, workers=2)
     assert plans.ok
     assert len(plans) == SIZES["regions"]
+
+
+def test_part_files_beside_plan_folders_are_stray_and_hide_no_plan(tree: Path) -> None:
+    (tree / "observations.csv").write_text("indicator,year,value\n", encoding="utf-8")
+    province = scm.find_plans(tree)[0].parent
+    (province / "opds.yaml").write_text("[]\n", encoding="utf-8")
+    with pytest.warns(scm.PlanWarning, match=r"2 files or folders under .* are not read") as caught:
+        plans = scm.load_many(tree, workers=1)
+    assert len(plans) == SIZES["regions"]
+    assert plans.ok
+    message = str(caught[0].message)
+    assert str(tree / "observations.csv") in message
+    assert str(province / "opds.yaml") in message
+
+
+def test_linked_folders_are_followed_once_and_hidden_or_nested_plans_are_named(tree: Path, tmp_path: Path) -> None:
+    first, second, *_ = scm.find_plans(tree)
+    outside = Path(shutil.move(str(first), tmp_path / "elsewhere"))
+    (tree / "linked").symlink_to(outside, target_is_directory=True)
+    (tree / "loop").symlink_to(tree, target_is_directory=True)  # a loop back to the top
+    nested = Path(shutil.move(str(second), outside / "inner"))  # a plan inside another plan folder
+    hidden = tree / ".arsip"
+    shutil.copytree(nested, hidden / "lama")
+    with pytest.warns(scm.PlanWarning) as caught:
+        plans = scm.load_many(tree, workers=1)
+    assert plans.paths[scm.load(outside).region.id] == tree / "linked"
+    assert len(plans) == SIZES["regions"] - 1
+    message = str(caught[0].message)
+    assert str(tree / "linked" / "inner") in message
+    assert str(hidden / "lama") in message

@@ -220,3 +220,25 @@ class TestMasterplan:
         error = scm.MasterplanError([problem, problem], "plan/")
         assert str(error).splitlines()[0] == "2 problems in plan/:"
         assert error.to_dict()["problems"][0]["line"] == 3
+
+
+@pytest.mark.parametrize("field", ["targets", "expected"])
+def test_a_year_written_twice_in_two_ways_is_refused(plan_data: dict[str, Any], field: str) -> None:
+    owner = plan_data["indicators"][0] if field == "targets" else plan_data["initiatives"][0]["indicators"][0]
+    owner[field] = {2026: 90, "2026": 91}
+    with pytest.raises(scm.MasterplanError, match=r"year 2026 is given twice \(2026 and '2026'\)"):
+        scm.Masterplan.from_dict(plan_data)
+
+
+@pytest.mark.parametrize(
+    ("written", "read"), [("Rp 1.200.000.000", 1.2e9), ("1.250.000,50", 1250000.5), ("Rp 1.250", 1250.0)]
+)
+def test_an_amount_written_in_rupiah_is_read(plan_data: dict[str, Any], written: str, read: float) -> None:
+    plan_data["initiatives"][0]["budget"][0]["amount"] = written
+    assert scm.Masterplan.from_dict(plan_data).initiatives[0].budget[0].amount == read
+
+
+def test_an_ambiguous_amount_shows_both_readings(plan_data: dict[str, Any]) -> None:
+    plan_data["initiatives"][0]["budget"][0]["amount"] = "1.250"
+    with pytest.raises(scm.MasterplanError, match=r"ambiguous: 1250 with '\.' grouping thousands .* or 1\.25"):
+        scm.Masterplan.from_dict(plan_data)

@@ -39,47 +39,96 @@ if TYPE_CHECKING:
 __all__ = ["PlanSet", "find_plans", "load_many"]
 
 _PLAN_FILES = frozenset(FOLDER_FILES.values())
-_SINGLE_SUFFIXES = (".yaml", ".yml", ".json")
+_DATA_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".csv", ".tsv"})
 #: Below this many plans, loading in this process is faster than starting workers.
 _PARALLEL_FROM = 8
+
+
+@dataclass
+class _Survey:
+    """What a search of a folder tree found: plan folders, and what it saw but will not read."""
+
+    plans: list[Path] = field(default_factory=list)
+    stray: list[Path] = field(default_factory=list)
+    """Data files outside every plan folder, plan folders hidden or inside another plan folder."""
+    seen: set[str] = field(default_factory=set)
+    """Real paths of the folders visited (a linked folder is visited once)."""
+
+
+def _data_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in _DATA_SUFFIXES and p.is_file())
+
+
+def _subfolders(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.is_dir() and p.name != ".git")
+
+
+def _holds_plan(folder: Path, survey: _Survey, visiting: set[str] | None = None) -> bool:
+    """Tell whether a plan folder lies at or below ``folder`` (followed links included, loops not)."""
+    visiting = set() if visiting is None else visiting
+    real = os.path.realpath(folder)
+    if real in survey.seen or real in visiting:
+        return False
+    visiting.add(real)
+    if (folder / FOLDER_FILES[None]).is_file():
+        return True
+    return any(_holds_plan(sub, survey, visiting) for sub in _subfolders(folder))
+
+
+def _visit(folder: Path, survey: _Survey, *, hidden: bool) -> None:
+    """Search ``folder``: a plan folder is taken whole; elsewhere data files are stray."""
+    real = os.path.realpath(folder)
+    if real in survey.seen:
+        return
+    survey.seen.add(real)
+    files = _data_files(folder)
+    parts = [path for path in files if path.name in _PLAN_FILES]
+    subfolders = _subfolders(folder)
+    is_plan = (folder / FOLDER_FILES[None]).is_file() or (
+        parts and not any(_holds_plan(sub, survey) for sub in subfolders)
+    )
+    if is_plan:
+        (survey.stray if hidden else survey.plans).append(folder)
+        for sub in subfolders:  # a plan inside a plan folder is never read
+            _nested(sub, survey)
+        return
+    survey.stray += files
+    for sub in subfolders:
+        _visit(sub, survey, hidden=hidden or sub.name.startswith("."))
+
+
+def _nested(folder: Path, survey: _Survey) -> None:
+    real = os.path.realpath(folder)
+    if real in survey.seen:
+        return
+    survey.seen.add(real)
+    if (folder / FOLDER_FILES[None]).is_file():
+        survey.stray.append(folder)
+    for sub in _subfolders(folder):
+        _nested(sub, survey)
+
+
+def _survey(root: Path) -> _Survey:
+    survey = _Survey()
+    if root.is_file():
+        survey.plans.append(root)
+    else:
+        _visit(root, survey, hidden=False)
+    return survey
 
 
 def find_plans(root: str | Path) -> list[Path]:
     """Return the plan folders under ``root`` in sorted order (``root`` itself if it is one).
 
-    Hidden folders (``.git``...) are skipped, and a plan folder's own subfolders are not searched.
+    A plan folder is a folder holding ``masterplan.yaml``, or plan files but no plan folder below
+    it (a plan whose header is missing). Linked folders are followed (each real folder once);
+    hidden folders and folders inside a plan folder are not searched for plans.
     """
     top = Path(root)
     if not top.exists():
         msg = f"no masterplans at {top}: no such file or folder"
         raise PlanNotFoundError(msg)
-    if top.is_file() or _is_plan_folder(top):
-        return [top]
-    found: list[Path] = []
-    for folder, subfolders, files in os.walk(top):
-        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
-        if _PLAN_FILES.intersection(files) and Path(folder) != top:
-            found.append(Path(folder))
-            subfolders[:] = []
-    return sorted(found)
-
-
-def _is_plan_folder(folder: Path) -> bool:
-    return folder.is_dir() and any((folder / name).is_file() for name in _PLAN_FILES)
-
-
-def _stray_files(root: Path, plans: Sequence[Path]) -> list[Path]:
-    """YAML and JSON files under ``root`` outside every plan folder: they are not read."""
-    inside = set(plans)
-    stray = []
-    for folder, subfolders, files in os.walk(root):
-        here = Path(folder)
-        if here in inside:
-            subfolders[:] = []
-            continue
-        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
-        stray += [here / name for name in sorted(files) if name.lower().endswith(_SINGLE_SUFFIXES)]
-    return stray
+    return sorted(_survey(top).plans)
 
 
 def _load_one(path: Path) -> Masterplan | MasterplanError:
@@ -161,17 +210,23 @@ _SHOWN_STRAY = 5
 
 
 def _search(root: Path) -> list[Path]:
-    """Find the plans under ``root``, refusing a folder without any and warning of files left unread."""
-    paths = find_plans(root)
-    if not paths:
+    """Find the plans under ``root``, refusing a folder without any and warning of what is left unread."""
+    if not root.exists():
+        msg = f"no masterplans at {root}: no such file or folder"
+        raise PlanNotFoundError(msg)
+    survey = _survey(root)
+    if not survey.plans:
         msg = f"no masterplans under {root}: no folder in it holds {FOLDER_FILES[None]}"
         raise PlanNotFoundError(msg)
-    stray = _stray_files(root, paths) if root.is_dir() else []
+    stray = survey.stray
     if stray:
         shown = ", ".join(str(path) for path in stray[:_SHOWN_STRAY])
         more = f" and {len(stray) - _SHOWN_STRAY} more" if len(stray) > _SHOWN_STRAY else ""
-        warn_caller(f"{len(stray)} files under {root} are not in a plan folder and were not read: {shown}{more}")
-    return paths
+        warn_caller(
+            f"{len(stray)} files or folders under {root} are not read: data files outside every plan folder, "
+            f"and plans in hidden folders or inside another plan folder: {shown}{more}"
+        )
+    return sorted(survey.plans)
 
 
 def load_many(

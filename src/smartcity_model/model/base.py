@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
-__all__ = ["Amount", "Entity", "FrozenModel", "Label", "Slug", "Text", "Weight", "Year"]
+from smartcity_model.numerals import read_number
+
+__all__ = ["Amount", "Entity", "FrozenModel", "Label", "Slug", "Text", "Weight", "Year", "YearValues"]
 
 #: An identifier: a lowercase slug such as ``diskominfo`` or ``gov-01``.
 Slug = Annotated[
@@ -17,12 +21,44 @@ Slug = Annotated[
 Year = Annotated[int, Field(ge=1900, le=2200)]
 #: A strictly positive, finite weight.
 Weight = Annotated[float, Field(gt=0, allow_inf_nan=False)]
-#: A non-negative, finite amount of money in rupiah (IDR).
-Amount = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+
+
+def _rupiah(value: object) -> object:
+    """Read ``Rp 1.200.000.000`` or ``1.250.000,50`` written as text; numbers pass as they are."""
+    if isinstance(value, str):
+        try:
+            return read_number(value, "id" if value.strip().lower().startswith(("rp", "idr")) else None)
+        except ValueError as error:
+            raise PydanticCustomError("wrong-type", "{reason}", {"reason": str(error)}) from None
+    return value
+
+
+#: A non-negative, finite amount of money in rupiah (IDR); text such as ``Rp 1.200.000.000`` is read.
+Amount = Annotated[float, Field(ge=0, allow_inf_nan=False), BeforeValidator(_rupiah)]
 #: A non-empty, single-line label shown to people.
 Label = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 
 Language = Literal["id", "en"]
+
+
+def _distinct_years(value: object) -> object:
+    """Refuse a mapping that gives one year twice, written two ways (``2026`` and ``'2026'``)."""
+    if isinstance(value, Mapping):
+        seen: dict[str, object] = {}
+        for key in value:
+            spelled = str(key).strip().lstrip("+")
+            if spelled in seen and not isinstance(key, bool):
+                raise PydanticCustomError(
+                    "duplicate-reference",
+                    "year {year} is given twice ({first} and {second}); keep one",
+                    {"year": spelled, "first": repr(seen[spelled]), "second": repr(key)},
+                )
+            seen[spelled] = key
+    return value
+
+
+#: Values by year (targets, expected values): each year once, however it is written.
+YearValues = Annotated[dict[Year, float], BeforeValidator(_distinct_years)]
 
 
 def _blank_to_none(value: object) -> object:

@@ -15,7 +15,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from smartcity_model.model.base import Entity, FrozenModel, Label, Slug, Text, Weight, Year
+from smartcity_model.model.base import Entity, FrozenModel, Label, Slug, Text, Weight, Year, YearValues
 
 __all__ = [
     "Band",
@@ -197,7 +197,7 @@ class Indicator(Entity):
     """Weight inside its element."""
     baseline: Baseline | None = None
     """Value when the plan was drawn up."""
-    targets: dict[Year, float] = Field(default_factory=dict)
+    targets: YearValues = Field(default_factory=dict)
     """Targets by year."""
     custodian: Slug | None = None
     """Id of the OPD that produces the data (walidata/produsen data)."""

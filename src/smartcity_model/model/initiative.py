@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from smartcity_model.model.base import Amount, Entity, FrozenModel, Slug, Text, Year
+from smartcity_model.model.base import Amount, Entity, FrozenModel, Slug, Text, Year, YearValues
 
 __all__ = ["BudgetLine", "FundingSource", "Horizon", "IndicatorLink", "Initiative", "InitiativeStatus"]
 
@@ -76,7 +76,7 @@ class IndicatorLink(FrozenModel):
 
     indicator: Slug
     """Id of the indicator."""
-    expected: dict[Year, float] = Field(default_factory=dict)
+    expected: YearValues = Field(default_factory=dict)
     """Expected value of the indicator by year, if stated."""
 
     @field_validator("expected", mode="after")
