@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -233,3 +235,32 @@ def test_graph_format_that_contradicts_the_suffix_is_refused(run: CliRunner, tmp
     assert result.exit_code == 2
     assert "does not match the output file" in result.output
     assert not (tmp_path / "g.dot").exists()
+
+
+def test_a_broken_checks_yaml_in_a_tree_hides_no_other_plan(run: CliRunner, tree: Path) -> None:
+    first, second, *_ = scm.find_plans(tree)
+    (first / "opds.yaml").write_text("- id: [\n", encoding="utf-8")
+    (second / scm.CHECKS_FILE).write_text("severity: {no-such-code: warning}\n", encoding="utf-8")
+    result = run.invoke(main, ["check", str(tree), "--workers", "1"])
+    assert result.exit_code == 1
+    assert "7 loaded, 1 did not" in result.output
+    assert f"not checked: its {scm.CHECKS_FILE} does not load" in result.output
+    assert f"{first / 'opds.yaml'}:" in result.output
+    assert str(second / scm.CHECKS_FILE) in result.output
+    assert result.output.count("no findings") + result.output.count("warnings") >= 6
+
+
+def test_a_warning_is_one_plain_line_on_standard_error(tmp_path: Path) -> None:
+    root = tmp_path / "country"
+    scm.write_synthetic_country(root, provinces=1, regions=2, initiatives=3, opds=25, indicators=20, years=2)
+    (root / "catatan.yaml").write_text("x: 1\n", encoding="utf-8")
+    result = subprocess.run(  # noqa: S603 - our own command
+        [str(Path(sys.executable).parent / "smartcity"), "check", str(root), "--workers", "1"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("warning: 1 files or folders under ")
+    assert line.endswith("catatan.yaml")

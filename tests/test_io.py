@@ -347,7 +347,7 @@ HOSTILE: dict[str, tuple[str, str, int]] = {
     "impossible date": (HEADER.replace("POP", "5") + "document: {date: 2024-02-30}\n", "not a valid date", 3),
     "impossible plain date": (HEADER.replace("POP", "5") + "document: {date: 2024-13-01}\n", "not a valid date", 3),
     "float that is not a number": (HEADER.replace("POP", "!!float abc"), "'abc' is not a valid number", 1),
-    "integer too long to print": (HEADER.replace("POP", "1" * 5000), "not a valid integer", 1),
+    "integer too long to print": (HEADER.replace("POP", "1" * 5000), r"too large \(more than 64 digits\)", 1),
     "hexadecimal integer too large": (HEADER.replace("POP", "0x" + "f" * 4000), "too large", 1),
 }
 
@@ -540,3 +540,25 @@ def test_an_unknown_column_suggests_the_known_one(plan_folder: Path) -> None:
         scm.load(plan_folder)
     messages = [problem.message for problem in caught.value.problems]
     assert any("unknown column 'nilaii' (did you mean 'nilai'?)" in message for message in messages), messages
+
+
+def test_a_plan_folders_header_is_not_loaded_as_a_whole_plan(plan_folder: Path) -> None:
+    with pytest.raises(scm.UnsupportedFormatError, match=r"header of the plan folder .* load the folder"):
+        scm.load(plan_folder / "masterplan.yaml")
+
+
+def test_a_folder_in_place_of_a_file_is_named_as_such(plan_folder: Path) -> None:
+    (plan_folder / "opds.yaml").unlink()
+    (plan_folder / "opds.yaml").mkdir()
+    with pytest.raises(scm.MasterplanError, match=r"opds\.yaml: a folder, where a file is expected"):
+        scm.load(plan_folder)
+
+
+@pytest.mark.parametrize("brk", ["\x85", "\u2028", "\u2029"])
+def test_lines_are_counted_as_an_editor_counts_them(brk: str, engine: str) -> None:  # noqa: ARG001
+    text = f"a: 'x{brk}y'\nb: 1\nb: 2\nc: [1, 2]\n"
+    with pytest.raises(scm.MasterplanError) as caught:
+        yamlfile.parse_yaml(text, "x.yaml")
+    assert caught.value.problems[0].line == 3  # YAML counts the break inside the string too; editors do not
+    parsed = yamlfile.parse_yaml(text.replace("b: 2", "d: 2"), "x.yaml")
+    assert parsed.lines[("c", 1)] == 4

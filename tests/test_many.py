@@ -240,3 +240,14 @@ def test_linked_folders_are_followed_once_and_hidden_or_nested_plans_are_named(t
     message = str(caught[0].message)
     assert str(tree / "linked" / "inner") in message
     assert str(hidden / "lama") in message
+
+
+def test_a_synthetic_country_is_written_only_into_an_empty_folder(country: Path) -> None:
+    with pytest.raises(FileExistsError, match="is not empty"):
+        scm.write_synthetic_country(country, provinces=1, regions=1)
+
+
+@pytest.mark.parametrize("sizes", [{"opds": 1}, {"indicators": 0}, {"initiatives": 0}])
+def test_a_synthetic_plan_of_any_small_size_is_valid(sizes: dict[str, int]) -> None:
+    plan = scm.synthetic_plan(**sizes)
+    assert plan == scm.synthetic_plan(**sizes)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+import warnings
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -96,8 +97,21 @@ def _text_summary(plan: Masterplan, source: str) -> str:
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="smartcity")
 @click.option("--debug", is_flag=True, help="Show the full traceback of an internal error.")
-def main(*, debug: bool) -> None:
+def main(*, debug: bool) -> None:  # noqa: ARG001 - read by the group when a command crashes
     """Plan, check and score smart city masterplans (Gerakan Menuju 100 Smart City)."""
+    warnings.showwarning = _show_warning
+
+
+def _show_warning(  # noqa: PLR0913, PLR0917 - the signature of warnings.showwarning
+    message: Warning | str,
+    category: type[Warning],  # noqa: ARG001
+    filename: str,  # noqa: ARG001
+    lineno: int,  # noqa: ARG001
+    file: Any = None,  # noqa: ARG001
+    line: str | None = None,  # noqa: ARG001
+) -> None:
+    """Print a warning on standard error as one plain line, not as Python shows it."""
+    click.echo(f"warning: {message}", err=True)
 
 
 def _exit_with_problems(error: MasterplanError, source: Path, fmt: str) -> NoReturn:
@@ -194,11 +208,9 @@ def _check_tree(source: Path, fmt: str, config: Path | None, workers: int | None
     """Load and check every plan under ``source``; print a line per plan, then what went wrong."""
     plans = load_many(source, workers=workers, progress=fmt == "text")
     shared = None if config is None else _config_or_exit(source, config, fmt)
-    try:
-        reports = {} if no_checks else plans.check(shared)
-    except MasterplanError as error:  # a checks.yaml beside a plan that does not load
-        _exit_with_problems(error, source, fmt)
-    ok = plans.ok and all(report.ok for report in reports.values())
+    reports, unconfigured = ({}, {}) if no_checks else plans.check_each(shared)
+    failed = {**plans.errors, **{plans.paths[region]: error for region, error in unconfigured.items()}}
+    ok = not failed and all(report.ok for report in reports.values())
     if fmt == "json":
         payload = {
             "ok": ok,
@@ -208,7 +220,7 @@ def _check_tree(source: Path, fmt: str, config: Path | None, workers: int | None
                 | ({"report": reports[region].to_dict()} if region in reports else {})
                 for region, path in plans.paths.items()
             ],
-            "failed": [{"path": str(path), **error.to_dict()} for path, error in plans.errors.items()],
+            "failed": [{"path": str(path), **error.to_dict()} for path, error in failed.items()],
         }
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         sys.exit(EXIT_OK if ok else EXIT_PROBLEMS)
@@ -217,15 +229,17 @@ def _check_tree(source: Path, fmt: str, config: Path | None, workers: int | None
     )
     width = max((len(region) for region in plans), default=0)
     for region, path in plans.paths.items():
-        counts = (
-            ""
-            if region not in reports
-            else ", ".join(f"{n} {_PLURAL[k]}" for k, n in reports[region].counts.items() if n)
-        )
-        click.echo(f"  {region:<{width}}  {counts or 'no findings' if reports else 'loaded'}  ({path})")
-    for failed in plans.errors.values():
+        if region in unconfigured:
+            state = f"not checked: its {CHECKS_FILE} does not load"
+        elif region in reports:
+            counts = reports[region].counts.items()
+            state = ", ".join(f"{n} {_PLURAL[k]}" for k, n in counts if n) or "no findings"
+        else:
+            state = "loaded"
+        click.echo(f"  {region:<{width}}  {state}  ({path})")
+    for error in failed.values():
         click.echo("")
-        click.echo(str(failed))
+        click.echo(str(error))
     for region, report in reports.items():
         errors = report.select(severity="error", waived=False)
         if errors:

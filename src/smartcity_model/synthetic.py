@@ -120,9 +120,9 @@ def _initiatives(rng: random.Random, count: int, opd_ids: list[str], indicator_i
                 "id": ini_id,
                 "name": f"Inisiatif sintetis {n + 1:03d}",
                 "lead": lead,
-                "supporting": sorted(set(rng.sample(opd_ids, rng.randint(0, 3))) - {lead}),
+                "supporting": sorted(set(rng.sample(opd_ids, min(len(opd_ids), rng.randint(0, 3)))) - {lead}),
                 "elements": sorted(set(rng.sample(elements, rng.randint(1, 2)))),
-                "indicators": sorted(set(rng.sample(indicator_ids, rng.randint(1, 3)))),
+                "indicators": sorted(set(rng.sample(indicator_ids, min(len(indicator_ids), rng.randint(1, 3))))),
                 "depends_on": prerequisites,
                 "start_year": start,
                 "end_year": end,
@@ -215,6 +215,9 @@ def write_synthetic_country(  # noqa: PLR0913 - keyword-only sizes
         msg = f"need 1 <= provinces <= regions, got {provinces} provinces and {regions} regions"
         raise ValueError(msg)
     root = Path(folder)
+    if root.exists() and any(root.iterdir()):
+        msg = f"{root} is not empty: a synthetic country is written into a new or empty folder only"
+        raise FileExistsError(msg)
     rng = random.Random(seed)  # noqa: S311 - illustrative data, not secrets
     written = []
     number = 0

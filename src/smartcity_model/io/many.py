@@ -362,8 +362,17 @@ class PlanSet(Mapping[str, Masterplan]):
 
         Without ``config``, each plan is checked with the ``checks.yaml`` beside it, if any, as
         ``smartcity check`` does; every such file that does not load is reported in one
-        :class:`~smartcity_model.MasterplanError` before any plan is checked.
+        :class:`~smartcity_model.MasterplanError` (see :meth:`check_each` to check the others anyway).
         """
+        reports, failed = self.check_each(config)
+        if failed:
+            raise MasterplanError([problem for error in failed.values() for problem in error.problems], self.root)
+        return reports
+
+    def check_each(
+        self, config: CheckConfig | Mapping[str, Any] | str | Path | None = None
+    ) -> tuple[dict[str, ValidationReport], dict[str, MasterplanError]]:
+        """Check every plan whose configuration loads; return the reports and, by region, the broken ``checks.yaml``."""
         from smartcity_model.checks import (  # noqa: PLC0415 - checks import io
             CheckConfig,
             check,
@@ -372,7 +381,7 @@ class PlanSet(Mapping[str, Masterplan]):
         )
 
         configs: dict[str, Any] = {}
-        problems: list[Problem] = []
+        failed: dict[str, MasterplanError] = {}
         if config is not None:
             shared = load_check_config(config) if isinstance(config, str | Path) else config
             configs = dict.fromkeys(self.plans, shared)
@@ -381,11 +390,10 @@ class PlanSet(Mapping[str, Masterplan]):
             try:
                 configs[region] = CheckConfig() if found is None else load_check_config(found)
             except MasterplanError as error:
-                problems.extend(error.problems)
-        if problems:
-            raise MasterplanError(problems, self.root)
+                failed[region] = error
         with collector_paused():
-            return {region: check(plan, configs[region]) for region, plan in self.plans.items()}
+            reports = {region: check(plan, configs[region]) for region, plan in self.plans.items() if region in configs}
+        return reports, {region: failed[region] for region in self.plans if region in failed}
 
     def roll_up_province(
         self, province: str | None = None, *, allow_failed: bool = False, **options: Any

@@ -287,6 +287,13 @@ def load(path: str | Path) -> Masterplan:
     if target.suffix.lower() not in _SINGLE_SUFFIXES:
         msg = f"{target}: expected a masterplan folder or a .yaml, .yml or .json file"
         raise UnsupportedFormatError(msg)
+    siblings = [name for part, name in FOLDER_FILES.items() if part is not None and (target.parent / name).exists()]
+    if target.name == FOLDER_FILES[None] and siblings:
+        msg = (
+            f"{target} is the header of the plan folder {target.parent} (beside {', '.join(siblings)}); "
+            "load the folder to read the whole plan"
+        )
+        raise UnsupportedFormatError(msg)
     with collector_paused():
         return _load_single(target)
 

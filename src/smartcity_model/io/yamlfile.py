@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
 import io
 import json
 import os
+import re
 import stat
 from collections.abc import Hashable, Mapping
 from pathlib import Path
@@ -39,6 +41,26 @@ Path_ = tuple[str | int, ...]
 LIBYAML: bool = bool(getattr(yaml, "__with_libyaml__", False))
 
 
+#: Characters YAML counts as line breaks and text editors do not.
+_YAML_ONLY_BREAKS = re.compile("[\x85\u2028\u2029]")
+
+
+class _Lines:
+    """Turn a YAML mark into the line a text editor shows (YAML also breaks lines at NEL, U+2028, U+2029)."""
+
+    def __init__(self, text: str) -> None:
+        self.extra = [match.start() for match in _YAML_ONLY_BREAKS.finditer(text)]
+
+    def of(self, mark: yaml.Mark) -> int:
+        """Return the editor's 1-based line of ``mark``."""
+        if not self.extra:
+            return int(mark.line) + 1
+        return int(mark.line) + 1 - bisect.bisect_left(self.extra, mark.index)
+
+
+_PLAIN_LINES = _Lines("")
+
+
 class Parsed:
     """Data read from one file, with the line (1-based) of each path into the data.
 
@@ -46,16 +68,24 @@ class Parsed:
     loads cleanly never pays for them.
     """
 
-    def __init__(self, data: Any, lines: dict[Path_, int] | None = None, *, root: yaml.Node | None = None) -> None:
+    def __init__(
+        self,
+        data: Any,
+        lines: dict[Path_, int] | None = None,
+        *,
+        root: yaml.Node | None = None,
+        breaks: _Lines = _PLAIN_LINES,
+    ) -> None:
         self.data = data
         self._lines = lines
         self._root = root
+        self._breaks = breaks
 
     @property
     def lines(self) -> Mapping[Path_, int]:
         """Line of every path into :attr:`data` that the file shows (keys and list items)."""
         if self._lines is None:
-            self._lines = {} if self._root is None else _node_lines(self._root)
+            self._lines = {} if self._root is None else _node_lines(self._root, self._breaks)
             self._root = None
         return self._lines
 
@@ -69,6 +99,9 @@ def _read_regular(path: Path, shown: str) -> bytes:
     descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     try:
         info = os.fstat(descriptor)
+        if stat.S_ISDIR(info.st_mode):
+            message = "a folder, where a file is expected"
+            raise MasterplanError([Problem("file-unreadable", message, file=shown)], shown)
         if not stat.S_ISREG(info.st_mode):
             message = "not a regular file (a device, a pipe or a socket); refusing to read it"
             raise MasterplanError([Problem("file-unreadable", message, file=shown)], shown)
@@ -105,6 +138,8 @@ def read_text(path: Path, shown: str) -> str:
 #: Integers beyond this magnitude are refused: no field of a plan needs them, and Python cannot
 #: even print one of more than 4,300 digits.
 MAX_INTEGER = 2**63
+#: Longer integers are refused before Python is asked to build them.
+_MAX_DIGITS = 64
 _MERGE = "tag:yaml.org,2002:merge"
 _STR = "tag:yaml.org,2002:str"
 
@@ -137,7 +172,7 @@ class _Constructor(yaml.constructor.SafeConstructor):
 
     def __init__(self) -> None:
         super().__init__()
-        self.duplicates: list[tuple[str, int]] = []
+        self.duplicates: list[tuple[str, yaml.Mark]] = []
         self._flattened: dict[int, int] = {}
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:  # noqa: FBT001, FBT002 - PyYAML hook
@@ -147,6 +182,9 @@ class _Constructor(yaml.constructor.SafeConstructor):
         return super().construct_object(node, deep=deep)
 
     def _located(self, node: yaml.ScalarNode, what: str, build: Any) -> Any:
+        if what == "integer" and sum(char.isalnum() for char in str(node.value)) > _MAX_DIGITS:
+            message = f"the integer {str(node.value)[:20]}... is too large (more than {_MAX_DIGITS} digits)"
+            raise yaml.constructor.ConstructorError(None, None, message, node.start_mark)
         try:
             value = build(node)
         except (ValueError, OverflowError, TypeError) as error:
@@ -154,7 +192,10 @@ class _Constructor(yaml.constructor.SafeConstructor):
                 None, None, f"{node.value[:40]!r} is not a valid {what} ({error})", node.start_mark
             ) from None
         if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= MAX_INTEGER:
-            message = f"the integer {node.value[:20]}... is too large (at most {MAX_INTEGER:,} in magnitude)"
+            message = (
+                f"the integer {node.value[:20]}... is too large (it must lie strictly between "
+                f"-{MAX_INTEGER:,} and {MAX_INTEGER:,})"
+            )
             raise yaml.constructor.ConstructorError(None, None, message, node.start_mark)
         return value
 
@@ -195,7 +236,7 @@ class _Constructor(yaml.constructor.SafeConstructor):
                 )
             if position >= merged:
                 if key in written:
-                    self.duplicates.append((str(key_node.value), key_node.start_mark.line + 1))
+                    self.duplicates.append((str(key_node.value), key_node.start_mark))
                 written.add(key)
             mapping[key] = self.construct_object(value_node, deep=deep)
         return mapping
@@ -243,9 +284,9 @@ if LIBYAML:
     _Loader = _CLoader
 
 
-def _syntax(shown: str, error: yaml.MarkedYAMLError) -> MasterplanError:
+def _syntax(shown: str, error: yaml.MarkedYAMLError, breaks: _Lines = _PLAIN_LINES) -> MasterplanError:
     mark = error.problem_mark or error.context_mark
-    line = None if mark is None else mark.line + 1
+    line = None if mark is None else breaks.of(mark)
     message = " ".join(part for part in (error.context, error.problem) if part) or str(error)
     return MasterplanError([Problem("syntax-error", message, file=shown, line=line)], shown)
 
@@ -258,7 +299,9 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     return []
 
 
-def _expanded_size(root: yaml.Node, shown: str) -> tuple[tuple[int, int], tuple[int, int]]:
+def _expanded_size(
+    root: yaml.Node, shown: str, breaks: _Lines = _PLAIN_LINES
+) -> tuple[tuple[int, int], tuple[int, int]]:
     """Return (nodes, characters) of the document as written and after expanding its aliases.
 
     Recursive aliases are refused. The walk is iterative, so any depth the parser allows is fine.
@@ -278,7 +321,7 @@ def _expanded_size(root: yaml.Node, shown: str) -> tuple[tuple[int, int], tuple[
         if key in sizes:
             continue
         if key in active:
-            line = node.start_mark.line + 1
+            line = breaks.of(node.start_mark)
             raise MasterplanError([Problem("alias-bomb", "an alias refers to itself", file=shown, line=line)], shown)
         active.add(key)
         stack.append((node, True))
@@ -299,9 +342,9 @@ def _distinct_nodes(root: yaml.Node) -> list[yaml.Node]:
     return list(seen.values())
 
 
-def _check_aliases(root: yaml.Node, shown: str) -> None:
+def _check_aliases(root: yaml.Node, shown: str, breaks: _Lines = _PLAIN_LINES) -> None:
     """Refuse aliases that expand the document beyond :data:`ALIAS_EXPANSION_LIMIT` times its size."""
-    (nodes, chars), (expanded_nodes, expanded_chars) = _expanded_size(root, shown)
+    (nodes, chars), (expanded_nodes, expanded_chars) = _expanded_size(root, shown, breaks)
     if expanded_nodes > max(_ALIAS_FLOOR, ALIAS_EXPANSION_LIMIT * nodes) or expanded_chars > max(
         _CHAR_FLOOR, ALIAS_EXPANSION_LIMIT * chars
     ):
@@ -323,7 +366,7 @@ def _key(constructor: _Constructor, key_node: yaml.Node) -> str | int:
     return value if isinstance(value, int) and not isinstance(value, bool) else str(key_node.value)
 
 
-def _node_lines(root: yaml.Node) -> dict[Path_, int]:
+def _node_lines(root: yaml.Node, breaks: _Lines = _PLAIN_LINES) -> dict[Path_, int]:
     """Map every path into the document (mapping keys, list positions) to its 1-based line."""
     constructor = _Constructor()
     lines: dict[Path_, int] = {}
@@ -336,13 +379,13 @@ def _node_lines(root: yaml.Node) -> dict[Path_, int]:
         visited.add(id(node))
         if isinstance(node, yaml.SequenceNode):
             for index, child in enumerate(node.value):
-                lines[(*path, index)] = child.start_mark.line + 1
+                lines[(*path, index)] = breaks.of(child.start_mark)
                 stack.append((child, (*path, index)))
         elif isinstance(node, yaml.MappingNode):
             # the last pair of a key is the one the data holds (a merged key may be overridden)
             pairs = {_key(constructor, k): (k, v) for k, v in node.value if k.tag != _MERGE}
             for key, (key_node, value_node) in pairs.items():
-                lines[(*path, key)] = key_node.start_mark.line + 1
+                lines[(*path, key)] = breaks.of(key_node.start_mark)
                 stack.append((value_node, (*path, key)))
     return lines
 
@@ -366,25 +409,26 @@ def parse_yaml(text: str, shown: str) -> Parsed:
     :data:`ALIAS_EXPANSION_LIMIT` times (in nodes or in characters) are all problems.
     """
     loader = None
+    breaks = _Lines(text)
     try:
         loader = _Loader(text)
         node = loader.get_single_node()
         if node is None:
             return Parsed(None, {})
         if "*" in text:  # an alias is written ``*name``: without one, nothing can expand
-            _check_aliases(node, shown)
+            _check_aliases(node, shown, breaks)
         data = loader.construct_document(node)
         if loader.duplicates:
             problems = [
-                Problem("syntax-error", f"duplicate key {key!r}", file=shown, line=line)
-                for key, line in loader.duplicates
+                Problem("syntax-error", f"duplicate key {key!r}", file=shown, line=breaks.of(mark))
+                for key, mark in loader.duplicates
             ]
             raise MasterplanError(problems, shown)
-        return Parsed(data, root=node)
+        return Parsed(data, root=node, breaks=breaks)
     except yaml.reader.ReaderError as error:
         raise MasterplanError([_reader_problem(error, text, shown)], shown) from None
     except yaml.MarkedYAMLError as error:
-        raise _syntax(shown, error) from None
+        raise _syntax(shown, error, breaks) from None
     except yaml.YAMLError as error:
         raise MasterplanError([Problem("syntax-error", str(error), file=shown)], shown) from None
     except RecursionError:
