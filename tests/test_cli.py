@@ -264,3 +264,61 @@ def test_a_warning_is_one_plain_line_on_standard_error(tmp_path: Path) -> None:
     (line,) = result.stderr.splitlines()
     assert line.startswith("warning: 1 files or folders under ")
     assert line.endswith("catatan.yaml")
+
+
+@pytest.mark.parametrize(("lang", "word"), [("id", "Perangkat daerah"), ("en", "The OPDs taking part")])
+def test_init_writes_a_commented_plan_that_checks_clean(run: CliRunner, tmp_path: Path, lang: str, word: str) -> None:
+    folder = tmp_path / "padang-panjang"
+    arguments = ["--region", "padang-panjang", "--name", "Kota Padang Panjang", "--kind", "kota", "--lang", lang]
+    result = run.invoke(main, ["init", str(folder), *arguments, "--start", "2026"])
+    assert result.exit_code == 0, result.output
+    assert (folder / "opds.yaml").read_text(encoding="utf-8").startswith(f"# {word}")
+    checked = run.invoke(main, ["check", str(folder)])
+    assert checked.exit_code == 0, checked.output
+    assert "Kota Padang Panjang (kota), period 2026-2035" in checked.output
+    again = run.invoke(main, ["init", str(folder), *arguments])
+    assert again.exit_code == 2
+    assert "not an empty folder" in again.output
+
+
+def test_init_names_the_field_of_a_bad_region_id(run: CliRunner, tmp_path: Path) -> None:
+    result = run.invoke(
+        main, ["init", str(tmp_path / "x"), "--region", "Padang Panjang", "--name", "Kota", "--kind", "kota"]
+    )
+    assert result.exit_code == 1
+    assert "field 'region.id'" in result.output
+    assert not (tmp_path / "x").exists()
+
+
+def test_check_without_a_path_checks_the_plan_in_the_current_folder(
+    run: CliRunner, plan_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(plan_folder)
+    result = run.invoke(main, ["check", "--no-checks"])
+    assert result.exit_code == 0, result.output
+    assert "Kota Contoh" in result.output
+    assert "bundled example" not in result.output
+
+
+def test_check_without_a_path_elsewhere_says_it_checks_the_example(
+    run: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run.invoke(main, ["check", "--no-checks"])
+    assert result.exit_code == 0
+    assert "checking the bundled example" in result.output
+    assert "smartcity init PATH" in result.output
+
+
+def test_framework_lists_every_dimension_and_element_with_both_names(run: CliRunner) -> None:
+    result = run.invoke(main, ["framework"])
+    assert result.exit_code == 0
+    framework = scm.builtin_framework()
+    for element in framework.elements:
+        assert f"{element.id}" in result.output
+        assert f"{element.name} / {element.name_en}" in result.output
+    payload = json.loads(run.invoke(main, ["framework", "--format", "json"]).output)
+    assert scm.Framework.model_validate(payload) == framework
+    sectors = run.invoke(main, ["framework", "--sectors"]).output
+    assert "ict" in sectors
+    assert "Komunikasi dan Informatika / Communication and informatics  (also: tik" in sectors

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+import smartcity_model as scm
+
 ROOT = Path(__file__).parents[1]
 
 
@@ -40,3 +42,14 @@ def test_every_many_plans_example_runs(capsys: pytest.CaptureFixture[str]) -> No
     assert output[3] == "True"
     assert output[4] == "11 loaded; ['provinsi-sintetis-01/kabupaten-sintetis-01-01']"
     assert output[5].endswith("pass allow_failed=True to score without them:")
+
+
+def test_the_framework_page_lists_every_element_with_both_names() -> None:
+    text = (ROOT / "docs" / "framework.md").read_text(encoding="utf-8")
+    framework = scm.builtin_framework()
+    for dimension in framework.dimensions:
+        assert f"## `{dimension.id}`: {dimension.name}" in text
+    for element in framework.elements:
+        assert f"| `{element.id}` | {element.name} | {element.name_en} |" in text
+    for pillar in framework.pillars:
+        assert f"| `{pillar.id}` | {pillar.name} | {pillar.name_en} |" in text

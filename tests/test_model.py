@@ -242,3 +242,18 @@ def test_an_ambiguous_amount_shows_both_readings(plan_data: dict[str, Any]) -> N
     plan_data["initiatives"][0]["budget"][0]["amount"] = "1.250"
     with pytest.raises(scm.MasterplanError, match=r"ambiguous: 1250 with '\.' grouping thousands .* or 1\.25"):
         scm.Masterplan.from_dict(plan_data)
+
+
+@pytest.mark.parametrize("written", ["Pelayanan publik", "pelayanan-publik", "Public service", "PUBLIC-SERVICE"])
+def test_an_element_named_in_either_language_is_read_as_its_id(plan_data: dict[str, Any], written: str) -> None:
+    plan_data["indicators"][0]["element"] = written
+    plan_data["initiatives"][0]["elements"] = [written]
+    for plan in (scm.Masterplan.from_dict(plan_data), scm.Masterplan.model_validate(plan_data)):
+        assert plan.indicators[0].element == "public-service"
+        assert plan.initiatives[0].elements == ("public-service",)
+
+
+def test_an_unknown_element_lists_the_frameworks_elements(plan_data: dict[str, Any]) -> None:
+    plan_data["indicators"][0]["element"] = "smart-mobility"
+    with pytest.raises(scm.MasterplanError, match=r"unknown element 'smart-mobility'; the elements are bureaucracy, "):
+        scm.Masterplan.from_dict(plan_data)

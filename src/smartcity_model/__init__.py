@@ -92,6 +92,7 @@ from smartcity_model.model import (
     RegionKind,
     Thresholds,
 )
+from smartcity_model.scaffold import init_plan
 from smartcity_model.scoring import (
     READINESS_SCALES,
     NormaliseSpec,
@@ -202,6 +203,7 @@ __all__ = [
     "find_plans",
     "graph_to_text",
     "impute",
+    "init_plan",
     "json_schema",
     "load",
     "load_check_config",

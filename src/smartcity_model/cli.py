@@ -7,6 +7,7 @@ Exit codes: 0 the plan is valid, 1 problems were found, 2 usage or I/O error, 3 
 from __future__ import annotations
 
 import json
+import os
 import sys
 import warnings
 from pathlib import Path
@@ -19,6 +20,7 @@ from smartcity_model.checks import CHECKS_FILE, CheckConfig, find_check_config, 
 from smartcity_model.checks import check as run_checks
 from smartcity_model.errors import MasterplanError, PlanNotFoundError
 from smartcity_model.examples import example_path
+from smartcity_model.frameworks import builtin_framework
 from smartcity_model.graph import GRAPH_FORMATS, build_graph, collaboration_network, graph_to_text
 from smartcity_model.graph.export import GraphFormat
 from smartcity_model.io import (
@@ -32,6 +34,8 @@ from smartcity_model.io import (
 )
 from smartcity_model.io.atomic import write_files_atomically
 from smartcity_model.model import Horizon, Masterplan
+from smartcity_model.model.sectors import SECTORS
+from smartcity_model.scaffold import init_plan
 
 __all__ = ["main"]
 
@@ -47,6 +51,10 @@ class _Commands(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except BrokenPipeError:  # the reader stopped early (``smartcity framework | head``): not a crash
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            ctx.exit(EXIT_PROBLEMS)
         except Exception as error:
             if ctx.params.get("debug"):
                 raise
@@ -175,7 +183,7 @@ def check(path: Path | None, fmt: str, config: Path | None, workers: int | None,
     every error-level finding. Exit 0 when every plan loads and no error-level finding remains,
     1 when problems or error-level findings are found, 2 on usage or I/O errors.
     """
-    source = path if path is not None else example_path()
+    source = path if path is not None else _default_plan()
     if _is_tree(source):
         _check_tree(source, fmt, config, workers, no_checks=no_checks)
     plan = _load_or_exit(source, fmt)
@@ -196,6 +204,19 @@ def check(path: Path | None, fmt: str, config: Path | None, workers: int | None,
 
 
 _PLURAL = {"error": "errors", "warning": "warnings", "info": "info", "waived": "waived"}
+
+
+def _default_plan() -> Path:
+    """Return the plan in the current folder, if it holds one; else the bundled example, saying so."""
+    here = Path.cwd()
+    if (here / FOLDER_FILES[None]).is_file():
+        return here
+    click.echo(
+        f"No {FOLDER_FILES[None]} in {here}: checking the bundled example. "
+        "Give a PATH to check your plan, or start one with: smartcity init PATH",
+        err=True,
+    )
+    return example_path()
 
 
 def _is_tree(source: Path) -> bool:
@@ -300,6 +321,58 @@ def _emit(text: str, output: Path | None) -> None:
         write_files_atomically({output: text})
     except OSError as error:
         _exit_with_usage_error(error)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--sectors", is_flag=True, help="List the sector vocabulary instead of the framework.")
+def framework(fmt: str, *, sectors: bool) -> None:
+    """List the framework's dimensions and elements (ids, Indonesian and English names), or the sectors."""
+    fw = builtin_framework()
+    if sectors:
+        rows = [
+            {"id": s.id, "name": s.name_id, "name_en": s.name_en, "aliases": list(s.aliases)} for s in SECTORS.values()
+        ]
+        if fmt == "json":
+            click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+            return
+        width = max(len(row["id"]) for row in rows)
+        for row in rows:
+            also = f"  (also: {', '.join(row['aliases'])})" if row["aliases"] else ""
+            click.echo(f"{row['id']:<{width}}  {row['name']} / {row['name_en']}{also}")
+        return
+    if fmt == "json":
+        click.echo(json.dumps(fw.model_dump(mode="json", exclude_defaults=True), ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{fw.name} ({fw.id}){f' / {fw.name_en}' if fw.name_en else ''}")
+    width = max(len(element.id) for element in fw.elements)
+    for dimension in fw.dimensions:
+        click.echo(f"\n{dimension.id}: {dimension.name}")
+        for element in dimension.elements:
+            english = f" / {element.name_en}" if element.name_en else ""
+            click.echo(f"  {element.id:<{width}}  {element.name}{english}")
+    if fw.pillars:
+        click.echo("\npillars: " + ", ".join(f"{p.id} ({p.name})" for p in fw.pillars))
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--region", required=True, help="Region id, a lowercase slug such as padang-panjang.")
+@click.option("--name", required=True, help='Region name, e.g. "Kota Padang Panjang".')
+@click.option("--kind", required=True, type=click.Choice(["kabupaten", "kota"]))
+@click.option(
+    "--lang", type=click.Choice(["id", "en"]), default="id", show_default=True, help="Language of the comments."
+)
+@click.option("--start", type=int, default=None, help="First year of the period (default: next year).")
+def init(path: Path, region: str, name: str, kind: str, lang: str, start: int | None) -> None:  # noqa: PLR0913, PLR0917 - one per option
+    """Start a new plan at PATH: a valid, commented skeleton to fill in (one example per dimension)."""
+    try:
+        written = init_plan(path, region=region, name=name, kind=kind, lang=lang, start=start)  # type: ignore[arg-type]
+    except MasterplanError as error:
+        _exit_with_problems(error, path, "text")
+    except (FileExistsError, OSError) as error:
+        _exit_with_usage_error(error)
+    click.echo(f"A new plan for {name} is in {written}. Fill it in, then run: smartcity check {written}")
 
 
 @main.command()

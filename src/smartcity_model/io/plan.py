@@ -403,14 +403,37 @@ def dumps(plan: Masterplan, fmt: str = "yaml") -> str:
     raise UnsupportedFormatError(msg)
 
 
-def _folder_texts(plan: Masterplan, folder: Path) -> dict[Path, str]:
+def _folder_texts(plan: Masterplan, folder: Path, comments: Mapping[str, str] | None = None) -> dict[Path, str]:
     data = plan_to_data(plan)
     header = {key: value for key, value in data.items() if key not in SECTIONS}
     texts = {folder / FOLDER_FILES[None]: _yaml(header)}
     for section in ("opds", "indicators", "initiatives"):
         texts[folder / FOLDER_FILES[section]] = _yaml(data[section])
     texts[folder / FOLDER_FILES["observations"]] = format_observations(plan.observations)
+    for name, comment in (comments or {}).items():
+        lines = "".join(f"# {line}".rstrip() + "\n" for line in comment.splitlines())
+        texts[folder / name] = lines + texts[folder / name]
     return texts
+
+
+def dump_commented(plan: Masterplan, folder: str | Path, comments: Mapping[str, str]) -> Path:
+    """Save ``plan`` to a new plan folder with a comment block at the top of some of its YAML files.
+
+    ``comments`` maps a file name (``opds.yaml``) to its text; each line becomes a ``#`` comment.
+    The folder must not exist yet, or be empty; the save is all-or-nothing as :func:`dump`'s.
+    """
+    target = Path(folder)
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        msg = f"{target} already exists and is not an empty folder; choose a new folder"
+        raise FileExistsError(msg)
+    unknown = sorted(set(comments) - {FOLDER_FILES[part] for part in (None, "opds", "indicators", "initiatives")})
+    if unknown:
+        msg = f"comments can only head the YAML files of a plan folder, not {', '.join(unknown)}"
+        raise ValueError(msg)
+    with collector_paused():
+        texts = _folder_texts(plan, target, comments)
+        write_files_atomically(texts, check=lambda written: _check_written(plan, written))
+    return target
 
 
 def dump(plan: Masterplan, path: str | Path) -> Path:

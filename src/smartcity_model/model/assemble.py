@@ -16,7 +16,14 @@ from pydantic.fields import FieldInfo
 from smartcity_model.errors import PROBLEM_CODES, MasterplanError, Problem
 from smartcity_model.model.indicator import Indicator
 from smartcity_model.model.initiative import Initiative
-from smartcity_model.model.masterplan import Masterplan, PlanHeader, PlanParts, plan_problems
+from smartcity_model.model.masterplan import (
+    Masterplan,
+    PlanHeader,
+    PlanParts,
+    framework_of,
+    plan_problems,
+    with_element_ids,
+)
 from smartcity_model.model.observation import Observation
 from smartcity_model.model.opd import OPD
 
@@ -157,6 +164,7 @@ def assemble(data: Any, locate: Locator | None = None, source: str | None = None
         header = None
         problems.extend(problems_from_validation(error, prefix=(), kind="masterplan", obj_id=None))
     fields = PlanHeader.model_fields
+    data = with_element_ids(data, header.framework if header is not None else framework_of(data))
 
     unparsed: dict[str, set[str]] = {name: set() for name in SECTIONS}
     valid: dict[str, list[tuple[int, Any]]] = {}

@@ -114,6 +114,39 @@ class Framework(FrozenModel):
         """Tell whether the framework has an element ``element_id``."""
         return element_id in self._elements
 
+    @cached_property
+    def _element_words(self) -> dict[str, str]:
+        words: dict[str, str] = {}
+        for element in self.elements:
+            for label in (element.name, element.name_en):
+                if label:
+                    words.setdefault(_word(label), element.id)
+                    words.setdefault(_slugify(label), element.id)
+        words.update({element.id: element.id for element in self.elements})
+        return words
+
+    def element_id(self, word: str) -> str:
+        """Return the id of the element that ``word`` names: its id, or its Indonesian or English name.
+
+        Names are matched in any case and also as slugs (``Pelayanan publik``, ``pelayanan-publik``
+        and ``Public service`` all give ``public-service``); any other word is returned unchanged.
+
+        Examples
+        --------
+        >>> fw = builtin_framework()
+        >>> fw.element_id("Pelayanan publik"), fw.element_id("pelayanan-publik"), fw.element_id("Health")
+        ('public-service', 'public-service', 'health')
+        """
+        return self._element_words.get(_word(word), self._element_words.get(_slugify(word), word))
+
+
+def _word(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def _slugify(text: str) -> str:
+    return "-".join("".join(char if char.isalnum() else " " for char in text.lower()).split())
+
 
 @cache
 def builtin_framework(name: str = "gm100sc") -> Framework:

@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal, TypeVar
 
 import numpy as np
 import pandas as pd
-from pydantic import BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
 from smartcity_model.errors import MasterplanError, Problem, suggest, unknown_id
@@ -149,10 +149,53 @@ def _framework_by_name(value: Any) -> Any:
     if isinstance(value, str):
         raise PydanticCustomError(
             "invalid-choice",
-            "unknown built-in framework {name!r}; built in: {known}",
-            {"name": value, "known": ", ".join(BUILTIN_FRAMEWORKS)},
+            "unknown built-in framework {name}; built in: {known}",
+            {"name": repr(value), "known": ", ".join(BUILTIN_FRAMEWORKS)},
         )
     return value
+
+
+def framework_of(data: Mapping[str, Any]) -> Framework | None:
+    """Return the framework raw plan data names, or ``None`` while it is invalid (reported elsewhere)."""
+    raw = data.get("framework", BUILTIN_FRAMEWORKS[0])
+    if isinstance(raw, Framework):
+        return raw
+    if isinstance(raw, str):
+        return builtin_framework(raw) if raw in BUILTIN_FRAMEWORKS else None
+    try:
+        return Framework.model_validate(raw)
+    except ValidationError:
+        return None
+
+
+def with_element_ids(data: Mapping[str, Any], framework: Framework | None) -> Mapping[str, Any]:
+    """Return raw plan data with element names (``Pelayanan publik``) in indicators and initiatives made ids.
+
+    Nothing is changed in place; items without such a name are passed through as they are.
+    """
+    if framework is None:
+        return data
+
+    def indicator(item: Any) -> Any:
+        element = item.get("element") if isinstance(item, Mapping) else None
+        if isinstance(element, str) and framework.element_id(element) != element:
+            return {**item, "element": framework.element_id(element)}
+        return item
+
+    def initiative(item: Any) -> Any:
+        elements = item.get("elements") if isinstance(item, Mapping) else None
+        if isinstance(elements, list | tuple) and any(
+            isinstance(e, str) and framework.element_id(e) != e for e in elements
+        ):
+            return {**item, "elements": [framework.element_id(e) if isinstance(e, str) else e for e in elements]}
+        return item
+
+    fixed = dict(data)
+    for section, fix in (("indicators", indicator), ("initiatives", initiative)):
+        items = data.get(section)
+        if isinstance(items, list | tuple):
+            fixed[section] = [fix(item) for item in items]
+    return fixed
 
 
 FrameworkField = Annotated[
@@ -205,6 +248,11 @@ class Masterplan(PlanHeader):
     """The initiatives (service products)."""
     observations: tuple[Observation, ...] = ()
     """Observed indicator values."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _element_names(cls, data: Any) -> Any:
+        return with_element_ids(data, framework_of(data)) if isinstance(data, Mapping) else data
 
     @model_validator(mode="after")
     def _whole_plan(self) -> Masterplan:
@@ -320,13 +368,20 @@ class _Subject:
         return Problem(code, message, kind=self.kind, id=self.id, field=shown, path=(self.section, self.index, *parts))
 
 
+#: Kinds of reference whose valid ids are listed when a reference is not close to any.
+_LISTED = frozenset({"element", "pillar"})
+
+
 def _dangling(
     subject: _Subject, known: Collection[str] | None, target: str, value: str | None, field: str, *sub: int
 ) -> list[Problem]:
     """Return a ``dangling-reference`` problem if ``value`` is not among ``known`` (unchecked if ``None``)."""
     if value is None or known is None or value in known:
         return []
-    message = f"unknown {target} {value!r}{suggest(value, known)}"
+    hint = suggest(value, known)
+    if not hint and target in _LISTED:  # a framework's ids are few: name them all
+        hint = f"; the {target}s are {', '.join(sorted(known))}"
+    message = f"unknown {target} {value!r}{hint}"
     return [subject.problem("dangling-reference", message, field, *sub)]
 
 
