@@ -462,9 +462,9 @@ def test_a_file_over_the_size_budget_is_refused(plan_folder: Path, monkeypatch: 
 
 
 def test_dump_refuses_a_file_suffix_it_cannot_write(example_plan: scm.Masterplan, tmp_path: Path) -> None:
-    with pytest.raises(scm.UnsupportedFormatError, match=r"not to a \.xlsx file"):
-        scm.dump(example_plan, tmp_path / "plan.xlsx")
-    assert not (tmp_path / "plan.xlsx").exists()
+    with pytest.raises(scm.UnsupportedFormatError, match=r"not to a \.docx file"):
+        scm.dump(example_plan, tmp_path / "plan.docx")
+    assert not (tmp_path / "plan.docx").exists()
     assert scm.load(scm.dump(example_plan, tmp_path / "plan.v2")) == example_plan  # a dotted folder name
     (tmp_path / "plan.final").mkdir()
     assert scm.load(scm.dump(example_plan, tmp_path / "plan.final")) == example_plan  # an existing folder

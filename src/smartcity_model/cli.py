@@ -27,12 +27,14 @@ from smartcity_model.io import (
     FOLDER_FILES,
     SCHEMA_PARTS,
     UnsupportedFormatError,
+    dump,
     find_plans,
     json_schema,
     load,
     load_many,
 )
 from smartcity_model.io.atomic import write_files_atomically
+from smartcity_model.io.excel import ExcelUnavailableError
 from smartcity_model.model import Horizon, Masterplan
 from smartcity_model.model.sectors import SECTORS
 from smartcity_model.scaffold import init_plan
@@ -143,7 +145,7 @@ def _load_or_exit(source: Path, fmt: str) -> Masterplan:
         return load(source)
     except MasterplanError as error:
         _exit_with_problems(error, source, fmt)
-    except (PlanNotFoundError, UnsupportedFormatError, OSError) as error:
+    except (PlanNotFoundError, UnsupportedFormatError, ExcelUnavailableError, OSError) as error:
         _exit_with_usage_error(error)
 
 
@@ -373,6 +375,35 @@ def init(path: Path, region: str, name: str, kind: str, lang: str, start: int | 
     except (FileExistsError, OSError) as error:
         _exit_with_usage_error(error)
     click.echo(f"A new plan for {name} is in {written}. Fill it in, then run: smartcity check {written}")
+
+
+@main.command(name="export")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("output", type=click.Path(path_type=Path))
+def export_plan(path: Path, output: Path) -> None:
+    """Save the plan at PATH as OUTPUT: an Excel workbook (.xlsx) for planners, or a folder, .yaml or .json."""
+    _convert(_load_or_exit(path, "text"), output)
+
+
+@main.command(name="import")
+@click.argument("workbook", type=click.Path(path_type=Path))
+@click.argument("path", type=click.Path(path_type=Path))
+def import_plan(workbook: Path, path: Path) -> None:
+    """Read a plan from WORKBOOK (.xlsx, as written by export) and save it as the plan folder PATH.
+
+    Every problem is listed with its sheet, row and column (exit 1); nothing is written then.
+    """
+    if workbook.suffix.lower() != ".xlsx":
+        _exit_with_usage_error(ValueError(f"{workbook}: expected an Excel workbook (.xlsx)"))
+    _convert(_load_or_exit(workbook, "text"), path)
+
+
+def _convert(plan: Masterplan, output: Path) -> None:
+    try:
+        written = dump(plan, output)
+    except (UnsupportedFormatError, ExcelUnavailableError, OSError) as error:
+        _exit_with_usage_error(error)
+    click.echo(f"{plan.region.name}: saved to {written}")
 
 
 @main.command()

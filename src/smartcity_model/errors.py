@@ -85,6 +85,10 @@ class Problem:
     file: str | None = None
     line: int | None = None
     path: tuple[str | int, ...] = ()
+    sheet: str | None = None
+    """The worksheet, for a problem in an Excel workbook (``line`` is then its row)."""
+    column: int | None = None
+    """The 1-based column, where known (a worksheet's column A is 1)."""
 
     def __post_init__(self) -> None:
         """Reject codes that are not registered, so every code stays documented."""
@@ -93,9 +97,12 @@ class Problem:
             raise ValueError(msg)
 
     def where(self) -> str:
-        """Return the location as ``file:line``, ``file`` or an empty string."""
+        """Return the location: ``file:line``, ``file, Sheet!C5`` in a workbook, ``file`` or an empty string."""
         if self.file is None:
             return ""
+        if self.sheet is not None:
+            cell = f"{column_letters(self.column)}{self.line or ''}" if self.column else f"row {self.line}"
+            return f"{self.file}, {self.sheet}!{cell}" if self.line is not None else f"{self.file}, sheet {self.sheet}"
         return f"{self.file}:{self.line}" if self.line is not None else self.file
 
     def subject(self) -> str:
@@ -186,6 +193,15 @@ def warn_caller(message: str, category: type[Warning] = PlanWarning) -> None:
     while frame is not None and str(frame.f_globals.get("__name__", "")).startswith("smartcity_model"):
         frame, level = frame.f_back, level + 1
     warnings.warn(message, category, stacklevel=level)
+
+
+def column_letters(column: int) -> str:
+    """Return a spreadsheet's name of a 1-based column: 1 is ``A``, 27 is ``AA``."""
+    letters = ""
+    while column > 0:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def suggest(wanted: str, known: Iterable[str]) -> str:

@@ -92,12 +92,13 @@ def _fsync_folder(folder: Path) -> None:
             os.close(descriptor)
 
 
-def _write_new(path: Path, text: str, mode: int | None) -> None:
-    """Create ``path`` (which must not exist) with ``text``, flushed to disk; ``mode`` or the umask's."""
+def _write_new(path: Path, text: str | bytes, mode: int | None) -> None:
+    """Create ``path`` (which must not exist) with ``text`` (UTF-8) or bytes, flushed; ``mode`` or the umask's."""
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    data = text.encode("utf-8") if isinstance(text, str) else text
     try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
     except BaseException:
@@ -286,7 +287,7 @@ def _preflight(targets: Mapping[Path, Path]) -> None:
 
 
 def write_files_atomically(
-    files: Mapping[Path, str],
+    files: Mapping[Path, str | bytes],
     *,
     check: Callable[[Mapping[Path, Path]], None] | None = None,
 ) -> None:
@@ -346,7 +347,7 @@ def _entries(targets: Mapping[Path, Path]) -> dict[Path, _Entry]:
 
 
 def _stage(
-    files: Mapping[Path, str],
+    files: Mapping[Path, str | bytes],
     targets: Mapping[Path, Path],
     entries: Mapping[Path, _Entry],
     check: Callable[[Mapping[Path, Path]], None] | None,

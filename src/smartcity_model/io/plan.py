@@ -38,6 +38,7 @@ from smartcity_model.io.atomic import (
     write_files_atomically,
 )
 from smartcity_model.io.csvfile import compact_number, format_observations, parse_observations, read_csv_text
+from smartcity_model.io.excel import EXCEL_SUFFIXES, read_workbook, write_workbook
 from smartcity_model.io.yamlfile import Parsed, format_yaml, parse_json, parse_yaml, read_text
 from smartcity_model.model import Framework, Masterplan
 from smartcity_model.model.assemble import SECTIONS, Locator, assemble, locate_problem, problems_from_validation
@@ -284,8 +285,11 @@ def load(path: str | Path) -> Masterplan:
     if not target.exists():
         msg = f"no masterplan at {target}: no such file or folder"
         raise PlanNotFoundError(msg)
+    if target.suffix.lower() in EXCEL_SUFFIXES:
+        with collector_paused():
+            return read_workbook(target)
     if target.suffix.lower() not in _SINGLE_SUFFIXES:
-        msg = f"{target}: expected a masterplan folder or a .yaml, .yml or .json file"
+        msg = f"{target}: expected a masterplan folder or a .yaml, .yml, .json or .xlsx file"
         raise UnsupportedFormatError(msg)
     siblings = [name for part, name in FOLDER_FILES.items() if part is not None and (target.parent / name).exists()]
     if target.name == FOLDER_FILES[None] and siblings:
@@ -437,7 +441,10 @@ def dump_commented(plan: Masterplan, folder: str | Path, comments: Mapping[str, 
 
 
 def dump(plan: Masterplan, path: str | Path) -> Path:
-    """Save ``plan`` to a folder, or to one file if ``path`` ends in ``.yaml``, ``.yml`` or ``.json``.
+    """Save ``plan`` to a folder, or to one file if ``path`` ends in ``.yaml``, ``.yml``, ``.json`` or ``.xlsx``.
+
+    An ``.xlsx`` workbook (with the ``excel`` extra) is laid out for planners to fill in; see
+    :mod:`smartcity_model.io.excel`.
 
     Output is deterministic (the same plan always gives the same bytes, in the plan's own order)
     and atomic: every file is written in full beside its target before any target is replaced.
@@ -448,19 +455,36 @@ def dump(plan: Masterplan, path: str | Path) -> Path:
     if suffix not in _SINGLE_SUFFIXES and target.exists() and not target.is_dir():
         msg = f"{target}: expected a folder or a .yaml, .yml or .json file name"
         raise UnsupportedFormatError(msg)
-    if suffix not in _SINGLE_SUFFIXES and _FILE_SUFFIX.fullmatch(suffix) and not target.is_dir():
+    if suffix not in _SINGLE_SUFFIXES | EXCEL_SUFFIXES and _FILE_SUFFIX.fullmatch(suffix) and not target.is_dir():
         msg = (
-            f"{target}: a masterplan is saved to a folder or to a .yaml, .yml or .json file, not to a "
+            f"{target}: a masterplan is saved to a folder or to a .yaml, .yml, .json or .xlsx file, not to a "
             f"{suffix} file (to save to a new folder with this name, create the folder first)"
         )
         raise UnsupportedFormatError(msg)
+    if suffix in EXCEL_SUFFIXES and not target.is_dir():
+        with collector_paused():
+            write_files_atomically({target: write_workbook(plan)}, check=lambda written: _check_workbook(plan, written))
+        return target
     with collector_paused():
         if suffix in _SINGLE_SUFFIXES and not target.is_dir():
-            texts = {target: dumps(plan, "json" if suffix == ".json" else "yaml")}
+            texts: dict[Path, str | bytes] = {target: dumps(plan, "json" if suffix == ".json" else "yaml")}
         else:
-            texts = _folder_texts(plan, target)
+            texts = dict(_folder_texts(plan, target))
         write_files_atomically(texts, check=lambda written: _check_written(plan, written))
     return target
+
+
+def _check_workbook(plan: Masterplan, written: Mapping[Path, Path]) -> None:
+    """Read the workbook just written back, and refuse it unless it gives ``plan``."""
+    ((final, new),) = written.items()
+    try:
+        loaded = read_workbook(new, str(final))
+    except MasterplanError as error:
+        msg = f"the plan was not saved: the workbook written would not load back ({error})"
+        raise SaveError(msg) from error
+    if loaded != plan:
+        msg = f"the plan was not saved: the workbook would load back differently, at {_first_difference(plan, loaded)}"
+        raise SaveError(msg)
 
 
 def _check_written(plan: Masterplan, written: Mapping[Path, Path]) -> None:

@@ -1,0 +1,623 @@
+"""Masterplans as Excel workbooks, both ways: one sheet per part, Indonesian headers, dropdowns.
+
+Planners exchange data in Excel. :func:`write_workbook` writes a plan as a workbook a planner can
+fill in: a *Petunjuk* (instructions) sheet, *Rencana* (region, period, framework, document),
+*OPD*, *Indikator*, *Inisiatif*, *Anggaran* (budget lines), *Harapan* (expected values) and
+*Observasi*; headers in Bahasa Indonesia (English headers are read too), frozen header rows,
+column widths to fit, and dropdowns for ids, elements, sectors, horizons and funding sources.
+:func:`read_workbook` reads one back into a plan; every problem is located by sheet, row and
+column as Excel shows them (``plan.xlsx, Inisiatif!C5``). The round trip is lossless.
+
+Needs the ``excel`` extra (openpyxl): ``pip install "smartcity-model[excel]"``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from smartcity_model.errors import MasterplanError, Problem, SmartCityError, column_letters
+from smartcity_model.io.yamlfile import format_yaml, parse_yaml, read_bytes
+from smartcity_model.model import FundingSource, Horizon, InitiativeStatus, Masterplan, ObservationStatus, OPDKind
+from smartcity_model.model.assemble import assemble
+from smartcity_model.model.sectors import SECTORS
+from smartcity_model.numerals import read_number
+
+if TYPE_CHECKING:
+    from openpyxl.workbook.workbook import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
+
+__all__ = ["EXCEL_SUFFIXES", "ExcelUnavailableError", "read_workbook", "write_workbook"]
+
+#: Suffixes of the workbooks read and written.
+EXCEL_SUFFIXES = frozenset({".xlsx"})
+#: Excel keeps at most this many characters in a cell.
+_CELL_LIMIT = 32_767
+
+Kind = Literal["text", "int", "number", "list", "yaml", "any"]
+
+
+class ExcelUnavailableError(SmartCityError, ImportError):
+    """openpyxl, which reads and writes workbooks, is not installed."""
+
+
+def _openpyxl() -> Any:
+    try:
+        import openpyxl  # noqa: PLC0415 - an optional extra, imported on use
+    except ImportError:
+        msg = 'Excel workbooks need openpyxl: pip install "smartcity-model[excel]"'
+        raise ExcelUnavailableError(msg) from None
+    return openpyxl
+
+
+@dataclass(frozen=True)
+class _Column:
+    key: str
+    """Dotted key into an item's data (``bounds.min``)."""
+    header: str
+    """Indonesian header."""
+    kind: Kind
+    english: str = ""
+    """English header, also read (default: the key)."""
+
+    @property
+    def names(self) -> set[str]:
+        return {self.header.lower(), (self.english or self.key).lower(), self.key.lower()}
+
+
+def _c(key: str, header: str, kind: Kind = "text", english: str = "") -> _Column:
+    return _Column(key, header, kind, english)
+
+
+_ID, _NAME, _NAME_EN = _c("id", "id"), _c("name", "nama", english="name"), _c("name_en", "nama_en")
+_SHEETS: dict[str, tuple[_Column, ...]] = {
+    "OPD": (
+        _ID,
+        _NAME,
+        _NAME_EN,
+        _c("acronym", "akronim"),
+        _c("sector", "sektor"),
+        _c("kind", "jenis"),
+        _c("note", "catatan"),
+    ),
+    "Indikator": (
+        _ID,
+        _NAME,
+        _NAME_EN,
+        _c("description", "deskripsi"),
+        _c("unit", "satuan"),
+        _c("element", "elemen"),
+        _c("pillar", "pilar"),
+        _c("direction", "arah"),
+        _c("band.low", "pita_bawah", "number"),
+        _c("band.high", "pita_atas", "number"),
+        _c("bounds.min", "batas_bawah", "number"),
+        _c("bounds.max", "batas_atas", "number"),
+        _c("normalisation", "normalisasi", "yaml"),
+        _c("weight", "bobot", "number"),
+        _c("baseline.year", "baseline_tahun", "int"),
+        _c("baseline.value", "baseline_nilai", "number"),
+        _c("targets", "target", "yaml"),
+        _c("custodian", "wali_data"),
+        _c("source", "sumber"),
+        _c("code", "kode"),
+    ),
+    "Inisiatif": (
+        _ID,
+        _NAME,
+        _NAME_EN,
+        _c("description", "deskripsi"),
+        _c("lead", "opd_pengusul", english="lead"),
+        _c("supporting", "opd_pendukung", "list", "supporting"),
+        _c("elements", "elemen", "list", "elements"),
+        _c("indicators", "indikator", "list", "indicators"),
+        _c("depends_on", "prasyarat", "list"),
+        _c("start_year", "tahun_mulai", "int"),
+        _c("end_year", "tahun_selesai", "int"),
+        _c("horizon", "horizon"),
+        _c("status", "status"),
+    ),
+    "Anggaran": (
+        _c("initiative", "inisiatif"),
+        _c("year", "tahun", "int"),
+        _c("amount", "jumlah_rupiah", "number", "amount"),
+        _c("source", "sumber_dana", english="source"),
+        _c("note", "catatan"),
+    ),
+    "Harapan": (
+        _c("initiative", "inisiatif"),
+        _c("indicator", "indikator"),
+        _c("year", "tahun", "int"),
+        _c("value", "nilai", "number"),
+    ),
+    "Observasi": (
+        _c("indicator", "indikator"),
+        _c("year", "tahun", "int"),
+        _c("value", "nilai", "number"),
+        _c("region", "wilayah"),
+        _c("status", "status"),
+        _c("source", "sumber"),
+        _c("note", "catatan"),
+    ),
+}
+_PLAN_SHEET, _LISTS_SHEET, _README_SHEET = "Rencana", "Daftar", "Petunjuk"
+#: Keys of the plan sheet whose values are one-line YAML (a list).
+_PLAN_YAML = frozenset({"document.authors"})
+_SECTION_OF = {"OPD": "opds", "Indikator": "indicators", "Inisiatif": "initiatives", "Observasi": "observations"}
+_SHEET_OF = {section: sheet for sheet, section in _SECTION_OF.items()}
+#: Labels of the plan sheet's keys (the keys themselves are read).
+_PLAN_LABELS = {
+    "format_version": "versi format",
+    "region.id": "id wilayah",
+    "region.name": "nama wilayah",
+    "region.name_en": "nama wilayah (Inggris)",
+    "region.kind": "jenis: kabupaten atau kota",
+    "region.code": "kode Kemendagri",
+    "region.bps_code": "kode BPS",
+    "region.capital": "ibu kota",
+    "region.population": "jumlah penduduk",
+    "region.population_year": "tahun data penduduk",
+    "region.parent": "id provinsi",
+    "period.start": "tahun awal periode",
+    "period.end": "tahun akhir periode",
+    "framework": "kerangka (gm100sc, atau YAML kerangka sendiri)",
+    "document.title": "judul dokumen",
+    "document.status": "status dokumen: draft, final, enacted",
+}
+_README = (
+    ("Masterplan Smart City", ""),
+    ("Petunjuk (Bahasa Indonesia)", "Instructions (English)"),
+    (
+        "Isi satu baris per OPD, indikator, inisiatif, baris anggaran, nilai harapan dan observasi.",
+        "Fill in one row per OPD, indicator, initiative, budget line, expected value and observation.",
+    ),
+    (
+        "Kolom berwarna memakai daftar pilihan (dropdown): id OPD, elemen, sektor, horizon, sumber dana.",
+        "Coloured columns offer dropdowns: OPD ids, elements, sectors, horizons, funding sources.",
+    ),
+    (
+        "Beberapa id dalam satu sel dipisah koma: diskominfo, dinkes.",
+        "Several ids in one cell are separated by commas: diskominfo, dinkes.",
+    ),
+    (
+        "Angka boleh ditulis 79,5 atau 1.250.000 (format Indonesia) atau 79.5.",
+        "Numbers may be written 79,5 or 1.250.000 (Indonesian) or 79.5.",
+    ),
+    (
+        "Periksa dengan: smartcity import FILE.xlsx FOLDER lalu smartcity check FOLDER",
+        "Check with: smartcity import FILE.xlsx FOLDER then smartcity check FOLDER",
+    ),
+)
+
+
+# ------------------------------------------------------------------------------------ write
+
+
+#: Characters a worksheet cannot hold (XML 1.0; a carriage return would come back as a line feed),
+#: written as Excel's own escapes ``_xHHHH_``.
+_UNWRITABLE = re.compile("[\x00-\x08\x0b-\x0d\x0e-\x1f\ufffe\uffff]|_x[0-9A-Fa-f]{4}_")
+_ESCAPE = re.compile("_x([0-9A-Fa-f]{4})_")
+
+
+def _escape(text: str) -> str:
+    """Write control characters as ``_x0001_``; a literal ``_x0041_`` keeps its underscore as ``_x005F_``."""
+    return _UNWRITABLE.sub(
+        lambda m: f"_x{ord(m.group()):04X}_" if len(m.group()) == 1 else "_x005F_" + m.group()[1:], text
+    )
+
+
+def _unescape(text: str) -> str:
+    """Read Excel's ``_xHHHH_`` escapes back as the characters they stand for."""
+    return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
+
+
+def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
+    if isinstance(value, Mapping) and all(isinstance(key, str) for key in value):
+        flat: dict[str, Any] = {}
+        for key, item in value.items():
+            flat.update(_flatten(item, f"{prefix}{key}."))
+        return flat
+    return {prefix[:-1]: value}
+
+
+def _cell(value: Any, kind: Kind, where: str) -> Any:
+    """Write one value as its column's kind: lists joined by commas, mappings as one-line YAML."""
+    if value is None:
+        return None
+    if kind == "list":
+        return ", ".join(str(item) for item in value)
+    if isinstance(value, dict | list):
+        return _flow(value)
+    if isinstance(value, float) and float(f"{value:.15g}") != value:
+        return repr(value)  # Excel keeps 15 significant digits: a longer number is kept whole as text
+    if isinstance(value, str):
+        value = _escape(value)
+        if len(value) > _CELL_LIMIT:
+            msg = f"{where} holds {len(value):,} characters; an Excel cell holds at most {_CELL_LIMIT:,}"
+            raise ValueError(msg)
+    return value
+
+
+def _flow(value: Any) -> str:
+    """Write a small mapping or list on one line: ``{2030: 80}``."""
+    import yaml  # noqa: PLC0415 - PyYAML is a dependency; only the flow style is needed here
+
+    return str(yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, sort_keys=False, width=10**6)).strip()
+
+
+def _rows(plan: Masterplan) -> dict[str, list[dict[str, Any]]]:
+    from smartcity_model.io.plan import plan_to_data  # noqa: PLC0415 - plan imports this module
+
+    data = plan_to_data(plan)
+    rows: dict[str, list[dict[str, Any]]] = {sheet: [] for sheet in _SHEETS}
+    rows["OPD"] = [_flatten(item) for item in data["opds"]]
+    rows["Indikator"] = [
+        {**_flatten({k: v for k, v in item.items() if k not in {"normalisation", "targets"}}), **_keep(item)}
+        for item in data["indicators"]
+    ]
+    for item in data["initiatives"]:
+        links = item.get("indicators", [])
+        ids = [link if isinstance(link, str) else link["indicator"] for link in links]
+        flat = {k: v for k, v in item.items() if k not in {"budget", "indicators"}}
+        rows["Inisiatif"].append({**_flatten(flat), "indicators": ids or None})
+        rows["Anggaran"] += [{"initiative": item["id"], **line} for line in item.get("budget", [])]
+        for link in links:
+            if isinstance(link, dict):
+                rows["Harapan"] += [
+                    {"initiative": item["id"], "indicator": link["indicator"], "year": year, "value": value}
+                    for year, value in link.get("expected", {}).items()
+                ]
+    rows["Observasi"] = list(data["observations"])
+    return rows
+
+
+def _keep(item: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: item[key] for key in ("normalisation", "targets") if key in item}
+
+
+def _header_rows(plan: Masterplan) -> list[tuple[str, Any]]:
+    from smartcity_model.io.plan import plan_to_data  # noqa: PLC0415 - plan imports this module
+
+    data = plan_to_data(plan)
+    header = {
+        key: value for key, value in data.items() if key not in {"opds", "indicators", "initiatives", "observations"}
+    }
+    framework = header.pop("framework")
+    rows = list(_flatten(header).items())
+    rows.insert(rows.index(next(r for r in rows if r[0] == "period.end")) + 1, ("framework", framework))
+    return [(key, _plan_cell(key, value)) for key, value in rows]
+
+
+def _plan_cell(key: str, value: Any) -> Any:
+    """Return a plan-sheet value: a framework of one's own as YAML text, a list as one-line YAML."""
+    if key == "framework" and isinstance(value, dict):
+        return format_yaml(value).rstrip()
+    return _flow(value) if isinstance(value, dict | list) else value
+
+
+def write_workbook(plan: Masterplan) -> bytes:
+    """Return the plan as an ``.xlsx`` workbook (bytes), ready for planners to fill in."""
+    openpyxl = _openpyxl()
+    from openpyxl.styles import Alignment, Font, PatternFill  # noqa: PLC0415 - optional extra
+    from openpyxl.worksheet.datavalidation import DataValidation  # noqa: PLC0415 - optional extra
+
+    book: Workbook = openpyxl.Workbook()
+    readme = book.create_sheet(_README_SHEET, 0)
+    book.remove(book.worksheets[1])  # the empty sheet every new workbook starts with
+    for row in _README:
+        readme.append(list(row))
+    readme["A1"].font = Font(bold=True, size=14)
+    readme.column_dimensions["A"].width = 90
+    readme.column_dimensions["B"].width = 90
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
+
+    sheet = book.create_sheet(_PLAN_SHEET)
+    sheet.append(["kunci", "keterangan", "nilai"])
+    for key, value in _header_rows(plan):
+        sheet.append([key, _PLAN_LABELS.get(key, ""), _cell(value, "any", f"{_PLAN_SHEET} {key}")])
+    _dress(sheet, bold, widths=(24, 44, 60))
+    for row in sheet.iter_rows(min_row=2, min_col=3, max_col=3):
+        row[0].alignment = Alignment(wrap_text=True, vertical="top")
+
+    rows = _rows(plan)
+    for name, columns in _SHEETS.items():
+        sheet = book.create_sheet(name)
+        sheet.append([column.header for column in columns])
+        for number, item in enumerate(rows[name], start=2):
+            sheet.append([_cell(item.get(c.key), c.kind, f"{name} row {number}, {c.header}") for c in columns])
+        _dress(sheet, bold)
+    _lists(book, plan, DataValidation, fill)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _dress(sheet: Worksheet, bold: Any, widths: Sequence[int] = ()) -> None:
+    """Bold, frozen header; columns as wide as their content (within reason)."""
+    for cell in sheet[1]:
+        cell.font = bold
+    sheet.freeze_panes = "B2"
+    for index, column in enumerate(sheet.iter_cols(), start=1):
+        longest = max((len(str(cell.value)) for cell in column if cell.value is not None), default=8)
+        width = widths[index - 1] if index <= len(widths) else min(max(longest + 2, 10), 50)
+        sheet.column_dimensions[column_letters(index)].width = width
+
+
+def _lists(book: Workbook, plan: Masterplan, validation: Any, fill: Any) -> None:
+    """Add a hidden sheet of choices, and dropdowns that use it."""
+    choices = {
+        "sektor": sorted({*SECTORS, *(o.sector for o in plan.opds)}),
+        "jenis_opd": [kind.value for kind in OPDKind],
+        "elemen": [element.id for element in plan.framework.elements],
+        "arah": ["higher", "lower", "band"],
+        "horizon": [horizon.value for horizon in Horizon],
+        "status_inisiatif": [status.value for status in InitiativeStatus],
+        "sumber_dana": [source.value for source in FundingSource],
+        "status_observasi": [status.value for status in ObservationStatus],
+    }
+    lists = book.create_sheet(_LISTS_SHEET)
+    ranges = {}
+    for index, (name, values) in enumerate(choices.items(), start=1):
+        letter = column_letters(index)
+        lists.cell(row=1, column=index, value=name)
+        for row, value in enumerate(values, start=2):
+            lists.cell(row=row, column=index, value=value)
+        ranges[name] = f"{_LISTS_SHEET}!${letter}$2:${letter}${len(values) + 1}"
+    lists.sheet_state = "hidden"
+    ids = {sheet: f"{sheet}!$A$2:$A$5000" for sheet in ("OPD", "Indikator", "Inisiatif")}
+    dropdowns = {
+        "OPD": {"sector": ranges["sektor"], "kind": ranges["jenis_opd"]},
+        "Indikator": {"element": ranges["elemen"], "direction": ranges["arah"], "custodian": ids["OPD"]},
+        "Inisiatif": {"lead": ids["OPD"], "horizon": ranges["horizon"], "status": ranges["status_inisiatif"]},
+        "Anggaran": {"initiative": ids["Inisiatif"], "source": ranges["sumber_dana"]},
+        "Harapan": {"initiative": ids["Inisiatif"], "indicator": ids["Indikator"]},
+        "Observasi": {"indicator": ids["Indikator"], "status": ranges["status_observasi"]},
+    }
+    for sheet_name, columns in dropdowns.items():
+        sheet = book[sheet_name]
+        for key, source in columns.items():
+            index = next(i for i, c in enumerate(_SHEETS[sheet_name], start=1) if c.key == key)
+            letter = column_letters(index)
+            rule = validation(type="list", formula1=f"={source}", allow_blank=True, showErrorMessage=False)
+            rule.add(f"{letter}2:{letter}5000")
+            sheet.add_data_validation(rule)
+            sheet[f"{letter}1"].fill = fill
+
+
+# ------------------------------------------------------------------------------------- read
+
+
+@dataclass
+class _Reading:
+    """What was read from a workbook, and where each value came from."""
+
+    shown: str
+    cells: dict[tuple[str | int, ...], tuple[str, int, int]] = dataclasses.field(default_factory=dict)
+    problems: list[Problem] = dataclasses.field(default_factory=list)
+    reported: set[tuple[str, int | None, int | None]] = dataclasses.field(default_factory=set)
+    """Cells already reported as unreadable: what follows from them is not reported again."""
+
+    def problem(self, code: str, message: str, sheet: str, row: int | None = None, column: int | None = None) -> None:
+        self.problems.append(Problem(code, message, file=self.shown, line=row, sheet=sheet, column=column))
+        self.reported.add((sheet, row, column))
+
+
+def _number(raw: Any, kind: Kind) -> Any:
+    if isinstance(raw, str):
+        raw = read_number(raw)
+    if kind == "int" and isinstance(raw, float) and raw.is_integer():
+        return int(raw)
+    return raw
+
+
+def _text(raw: Any) -> str:
+    return str(int(raw)) if isinstance(raw, float) and raw.is_integer() else str(raw)
+
+
+def _any(raw: Any) -> Any:
+    return raw.date() if isinstance(raw, dt.datetime) and raw.time() == dt.time() else raw
+
+
+_READERS: dict[Kind, Any] = {
+    "list": lambda raw: [part.strip() for part in str(raw).split(",") if part.strip()],
+    "int": lambda raw: _number(raw, "int"),
+    "number": lambda raw: _number(raw, "number"),
+    "text": _text,
+    "any": _any,
+}
+
+
+def _value(raw: Any, kind: Kind, where: tuple[str, int, int], reading: _Reading) -> Any:
+    """Read one cell as its column's kind; a value that cannot be read is a located problem."""
+    sheet, row, column = where
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if isinstance(raw, str):
+        raw = _unescape(raw)
+    try:
+        if kind == "yaml":
+            return parse_yaml(str(raw), f"{reading.shown}, {sheet}!{column_letters(column)}{row}").data
+        return _READERS[kind](raw)
+    except ValueError as error:
+        reading.problem("wrong-type", str(error), sheet, row, column)
+    except MasterplanError as error:
+        reading.problem("syntax-error", "; ".join(p.message for p in error.problems), sheet, row, column)
+    return None
+
+
+def _unflatten(flat: Mapping[str, Any]) -> dict[str, Any]:
+    nested: dict[str, Any] = {}
+    for key, value in flat.items():
+        *parents, last = key.split(".")
+        node = nested
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[last] = value
+    return nested
+
+
+def _sheet_rows(book: Any, name: str, reading: _Reading) -> list[tuple[int, dict[str, Any], dict[str, int]]]:
+    """Rows of a part's sheet as (row number, values by key, column by key); headers matched by name."""
+    if name not in book.sheetnames:
+        return []
+    columns = _SHEETS[name]
+    sheet = book[name]
+    rows = sheet.iter_rows(values_only=True)
+    header = next(rows, None) or ()
+    known = {alias: column for column in columns for alias in column.names}
+    where: dict[int, _Column] = {}
+    for index, title in enumerate(header, start=1):
+        if title is None or not str(title).strip():
+            continue
+        column = known.get(str(title).strip().lower())
+        if column is None:
+            names = ", ".join(c.header for c in columns)
+            reading.problem("unknown-field", f"unknown column {title!r}; the columns are {names}", name, 1, index)
+        elif column in where.values():
+            reading.problem("syntax-error", f"column {title!r} appears twice", name, 1, index)
+        else:
+            where[index] = column
+    found = []
+    for number, values in enumerate(rows, start=2):
+        if all(value is None or (isinstance(value, str) and not value.strip()) for value in values):
+            continue
+        item: dict[str, Any] = {}
+        positions: dict[str, int] = {}
+        for index, column in where.items():
+            raw = values[index - 1] if index - 1 < len(values) else None
+            value = _value(raw, column.kind, (name, number, index), reading)
+            if value is not None:
+                item[column.key] = value
+            positions[column.key] = index
+        found.append((number, item, positions))
+    return found
+
+
+def _plan_header(book: Any, reading: _Reading) -> dict[str, Any]:
+    if _PLAN_SHEET not in book.sheetnames:
+        reading.problem("missing-field", f"no sheet {_PLAN_SHEET!r} (region, period, framework)", _PLAN_SHEET)
+        return {}
+    flat: dict[str, Any] = {}
+    for number, values in enumerate(book[_PLAN_SHEET].iter_rows(min_row=2, values_only=True), start=2):
+        key = values[0] if values else None
+        if key is None or not str(key).strip():
+            continue
+        raw = values[2] if len(values) > 2 else None  # noqa: PLR2004 - the value column
+        framework_text = key == "framework" and isinstance(raw, str) and ("\n" in raw or ":" in raw)
+        kind: Kind = "yaml" if framework_text or key in _PLAN_YAML else "any"
+        value = _value(raw, kind, (_PLAN_SHEET, number, 3), reading)
+        if key in {"region.code", "region.bps_code"} and value is not None:
+            value = str(value)
+        if value is not None:
+            flat[str(key).strip()] = value
+            reading.cells[tuple(str(key).strip().split("."))] = (_PLAN_SHEET, number, 3)
+    return _unflatten(flat)
+
+
+def _locate(reading: _Reading, path: tuple[str | int, ...]) -> tuple[str, int, int] | None:
+    for end in range(len(path), 0, -1):
+        found = reading.cells.get(path[:end])
+        if found is not None:
+            return found
+    return None
+
+
+def _record(
+    reading: _Reading, prefix: tuple[str | int, ...], sheet: str, row: int, positions: Mapping[str, int]
+) -> None:
+    """Remember the cell each value of one row came from, under its path in the plan's data."""
+    reading.cells[prefix] = (sheet, row, 1)
+    for key, column in positions.items():
+        reading.cells[(*prefix, *key.split("."))] = (sheet, row, column)
+
+
+def read_workbook(path: str | Path, shown: str | None = None) -> Masterplan:
+    """Read a plan from an ``.xlsx`` workbook written by :func:`write_workbook` (and filled in).
+
+    Raises :class:`~smartcity_model.MasterplanError` with every problem located by sheet, row and
+    column, and :class:`ExcelUnavailableError` without openpyxl.
+    """
+    openpyxl = _openpyxl()
+    target = Path(path)
+    shown = str(target) if shown is None else shown
+    raw = read_bytes(target, shown)
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception as error:  # noqa: BLE001 - any file openpyxl cannot open is one located problem
+        problem = Problem("file-unreadable", f"not an Excel workbook openpyxl can read ({error})", file=shown)
+        raise MasterplanError([problem], shown) from None
+    reading = _Reading(shown)
+    data = _plan_header(book, reading)
+    sections = {section: _sheet_rows(book, sheet, reading) for sheet, section in _SECTION_OF.items()}
+    for section, rows in sections.items():
+        data[section] = []
+        for position, (row, item, positions) in enumerate(rows):
+            _record(reading, (section, position), _SHEET_OF[section], row, positions)
+            data[section].append(_unflatten(item))
+    _attach(book, data, reading)
+    book.close()
+    try:
+        plan = assemble(data)
+    except MasterplanError as error:
+        reading.problems.extend(_relocated(error.problems, reading))
+    if reading.problems:
+        raise MasterplanError(reading.problems, shown)
+    return plan
+
+
+def _attach(book: Any, data: dict[str, Any], reading: _Reading) -> None:
+    """Give each initiative its budget lines and expected values, from their own sheets."""
+    initiatives = {item.get("id"): (position, item) for position, item in enumerate(data["initiatives"])}
+    for sheet, key in (("Anggaran", "budget"), ("Harapan", "indicators")):
+        for row, item, positions in _sheet_rows(book, sheet, reading):
+            owner = item.pop("initiative", None)
+            if owner not in initiatives:
+                message = f"unknown initiative {owner!r}; each row belongs to an initiative of the sheet 'Inisiatif'"
+                reading.problem("dangling-reference", message, sheet, row, positions.get("initiative"))
+                continue
+            position, initiative = initiatives[owner]
+            if key == "budget":
+                lines = initiative.setdefault("budget", [])
+                _record(reading, ("initiatives", position, "budget", len(lines)), sheet, row, positions)
+                lines.append(item)
+                continue
+            links = initiative.setdefault("indicators", [])
+            index = _link_index(links, item.get("indicator"))
+            if index is None:
+                message = f"indicator {item.get('indicator')!r} is not among the initiative's indicators in 'Inisiatif'"
+                reading.problem("dangling-reference", message, sheet, row, positions.get("indicator"))
+                continue
+            link = links[index] if isinstance(links[index], dict) else {"indicator": links[index]}
+            year, value = item.get("year"), item.get("value")
+            link.setdefault("expected", {})[year] = value
+            links[index] = link
+            if isinstance(year, int):
+                where = (sheet, row, positions.get("value", 1))
+                reading.cells[("initiatives", position, "indicators", index, "expected", year)] = where
+
+
+def _link_index(links: Sequence[Any], indicator: Any) -> int | None:
+    for index, link in enumerate(links):
+        if (link if isinstance(link, str) else link.get("indicator")) == indicator:
+            return index
+    return None
+
+
+def _relocated(problems: Iterable[Problem], reading: _Reading) -> list[Problem]:
+    out = []
+    for problem in problems:
+        found = _locate(reading, problem.path)
+        if found is None:
+            out.append(dataclasses.replace(problem, file=reading.shown))
+            continue
+        sheet, row, column = found
+        if (sheet, row, column) in reading.reported:
+            continue
+        out.append(dataclasses.replace(problem, file=reading.shown, line=row, sheet=sheet, column=column))
+    return out

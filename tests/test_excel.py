@@ -1,0 +1,156 @@
+"""Excel workbooks both ways: lossless, laid out for planners, every problem located by sheet, row and column."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+
+import smartcity_model as scm
+from smartcity_model.cli import main
+from smartcity_model.io import excel
+from smartcity_model.testing import masterplans
+
+
+@pytest.fixture
+def workbook(example_plan: scm.Masterplan, tmp_path: Path) -> Path:
+    """The bundled example exported as a workbook."""
+    return scm.dump(example_plan, tmp_path / "solok-selatan.xlsx")
+
+
+def _column(sheet: openpyxl.worksheet.worksheet.Worksheet, header: str) -> int:
+    return next(cell.column for cell in sheet[1] if cell.value == header)
+
+
+def _row(sheet: openpyxl.worksheet.worksheet.Worksheet, first_cell: str) -> int:
+    return next(row[0].row for row in sheet.iter_rows(min_row=2) if row[0].value == first_cell)
+
+
+@pytest.mark.parametrize("source", ["example", "minimal.yaml", "clean.yaml"])
+def test_a_workbook_round_trip_is_lossless(source: str, tmp_path: Path) -> None:
+    path = scm.example_path() if source == "example" else Path(__file__).parent / "data" / source
+    plan = scm.load(path)
+    assert scm.load(scm.dump(plan, tmp_path / "plan.xlsx")) == plan
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(plan=masterplans())
+def test_any_valid_plan_survives_a_workbook(plan: scm.Masterplan, tmp_path: Path) -> None:
+    assert excel.read_workbook(_written(plan, tmp_path)) == plan
+
+
+def _written(plan: scm.Masterplan, folder: Path) -> Path:
+    path = folder / f"{plan.region.id}.xlsx"
+    path.write_bytes(excel.write_workbook(plan))
+    return path
+
+
+def test_an_edited_workbook_reimports_with_its_changes_and_its_typo_located(workbook: Path) -> None:
+    book = openpyxl.load_workbook(workbook)
+    observations, opds, initiatives = book["Observasi"], book["OPD"], book["Inisiatif"]
+    observations.cell(row=2, column=_column(observations, "nilai"), value="41,5")  # a value changed, Indonesian style
+    opds.append(["diskan", "Dinas Perikanan", None, "Diskan", "perikanan", "dinas"])  # a row added
+    lead, typo_row = _column(initiatives, "opd_pengusul"), _row(initiatives, "qw-01")
+    initiatives.cell(row=typo_row, column=lead, value="dinkess")  # a typo planted
+    book.save(workbook)
+    with pytest.raises(scm.MasterplanError) as caught:
+        scm.load(workbook)
+    (problem,) = caught.value.problems
+    assert (problem.sheet, problem.line, problem.column) == ("Inisiatif", typo_row, lead)
+    assert problem.where() == f"{workbook}, Inisiatif!{openpyxl.utils.get_column_letter(lead)}{typo_row}"
+    assert "unknown OPD 'dinkess' (did you mean 'dinkes'?)" in str(problem)
+
+    initiatives.cell(row=typo_row, column=lead, value="dinkes")
+    book.save(workbook)
+    plan = scm.load(workbook)
+    assert plan.observations[0].value == 41.5
+    assert plan.opd("diskan").sector == "fisheries"
+
+
+def test_english_headers_are_read_too(workbook: Path, example_plan: scm.Masterplan) -> None:
+    book = openpyxl.load_workbook(workbook)
+    english = {"nama": "name", "opd_pengusul": "lead", "opd_pendukung": "supporting", "tahun": "year", "nilai": "value"}
+    for sheet in book.worksheets:
+        for cell in sheet[1]:
+            cell.value = english.get(cell.value, cell.value)
+    book.save(workbook)
+    assert scm.load(workbook) == example_plan
+
+
+def test_the_workbook_is_laid_out_for_planners(workbook: Path, example_plan: scm.Masterplan) -> None:
+    book = openpyxl.load_workbook(workbook)
+    assert book.sheetnames[:3] == ["Petunjuk", "Rencana", "OPD"]
+    assert book["Daftar"].sheet_state == "hidden"
+    initiatives = book["Inisiatif"]
+    assert initiatives.freeze_panes == "B2"
+    assert initiatives.max_row == len(example_plan.initiatives) + 1
+    rules = {str(rule.sqref): rule.formula1 for rule in initiatives.data_validations.dataValidation}
+    lead = openpyxl.utils.get_column_letter(_column(initiatives, "opd_pengusul"))
+    assert rules[f"{lead}2:{lead}5000"] == "=OPD!$A$2:$A$5000"
+    assert any("Daftar!" in formula for formula in rules.values())  # horizons, statuses
+    assert all(initiatives.column_dimensions[letter].width >= 10 for letter in ("A", "B", "C"))
+
+
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [("1.250", "ambiguous: 1250 with '.' grouping thousands"), ("banyak", "'banyak' is not a number")],
+)
+def test_a_number_that_cannot_be_read_is_located(workbook: Path, written: str, message: str) -> None:
+    book = openpyxl.load_workbook(workbook)
+    budget = book["Anggaran"]
+    column = _column(budget, "jumlah_rupiah")
+    budget.cell(row=3, column=column, value=written)
+    book.save(workbook)
+    with pytest.raises(scm.MasterplanError) as caught:
+        scm.load(workbook)
+    (problem,) = caught.value.problems
+    assert (problem.sheet, problem.line, problem.column) == ("Anggaran", 3, column)
+    assert message in problem.message
+
+
+def test_rows_that_belong_to_no_initiative_are_named(workbook: Path) -> None:
+    book = openpyxl.load_workbook(workbook)
+    book["Anggaran"].append(["qw-99", 2025, 1_000_000, "apbd"])
+    book.save(workbook)
+    with pytest.raises(scm.MasterplanError, match=r"Anggaran!A\d+: unknown initiative 'qw-99'"):
+        scm.load(workbook)
+
+
+def test_a_file_that_is_no_workbook_is_one_located_problem(tmp_path: Path) -> None:
+    path = tmp_path / "plan.xlsx"
+    path.write_text("not a workbook", encoding="utf-8")
+    with pytest.raises(scm.MasterplanError) as caught:
+        scm.load(path)
+    assert caught.value.codes == {"file-unreadable": 1}
+
+
+def test_without_openpyxl_the_message_says_how_to_install_it(
+    example_plan: scm.Masterplan, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "openpyxl", None)
+    with pytest.raises(excel.ExcelUnavailableError, match=r'pip install "smartcity-model\[excel\]"'):
+        scm.dump(example_plan, tmp_path / "plan.xlsx")
+    assert not (tmp_path / "plan.xlsx").exists()
+    result = CliRunner().invoke(main, ["export", str(scm.example_path()), str(tmp_path / "plan.xlsx")])
+    assert result.exit_code == 2
+    assert "smartcity-model[excel]" in result.output
+
+
+def test_export_and_import_from_the_command_line(tmp_path: Path, example_plan: scm.Masterplan) -> None:
+    run = CliRunner()
+    exported = run.invoke(main, ["export", str(scm.example_path()), str(tmp_path / "plan.xlsx")])
+    assert exported.exit_code == 0, exported.output
+    imported = run.invoke(main, ["import", str(tmp_path / "plan.xlsx"), str(tmp_path / "plan")])
+    assert imported.exit_code == 0, imported.output
+    assert scm.load(tmp_path / "plan") == example_plan
+    book = openpyxl.load_workbook(tmp_path / "plan.xlsx")
+    book["OPD"].cell(row=2, column=_column(book["OPD"], "sektor"), value="Bukan Sektor!")
+    book.save(tmp_path / "plan.xlsx")
+    failed = run.invoke(main, ["import", str(tmp_path / "plan.xlsx"), str(tmp_path / "other")])
+    assert failed.exit_code == 1
+    assert "OPD!E2" in failed.output
+    assert not (tmp_path / "other").exists()
