@@ -241,7 +241,18 @@ def test_a_missing_part_file_is_named_beside_the_references_into_it(plan_folder:
     (plan_folder / "opds.yaml").unlink()
     with pytest.raises(scm.MasterplanError) as caught:
         scm.load(plan_folder)
-    first = caught.value.problems[0]
-    assert (first.code, first.file) == ("file-missing", str(plan_folder / "opds.yaml"))
+    (first,) = [problem for problem in caught.value.problems if problem.code == "file-missing"]
+    assert first.file == str(plan_folder / "opds.yaml")
     dangling = caught.value.codes["dangling-reference"]
     assert f"so {dangling} references to its opds cannot be resolved" in first.message
+
+
+def test_problems_are_listed_by_file_and_line(plan_folder: Path) -> None:
+    (plan_folder / "opds.yaml").write_text(
+        "- id: dinkes\n  name: Dinas Kesehatan\n  sector: health\n", encoding="utf-8"
+    )
+    with pytest.raises(scm.MasterplanError) as caught:
+        scm.load(plan_folder)
+    places = [(problem.file or "", problem.line or 0) for problem in caught.value.problems]
+    assert places == sorted(places)
+    assert len({file for file, _ in places}) >= 2

@@ -157,7 +157,12 @@ class MasterplanError(SmartCityError):
         if not problems:
             msg = "MasterplanError needs at least one problem"
             raise ValueError(msg)
-        self.problems: tuple[Problem, ...] = tuple(problems)
+        # by file and line, as an editor shows them; problems without a place keep their order first
+        self.problems: tuple[Problem, ...] = tuple(
+            sorted(
+                problems, key=lambda p: (p.file is not None, p.file or "", p.sheet or "", p.line or 0, p.column or 0)
+            )
+        )
         self.source: str | None = None if source is None else str(source)
         super().__init__(self._render())
 

@@ -65,6 +65,11 @@ class Finding(BaseModel):
         return f"{self.severity.value} {self.code} {subject}: {self.message}{waived}"
 
 
+def _count(number: int, noun: str) -> str:
+    """Return ``1 error`` or ``2 errors``."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 class PlanCheckError(SmartCityError):
     """A plan has error-level findings; :attr:`report` holds them all."""
 
@@ -165,9 +170,11 @@ class ValidationReport(BaseModel):
     def __str__(self) -> str:
         """Render a readable summary: counts, then findings grouped by code, repeats capped."""
         counts = self.counts
-        head = (
-            f"Checks on {self.subject}: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} info"
+        shown = (
+            ", ".join(_count(counts[severity], severity) for severity in ("error", "warning"))
+            + f", {counts['info']} info"
         )
+        head = f"Checks on {self.subject}: {shown}"
         lines = [head + (f" ({counts['waived']} waived)" if counts["waived"] else "")]
         for code in CHECK_CODES:
             group = [f for f in self.findings if f.code == code]
