@@ -562,3 +562,21 @@ def test_lines_are_counted_as_an_editor_counts_them(brk: str, engine: str) -> No
     assert caught.value.problems[0].line == 3  # YAML counts the break inside the string too; editors do not
     parsed = yamlfile.parse_yaml(text.replace("b: 2", "d: 2"), "x.yaml")
     assert parsed.lines[("c", 1)] == 4
+
+
+def test_a_plain_yaml_number_that_reads_as_thousands_is_refused(engine: str) -> None:  # noqa: ARG001
+    with pytest.raises(scm.MasterplanError, match=r"'250\.000' is ambiguous: 250000 .* or 250 with"):
+        yamlfile.parse_yaml("amount: 250.000\n", "x.yaml")
+    assert yamlfile.parse_yaml("a: 250.0000\nb: '250.000'\nc: 0.250\n", "x.yaml").data == {
+        "a": 250.0,
+        "b": "250.000",
+        "c": 0.25,
+    }
+
+
+def test_a_saved_fraction_is_never_written_so_that_it_reads_as_thousands(plan_data: dict[str, Any]) -> None:
+    plan_data["indicators"][1]["baseline"]["value"] = 1.125
+    plan = scm.Masterplan.from_dict(plan_data)
+    text = scm.dumps(plan)
+    assert "value: 1.1250" in text
+    assert scm.Masterplan.model_validate(yaml.safe_load(text)) == plan

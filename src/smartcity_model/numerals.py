@@ -109,9 +109,11 @@ def read_number(text: str, convention: Convention | None = None) -> float:
             if point
             else f"{indonesian:g} with ',' as the decimal comma (Indonesian) or {english:g} with ',' grouping thousands"
         )
-        plain = f"{indonesian:g}".replace(".", ",") if not point else f"{indonesian:g}"
-        other = f"{english:g}".replace(".", ",") if point else f"{english:g}"
-        msg = f"{text.strip()!r} is ambiguous: {meaning}; write {plain} or {other}"
+        whole = english if not point else indonesian
+        msg = (
+            f"{text.strip()!r} is ambiguous: {meaning}; write {whole:g} for the whole number, "
+            f"or {value}0 (a fourth decimal) for the fraction"
+        )
         raise ValueError(msg)
     if chosen == "id" and (_GROUPED_ID.fullmatch(value) or _COMMA.fullmatch(value) or ambiguous):
         return float(value.replace(".", "").replace(",", "."))

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from smartcity_model.errors import MasterplanError, Problem
+from smartcity_model.numerals import read_number
 
 __all__ = [
     "ALIAS_EXPANSION_LIMIT",
@@ -141,6 +142,8 @@ MAX_INTEGER = 2**63
 #: Longer integers are refused before Python is asked to build them.
 _MAX_DIGITS = 64
 _MERGE = "tag:yaml.org,2002:merge"
+#: A plain number with one dot and three digits after it: thousands to an Indonesian reader.
+_AMBIGUOUS = re.compile(r"[+-]?[1-9]\d{0,2}\.\d{3}")
 _STR = "tag:yaml.org,2002:str"
 
 
@@ -205,7 +208,16 @@ class _Constructor(yaml.constructor.SafeConstructor):
         return value
 
     def construct_yaml_float(self, node: yaml.ScalarNode) -> float:
-        """Build a float, located when it cannot be built (``!!float abc``)."""
+        """Build a float, located when it cannot be built (``!!float abc``) or is ambiguous (``1.250``).
+
+        ``1.250`` is one thousand two hundred and fifty to an Indonesian reader; a plain number
+        written so is refused with both readings (``1250`` or ``1.25`` say it plainly).
+        """
+        if not node.style and _AMBIGUOUS.fullmatch(str(node.value)):  # plain: None in Python, "" in libyaml
+            try:
+                read_number(str(node.value))
+            except ValueError as error:
+                raise yaml.constructor.ConstructorError(None, None, str(error), node.start_mark) from None
         value: float = self._located(node, "number", super().construct_yaml_float)
         return value
 
@@ -467,6 +479,12 @@ class _Representer(yaml.representer.SafeRepresenter):
             return yaml.ScalarNode(_STR, data, style='"' if quoted else None)
         if kind is int:
             return yaml.ScalarNode(_INT, str(data))
+        if kind is float:
+            node = super().represent_data(data)
+            # 1.125 is written 1.1250, which no one reads as thousands
+            if isinstance(node, yaml.ScalarNode) and _AMBIGUOUS.fullmatch(node.value):
+                node.value += "0"
+            return node
         if kind is dict:
             flat = len(data) <= _FLOW_KEYS and "name" not in data and "id" not in data
             flat = flat and bool(data) and all(type(value) in _SCALARS for value in data.values())
