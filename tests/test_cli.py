@@ -285,8 +285,10 @@ def test_init_names_the_field_of_a_bad_region_id(run: CliRunner, tmp_path: Path)
     result = run.invoke(
         main, ["init", str(tmp_path / "x"), "--region", "Padang Panjang", "--name", "Kota", "--kind", "kota"]
     )
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "field 'region.id'" in result.output
+    assert "'Padang Panjang' is not an id" in result.output
+    assert "(for example 'padang-panjang')" in result.output
     assert not (tmp_path / "x").exists()
 
 

@@ -154,3 +154,74 @@ def test_export_and_import_from_the_command_line(tmp_path: Path, example_plan: s
     assert failed.exit_code == 1
     assert "OPD!E2" in failed.output
     assert not (tmp_path / "other").exists()
+
+
+def _problems(path: Path) -> list[scm.Problem]:
+    with pytest.raises(scm.MasterplanError) as caught:
+        scm.load(path)
+    return list(caught.value.problems)
+
+
+def test_a_renamed_or_missing_sheet_is_named_never_skipped(workbook: Path) -> None:
+    book = openpyxl.load_workbook(workbook)
+    book["Observasi"].title = "Observasi 2024"
+    del book["Anggaran"]
+    book.save(workbook)
+    messages = {(p.code, p.sheet): p.message for p in _problems(workbook)}
+    assert "did you mean 'Observasi'?" in messages["unknown-file", "Observasi 2024"]
+    assert ("missing-field", "Anggaran") in messages
+    assert ("missing-field", "Observasi") in messages
+
+
+def test_sheet_names_in_another_case_are_read(workbook: Path, example_plan: scm.Masterplan) -> None:
+    book = openpyxl.load_workbook(workbook)
+    book["OPD"].title = "opd "
+    book["Inisiatif"].title = "Inisiatif "
+    book.save(workbook)
+    assert scm.load(workbook) == example_plan
+
+
+def test_a_workbook_can_be_exported_again_over_itself(workbook: Path, example_plan: scm.Masterplan) -> None:
+    assert scm.load(scm.dump(example_plan, workbook)) == example_plan
+
+
+def test_what_a_cell_shows_but_does_not_hold_is_refused(workbook: Path) -> None:
+    book = openpyxl.load_workbook(workbook)
+    observations = book["Observasi"]
+    value = observations.cell(row=2, column=_column(observations, "nilai"))
+    value.value, value.number_format = 0.8495, "0.00%"
+    observations.cell(row=3, column=_column(observations, "nilai"), value=True)
+    book["OPD"].cell(row=2, column=12, value="catatan tanpa judul")  # data in a column without a header
+    book.save(workbook)
+    messages = {(p.sheet, p.line, p.column): p.message for p in _problems(workbook)}
+    nilai = _column(observations, "nilai")
+    assert "shows 84.95% but holds 0.8495" in messages["Observasi", 2, nilai]
+    assert messages["Observasi", 3, nilai] == "TRUE is not a number"
+    assert "column without a known header" in messages["OPD", 2, 12]
+
+
+def test_expected_values_need_a_year_and_are_given_once(workbook: Path) -> None:
+    book = openpyxl.load_workbook(workbook)
+    expected = book["Harapan"]
+    first = [cell.value for cell in expected[2]]
+    expected.append(first)  # the same initiative, indicator and year again
+    expected.append([first[0], first[1], None, 5])  # no year
+    book.save(workbook)
+    problems = {(p.code, p.line): p for p in _problems(workbook)}
+    assert problems["duplicate-reference", expected.max_row - 1].sheet == "Harapan"
+    assert problems["missing-field", expected.max_row].column == _column(expected, "tahun")
+
+
+def test_a_plan_key_given_twice_is_refused(workbook: Path) -> None:
+    book = openpyxl.load_workbook(workbook)
+    book["Rencana"].append(["Region.Name", "", "Kabupaten Lain"])  # any case, but only once
+    book.save(workbook)
+    (problem,) = _problems(workbook)
+    assert (problem.sheet, problem.column) == ("Rencana", 1)
+    assert "'region.name' is given twice" in problem.message
+
+
+def test_text_that_begins_with_an_equals_sign_stays_text(plan_data: dict[str, object], tmp_path: Path) -> None:
+    plan_data["opds"][0]["note"] = "=lihat lampiran"  # type: ignore[index]
+    plan = scm.Masterplan.from_dict(plan_data)
+    assert scm.load(scm.dump(plan, tmp_path / "plan.xlsx")) == plan

@@ -530,8 +530,9 @@ def test_a_column_mixing_decimal_commas_and_points_is_refused(plan_folder: Path)
     (plan_folder / "observations.csv").write_text(
         "indikator;tahun;nilai\ngov-spbe;2020;2,5\ngov-spbe;2021;2.75\n", "utf-8"
     )
-    with pytest.raises(scm.MasterplanError, match=r"mixes '2,5' .* and '2\.75'"):
+    with pytest.raises(scm.MasterplanError, match=r"mixes '2,5' .* and '2\.75'") as caught:
         scm.load(plan_folder)
+    assert caught.value.problems[0].line == 3  # the first value written the other way
 
 
 def test_an_unknown_column_suggests_the_known_one(plan_folder: Path) -> None:

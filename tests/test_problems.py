@@ -216,7 +216,7 @@ def test_observation_problems_come_row_by_row_with_the_first_of_each_repeat(plan
         (7, "duplicate-observation"),
     ]
     repeats = [message for _, code, message in found if code == "duplicate-observation"]
-    assert [message.rsplit("row ", 1)[1] for message in repeats] == ["2)", "3)", "2)"]
+    assert [message.rsplit("the other value is ", 1)[1] for message in repeats] == ["40)", "2.5)", "40)"]
     assert "did you mean 'liv-referral'" in found[2][2]
 
 

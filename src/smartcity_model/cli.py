@@ -370,8 +370,9 @@ def init(path: Path, region: str, name: str, kind: str, lang: str, start: int | 
     """Start a new plan at PATH: a valid, commented skeleton to fill in (one example per dimension)."""
     try:
         written = init_plan(path, region=region, name=name, kind=kind, lang=lang, start=start)  # type: ignore[arg-type]
-    except MasterplanError as error:
-        _exit_with_problems(error, path, "text")
+    except MasterplanError as error:  # an option's value: a usage error, each problem named
+        click.echo(str(error), err=True)
+        sys.exit(EXIT_USAGE)
     except (FileExistsError, OSError) as error:
         _exit_with_usage_error(error)
     click.echo(f"A new plan for {name} is in {written}. Fill it in, then run: smartcity check {written}")

@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterable
 from typing import Literal
 
-__all__ = ["Convention", "column_convention", "read_number"]
+__all__ = ["Convention", "column_convention", "convention_of", "read_number"]
 
 #: ``id``: ``.`` groups thousands and ``,`` is the decimal comma; ``en``: the other way round.
 Convention = Literal["id", "en"]

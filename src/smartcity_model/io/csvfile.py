@@ -17,7 +17,7 @@ from typing import Any
 from smartcity_model.errors import MasterplanError, Problem, suggest, warn_caller
 from smartcity_model.io.yamlfile import Parsed, read_bytes
 from smartcity_model.model import Observation
-from smartcity_model.numerals import column_convention, read_number
+from smartcity_model.numerals import column_convention, convention_of, read_number
 
 __all__ = [
     "COLUMN_ALIASES",
@@ -109,8 +109,14 @@ def _values(rows: list[dict[str, Any]], lines: dict[tuple[str | int, ...], int],
     cells = [row["value"] for row in rows if isinstance(row.get("value"), str)]
     try:
         convention = column_convention(cells)
-    except ValueError as error:
-        return [Problem("wrong-type", f"column 'value': {error}", file=shown, line=2)]
+    except ValueError as error:  # located at the first value written the other way
+        first = next(c for c in (convention_of(cell) for cell in cells) if c is not None)
+        other = next(
+            n
+            for n, r in enumerate(rows)
+            if isinstance(r.get("value"), str) and convention_of(r["value"]) not in {None, first}
+        )
+        return [Problem("wrong-type", f"column 'value': {error}", file=shown, line=lines[(other,)])]
     problems = []
     for position, row in enumerate(rows):
         cell = row.get("value")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import difflib
 import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -321,6 +322,7 @@ def write_workbook(plan: Masterplan) -> bytes:
     sheet.append(["kunci", "keterangan", "nilai"])
     for key, value in _header_rows(plan):
         sheet.append([key, _PLAN_LABELS.get(key, ""), _cell(value, "any", f"{_PLAN_SHEET} {key}")])
+        _as_text(sheet[sheet.max_row])
     _dress(sheet, bold, widths=(24, 44, 60))
     for row in sheet.iter_rows(min_row=2, min_col=3, max_col=3):
         row[0].alignment = Alignment(wrap_text=True, vertical="top")
@@ -331,11 +333,19 @@ def write_workbook(plan: Masterplan) -> bytes:
         sheet.append([column.header for column in columns])
         for number, item in enumerate(rows[name], start=2):
             sheet.append([_cell(item.get(c.key), c.kind, f"{name} row {number}, {c.header}") for c in columns])
+            _as_text(sheet[number])
         _dress(sheet, bold)
     _lists(book, plan, DataValidation, fill)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _as_text(cells: Iterable[Any]) -> None:
+    """Keep text that begins with ``=`` as text: Excel would take it for a formula."""
+    for cell in cells:
+        if isinstance(cell.value, str) and cell.value.startswith("="):
+            cell.data_type = "s"
 
 
 def _dress(sheet: Worksheet, bold: Any, widths: Sequence[int] = ()) -> None:
@@ -462,36 +472,77 @@ def _unflatten(flat: Mapping[str, Any]) -> dict[str, Any]:
     return nested
 
 
-def _sheet_rows(book: Any, name: str, reading: _Reading) -> list[tuple[int, dict[str, Any], dict[str, int]]]:
+def _sheets(book: Any, reading: _Reading) -> dict[str, Any]:
+    """Find each known sheet (any case, spaces trimmed); name missing part sheets and unknown ones."""
+    wanted = {name.lower(): name for name in (_PLAN_SHEET, *_SHEETS, _README_SHEET, _LISTS_SHEET)}
+    found: dict[str, Any] = {}
+    for title in book.sheetnames:
+        name = wanted.get(title.strip().lower())
+        if name is None or name in found:
+            close = difflib.get_close_matches(title.strip().lower(), list(wanted), n=1, cutoff=0.6)
+            hint = f" (did you mean {wanted[close[0]]!r}?)" if close and wanted[close[0]] not in found else ""
+            known = ", ".join((_PLAN_SHEET, *_SHEETS))
+            message = f"sheet {title!r} is not one of the workbook's parts{hint}; the parts are {known}"
+            reading.problem("unknown-file", message, title)
+            continue
+        found[name] = book[title]
+    for name in (_PLAN_SHEET, *_SHEETS):
+        if name not in found:
+            reading.problem("missing-field", f"no sheet {name!r}: write its header row even when it has no rows", name)
+    return found
+
+
+def _checked_cell(cell: Any, kind: Kind, where: tuple[str, int, int], reading: _Reading) -> Any:
+    """Refuse what a cell shows differently from what it holds: TRUE/FALSE, a number formatted as a percentage."""
+    raw = cell.value
+    if isinstance(raw, bool):
+        reading.problem("wrong-type", f"{str(raw).upper()} is not a {_KIND_WORDS[kind]}", *where)
+        return None
+    number_format = getattr(cell, "number_format", "") or ""
+    if isinstance(raw, int | float) and "%" in number_format:
+        shown = raw * 100
+        message = (
+            f"the cell shows {shown:g}% but holds {raw:g}; remove the percentage format and type {shown:g} "
+            "(or the value you mean)"
+        )
+        reading.problem("wrong-type", message, *where)
+        return None
+    return _value(raw, kind, where, reading)
+
+
+_KIND_WORDS: dict[Kind, str] = {
+    "text": "text",
+    "int": "whole number",
+    "number": "number",
+    "list": "list of ids",
+    "yaml": "value",
+    "any": "value",
+}
+
+
+def _sheet_rows(
+    sheets: Mapping[str, Any], name: str, reading: _Reading
+) -> list[tuple[int, dict[str, Any], dict[str, int]]]:
     """Rows of a part's sheet as (row number, values by key, column by key); headers matched by name."""
-    if name not in book.sheetnames:
+    if name not in sheets:
         return []
     columns = _SHEETS[name]
-    sheet = book[name]
-    rows = sheet.iter_rows(values_only=True)
-    header = next(rows, None) or ()
-    known = {alias: column for column in columns for alias in column.names}
-    where: dict[int, _Column] = {}
-    for index, title in enumerate(header, start=1):
-        if title is None or not str(title).strip():
-            continue
-        column = known.get(str(title).strip().lower())
-        if column is None:
-            names = ", ".join(c.header for c in columns)
-            reading.problem("unknown-field", f"unknown column {title!r}; the columns are {names}", name, 1, index)
-        elif column in where.values():
-            reading.problem("syntax-error", f"column {title!r} appears twice", name, 1, index)
-        else:
-            where[index] = column
+    rows = sheets[name].iter_rows()
+    where = _header(name, [cell.value for cell in next(rows, ())], columns, reading)
     found = []
-    for number, values in enumerate(rows, start=2):
+    for number, cells in enumerate(rows, start=2):
+        values = [cell.value for cell in cells]
         if all(value is None or (isinstance(value, str) and not value.strip()) for value in values):
             continue
         item: dict[str, Any] = {}
         positions: dict[str, int] = {}
+        for index, cell in enumerate(cells, start=1):
+            if index not in where and cell.value is not None and str(cell.value).strip():
+                message = f"{cell.value!r} is in a column without a known header; give the column a header or move it"
+                reading.problem("unknown-field", message, name, number, index)
         for index, column in where.items():
-            raw = values[index - 1] if index - 1 < len(values) else None
-            value = _value(raw, column.kind, (name, number, index), reading)
+            cell = cells[index - 1] if index - 1 < len(cells) else None
+            value = None if cell is None else _checked_cell(cell, column.kind, (name, number, index), reading)
             if value is not None:
                 item[column.key] = value
             positions[column.key] = index
@@ -499,24 +550,52 @@ def _sheet_rows(book: Any, name: str, reading: _Reading) -> list[tuple[int, dict
     return found
 
 
-def _plan_header(book: Any, reading: _Reading) -> dict[str, Any]:
-    if _PLAN_SHEET not in book.sheetnames:
-        reading.problem("missing-field", f"no sheet {_PLAN_SHEET!r} (region, period, framework)", _PLAN_SHEET)
+def _header(name: str, titles: Sequence[Any], columns: Sequence[_Column], reading: _Reading) -> dict[int, _Column]:
+    """Match a sheet's header cells to its columns (any case; spaces read as ``_``)."""
+    known = {alias: column for column in columns for alias in column.names}
+    where: dict[int, _Column] = {}
+    for index, title in enumerate(titles, start=1):
+        if title is None or not str(title).strip():
+            continue
+        column = known.get(str(title).strip().lower()) or known.get(str(title).strip().lower().replace(" ", "_"))
+        if column is None:
+            names = ", ".join(c.header for c in columns)
+            reading.problem("unknown-field", f"unknown column {title!r}; the columns are {names}", name, 1, index)
+        elif column in where.values():
+            reading.problem("syntax-error", f"column {title!r} appears twice", name, 1, index)
+        else:
+            where[index] = column
+    return where
+
+
+#: Keys of the plan sheet that hold whole numbers (typed the Indonesian way too: 182.027).
+_PLAN_INTS = frozenset(
+    {"format_version", "region.population", "region.population_year", "period.start", "period.end"}
+    | {f"horizons.{name}" for name in ("quick_win", "short", "medium", "long")}
+)
+
+
+def _plan_header(sheets: Mapping[str, Any], reading: _Reading) -> dict[str, Any]:
+    if _PLAN_SHEET not in sheets:
         return {}
     flat: dict[str, Any] = {}
-    for number, values in enumerate(book[_PLAN_SHEET].iter_rows(min_row=2, values_only=True), start=2):
-        key = values[0] if values else None
-        if key is None or not str(key).strip():
+    for number, cells in enumerate(sheets[_PLAN_SHEET].iter_rows(min_row=2), start=2):
+        raw_key = cells[0].value if cells else None
+        if raw_key is None or not str(raw_key).strip():
             continue
-        raw = values[2] if len(values) > 2 else None  # noqa: PLR2004 - the value column
+        key = str(raw_key).strip().lower()
+        raw = cells[2].value if len(cells) > 2 else None  # noqa: PLR2004 - the value column
         framework_text = key == "framework" and isinstance(raw, str) and ("\n" in raw or ":" in raw)
-        kind: Kind = "yaml" if framework_text or key in _PLAN_YAML else "any"
-        value = _value(raw, kind, (_PLAN_SHEET, number, 3), reading)
+        kind: Kind = "yaml" if framework_text or key in _PLAN_YAML else "int" if key in _PLAN_INTS else "any"
+        value = None if len(cells) <= 2 else _checked_cell(cells[2], kind, (_PLAN_SHEET, number, 3), reading)  # noqa: PLR2004
         if key in {"region.code", "region.bps_code"} and value is not None:
             value = str(value)
+        if key in flat:
+            reading.problem("syntax-error", f"the key {key!r} is given twice; keep one row", _PLAN_SHEET, number, 1)
+            continue
         if value is not None:
-            flat[str(key).strip()] = value
-            reading.cells[tuple(str(key).strip().split("."))] = (_PLAN_SHEET, number, 3)
+            flat[key] = value
+            reading.cells[tuple(key.split("."))] = (_PLAN_SHEET, number, 3)
     return _unflatten(flat)
 
 
@@ -553,14 +632,15 @@ def read_workbook(path: str | Path, shown: str | None = None) -> Masterplan:
         problem = Problem("file-unreadable", f"not an Excel workbook openpyxl can read ({error})", file=shown)
         raise MasterplanError([problem], shown) from None
     reading = _Reading(shown)
-    data = _plan_header(book, reading)
-    sections = {section: _sheet_rows(book, sheet, reading) for sheet, section in _SECTION_OF.items()}
+    sheets = _sheets(book, reading)
+    data = _plan_header(sheets, reading)
+    sections = {section: _sheet_rows(sheets, sheet, reading) for sheet, section in _SECTION_OF.items()}
     for section, rows in sections.items():
         data[section] = []
         for position, (row, item, positions) in enumerate(rows):
             _record(reading, (section, position), _SHEET_OF[section], row, positions)
             data[section].append(_unflatten(item))
-    _attach(book, data, reading)
+    _attach(sheets, data, reading)
     book.close()
     try:
         plan = assemble(data)
@@ -571,11 +651,11 @@ def read_workbook(path: str | Path, shown: str | None = None) -> Masterplan:
     return plan
 
 
-def _attach(book: Any, data: dict[str, Any], reading: _Reading) -> None:
+def _attach(sheets: Mapping[str, Any], data: dict[str, Any], reading: _Reading) -> None:
     """Give each initiative its budget lines and expected values, from their own sheets."""
     initiatives = {item.get("id"): (position, item) for position, item in enumerate(data["initiatives"])}
     for sheet, key in (("Anggaran", "budget"), ("Harapan", "indicators")):
-        for row, item, positions in _sheet_rows(book, sheet, reading):
+        for row, item, positions in _sheet_rows(sheets, sheet, reading):
             owner = item.pop("initiative", None)
             if owner not in initiatives:
                 message = f"unknown initiative {owner!r}; each row belongs to an initiative of the sheet 'Inisiatif'"
@@ -595,6 +675,18 @@ def _attach(book: Any, data: dict[str, Any], reading: _Reading) -> None:
                 continue
             link = links[index] if isinstance(links[index], dict) else {"indicator": links[index]}
             year, value = item.get("year"), item.get("value")
+            missing = [name for name in ("year", "value") if name not in item]
+            for name in missing:
+                message = f"the {name} is missing; each row gives one expected value in one year"
+                reading.problem("missing-field", message, sheet, row, positions.get(name))
+            if missing:
+                continue
+            if year in link.get("expected", {}):
+                message = (
+                    f"{owner}'s expected value for {item.get('indicator')!r} in {year} is given twice; keep one row"
+                )
+                reading.problem("duplicate-reference", message, sheet, row, positions.get("year"))
+                continue
             link.setdefault("expected", {})[year] = value
             links[index] = link
             if isinstance(year, int):

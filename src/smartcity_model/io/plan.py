@@ -452,8 +452,8 @@ def dump(plan: Masterplan, path: str | Path) -> Path:
     """
     target = Path(path)
     suffix = target.suffix.lower()
-    if suffix not in _SINGLE_SUFFIXES and target.exists() and not target.is_dir():
-        msg = f"{target}: expected a folder or a .yaml, .yml or .json file name"
+    if suffix not in _SINGLE_SUFFIXES | EXCEL_SUFFIXES and target.exists() and not target.is_dir():
+        msg = f"{target}: expected a folder or a .yaml, .yml, .json or .xlsx file name"
         raise UnsupportedFormatError(msg)
     if suffix not in _SINGLE_SUFFIXES | EXCEL_SUFFIXES and _FILE_SUFFIX.fullmatch(suffix) and not target.is_dir():
         msg = (

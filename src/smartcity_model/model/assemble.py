@@ -7,6 +7,7 @@ the file readers turn into a file name and line.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Annotated, Any
 
@@ -69,6 +70,14 @@ def _object_label(kind: str, raw: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def _not_an_id(value: str) -> str:
+    """Say in plain words why ``value`` is not an id, and what it would be as one."""
+    slug = "-".join("".join(char if char.isalnum() else " " for char in value.lower()).split())
+    example = f" (for example {slug!r})" if slug and slug != value else ""
+    shown = value if len(value) <= _SHOWN_INPUT else value[: _SHOWN_INPUT - 3] + "..."
+    return f"{shown!r} is not an id: write ids in lowercase letters and digits, joined by '-', '_' or '.'{example}"
+
+
 def problems_from_validation(
     error: ValidationError, *, prefix: tuple[str | int, ...], kind: str, obj_id: str | None
 ) -> list[Problem]:
@@ -78,12 +87,15 @@ def problems_from_validation(
         loc = tuple(item["loc"])
         code = item["type"] if item["type"] in PROBLEM_CODES else _PYDANTIC_CODES.get(item["type"], "wrong-type")
         message = item["msg"]
-        if (
+        if item["type"] == "string_pattern_mismatch" and isinstance(item.get("input"), str):
+            message = _not_an_id(item["input"])
+        elif (
             code not in {"missing-field", "unknown-field"}
             and "input" in item
             and not isinstance(item["input"], Mapping)
         ):
-            shown = repr(item["input"])
+            value = item["input"]
+            shown = str(value) if isinstance(value, dt.date) else repr(value)
             message += f" (got {shown if len(shown) <= _SHOWN_INPUT else shown[: _SHOWN_INPUT - 3] + '...'})"
         elif code == "unknown-field":
             message = f"unknown field {loc[-1]!r}" if loc else message

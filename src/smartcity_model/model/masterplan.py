@@ -388,13 +388,12 @@ def _dangling(
 def _first_by_id(section: str, kind: str, items: Sequence[tuple[int, _T]], out: list[Problem]) -> dict[str, _T]:
     """Index ``items`` by id, reporting every repeated id as ``duplicate-id``."""
     index: dict[str, _T] = {}
-    first: dict[str, int] = {}
     for position, item in items:
         if item.id in index:
-            message = f"{kind} id {item.id!r} is used again (first at #{first[item.id] + 1})"
+            message = f"{kind} id {item.id!r} is used again; an id names one {kind} only"
             out.append(_Subject(section, position, kind, item.id).problem("duplicate-id", message, "id"))
         else:
-            index[item.id], first[item.id] = item, position
+            index[item.id] = item
     return index
 
 
@@ -587,7 +586,6 @@ def _observation_problems(observations: Sequence[tuple[int, Observation]], ctx: 
             message = f"value {obs.value:g} is outside {ctx.indicators[obs.indicator].value_bounds}"
             out.append(subject.problem("value-out-of-bounds", message, "value"))
         if checks["repeat"][row]:
-            first = positions[first_of[codes[row]]]
-            message = f"{subject.id} is observed twice (first at row {first + 1})"
+            message = f"{subject.id} is observed twice (the other value is {items[first_of[codes[row]]].value:g})"
             out.append(subject.problem("duplicate-observation", message))
     return out
