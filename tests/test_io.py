@@ -581,3 +581,16 @@ def test_a_saved_fraction_is_never_written_so_that_it_reads_as_thousands(plan_da
     text = scm.dumps(plan)
     assert "value: 1.1250" in text
     assert scm.Masterplan.model_validate(yaml.safe_load(text)) == plan
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"sep=;\nindikator;tahun;nilai\ngov-spbe;2023;2,5\n",  # Excel's separator line
+        b"indikator;tahun;nilai;;\ngov-spbe;2023;2,5;;\n",  # trailing separators
+        "indikator;tahun;nilai\ngov-spbe;2023;2,5\n".encode("utf-16-le"),  # UTF-16 without its mark
+    ],
+)
+def test_more_of_excels_csv_habits_are_read(plan_folder: Path, raw: bytes) -> None:
+    (plan_folder / "observations.csv").write_bytes(raw)
+    assert _observations(plan_folder) == [("gov-spbe", 2023, 2.5)]

@@ -43,6 +43,8 @@ def _clean(text: str) -> tuple[str, bool]:
     """Strip spaces and a rupiah prefix; say whether the prefix was there (it declares ``id``)."""
     value = text.strip().replace("\u00a0", "").replace(" ", "")
     stripped = _CURRENCY.sub("", value)
+    if stripped != value and stripped.endswith((",-", ".-")):  # Rp 3.000.000,- : no cents
+        stripped = stripped[:-2]
     return stripped, stripped != value
 
 

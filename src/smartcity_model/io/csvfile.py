@@ -8,6 +8,7 @@ for certain (``1.250``: thousands or a decimal?) is refused with both readings s
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 from collections.abc import Sequence
@@ -61,6 +62,10 @@ def read_csv_text(path: Path, shown: str) -> str:
             return raw.decode("utf-16")
         except UnicodeDecodeError:
             pass
+    elif raw[1:] and raw.count(b"\x00") * 3 > len(raw):  # UTF-16 without its byte-order mark
+        little = raw[1::2].count(b"\x00") > raw[::2].count(b"\x00")
+        with contextlib.suppress(UnicodeDecodeError):
+            return raw.decode("utf-16-le" if little else "utf-16-be")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -135,17 +140,35 @@ def _values(rows: list[dict[str, Any]], lines: dict[tuple[str | int, ...], int],
     return problems
 
 
+def _dialect(text: str) -> tuple[str, bool]:
+    """Return the separator, and whether the first line only declares it (Excel's ``sep=;``)."""
+    first = text.split("\n", 1)[0].strip()
+    if first.lower().startswith("sep=") and len(first) == len("sep=;"):
+        return first[-1], True
+    return _separator(first), False
+
+
+def _trimmed(cells: list[str], width: int) -> list[str]:
+    """Drop the empty cells that trailing separators (``;;``) leave beyond ``width``."""
+    end = len(cells)
+    while end > width and not cells[end - 1].strip():
+        end -= 1
+    return cells[:end]
+
+
 def parse_observations(text: str, shown: str) -> Parsed:
     """Parse an observations CSV into row dicts; ``lines`` maps ``(row,)`` to its line number."""
     # A cell may be as long as the file (a long note); the csv module's default limit is 131,072.
     csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
-    separator = _separator(text.split("\n", 1)[0])
+    separator, declared = _dialect(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
     try:
+        if declared:
+            next(reader)
         header_cells = next(reader, None)
         if header_cells is None:
             raise MasterplanError([Problem("empty-document", "no header row", file=shown, line=1)], shown)
-        header, problems = _header(header_cells, shown)
+        header, problems = _header(_trimmed(header_cells, 0), shown)
         if problems:
             raise MasterplanError(problems, shown)
         rows: list[dict[str, Any]] = []
@@ -153,14 +176,13 @@ def parse_observations(text: str, shown: str) -> Parsed:
         for cells in reader:
             if not any(cell.strip() for cell in cells):
                 continue
-            if len(cells) != len(header):
-                message = f"{len(cells)} cells where the header has {len(header)}"
+            row = _trimmed(cells, len(header))
+            if len(row) != len(header):
+                message = f"{len(row)} cells where the header has {len(header)}"
                 problems.append(Problem("syntax-error", message, file=shown, line=reader.line_num))
                 continue
             lines[(len(rows),)] = reader.line_num
-            rows.append(
-                {name: cell for name, cell in zip(header, cells, strict=True) if cell != "" or name in _REQUIRED}
-            )
+            rows.append({name: cell for name, cell in zip(header, row, strict=True) if cell != "" or name in _REQUIRED})
     except csv.Error as error:
         raise MasterplanError([Problem("syntax-error", str(error), file=shown, line=reader.line_num)], shown) from None
     problems += _values(rows, lines, shown)
