@@ -26,6 +26,7 @@ from smartcity_model.checks import (
 )
 from smartcity_model.errors import (
     PROBLEM_CODES,
+    PROBLEM_HINTS,
     MasterplanError,
     PlanNotFoundError,
     PlanWarning,
@@ -131,6 +132,7 @@ __all__ = [
     "GRAPH_FORMATS",
     "OPD",
     "PROBLEM_CODES",
+    "PROBLEM_HINTS",
     "READINESS_SCALES",
     "SCHEMA_PARTS",
     "Band",

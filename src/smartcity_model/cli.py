@@ -6,6 +6,7 @@ Exit codes: 0 the plan is valid, 1 problems were found, 2 usage or I/O error, 3 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -18,11 +19,12 @@ import click
 from smartcity_model import __version__
 from smartcity_model.checks import CHECKS_FILE, CheckConfig, find_check_config, load_check_config
 from smartcity_model.checks import check as run_checks
-from smartcity_model.errors import MasterplanError, PlanNotFoundError
+from smartcity_model.errors import PROBLEM_HINTS, MasterplanError, PlanNotFoundError
 from smartcity_model.examples import example_path
 from smartcity_model.frameworks import builtin_framework
 from smartcity_model.graph import GRAPH_FORMATS, build_graph, collaboration_network, graph_to_text
 from smartcity_model.graph.export import GraphFormat
+from smartcity_model.i18n import LANGUAGES, _, use_language
 from smartcity_model.io import (
     FOLDER_FILES,
     SCHEMA_PARTS,
@@ -49,8 +51,10 @@ class _Commands(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         """Run the command; report a crash in one line unless ``--debug`` asks for the traceback."""
+        chosen = ctx.params.get("lang")
         try:
-            return super().invoke(ctx)
+            with use_language(chosen) if chosen else contextlib.nullcontext():
+                return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except BrokenPipeError:  # the reader stopped early (``smartcity framework | head``): not a crash
@@ -91,23 +95,37 @@ def _text_summary(plan: Masterplan, source: str) -> str:
     info = summary(plan)
     counts = info["counts"]
     observed = info["observation_years"]
+    framework = _("{name} ({dimensions} dimensions, {elements} elements)").format(
+        name=plan.framework.name, dimensions=counts["dimensions"], elements=counts["elements"]
+    )
+    initiatives = _("{count} ({quick} quick wins)").format(count=counts["initiatives"], quick=counts["quick_wins"])
     rows = [
-        ("Framework", f"{plan.framework.name} ({counts['dimensions']} dimensions, {counts['elements']} elements)"),
-        ("OPDs", str(counts["opds"])),
-        ("Indicators", str(counts["indicators"])),
-        ("Initiatives", f"{counts['initiatives']} ({counts['quick_wins']} quick wins)"),
-        ("Observations", f"{counts['observations']}" + (f" ({observed[0]}-{observed[1]})" if observed else "")),
+        (_("Framework"), framework),
+        (_("OPDs"), str(counts["opds"])),
+        (_("Indicators"), str(counts["indicators"])),
+        (_("Initiatives"), initiatives),
+        (_("Observations"), f"{counts['observations']}" + (f" ({observed[0]}-{observed[1]})" if observed else "")),
     ]
     title = plan.document.title or f"Masterplan {plan.region.name}"
-    lines = [title, f"{plan.region.name} ({plan.region.kind.value}), period {plan.period}", f"Source: {source}", ""]
-    lines += [f"  {label:<13} {value}" for label, value in rows]
+    period = _("{region} ({kind}), period {period}").format(
+        region=plan.region.name, kind=plan.region.kind.value, period=plan.period
+    )
+    lines = [title, period, _("Source: {source}").format(source=source), ""]
+    width = max(13, *(len(label) for label, _value in rows))
+    lines += [f"  {label:<{width}} {value}" for label, value in rows]
     return "\n".join(lines)
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="smartcity")
 @click.option("--debug", is_flag=True, help="Show the full traceback of an internal error.")
-def main(*, debug: bool) -> None:  # noqa: ARG001 - read by the group when a command crashes
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default=None,
+    help="Language of messages: id (Bahasa Indonesia) or en (default: SMARTCITY_LANG, else the locale).",
+)
+def main(*, debug: bool, lang: str | None) -> None:  # noqa: ARG001 - both are read by the group around each command
     """Plan, check and score smart city masterplans (Gerakan Menuju 100 Smart City)."""
     warnings.showwarning = _show_warning
 
@@ -130,6 +148,8 @@ def _exit_with_problems(error: MasterplanError, source: Path, fmt: str) -> NoRet
         click.echo(json.dumps({"ok": False, "source": str(source), **error.to_dict()}, ensure_ascii=False, indent=2))
     else:
         click.echo(str(error))
+        for code in dict.fromkeys(problem.code for problem in error.problems):
+            click.echo(_("hint [{code}]: {hint}").format(code=code, hint=_(PROBLEM_HINTS[code])))
     sys.exit(EXIT_PROBLEMS)
 
 
@@ -198,7 +218,7 @@ def check(path: Path | None, fmt: str, config: Path | None, workers: int | None,
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         click.echo(_text_summary(plan, str(source)))
-        click.echo("\nNo loading problems.")
+        click.echo("\n" + _("No loading problems."))
         if report is not None:
             click.echo("")
             click.echo(str(report))

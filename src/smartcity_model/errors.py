@@ -17,8 +17,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from smartcity_model.i18n import N_
+
 __all__ = [
     "PROBLEM_CODES",
+    "PROBLEM_HINTS",
     "MasterplanError",
     "PlanNotFoundError",
     "PlanWarning",
@@ -34,38 +37,100 @@ __all__ = [
 #: Stable problem codes with a one-line explanation each (documented in ``docs/problems.md``).
 PROBLEM_CODES: dict[str, str] = {
     # reading files
-    "file-missing": "a file the masterplan needs does not exist",
-    "file-unreadable": "a file cannot be read or decoded as UTF-8 text",
-    "unknown-file": "a data file in a plan folder is not one of the plan's files (often a misspelt name)",
-    "syntax-error": "a YAML, JSON or CSV file is not well formed",
-    "empty-document": "a file holds no data where some is required",
-    "alias-bomb": "a YAML document expands through aliases beyond the allowed size",
-    "wrong-shape": "a file or section has the wrong container type (list versus mapping)",
+    "file-missing": N_("a file the masterplan needs does not exist"),
+    "file-unreadable": N_("a file cannot be read or decoded as UTF-8 text"),
+    "unknown-file": N_("a data file in a plan folder is not one of the plan's files (often a misspelt name)"),
+    "syntax-error": N_("a YAML, JSON or CSV file is not well formed"),
+    "empty-document": N_("a file holds no data where some is required"),
+    "alias-bomb": N_("a YAML document expands through aliases beyond the allowed size"),
+    "wrong-shape": N_("a file or section has the wrong container type (list versus mapping)"),
     # one object at a time
-    "missing-field": "a required field is absent",
-    "unknown-field": "a field is not part of the format (often a typo)",
-    "wrong-type": "a value has the wrong type or cannot be parsed",
-    "invalid-choice": "a value is not one of the allowed choices",
-    "invalid-id": "an id is not a lowercase slug (letters, digits, '-', '_', '.')",
-    "not-finite": "a number is NaN or infinite",
-    "out-of-range": "a number is outside its allowed range (e.g. a weight that is not > 0)",
-    "invalid-period": "a period or schedule ends before it starts",
-    "invalid-normalisation": "an indicator's normalisation settings are inconsistent",
-    "missing-band": "an indicator with direction 'band' has no target band",
-    "missing-schedule": "an initiative has neither start/end years nor a horizon",
+    "missing-field": N_("a required field is absent"),
+    "unknown-field": N_("a field is not part of the format (often a typo)"),
+    "wrong-type": N_("a value has the wrong type or cannot be parsed"),
+    "invalid-choice": N_("a value is not one of the allowed choices"),
+    "invalid-id": N_("an id is not a lowercase slug (letters, digits, '-', '_', '.')"),
+    "not-finite": N_("a number is NaN or infinite"),
+    "out-of-range": N_("a number is outside its allowed range (e.g. a weight that is not > 0)"),
+    "invalid-period": N_("a period or schedule ends before it starts"),
+    "invalid-normalisation": N_("an indicator's normalisation settings are inconsistent"),
+    "missing-band": N_("an indicator with direction 'band' has no target band"),
+    "missing-schedule": N_("an initiative has neither start/end years nor a horizon"),
     # the plan as a whole
-    "duplicate-id": "two objects of the same kind share an id",
-    "dangling-reference": "an id refers to an object that does not exist in the plan",
-    "duplicate-reference": "the same id is listed twice in one field",
-    "lead-also-supporting": "an initiative lists its lead OPD among its supporting OPDs",
-    "year-outside-period": "a year lies outside the masterplan period",
-    "value-out-of-bounds": "a baseline, target, expected or observed value lies outside the indicator's bounds",
-    "target-before-baseline": "a target year is not after the indicator's baseline year",
-    "horizon-mismatch": "an initiative's years do not fit its horizon",
-    "duplicate-observation": "two observations share indicator, region and year",
-    "foreign-region": "an observation names a region other than the masterplan's",
+    "duplicate-id": N_("two objects of the same kind share an id"),
+    "dangling-reference": N_("an id refers to an object that does not exist in the plan"),
+    "duplicate-reference": N_("the same id is listed twice in one field"),
+    "lead-also-supporting": N_("an initiative lists its lead OPD among its supporting OPDs"),
+    "year-outside-period": N_("a year lies outside the masterplan period"),
+    "value-out-of-bounds": N_("a baseline, target, expected or observed value lies outside the indicator's bounds"),
+    "target-before-baseline": N_("a target year is not after the indicator's baseline year"),
+    "horizon-mismatch": N_("an initiative's years do not fit its horizon"),
+    "duplicate-observation": N_("two observations share indicator, region and year"),
+    "foreign-region": N_("an observation names a region other than the masterplan's"),
     # many plans at once
-    "duplicate-plan": "two masterplans loaded together are for the same region",
+    "duplicate-plan": N_("two masterplans loaded together are for the same region"),
+}
+
+
+#: What to do about each problem code (the third column of ``docs/problems.md``).
+PROBLEM_HINTS: dict[str, str] = {
+    "file-missing": N_(
+        "Create the file, or point `load()` at the right folder. Only `masterplan.yaml` is required in a folder."
+    ),
+    "file-unreadable": N_("Save the file as UTF-8 (a byte-order mark is fine)."),
+    "unknown-file": N_(
+        "Rename it to the file it was meant to be (the message suggests one), or move it out of the plan "
+        "folder: only `masterplan.yaml`, `opds.yaml`, `indicators.yaml`, `initiatives.yaml`, "
+        "`observations.csv` and `checks.yaml` are read. Files that are not data (`.md`, `.pdf`, "
+        "`.xlsx`...) may stay."
+    ),
+    "syntax-error": N_(
+        "Fix the YAML/JSON/CSV at the line shown. Duplicate keys and Python-specific YAML tags are refused too."
+    ),
+    "empty-document": N_("Write the content; for an empty list write `[]`."),
+    "alias-bomb": N_(
+        "Expand the aliases by hand; a document may grow through aliases to at most ten times its own size."
+    ),
+    "wrong-shape": N_(
+        "Use a list where a list is expected (e.g. `opds.yaml` is a list of OPDs), and give each section "
+        "in one place only."
+    ),
+    "missing-field": N_("Add the field."),
+    "unknown-field": N_("Remove or correct the field; the message names it. Often a typo (`leed` for `lead`)."),
+    "wrong-type": N_("Give a value of the right type, e.g. a number for `year`."),
+    "invalid-choice": N_("Use one of the values the message lists."),
+    "invalid-id": N_("Ids are lowercase slugs: letters, digits, `-`, `_`, `.`."),
+    "not-finite": N_("Replace NaN or infinity with a real number, or leave the value out."),
+    "out-of-range": N_("Weights must be > 0, amounts >= 0, years 1900-2200, bounds min < max."),
+    "invalid-period": N_("Make the period or schedule start no later than it ends."),
+    "invalid-normalisation": N_(
+        "Goalposts need `min < max`; thresholds need increasing breaks and one score more than breaks; "
+        "distance to target needs a target (and `worst` unless higher is better)."
+    ),
+    "missing-band": N_("Give `band: {low: ..., high: ...}` or choose another direction."),
+    "missing-schedule": N_("Give `start_year`/`end_year` or a `horizon`."),
+    "duplicate-id": N_("Give each OPD, indicator and initiative its own id."),
+    "dangling-reference": N_("Correct the id (the message suggests the closest) or add the missing object."),
+    "duplicate-reference": N_("List each id once."),
+    "lead-also-supporting": N_("Remove the lead OPD from `supporting`."),
+    "year-outside-period": N_(
+        "Move the year into the plan period, or extend the period. Baselines and observations may lie "
+        "before the period, not after it."
+    ),
+    "value-out-of-bounds": N_(
+        "Correct the value or the indicator's `bounds` (a maturity indicator is bounded by its levels)."
+    ),
+    "target-before-baseline": N_("Targets must come after the baseline year."),
+    "horizon-mismatch": N_(
+        "End the initiative within its horizon (see `horizons` in `masterplan.yaml`) or change its horizon."
+    ),
+    "duplicate-observation": N_("Keep one value per indicator, region and year."),
+    "foreign-region": N_(
+        "A masterplan's observations are for its own region; leave `region` empty or use the plan's region id."
+    ),
+    "duplicate-plan": N_(
+        "Raised by `load_many`: keep one plan folder per region (the first one found, in path order, is kept)."
+    ),
 }
 
 

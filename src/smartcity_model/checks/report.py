@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict
 
 from smartcity_model.checks.registry import CHECK_CODES, Family, Severity
 from smartcity_model.errors import SmartCityError
+from smartcity_model.i18n import _, n_
 
 __all__ = ["FINDING_COLUMNS", "Finding", "PlanCheckError", "ValidationReport"]
 
@@ -63,11 +64,6 @@ class Finding(BaseModel):
         subject = self.subject_kind if self.subject_id is None else f"{self.subject_kind} {self.subject_id!r}"
         waived = f" (waived: {self.waiver_reason})" if self.waived else ""
         return f"{self.severity.value} {self.code} {subject}: {self.message}{waived}"
-
-
-def _count(number: int, noun: str) -> str:
-    """Return ``1 error`` or ``2 errors``."""
-    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 class PlanCheckError(SmartCityError):
@@ -170,28 +166,32 @@ class ValidationReport(BaseModel):
     def __str__(self) -> str:
         """Render a readable summary: counts, then findings grouped by code, repeats capped."""
         counts = self.counts
-        shown = (
-            ", ".join(_count(counts[severity], severity) for severity in ("error", "warning"))
-            + f", {counts['info']} info"
+        shown = ", ".join(
+            [
+                n_("{n} error", "{n} errors", counts["error"]).format(n=counts["error"]),
+                n_("{n} warning", "{n} warnings", counts["warning"]).format(n=counts["warning"]),
+                _("{n} info").format(n=counts["info"]),
+            ]
         )
-        head = f"Checks on {self.subject}: {shown}"
-        lines = [head + (f" ({counts['waived']} waived)" if counts["waived"] else "")]
+        head = _("Checks on {subject}: {counts}").format(subject=self.subject, counts=shown)
+        waived = _(" ({n} waived)").format(n=counts["waived"]) if counts["waived"] else ""
+        lines = [head + waived]
         for code in CHECK_CODES:
             group = [f for f in self.findings if f.code == code]
             if not group:
                 continue
-            lines.append(f"{group[0].severity.value:<7} {code} ({len(group)}): {CHECK_CODES[code].title}")
+            lines.append(f"{group[0].severity.value:<7} {code} ({len(group)}): {_(CHECK_CODES[code].title)}")
             for finding in group[: self.SHOWN_PER_CODE]:
                 subject = (
                     finding.subject_kind
                     if finding.subject_id is None
                     else f"{finding.subject_kind} {finding.subject_id!r}"
                 )
-                waived = f" [waived: {finding.waiver_reason}]" if finding.waived else ""
-                lines.append(f"  {subject}: {finding.message}{waived}")
+                note = _(" [waived: {reason}]").format(reason=finding.waiver_reason) if finding.waived else ""
+                lines.append(f"  {subject}: {finding.message}{note}")
             if len(group) > self.SHOWN_PER_CODE:
-                lines.append(f"  ... and {len(group) - self.SHOWN_PER_CODE} more")
-            lines.append(f"  hint: {group[0].hint}")
+                lines.append("  " + _("... and {n} more").format(n=len(group) - self.SHOWN_PER_CODE))
+            lines.append("  " + _("hint: {hint}").format(hint=group[0].hint))
         if len(lines) == 1:
-            lines.append("No findings.")
+            lines.append(_("No findings."))
         return "\n".join(lines)

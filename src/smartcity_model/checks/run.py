@@ -15,6 +15,7 @@ from smartcity_model.checks.dependencies import dependency_rules, schedule_rules
 from smartcity_model.checks.participation import participation_rules
 from smartcity_model.checks.registry import CHECK_CODES, Severity
 from smartcity_model.checks.report import Finding, ValidationReport
+from smartcity_model.i18n import _
 from smartcity_model.model import Masterplan
 
 __all__ = ["RULES", "check"]
@@ -79,7 +80,7 @@ def check(plan: Masterplan, config: CheckConfig | Mapping[str, Any] | str | Path
                     subject_kind=raw.subject_kind,
                     subject_id=raw.subject_id,
                     message=raw.message,
-                    hint=CHECK_CODES[raw.code].hint,
+                    hint=_(CHECK_CODES[raw.code].hint),
                     related=raw.related,
                     waived=waiver is not None,
                     waiver_reason=None if waiver is None else waiver.reason,
@@ -97,7 +98,7 @@ def check(plan: Masterplan, config: CheckConfig | Mapping[str, Any] | str | Path
                         subject_kind="waiver",
                         subject_id=subject,
                         message=f"no {waiver.code} finding" + (f" for {waiver.subject!r}" if waiver.subject else ""),
-                        hint=unused.hint,
+                        hint=_(unused.hint),
                     )
                 )
     return ValidationReport(subject=f"{plan.region.name} {plan.period}", findings=tuple(findings))

@@ -1,0 +1,108 @@
+"""Bahasa Indonesia beside English: a complete, current catalogue, and the language chosen as documented."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from click.testing import CliRunner
+
+import smartcity_model as scm
+from smartcity_model import i18n
+from smartcity_model.cli import main
+
+PACKAGE = Path(scm.__file__).parent
+CATALOGUE = PACKAGE / "locale" / "id" / "LC_MESSAGES"
+KEYWORDS = {"_": None, "N_": None, "n_": (1, 2)}
+
+
+def _catalogue() -> object:
+    with (CATALOGUE / "smartcity.po").open("rb") as handle:
+        return read_po(handle, locale="id")
+
+
+def _source_messages() -> set[str | tuple[str, ...]]:
+    found: set[str | tuple[str, ...]] = set()
+    for _name, _line, message, _comments, _context in extract_from_dir(str(PACKAGE), keywords=KEYWORDS):
+        found.add(message if isinstance(message, str) else tuple(message))
+    return found
+
+
+def test_every_message_of_the_code_has_an_indonesian_translation() -> None:
+    catalogue = _catalogue()
+    translated = {
+        (m.id if isinstance(m.id, str) else tuple(m.id)): m.string
+        for m in catalogue  # type: ignore[attr-defined]
+        if m.id
+    }
+    missing = sorted(str(message) for message in _source_messages() - translated.keys())
+    assert not missing, f"not in smartcity.po: {missing}"
+    for message, translation in translated.items():
+        forms = [translation] if isinstance(translation, str) else list(translation)
+        assert all(form.strip() for form in forms), f"no translation for {message!r}"
+        fields = set(re.findall(r"{\w*}", message if isinstance(message, str) else message[0]))
+        for form in forms:
+            assert set(re.findall(r"{\w*}", form)) == fields, f"{form!r} does not keep the fields of {message!r}"
+
+
+def test_the_compiled_catalogue_is_the_current_one() -> None:
+    compiled = io.BytesIO()
+    write_mo(compiled, _catalogue())  # type: ignore[arg-type]
+    assert (CATALOGUE / "smartcity.mo").read_bytes() == compiled.getvalue()
+
+
+def test_the_language_is_chosen_in_the_documented_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("SMARTCITY_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(i18n.locale, "getlocale", lambda: ("en_US", "UTF-8"))
+    assert i18n.language() == "en"
+    monkeypatch.setenv("LANG", "id_ID.UTF-8")
+    assert i18n.language() == "id"
+    monkeypatch.setenv("SMARTCITY_LANG", "en")
+    assert i18n.language() == "en"
+    with i18n.use_language("id"):
+        assert i18n.language() == "id"
+        assert i18n._("No findings.") == "Tidak ada temuan."
+    assert i18n.language() == "en"
+    with pytest.raises(ValueError, match="language must be one of id, en"):
+        i18n.set_language("jv")
+
+
+def test_findings_carry_their_hint_in_the_language_of_the_check(example_plan: scm.Masterplan) -> None:
+    with i18n.use_language("id"):
+        indonesian = scm.check(example_plan)
+    english = scm.check(example_plan)
+    (budget_id,) = indonesian.select(code="initiative-without-budget")
+    (budget_en,) = english.select(code="initiative-without-budget")
+    assert budget_en.hint.startswith("Add budget lines")
+    assert budget_id.hint.startswith("Tambahkan baris anggaran")
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("id", ["Kerangka", "Tidak ada masalah saat memuat.", "0 kesalahan, 4 peringatan", "saran: "]),
+        ("en", ["Framework", "No loading problems.", "0 errors, 4 warnings", "hint: "]),
+    ],
+)
+def test_check_speaks_the_language_asked_for(lang: str, expected: list[str]) -> None:
+    result = CliRunner().invoke(main, ["--lang", lang, "check", str(scm.example_path())])
+    assert result.exit_code == 0, result.output
+    for text in expected:
+        assert text in result.output
+
+
+def test_every_problem_code_has_a_documented_hint_printed_with_its_problems(plan_folder: Path) -> None:
+    doc = (Path(__file__).parents[1] / "docs" / "problems.md").read_text(encoding="utf-8")
+    assert set(scm.PROBLEM_HINTS) == set(scm.PROBLEM_CODES)
+    assert all(hint in doc for hint in scm.PROBLEM_HINTS.values())
+    initiatives = (plan_folder / "initiatives.yaml").read_text(encoding="utf-8")
+    (plan_folder / "initiatives.yaml").write_text(initiatives.replace("lead: rsud", "lead: rsudd"), "utf-8")
+    result = CliRunner().invoke(main, ["--lang", "id", "check", str(plan_folder)])
+    assert result.exit_code == 1
+    assert "saran [dangling-reference]: Perbaiki id" in result.output
