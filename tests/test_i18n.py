@@ -106,3 +106,10 @@ def test_every_problem_code_has_a_documented_hint_printed_with_its_problems(plan
     result = CliRunner().invoke(main, ["--lang", "id", "check", str(plan_folder)])
     assert result.exit_code == 1
     assert "saran [dangling-reference]: Perbaiki id" in result.output
+
+
+def test_a_tree_is_reported_in_the_language_asked_for(tmp_path: Path) -> None:
+    scm.write_synthetic_country(tmp_path / "negeri", provinces=1, regions=2, initiatives=4, opds=25, indicators=20)
+    result = CliRunner().invoke(main, ["--lang", "id", "check", str(tmp_path / "negeri"), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"2 rencana di {tmp_path / 'negeri'}: 2 berhasil dimuat, 0 gagal")

@@ -24,7 +24,7 @@ from smartcity_model.examples import example_path
 from smartcity_model.frameworks import builtin_framework
 from smartcity_model.graph import GRAPH_FORMATS, build_graph, collaboration_network, graph_to_text
 from smartcity_model.graph.export import GraphFormat
-from smartcity_model.i18n import LANGUAGES, _, use_language
+from smartcity_model.i18n import LANGUAGES, _, n_, use_language
 from smartcity_model.io import (
     FOLDER_FILES,
     SCHEMA_PARTS,
@@ -225,7 +225,15 @@ def check(path: Path | None, fmt: str, config: Path | None, workers: int | None,
     sys.exit(EXIT_OK if ok else EXIT_PROBLEMS)
 
 
-_PLURAL = {"error": "errors", "warning": "warnings", "info": "info", "waived": "waived"}
+def _counted(kind: str, number: int) -> str:
+    """Return ``2 warnings``, ``1 error``, ``3 info`` or ``1 waived`` in the current language."""
+    forms = {
+        "error": n_("{n} error", "{n} errors", number),
+        "warning": n_("{n} warning", "{n} warnings", number),
+        "info": _("{n} info"),
+        "waived": _("{n} waived"),
+    }
+    return forms[kind].format(n=number)
 
 
 def _default_plan() -> Path:
@@ -233,11 +241,11 @@ def _default_plan() -> Path:
     here = Path.cwd()
     if (here / FOLDER_FILES[None]).is_file():
         return here
-    click.echo(
-        f"No {FOLDER_FILES[None]} in {here}: checking the bundled example. "
-        "Give a PATH to check your plan, or start one with: smartcity init PATH",
-        err=True,
+    message = _(
+        "No {file} in {here}: checking the bundled example. "
+        "Give a PATH to check your plan, or start one with: smartcity init PATH"
     )
+    click.echo(message.format(file=FOLDER_FILES[None], here=here), err=True)
     return example_path()
 
 
@@ -267,18 +275,22 @@ def _check_tree(source: Path, fmt: str, config: Path | None, workers: int | None
         }
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         sys.exit(EXIT_OK if ok else EXIT_PROBLEMS)
-    click.echo(
-        f"{len(plans) + len(plans.errors)} plans under {source}: {len(plans)} loaded, {len(plans.errors)} did not"
+    total = len(plans) + len(plans.errors)
+    heading = n_(
+        "{total} plan under {source}: {loaded} loaded, {failed} did not",
+        "{total} plans under {source}: {loaded} loaded, {failed} did not",
+        total,
     )
+    click.echo(heading.format(total=total, source=source, loaded=len(plans), failed=len(plans.errors)))
     width = max((len(region) for region in plans), default=0)
     for region, path in plans.paths.items():
         if region in unconfigured:
-            state = f"not checked: its {CHECKS_FILE} does not load"
+            state = _("not checked: its {file} does not load").format(file=CHECKS_FILE)
         elif region in reports:
             counts = reports[region].counts.items()
-            state = ", ".join(f"{n} {_PLURAL[k]}" for k, n in counts if n) or "no findings"
+            state = ", ".join(_counted(kind, number) for kind, number in counts if number) or _("no findings")
         else:
-            state = "loaded"
+            state = _("loaded")
         click.echo(f"  {region:<{width}}  {state}  ({path})")
     for error in failed.values():
         click.echo("")
@@ -286,7 +298,8 @@ def _check_tree(source: Path, fmt: str, config: Path | None, workers: int | None
     for region, report in reports.items():
         errors = report.select(severity="error", waived=False)
         if errors:
-            click.echo(f"\n{region}: {len(errors)} error-level findings")
+            found = n_("{region}: {n} error-level finding", "{region}: {n} error-level findings", len(errors))
+            click.echo("\n" + found.format(region=region, n=len(errors)))
             click.echo("\n".join(f"  {finding}" for finding in errors))
     sys.exit(EXIT_OK if ok else EXIT_PROBLEMS)
 
@@ -395,7 +408,8 @@ def init(path: Path, region: str, name: str, kind: str, lang: str, start: int | 
         sys.exit(EXIT_USAGE)
     except (FileExistsError, OSError) as error:
         _exit_with_usage_error(error)
-    click.echo(f"A new plan for {name} is in {written}. Fill it in, then run: smartcity check {written}")
+    done = _("A new plan for {name} is in {path}. Fill it in, then run: smartcity check {path}")
+    click.echo(done.format(name=name, path=written))
 
 
 @main.command(name="export")
@@ -424,7 +438,7 @@ def _convert(plan: Masterplan, output: Path) -> None:
         written = dump(plan, output)
     except (UnsupportedFormatError, ExcelUnavailableError, OSError) as error:
         _exit_with_usage_error(error)
-    click.echo(f"{plan.region.name}: saved to {written}")
+    click.echo(_("{region}: saved to {path}").format(region=plan.region.name, path=written))
 
 
 @main.command()
