@@ -45,9 +45,9 @@ def test_every_message_of_the_code_has_an_indonesian_translation() -> None:
     for message, translation in translated.items():
         forms = [translation] if isinstance(translation, str) else list(translation)
         assert all(form.strip() for form in forms), f"no translation for {message!r}"
-        fields = set(re.findall(r"{\w*}", message if isinstance(message, str) else message[0]))
+        fields = set(re.findall(r"{[^{}]*}", message if isinstance(message, str) else message[0]))
         for form in forms:
-            assert set(re.findall(r"{\w*}", form)) == fields, f"{form!r} does not keep the fields of {message!r}"
+            assert set(re.findall(r"{[^{}]*}", form)) == fields, f"{form!r} does not keep the fields of {message!r}"
 
 
 def test_the_compiled_catalogue_is_the_current_one() -> None:

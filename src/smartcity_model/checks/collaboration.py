@@ -8,13 +8,14 @@ from collections.abc import Iterator
 import networkx as nx
 
 from smartcity_model.checks.context import Context, Raw
+from smartcity_model.i18n import _
 from smartcity_model.model.sectors import SECTORS
 
 __all__ = ["collaboration_rules"]
 
 
 def _percent(part: int, whole: int) -> str:
-    return f"{part} of {whole} initiatives ({part / whole:.0%})"
+    return _("{part} of {whole} initiatives ({share:.0%})").format(part=part, whole=whole, share=part / whole)
 
 
 def collaboration_rules(ctx: Context) -> Iterator[Raw]:
@@ -31,8 +32,9 @@ def _unknown_sectors(ctx: Context) -> Iterator[Raw]:
     for opd in ctx.plan.opds:
         if opd.sector not in known:
             close = difflib.get_close_matches(opd.sector, list(SECTORS), n=1, cutoff=0.6)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            yield Raw("unknown-sector", "opd", opd.id, f"sector {opd.sector!r} is not in the vocabulary{hint}")
+            hint = _(" (did you mean {id}?)").format(id=repr(close[0])) if close else ""
+            message = _("sector {sector} is not in the vocabulary").format(sector=repr(opd.sector)) + hint
+            yield Raw("unknown-sector", "opd", opd.id, message)
 
 
 def _silos(ctx: Context) -> Iterator[Raw]:
@@ -40,7 +42,9 @@ def _silos(ctx: Context) -> Iterator[Raw]:
         initiatives = ctx.opd_initiatives.get(opd.id, [])
         if initiatives and all(ctx.sectors[i.id] == {opd.sector} for i in initiatives):
             ids = tuple(i.id for i in initiatives)
-            message = f"all {len(ids)} of its initiatives involve only the {opd.sector!r} sector"
+            message = _("all {n} of its initiatives involve only the {sector} sector").format(
+                n=len(ids), sector=repr(opd.sector)
+            )
             yield Raw("siloed-opd", "opd", opd.id, message, ids)
 
 
@@ -57,7 +61,9 @@ def _fragments(ctx: Context) -> Iterator[Raw]:
     )
     if len(groups) > 1:
         described = "; ".join(", ".join(group) for group in groups[1:])
-        message = f"the OPDs form {len(groups)} groups that share no initiative; apart from the main group: {described}"
+        message = _("the OPDs form {n} groups that share no initiative; apart from the main group: {groups}").format(
+            n=len(groups), groups=described
+        )
         yield Raw("fragmented-plan", "plan", None, message, tuple(opd_id for group in groups[1:] for opd_id in group))
 
 
@@ -73,7 +79,9 @@ def _single_sector_dimensions(ctx: Context) -> Iterator[Raw]:
                 break
         else:
             sectors = sorted(found)
-            message = f"its {len(initiatives)} initiatives involve only {len(sectors)} sector(s): {', '.join(sectors)}"
+            message = _("its {n} initiatives involve only {count} sector(s): {sectors}").format(
+                n=len(initiatives), count=len(sectors), sectors=", ".join(sectors)
+            )
             yield Raw("single-sector-dimension", "dimension", dimension_id, message, tuple(sectors))
 
 
@@ -86,10 +94,16 @@ def _overloaded(ctx: Context) -> Iterator[Raw]:
         led, involved = ctx.led.get(opd.id, 0), len(ctx.opd_initiatives.get(opd.id, []))
         reasons = []
         if led / total > thresholds.max_lead_share:
-            reasons.append(f"leads {_percent(led, total)}, more than {thresholds.max_lead_share:.0%}")
+            reasons.append(
+                _("leads {share}, more than {limit:.0%}").format(
+                    share=_percent(led, total), limit=thresholds.max_lead_share
+                )
+            )
         if involved / total > thresholds.max_participation_share:
             reasons.append(
-                f"takes part in {_percent(involved, total)}, more than {thresholds.max_participation_share:.0%}"
+                _("takes part in {share}, more than {limit:.0%}").format(
+                    share=_percent(involved, total), limit=thresholds.max_participation_share
+                )
             )
         if reasons:
             yield Raw("overloaded-opd", "opd", opd.id, "; ".join(reasons))

@@ -5,8 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from smartcity_model.checks.context import Context, Raw
+from smartcity_model.i18n import N_, _
 
 __all__ = ["coverage_rules"]
+
+_NONE_OF_ITS_ELEMENTS = {
+    "indicator": N_("no indicator measures any of its elements ({elements})"),
+    "initiative": N_("no initiative serves any of its elements ({elements})"),
+}
+_NONE_FOR_THE_ELEMENT = {
+    "indicator": N_("no indicator measures it (dimension {dimension})"),
+    "initiative": N_("no initiative serves it (dimension {dimension})"),
+}
 
 
 def coverage_rules(ctx: Context) -> Iterator[Raw]:
@@ -20,14 +30,14 @@ def coverage_rules(ctx: Context) -> Iterator[Raw]:
     served = set().union(*ctx.elements_served.values()) if ctx.elements_served else set()
     for dimension in plan.framework.dimensions:
         elements = [e.id for e in dimension.elements]
-        for missing, covered, what in (("indicator", measured, "measures"), ("initiative", served, "serves")):
+        for missing, covered in (("indicator", measured), ("initiative", served)):
             if not covered.intersection(elements):
-                message = f"no {missing} {what} any of its elements ({', '.join(elements)})"
+                message = _(_NONE_OF_ITS_ELEMENTS[missing]).format(elements=", ".join(elements))
                 yield Raw(f"dimension-without-{missing}", "dimension", dimension.id, message, tuple(elements))
                 continue
             for element_id in elements:
                 if element_id not in covered:
-                    message = f"no {missing} {what} it (dimension {dimension.id!r})"
+                    message = _(_NONE_FOR_THE_ELEMENT[missing]).format(dimension=repr(dimension.id))
                     yield Raw(f"element-without-{missing}", "element", element_id, message, (dimension.id,))
     moved = {indicator_id for initiative in ctx.initiatives for indicator_id in initiative.indicator_ids}
     for indicator in plan.indicators:
@@ -36,8 +46,9 @@ def coverage_rules(ctx: Context) -> Iterator[Raw]:
                 "indicator-not-moved",
                 "indicator",
                 indicator.id,
-                f"no initiative moves it (element {indicator.element!r})",
+                _("no initiative moves it (element {element})").format(element=repr(indicator.element)),
             )
     for initiative in ctx.initiatives:
         if not initiative.indicators:
-            yield Raw("initiative-moves-nothing", "initiative", initiative.id, "it names no indicator it should move")
+            message = _("it names no indicator it should move")
+            yield Raw("initiative-moves-nothing", "initiative", initiative.id, message)

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import networkx as nx
 
 from smartcity_model.checks.context import Context, Raw
+from smartcity_model.i18n import _
 from smartcity_model.model import Horizon
 
 __all__ = ["dependency_rules", "schedule_rules"]
@@ -44,23 +45,28 @@ def dependency_rules(ctx: Context) -> Iterator[Raw]:
         cycle = _cycle_in(graph, members, order)
         path = " → ".join([*cycle, cycle[0]])
         extra = len(members) - len(cycle)
-        message = f"{path}" + (f" ({extra} more initiatives are caught in the same tangle)" if extra else "")
+        tangle = _(" ({n} more initiatives are caught in the same tangle)").format(n=extra) if extra else ""
+        message = f"{path}{tangle}"
         yield Raw("dependency-cycle", "initiative", cycle[0], message, tuple(cycle))
 
 
 def schedule_rules(ctx: Context) -> Iterator[Raw]:
     """Yield initiatives that start before a prerequisite ends, and quick wins that wait on slow work."""
     for initiative in ctx.initiatives:
-        start, _ = ctx.schedule[initiative.id]
+        start, _end = ctx.schedule[initiative.id]
         for dep_id in initiative.depends_on:
             if dep_id == initiative.id:
                 continue
-            _, dep_end = ctx.schedule[dep_id]
+            _start, dep_end = ctx.schedule[dep_id]
             if start < dep_end:
-                message = f"starts in {start}, before its prerequisite {dep_id!r} ends in {dep_end}"
+                message = _("starts in {start}, before its prerequisite {prerequisite} ends in {end}").format(
+                    start=start, prerequisite=repr(dep_id), end=dep_end
+                )
                 yield Raw("starts-before-prerequisite-ends", "initiative", initiative.id, message, (dep_id,))
             dep_horizon = ctx.plan.initiative(dep_id).horizon
             if initiative.horizon is Horizon.QUICK_WIN and dep_horizon in _SLOW:
                 assert dep_horizon is not None  # noqa: S101 - narrowed by the membership test
-                message = f"is a quick win but depends on {dep_id!r}, a {dep_horizon.value}-term initiative"
+                message = _("is a quick win but depends on {prerequisite}, a {horizon}-term initiative").format(
+                    prerequisite=repr(dep_id), horizon=dep_horizon.value
+                )
                 yield Raw("quick-win-depends-on-long-term", "initiative", initiative.id, message, (dep_id,))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from smartcity_model.checks.context import Context, Raw
+from smartcity_model.i18n import _
 
 __all__ = ["participation_rules"]
 
@@ -14,11 +15,15 @@ def participation_rules(ctx: Context) -> Iterator[Raw]:
     for opd in ctx.plan.opds:
         involved = ctx.opd_initiatives.get(opd.id, [])
         if not involved:
-            yield Raw("opd-not-involved", "opd", opd.id, "it leads and supports no initiative")
+            yield Raw("opd-not-involved", "opd", opd.id, _("it leads and supports no initiative"))
         elif not ctx.led.get(opd.id):
             ids = tuple(i.id for i in involved)
             yield Raw(
-                "opd-leads-nothing", "opd", opd.id, f"it proposes no service product; it only supports {len(ids)}", ids
+                "opd-leads-nothing",
+                "opd",
+                opd.id,
+                _("it proposes no service product; it only supports {n}").format(n=len(ids)),
+                ids,
             )
     yield from _ict_heavy(ctx)
 
@@ -36,8 +41,14 @@ def _ict_heavy(ctx: Context) -> Iterator[Raw]:
     ]
     share = len(heavy) / total
     if share > config.thresholds.max_ict_share:
-        message = (
-            f"{len(heavy)} of {total} initiatives ({share:.0%}) are led by an ICT OPD or serve only "
-            f"{' and '.join(sorted(egov))}; more than {config.thresholds.max_ict_share:.0%}"
+        message = _(
+            "{n} of {total} initiatives ({share:.0%}) are led by an ICT OPD or serve only {dimensions}; "
+            "more than {limit:.0%}"
+        ).format(
+            n=len(heavy),
+            total=total,
+            share=share,
+            dimensions=_(" and ").join(sorted(egov)),
+            limit=config.thresholds.max_ict_share,
         )
         yield Raw("ict-heavy-plan", "plan", None, message, tuple(heavy))
