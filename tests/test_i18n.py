@@ -113,3 +113,25 @@ def test_a_tree_is_reported_in_the_language_asked_for(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["--lang", "id", "check", str(tmp_path / "negeri"), "--workers", "1"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith(f"2 rencana di {tmp_path / 'negeri'}: 2 berhasil dimuat, 0 gagal")
+
+
+def test_three_planted_mistakes_are_reported_in_either_language(plan_folder: Path) -> None:
+    initiatives = (plan_folder / "initiatives.yaml").read_text(encoding="utf-8")
+    (plan_folder / "initiatives.yaml").write_text(initiatives.replace("lead: rsud", "lead: rsudd"), "utf-8")
+    indicators = (plan_folder / "indicators.yaml").read_text(encoding="utf-8")
+    (plan_folder / "indicators.yaml").write_text(indicators.replace("2026: 70", "2026: 170"), "utf-8")
+    observations = (plan_folder / "observations.csv").read_text(encoding="utf-8")
+    width = len(observations.splitlines()[0].split(","))
+    row = ",".join(["liv-referral", "2023", "41", *[""] * (width - 3)])
+    (plan_folder / "observations.csv").write_text(observations + row + "\n", "utf-8")
+    run = CliRunner()
+    indonesian = run.invoke(main, ["--lang", "id", "check", str(plan_folder)]).output
+    english = run.invoke(main, ["--lang", "en", "check", str(plan_folder)]).output
+    assert "inisiatif 'qw-01', kolom 'lead': OPD 'rsudd' tidak dikenal (maksud Anda 'rsud'?)" in indonesian
+    assert "target 170 untuk 2026 berada di luar [0, 100]" in indonesian
+    assert "liv-referral/2023 diobservasi dua kali (nilai yang lain 40)" in indonesian
+    assert "initiative 'qw-01', field 'lead': unknown OPD 'rsudd' (did you mean 'rsud'?)" in english
+    assert "target 170 for 2026 is outside [0, 100]" in english
+    assert "liv-referral/2023 is observed twice (the other value is 40)" in english
+    assert indonesian.startswith("3 masalah di ")
+    assert english.startswith("3 problems in ")

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from smartcity_model.i18n import N_
+from smartcity_model.i18n import N_, _, n_
 
 __all__ = [
     "PROBLEM_CODES",
@@ -134,6 +134,17 @@ PROBLEM_HINTS: dict[str, str] = {
 }
 
 
+#: The kinds of object a problem is about, as messages name them.
+_KINDS = {
+    "opd": N_("opd"),
+    "indicator": N_("indicator"),
+    "initiative": N_("initiative"),
+    "observation": N_("observation"),
+    "masterplan": N_("masterplan"),
+    "region": N_("region"),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """One problem found in a masterplan, located as precisely as possible.
@@ -174,9 +185,10 @@ class Problem:
         """Return the object and field concerned, e.g. ``initiative 'qw-01', field 'lead'``."""
         parts = []
         if self.kind is not None:
-            parts.append(f"{self.kind} {self.id!r}" if self.id is not None else self.kind)
+            kind = _(_KINDS.get(self.kind, self.kind))
+            parts.append(f"{kind} {self.id!r}" if self.id is not None else kind)
         if self.field:
-            parts.append(f"field {self.field!r}")
+            parts.append(_("field {field}").format(field=repr(self.field)))
         return ", ".join(parts)
 
     def __str__(self) -> str:
@@ -238,9 +250,13 @@ class MasterplanError(SmartCityError):
 
     def _render(self) -> str:
         count = len(self.problems)
-        noun = "problem" if count == 1 else "problems"
-        origin = f" in {self.source}" if self.source else ""
-        lines = [f"{count} {noun}{origin}:"]
+        if self.source:
+            head = n_("{n} problem in {source}:", "{n} problems in {source}:", count).format(
+                n=count, source=self.source
+            )
+        else:
+            head = n_("{n} problem:", "{n} problems:", count).format(n=count)
+        lines = [head]
         lines.extend(f"  {problem}" for problem in self.problems)
         return "\n".join(lines)
 
@@ -277,7 +293,7 @@ def column_letters(column: int) -> str:
 def suggest(wanted: str, known: Iterable[str]) -> str:
     """Return ``" (did you mean 'x'?)"`` for the closest known id, or an empty string."""
     close = difflib.get_close_matches(wanted, list(known), n=1, cutoff=0.75)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    return _(" (did you mean {id}?)").format(id=repr(close[0])) if close else ""
 
 
 def unknown_id(kind: str, wanted: str, known: Iterable[str]) -> UnknownIdError:

@@ -22,6 +22,7 @@ from pydantic import BeforeValidator, ConfigDict, Field, ValidationError, model_
 from pydantic_core import PydanticCustomError
 
 from smartcity_model.errors import MasterplanError, Problem, suggest, unknown_id
+from smartcity_model.i18n import N_, _
 from smartcity_model.model.base import FrozenModel, Text, Year
 from smartcity_model.model.framework import BUILTIN_FRAMEWORKS, Framework, builtin_framework
 from smartcity_model.model.indicator import Indicator
@@ -369,7 +370,15 @@ class _Subject:
 
 
 #: Kinds of reference whose valid ids are listed when a reference is not close to any.
-_LISTED = frozenset({"element", "pillar"})
+_LISTED = {"element": N_("elements"), "pillar": N_("pillars")}
+#: The kinds of object a reference may point to, as messages name them.
+_TARGETS = {
+    "OPD": N_("OPD"),
+    "element": N_("element"),
+    "pillar": N_("pillar"),
+    "indicator": N_("indicator"),
+    "initiative": N_("initiative"),
+}
 
 
 def _dangling(
@@ -380,8 +389,8 @@ def _dangling(
         return []
     hint = suggest(value, known)
     if not hint and target in _LISTED:  # a framework's ids are few: name them all
-        hint = f"; the {target}s are {', '.join(sorted(known))}"
-    message = f"unknown {target} {value!r}{hint}"
+        hint = _("; the {kinds} are {ids}").format(kinds=_(_LISTED[target]), ids=", ".join(sorted(known)))
+    message = _("unknown {kind} {id}").format(kind=_(_TARGETS.get(target, target)), id=repr(value)) + hint
     return [subject.problem("dangling-reference", message, field, *sub)]
 
 
@@ -390,7 +399,8 @@ def _first_by_id(section: str, kind: str, items: Sequence[tuple[int, _T]], out: 
     index: dict[str, _T] = {}
     for position, item in items:
         if item.id in index:
-            message = f"{kind} id {item.id!r} is used again; an id names one {kind} only"
+            word = _(_TARGETS.get("OPD" if kind == "opd" else kind, kind))
+            message = _("{kind} id {id} is used again; an id names one {kind} only").format(kind=word, id=repr(item.id))
             out.append(_Subject(section, position, kind, item.id).problem("duplicate-id", message, "id"))
         else:
             index[item.id] = item
@@ -458,27 +468,39 @@ def _indicator_problems(subject: _Subject, ind: Indicator, ctx: _Context) -> lis
         if not bounds.contains(baseline.value):
             out.append(
                 subject.problem(
-                    "value-out-of-bounds", f"baseline {baseline.value:g} is outside {bounds}", "baseline.value"
+                    "value-out-of-bounds",
+                    _("baseline {value:g} is outside {bounds}").format(value=baseline.value, bounds=bounds),
+                    "baseline.value",
                 )
             )
         if period is not None and baseline.year > period.end:
-            message = f"baseline year {baseline.year} is after the plan ends ({period.end})"
+            message = _("baseline year {year} is after the plan ends ({end})").format(
+                year=baseline.year, end=period.end
+            )
             out.append(subject.problem("year-outside-period", message, "baseline.year"))
     for year, value in ind.targets.items():
         if not bounds.contains(value):
             out.append(
                 subject.problem(
-                    "value-out-of-bounds", f"target {value:g} for {year} is outside {bounds}", "targets", year
+                    "value-out-of-bounds",
+                    _("target {value:g} for {year} is outside {bounds}").format(value=value, year=year, bounds=bounds),
+                    "targets",
+                    year,
                 )
             )
         if period is not None and year not in period:
             out.append(
                 subject.problem(
-                    "year-outside-period", f"target year {year} is outside the period {period}", "targets", year
+                    "year-outside-period",
+                    _("target year {year} is outside the period {period}").format(year=year, period=period),
+                    "targets",
+                    year,
                 )
             )
         if baseline is not None and year <= baseline.year:
-            message = f"target year {year} is not after the baseline year {baseline.year}"
+            message = _("target year {year} is not after the baseline year {baseline}").format(
+                year=year, baseline=baseline.year
+            )
             out.append(subject.problem("target-before-baseline", message, "targets", year))
     return out
 
@@ -495,10 +517,11 @@ def _initiative_problems(subject: _Subject, ini: Initiative, ctx: _Context) -> l
         for i, value in enumerate(values):
             out += _dangling(subject, known, target, value, name, i)
         out += [
-            subject.problem("duplicate-reference", f"{value!r} is listed twice", name) for value in _repeated(values)
+            subject.problem("duplicate-reference", _("{id} is listed twice").format(id=repr(value)), name)
+            for value in _repeated(values)
         ]
     if ini.lead in ini.supporting:
-        message = f"lead OPD {ini.lead!r} is also listed as supporting"
+        message = _("lead OPD {id} is also listed as supporting").format(id=repr(ini.lead))
         out.append(subject.problem("lead-also-supporting", message, "supporting"))
     if ctx.period is not None:
         out += _schedule_problems(subject, ini, ctx.period, ctx.horizons)
@@ -512,31 +535,45 @@ def _expected_problems(subject: _Subject, ini: Initiative, ctx: _Context) -> lis
         for year, value in link.expected.items():
             where = ("indicators", i, "expected", year)
             if ctx.period is not None and year not in ctx.period:
-                message = f"expected value for {year}, outside the period {ctx.period}"
+                message = _("expected value for {year}, outside the period {period}").format(
+                    year=year, period=ctx.period
+                )
                 out.append(subject.problem("year-outside-period", message, *where))
             if indicator is not None and not indicator.value_bounds.contains(value):
-                message = f"expected value {value:g} for {link.indicator!r} is outside {indicator.value_bounds}"
+                message = _("expected value {value:g} for {indicator} is outside {bounds}").format(
+                    value=value, indicator=repr(link.indicator), bounds=indicator.value_bounds
+                )
                 out.append(subject.problem("value-out-of-bounds", message, *where))
     return out
 
 
 def _schedule_problems(subject: _Subject, ini: Initiative, period: Period, horizons: Horizons | None) -> list[Problem]:
     out = [
-        subject.problem("year-outside-period", f"{name} {year} is outside the period {period}", name)
+        subject.problem(
+            "year-outside-period",
+            _("{field} {year} is outside the period {period}").format(field=name, year=year, period=period),
+            name,
+        )
         for name, year in (("start_year", ini.start_year), ("end_year", ini.end_year))
         if year is not None and year not in period
     ]
     out += [
         subject.problem(
-            "year-outside-period", f"budget year {line.year} is outside the period {period}", "budget", i, "year"
+            "year-outside-period",
+            _("budget year {year} is outside the period {period}").format(year=line.year, period=period),
+            "budget",
+            i,
+            "year",
         )
         for i, line in enumerate(ini.budget)
         if line.year not in period
     ]
     if ini.horizon is not None and ini.end_year is not None and horizons is not None:
-        _, latest = horizons.window(ini.horizon, period)
+        _earliest, latest = horizons.window(ini.horizon, period)
         if ini.end_year > latest:
-            message = f"a {ini.horizon.value} initiative should end by {latest}, not {ini.end_year}"
+            message = _("a {horizon} initiative should end by {latest}, not {end}").format(
+                horizon=ini.horizon.value, latest=latest, end=ini.end_year
+            )
             out.append(subject.problem("horizon-mismatch", message, "end_year"))
     return out
 
@@ -566,8 +603,8 @@ def _observation_problems(observations: Sequence[tuple[int, Observation]], ctx: 
     }
     # a missing region is the plan's own; "" (never an id) stands for a plan without a region
     keys = pd.MultiIndex.from_arrays([indicator, region.where(region.notna(), region_id or "").fillna(""), year])
-    codes, _ = pd.factorize(keys)
-    _, first_of = np.unique(codes, return_index=True)  # the first row of each (indicator, region, year)
+    codes, _uniques = pd.factorize(keys)
+    _codes, first_of = np.unique(codes, return_index=True)  # the first row of each (indicator, region, year)
     checks["repeat"] = first_of[codes] != np.arange(len(codes))
     flagged = np.flatnonzero(np.logical_or.reduce(list(checks.values())))
     out: list[Problem] = []
@@ -577,15 +614,21 @@ def _observation_problems(observations: Sequence[tuple[int, Observation]], ctx: 
         if checks["indicator"][row]:
             out += _dangling(subject, ctx.indicator_ids, "indicator", obs.indicator, "indicator")
         if checks["region"][row]:
-            message = f"region {obs.region!r} is not the plan's region {region_id!r}"
+            message = _("region {region} is not the plan's region {own}").format(
+                region=repr(obs.region), own=repr(region_id)
+            )
             out.append(subject.problem("foreign-region", message, "region"))
         if checks["year"][row] and period is not None:
-            message = f"observation year {obs.year} is after the plan ends ({period.end})"
+            message = _("observation year {year} is after the plan ends ({end})").format(year=obs.year, end=period.end)
             out.append(subject.problem("year-outside-period", message, "year"))
         if checks["value"][row]:
-            message = f"value {obs.value:g} is outside {ctx.indicators[obs.indicator].value_bounds}"
+            message = _("value {value:g} is outside {bounds}").format(
+                value=obs.value, bounds=ctx.indicators[obs.indicator].value_bounds
+            )
             out.append(subject.problem("value-out-of-bounds", message, "value"))
         if checks["repeat"][row]:
-            message = f"{subject.id} is observed twice (the other value is {items[first_of[codes[row]]].value:g})"
+            message = _("{id} is observed twice (the other value is {other:g})").format(
+                id=subject.id, other=items[first_of[codes[row]]].value
+            )
             out.append(subject.problem("duplicate-observation", message))
     return out
