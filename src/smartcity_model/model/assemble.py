@@ -15,6 +15,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 
 from smartcity_model.errors import PROBLEM_CODES, MasterplanError, Problem
+from smartcity_model.i18n import N_, _
 from smartcity_model.model.indicator import Indicator
 from smartcity_model.model.initiative import Initiative
 from smartcity_model.model.masterplan import (
@@ -70,12 +71,57 @@ def _object_label(kind: str, raw: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
+#: pydantic's messages for the errors a plan's fields meet, in words of our own (and the catalogue's).
+_MESSAGES = {
+    "missing": N_("Field required"),
+    "int_parsing": N_("Input should be a whole number"),
+    "int_type": N_("Input should be a whole number"),
+    "int_from_float": N_("Input should be a whole number, without a fraction"),
+    "float_parsing": N_("Input should be a number"),
+    "float_type": N_("Input should be a number"),
+    "string_type": N_("Input should be text"),
+    "bool_parsing": N_("Input should be true or false"),
+    "bool_type": N_("Input should be true or false"),
+    "finite_number": N_("Input should be a finite number"),
+    "greater_than": N_("Input should be greater than {gt}"),
+    "greater_than_equal": N_("Input should be greater than or equal to {ge}"),
+    "less_than": N_("Input should be less than {lt}"),
+    "less_than_equal": N_("Input should be less than or equal to {le}"),
+    "string_too_short": N_("Input should not be empty"),
+    "string_too_long": N_("Input should have at most {max_length} characters"),
+    "enum": N_("Input should be {expected}"),
+    "literal_error": N_("Input should be {expected}"),
+    "list_type": N_("Input should be a list"),
+    "tuple_type": N_("Input should be a list"),
+    "dict_type": N_("Input should be a mapping of names to values"),
+    "model_type": N_("Input should be a mapping of names to values"),
+    "date_from_datetime_parsing": N_("Input should be a date (YYYY-MM-DD)"),
+    "date_parsing": N_("Input should be a date (YYYY-MM-DD)"),
+    "date_type": N_("Input should be a date (YYYY-MM-DD)"),
+}
+
+
+def _message(item: Mapping[str, Any]) -> str:
+    """Return a pydantic error's message in our words and the current language (its own otherwise)."""
+    template = _MESSAGES.get(str(item["type"]))
+    if template is None:
+        return str(item["msg"])
+    context = dict(item.get("ctx", {}))
+    if "expected" in context:
+        context["expected"] = str(context["expected"]).replace(" or ", _(" or "))
+    try:
+        return _(template).format(**context)
+    except (KeyError, IndexError, ValueError):
+        return str(item["msg"])
+
+
 def _not_an_id(value: str) -> str:
     """Say in plain words why ``value`` is not an id, and what it would be as one."""
     slug = "-".join("".join(char if char.isalnum() else " " for char in value.lower()).split())
-    example = f" (for example {slug!r})" if slug and slug != value else ""
+    example = _(" (for example {id})").format(id=repr(slug)) if slug and slug != value else ""
     shown = value if len(value) <= _SHOWN_INPUT else value[: _SHOWN_INPUT - 3] + "..."
-    return f"{shown!r} is not an id: write ids in lowercase letters and digits, joined by '-', '_' or '.'{example}"
+    message = _("{value} is not an id: write ids in lowercase letters and digits, joined by '-', '_' or '.'")
+    return message.format(value=repr(shown)) + example
 
 
 def problems_from_validation(
@@ -86,7 +132,7 @@ def problems_from_validation(
     for item in error.errors(include_url=False):
         loc = tuple(item["loc"])
         code = item["type"] if item["type"] in PROBLEM_CODES else _PYDANTIC_CODES.get(item["type"], "wrong-type")
-        message = item["msg"]
+        message = _message(item)
         if item["type"] == "string_pattern_mismatch" and isinstance(item.get("input"), str):
             message = _not_an_id(item["input"])
         elif (
@@ -96,9 +142,10 @@ def problems_from_validation(
         ):
             value = item["input"]
             shown = str(value) if isinstance(value, dt.date) else repr(value)
-            message += f" (got {shown if len(shown) <= _SHOWN_INPUT else shown[: _SHOWN_INPUT - 3] + '...'})"
+            shown = shown if len(shown) <= _SHOWN_INPUT else shown[: _SHOWN_INPUT - 3] + "..."
+            message += _(" (got {value})").format(value=shown)
         elif code == "unknown-field":
-            message = f"unknown field {loc[-1]!r}" if loc else message
+            message = _("unknown field {name}").format(name=repr(loc[-1])) if loc else message
         field = ".".join(str(part) for part in loc) or None
         problems.append(Problem(code, message, kind=kind, id=obj_id, field=field, path=(*prefix, *loc)))
     return problems
