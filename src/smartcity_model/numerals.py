@@ -24,6 +24,8 @@ import re
 from collections.abc import Iterable
 from typing import Literal
 
+from smartcity_model.i18n import N_, _
+
 __all__ = ["Convention", "column_convention", "convention_of", "read_number"]
 
 #: ``id``: ``.`` groups thousands and ``,`` is the decimal comma; ``en``: the other way round.
@@ -73,10 +75,10 @@ def column_convention(cells: Iterable[str]) -> Convention | None:
         if found is not None:
             seen.setdefault(found, cell)
     if len(seen) == 2:  # noqa: PLR2004 - both conventions
-        msg = (
-            f"the column mixes {seen['id']!r} (Indonesian: decimal comma) and {seen['en']!r} "
-            "(decimal point); write every number the same way"
-        )
+        msg = _(
+            "the column mixes {comma} (Indonesian: decimal comma) and {point} (decimal point); "
+            "write every number the same way"
+        ).format(comma=repr(seen["id"]), point=repr(seen["en"]))
         raise ValueError(msg)
     return next(iter(seen), None)
 
@@ -97,7 +99,9 @@ def read_number(text: str, convention: Convention | None = None) -> float:
     value, rupiah = _clean(text)
     own = "id" if rupiah else convention_of(text)
     if own is not None and convention is not None and own != convention:
-        msg = f"{text.strip()!r} is written {_NAMES[own]} but the rest of its column {_NAMES[convention]}"
+        msg = _("{text} is written {own} but the rest of its column {theirs}").format(
+            text=repr(text.strip()), own=_(_NAMES[own]), theirs=_(_NAMES[convention])
+        )
         raise ValueError(msg)
     chosen = own or convention
     if _PLAIN.fullmatch(value):
@@ -107,22 +111,22 @@ def read_number(text: str, convention: Convention | None = None) -> float:
         indonesian, english = _readings(value)
         point = "." in value
         meaning = (
-            f"{indonesian:g} with '.' grouping thousands (Indonesian) or {english:g} with '.' as the decimal point"
+            _("{id:g} with '.' grouping thousands (Indonesian) or {en:g} with '.' as the decimal point")
             if point
-            else f"{indonesian:g} with ',' as the decimal comma (Indonesian) or {english:g} with ',' grouping thousands"
-        )
+            else _("{id:g} with ',' as the decimal comma (Indonesian) or {en:g} with ',' grouping thousands")
+        ).format(id=indonesian, en=english)
         whole = english if not point else indonesian
-        msg = (
-            f"{text.strip()!r} is ambiguous: {meaning}; write {whole:g} for the whole number, "
-            f"or {value}0 (a fourth decimal) for the fraction"
-        )
+        msg = _(
+            "{text} is ambiguous: {meaning}; write {whole:g} for the whole number, "
+            "or {fraction} (a fourth decimal) for the fraction"
+        ).format(text=repr(text.strip()), meaning=meaning, whole=whole, fraction=f"{value}0")
         raise ValueError(msg)
     if chosen == "id" and (_GROUPED_ID.fullmatch(value) or _COMMA.fullmatch(value) or ambiguous):
         return float(value.replace(".", "").replace(",", "."))
     if chosen == "en" and (_GROUPED_EN.fullmatch(value) or _POINT.fullmatch(value) or ambiguous):
         return float(value.replace(",", ""))
-    msg = f"{text.strip()!r} is not a number"
+    msg = _("{text} is not a number").format(text=repr(text.strip()))
     raise ValueError(msg)
 
 
-_NAMES: dict[Convention, str] = {"id": "with a decimal comma", "en": "with a decimal point"}
+_NAMES: dict[Convention, str] = {"id": N_("with a decimal comma"), "en": N_("with a decimal point")}

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from smartcity_model.errors import MasterplanError, Problem, suggest, warn_caller
+from smartcity_model.i18n import N_, _
 from smartcity_model.io.yamlfile import Parsed, read_bytes
 from smartcity_model.model import Observation
 from smartcity_model.numerals import column_convention, convention_of, read_number
@@ -46,7 +47,7 @@ _NAMES = {name: column for column in OBSERVATION_COLUMNS for name in (column, *C
 _SEPARATORS = (",", ";", "\t")
 _NOT_FINITE = frozenset({"nan", "inf", "infinity"})
 #: Excel's menu item for a file every tool reads the same way.
-_SAVE_AS = 'in Excel, save with "File > Save As > CSV UTF-8 (Comma delimited) (*.csv)"'
+_SAVE_AS = N_('in Excel, save with "File > Save As > CSV UTF-8 (Comma delimited) (*.csv)"')
 
 
 def read_csv_text(path: Path, shown: str) -> str:
@@ -73,9 +74,10 @@ def read_csv_text(path: Path, shown: str) -> str:
             text = raw.decode("cp1252")
         except UnicodeDecodeError:
             line = raw[: error.start].count(b"\n") + 1
-            message = f"not UTF-8 text (byte {error.start}); {_SAVE_AS}"
+            message = _("not UTF-8 text (byte {byte}); {advice}").format(byte=error.start, advice=_(_SAVE_AS))
             raise MasterplanError([Problem("file-unreadable", message, file=shown, line=line)], shown) from None
-        warn_caller(f"{shown} is not UTF-8; read as Windows-1252 (Excel's ANSI CSV). To be sure, {_SAVE_AS}")
+        warning = _("{file} is not UTF-8; read as Windows-1252 (Excel's ANSI CSV). To be sure, {advice}")
+        warn_caller(warning.format(file=shown, advice=_(_SAVE_AS)))
         return text
 
 
@@ -95,15 +97,17 @@ def _header(cells: list[str], shown: str) -> tuple[list[str], list[Problem]]:
     for cell, name in zip(cells, names, strict=True):
         if name not in OBSERVATION_COLUMNS:
             hint = suggest(cell.strip().lower(), _NAMES) or ""
-            message = f"unknown column {cell.strip()!r}{hint}; the columns are {', '.join(OBSERVATION_COLUMNS)}"
+            message = _("unknown column {name}{hint}; the columns are {columns}").format(
+                name=repr(cell.strip()), hint=hint, columns=", ".join(OBSERVATION_COLUMNS)
+            )
             problems.append(Problem("unknown-field", message, file=shown, line=1))
     problems += [
-        Problem("missing-field", f"missing column {name!r}", file=shown, line=1)
+        Problem("missing-field", _("missing column {name}").format(name=repr(name)), file=shown, line=1)
         for name in _REQUIRED
         if name not in names
     ]
     problems += [
-        Problem("syntax-error", f"column {name!r} appears twice", file=shown, line=1)
+        Problem("syntax-error", _("column {name} appears twice").format(name=repr(name)), file=shown, line=1)
         for name in sorted({n for n in names if names.count(n) > 1})
     ]
     return names, problems
@@ -121,7 +125,8 @@ def _values(rows: list[dict[str, Any]], lines: dict[tuple[str | int, ...], int],
             for n, r in enumerate(rows)
             if isinstance(r.get("value"), str) and convention_of(r["value"]) not in {None, first}
         )
-        return [Problem("wrong-type", f"column 'value': {error}", file=shown, line=lines[(other,)])]
+        message = _("column 'value': {reason}").format(reason=error)
+        return [Problem("wrong-type", message, file=shown, line=lines[(other,)])]
     problems = []
     for position, row in enumerate(rows):
         cell = row.get("value")
@@ -167,7 +172,8 @@ def parse_observations(text: str, shown: str) -> Parsed:
             next(reader)
         header_cells = next(reader, None)
         if header_cells is None:
-            raise MasterplanError([Problem("empty-document", "no header row", file=shown, line=1)], shown)
+            problem = Problem("empty-document", _("no header row"), file=shown, line=1)
+            raise MasterplanError([problem], shown)
         header, problems = _header(_trimmed(header_cells, 0), shown)
         if problems:
             raise MasterplanError(problems, shown)
@@ -178,7 +184,7 @@ def parse_observations(text: str, shown: str) -> Parsed:
                 continue
             row = _trimmed(cells, len(header))
             if len(row) != len(header):
-                message = f"{len(row)} cells where the header has {len(header)}"
+                message = _("{n} cells where the header has {header}").format(n=len(row), header=len(header))
                 problems.append(Problem("syntax-error", message, file=shown, line=reader.line_num))
                 continue
             lines[(len(rows),)] = reader.line_num
