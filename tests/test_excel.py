@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 
 import smartcity_model as scm
 from smartcity_model.cli import main
+from smartcity_model.i18n import use_language
 from smartcity_model.io import excel
 from smartcity_model.testing import masterplans
 
@@ -225,3 +226,17 @@ def test_text_that_begins_with_an_equals_sign_stays_text(plan_data: dict[str, ob
     plan_data["opds"][0]["note"] = "=lihat lampiran"  # type: ignore[index]
     plan = scm.Masterplan.from_dict(plan_data)
     assert scm.load(scm.dump(plan, tmp_path / "plan.xlsx")) == plan
+
+
+def test_workbook_problems_are_given_in_bahasa_indonesia_too(workbook: Path) -> None:
+    book = openpyxl.load_workbook(workbook)
+    book["Observasi"].title = "Observasi 2024"
+    initiatives = book["Inisiatif"]
+    initiatives.cell(row=_row(initiatives, "qw-01"), column=_column(initiatives, "opd_pengusul"), value="dinkess")
+    book.save(workbook)
+    with use_language("id"), pytest.raises(scm.MasterplanError) as caught:
+        scm.load(workbook)
+    text = str(caught.value)
+    assert "OPD 'dinkess' tidak dikenal (maksud Anda 'dinkes'?)" in text
+    assert "lembar 'Observasi 2024' bukan bagian dari buku kerja (maksud Anda 'Observasi'?)" in text
+    assert "tidak ada lembar 'Observasi'" in text

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from smartcity_model.errors import MasterplanError, Problem, SmartCityError, column_letters
+from smartcity_model.i18n import N_, _
 from smartcity_model.io.yamlfile import format_yaml, parse_yaml, read_bytes
 from smartcity_model.model import FundingSource, Horizon, InitiativeStatus, Masterplan, ObservationStatus, OPDKind
 from smartcity_model.model.assemble import assemble
@@ -480,15 +481,22 @@ def _sheets(book: Any, reading: _Reading) -> dict[str, Any]:
         name = wanted.get(title.strip().lower())
         if name is None or name in found:
             close = difflib.get_close_matches(title.strip().lower(), list(wanted), n=1, cutoff=0.6)
-            hint = f" (did you mean {wanted[close[0]]!r}?)" if close and wanted[close[0]] not in found else ""
+            hint = (
+                _(" (did you mean {id}?)").format(id=repr(wanted[close[0]]))
+                if close and wanted[close[0]] not in found
+                else ""
+            )
             known = ", ".join((_PLAN_SHEET, *_SHEETS))
-            message = f"sheet {title!r} is not one of the workbook's parts{hint}; the parts are {known}"
+            message = _("sheet {sheet} is not one of the workbook's parts{hint}; the parts are {parts}").format(
+                sheet=repr(title), hint=hint, parts=known
+            )
             reading.problem("unknown-file", message, title)
             continue
         found[name] = book[title]
     for name in (_PLAN_SHEET, *_SHEETS):
         if name not in found:
-            reading.problem("missing-field", f"no sheet {name!r}: write its header row even when it has no rows", name)
+            message = _("no sheet {sheet}: write its header row even when it has no rows").format(sheet=repr(name))
+            reading.problem("missing-field", message, name)
     return found
 
 
@@ -496,27 +504,32 @@ def _checked_cell(cell: Any, kind: Kind, where: tuple[str, int, int], reading: _
     """Refuse what a cell shows differently from what it holds: TRUE/FALSE, a number formatted as a percentage."""
     raw = cell.value
     if isinstance(raw, bool):
-        reading.problem("wrong-type", f"{str(raw).upper()} is not a {_KIND_WORDS[kind]}", *where)
+        message = _("{value} is not a {kind}").format(value=str(raw).upper(), kind=_(_KIND_WORDS[kind]))
+        reading.problem("wrong-type", message, *where)
         return None
     number_format = getattr(cell, "number_format", "") or ""
     if isinstance(raw, int | float) and "%" in number_format:
         shown = raw * 100
-        message = (
-            f"the cell shows {shown:g}% but holds {raw:g}; remove the percentage format and type {shown:g} "
+        message = _(
+            "the cell shows {shown:g}% but holds {raw:g}; remove the percentage format and type {shown:g} "
             "(or the value you mean)"
-        )
+        ).format(shown=shown, raw=raw)
         reading.problem("wrong-type", message, *where)
         return None
     return _value(raw, kind, where, reading)
 
 
 _KIND_WORDS: dict[Kind, str] = {
-    "text": "text",
-    "int": "whole number",
-    "number": "number",
-    "list": "list of ids",
-    "yaml": "value",
-    "any": "value",
+    "text": N_("text"),
+    "int": N_("whole number"),
+    "number": N_("number"),
+    "list": N_("list of ids"),
+    "yaml": N_("value"),
+    "any": N_("value"),
+}
+_MISSING = {
+    "year": N_("the year is missing; each row gives one expected value in one year"),
+    "value": N_("the value is missing; each row gives one expected value in one year"),
 }
 
 
@@ -538,7 +551,8 @@ def _sheet_rows(
         positions: dict[str, int] = {}
         for index, cell in enumerate(cells, start=1):
             if index not in where and cell.value is not None and str(cell.value).strip():
-                message = f"{cell.value!r} is in a column without a known header; give the column a header or move it"
+                message = _("{value} is in a column without a known header; give the column a header or move it")
+                message = message.format(value=repr(cell.value))
                 reading.problem("unknown-field", message, name, number, index)
         for index, column in where.items():
             cell = cells[index - 1] if index - 1 < len(cells) else None
@@ -560,9 +574,12 @@ def _header(name: str, titles: Sequence[Any], columns: Sequence[_Column], readin
         column = known.get(str(title).strip().lower()) or known.get(str(title).strip().lower().replace(" ", "_"))
         if column is None:
             names = ", ".join(c.header for c in columns)
-            reading.problem("unknown-field", f"unknown column {title!r}; the columns are {names}", name, 1, index)
+            message = _("unknown column {name}{hint}; the columns are {columns}").format(
+                name=repr(title), hint="", columns=names
+            )
+            reading.problem("unknown-field", message, name, 1, index)
         elif column in where.values():
-            reading.problem("syntax-error", f"column {title!r} appears twice", name, 1, index)
+            reading.problem("syntax-error", _("column {name} appears twice").format(name=repr(title)), name, 1, index)
         else:
             where[index] = column
     return where
@@ -591,7 +608,8 @@ def _plan_header(sheets: Mapping[str, Any], reading: _Reading) -> dict[str, Any]
         if key in {"region.code", "region.bps_code"} and value is not None:
             value = str(value)
         if key in flat:
-            reading.problem("syntax-error", f"the key {key!r} is given twice; keep one row", _PLAN_SHEET, number, 1)
+            message = _("the key {key} is given twice; keep one row").format(key=repr(key))
+            reading.problem("syntax-error", message, _PLAN_SHEET, number, 1)
             continue
         if value is not None:
             flat[key] = value
@@ -629,7 +647,8 @@ def read_workbook(path: str | Path, shown: str | None = None) -> Masterplan:
     try:
         book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 - any file openpyxl cannot open is one located problem
-        problem = Problem("file-unreadable", f"not an Excel workbook openpyxl can read ({error})", file=shown)
+        message = _("not an Excel workbook openpyxl can read ({reason})").format(reason=error)
+        problem = Problem("file-unreadable", message, file=shown)
         raise MasterplanError([problem], shown) from None
     reading = _Reading(shown)
     sheets = _sheets(book, reading)
@@ -658,7 +677,8 @@ def _attach(sheets: Mapping[str, Any], data: dict[str, Any], reading: _Reading) 
         for row, item, positions in _sheet_rows(sheets, sheet, reading):
             owner = item.pop("initiative", None)
             if owner not in initiatives:
-                message = f"unknown initiative {owner!r}; each row belongs to an initiative of the sheet 'Inisiatif'"
+                message = _("unknown initiative {id}; each row belongs to an initiative of the sheet 'Inisiatif'")
+                message = message.format(id=repr(owner))
                 reading.problem("dangling-reference", message, sheet, row, positions.get("initiative"))
                 continue
             position, initiative = initiatives[owner]
@@ -670,21 +690,21 @@ def _attach(sheets: Mapping[str, Any], data: dict[str, Any], reading: _Reading) 
             links = initiative.setdefault("indicators", [])
             index = _link_index(links, item.get("indicator"))
             if index is None:
-                message = f"indicator {item.get('indicator')!r} is not among the initiative's indicators in 'Inisiatif'"
+                message = _("indicator {id} is not among the initiative's indicators in 'Inisiatif'")
+                message = message.format(id=repr(item.get("indicator")))
                 reading.problem("dangling-reference", message, sheet, row, positions.get("indicator"))
                 continue
             link = links[index] if isinstance(links[index], dict) else {"indicator": links[index]}
             year, value = item.get("year"), item.get("value")
             missing = [name for name in ("year", "value") if name not in item]
             for name in missing:
-                message = f"the {name} is missing; each row gives one expected value in one year"
+                message = _(_MISSING[name])
                 reading.problem("missing-field", message, sheet, row, positions.get(name))
             if missing:
                 continue
             if year in link.get("expected", {}):
-                message = (
-                    f"{owner}'s expected value for {item.get('indicator')!r} in {year} is given twice; keep one row"
-                )
+                message = _("{initiative}'s expected value for {indicator} in {year} is given twice; keep one row")
+                message = message.format(initiative=owner, indicator=repr(item.get("indicator")), year=year)
                 reading.problem("duplicate-reference", message, sheet, row, positions.get("year"))
                 continue
             link.setdefault("expected", {})[year] = value
