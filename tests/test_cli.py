@@ -180,7 +180,7 @@ def test_hostile_files_are_problems_not_crashes(run: CliRunner, plan_folder: Pat
     (plan_folder / "opds.yaml").write_text("- id: dinkes\n  name: 'Dinas\x01'\n", encoding="utf-8")
     result = run.invoke(main, ["check", str(plan_folder)])
     assert result.exit_code == 1
-    assert "opds.yaml:2: the character '\\x01' is not allowed in YAML" in result.output
+    assert "opds.yaml:2:15: the character '\\x01' is not allowed in YAML" in result.output
 
 
 @pytest.fixture
@@ -262,7 +262,7 @@ def test_a_warning_is_one_plain_line_on_standard_error(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     (line,) = result.stderr.splitlines()
-    assert line.startswith("warning: 1 files or folders under ")
+    assert line.startswith("warning: 1 file or folder under ")
     assert line.endswith("catatan.yaml")
 
 

@@ -6,6 +6,7 @@ import io
 import re
 from pathlib import Path
 
+import click
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
@@ -15,10 +16,11 @@ from click.testing import CliRunner
 import smartcity_model as scm
 from smartcity_model import i18n
 from smartcity_model.cli import main
+from smartcity_model.i18n_click import CLICK_MESSAGES
 
 PACKAGE = Path(scm.__file__).parent
 CATALOGUE = PACKAGE / "locale" / "id" / "LC_MESSAGES"
-KEYWORDS = {"_": None, "N_": None, "n_": (1, 2)}
+KEYWORDS = {"_": None, "N_": None, "n_": (1, 2), "Nn_": (1, 2)}
 
 
 def _catalogue() -> object:
@@ -45,9 +47,14 @@ def test_every_message_of_the_code_has_an_indonesian_translation() -> None:
     for message, translation in translated.items():
         forms = [translation] if isinstance(translation, str) else list(translation)
         assert all(form.strip() for form in forms), f"no translation for {message!r}"
-        fields = set(re.findall(r"{[^{}]*}", message if isinstance(message, str) else message[0]))
-        for form in forms:
-            assert set(re.findall(r"{[^{}]*}", form)) == fields, f"{form!r} does not keep the fields of {message!r}"
+        sources = [message] if isinstance(message, str) else list(message)
+        fields = set(re.findall(r"{[^{}]*}", sources[0]))
+        allowed = fields.union(*(re.findall(r"{[^{}]*}", source) for source in sources))
+        for form in forms:  # one plural form in Indonesian: it may use the singular's or the plural's fields
+            used = set(re.findall(r"{[^{}]*}", form))
+            assert used == fields or (len(sources) > 1 and used <= allowed and used), (
+                f"{form!r} does not keep the fields of {message!r}"
+            )
 
 
 def test_the_compiled_catalogue_is_the_current_one() -> None:
@@ -135,3 +142,69 @@ def test_three_planted_mistakes_are_reported_in_either_language(plan_folder: Pat
     assert "liv-referral/2023 is observed twice (the other value is 40)" in english
     assert indonesian.startswith("3 masalah di ")
     assert english.startswith("3 problems in ")
+
+
+def test_help_is_shown_in_the_language_asked_for() -> None:
+    run = CliRunner()
+    indonesian = run.invoke(main, ["--lang", "id", "--help"])
+    english = run.invoke(main, ["--lang", "en", "--help"])
+    assert indonesian.exit_code == english.exit_code == 0
+    for words in ("Penggunaan: ", "Opsi:", "Perintah:", "Menyusun, memeriksa dan menilai", "Tampilkan pesan ini"):
+        assert words in indonesian.output
+    for words in ("Usage: ", "Options:", "Commands:", "Plan, check and score", "Show this message and exit."):
+        assert words in english.output
+    check_help = run.invoke(main, ["--lang", "id", "check", "--help"]).output
+    assert "Memuat masterplan di PATH" in check_help
+    assert "Hanya muat dan validasi berkas" in check_help
+    assert run.invoke(main, ["check", "--help"], env={"SMARTCITY_LANG": "id"}).output == check_help
+    assert "Show this message and exit." in run.invoke(main, ["check", "--help"], env={"SMARTCITY_LANG": "en"}).output
+
+
+def test_every_help_text_of_the_command_line_is_translated() -> None:
+    catalogue = i18n._translations("id")  # noqa: SLF001 - the catalogue itself
+    texts = [main.help, *(param.help for param in main.params)]
+    for command in main.commands.values():
+        texts += [command.help, *(getattr(param, "help", None) for param in command.params)]
+    untranslated = [text for text in texts if text and catalogue.gettext(text) == text]
+    assert not untranslated, untranslated
+
+
+@pytest.mark.parametrize(
+    ("args", "indonesian", "english"),
+    [
+        (["init", "x"], "Kesalahan: Opsi tidak diberikan '--region'.", "Error: Missing option '--region'."),
+        (
+            ["init", "x", "--region", "a", "--name", "A", "--kind", "kot"],
+            "'kot' bukan salah satu dari 'kabupaten', 'kota'.",
+            "'kot' is not one of 'kabupaten', 'kota'.",
+        ),
+        (["check", "--bogus"], "Tidak ada opsi '--bogus'.", "No such option '--bogus'."),
+        (["chek"], "Tidak ada perintah 'chek'.", "No such command 'chek'."),
+    ],
+)
+def test_usage_errors_are_worded_in_the_language_asked_for(args: list[str], indonesian: str, english: str) -> None:
+    run = CliRunner()
+    said_id = run.invoke(main, ["--lang", "id", *args])
+    said_en = run.invoke(main, ["--lang", "en", *args])
+    assert said_id.exit_code == said_en.exit_code == 2
+    assert indonesian in said_id.output
+    assert "Penggunaan: smartcity" in said_id.output
+    assert english in said_en.output
+
+
+def test_the_language_of_one_command_does_not_stay_for_the_next() -> None:
+    run = CliRunner()
+    assert "Opsi:" in run.invoke(main, ["--lang", "id", "--help"]).output
+    assert "Options:" in run.invoke(main, ["--help"], env={"SMARTCITY_LANG": "en"}).output
+    assert i18n.language() == i18n.language()  # nothing chosen is left in this process
+    assert i18n._CHOSEN.get() is None  # noqa: SLF001
+
+
+def test_the_messages_of_click_kept_in_the_catalogue_are_clicks_own() -> None:
+    click_dir = Path(click.__file__).parent
+    own = set()
+    for _name, _line, message, _comments, _context in extract_from_dir(
+        str(click_dir), keywords={"_": None, "ngettext": (1, 2)}
+    ):
+        own.add(message if isinstance(message, str) else tuple(message))
+    assert set(CLICK_MESSAGES) <= own, set(CLICK_MESSAGES) - own

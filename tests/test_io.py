@@ -406,7 +406,7 @@ def test_every_duplicate_key_is_reported_with_its_line(
 ) -> None:
     with pytest.raises(scm.MasterplanError) as caught:
         yamlfile.parse_yaml(text, "x.yaml")
-    assert [p.message for p in caught.value.problems] == [f"duplicate key {key!r}" for key in keys]
+    assert [p.message.split(":")[0] for p in caught.value.problems] == [f"duplicate key {key!r}" for key in keys]
     assert [p.line for p in caught.value.problems] == lines
 
 
@@ -594,3 +594,89 @@ def test_a_saved_fraction_is_never_written_so_that_it_reads_as_thousands(plan_da
 def test_more_of_excels_csv_habits_are_read(plan_folder: Path, raw: bytes) -> None:
     (plan_folder / "observations.csv").write_bytes(raw)
     assert _observations(plan_folder) == [("gov-spbe", 2023, 2.5)]
+
+
+# ------------------------------------------------------------------ observation tables in observations/
+
+
+def _split_observations(folder: Path) -> dict[str, list[str]]:
+    """Move a plan folder's observations into observations/ tables: liv-* rows apart, the rest in two."""
+    lines = (folder / "observations.csv").read_text(encoding="utf-8").splitlines()
+    header, rows = lines[0], lines[1:]
+    living = [row for row in rows if row.startswith("liv-")]
+    rest = [row for row in rows if not row.startswith("liv-")]
+    tables = {"dinkes.csv": living, "lain.csv": rest[: len(rest) // 2]}
+    (folder / "observations").mkdir()
+    for name, table in tables.items():
+        (folder / "observations" / name).write_text("\n".join([header, *table]) + "\n", encoding="utf-8")
+    kept = rest[len(rest) // 2 :]
+    (folder / "observations.csv").write_text("\n".join([header, *kept]) + "\n", encoding="utf-8")
+    return {"observations.csv": kept, **tables}
+
+
+@pytest.fixture
+def tables_folder(example_plan: scm.Masterplan, tmp_path: Path) -> Path:
+    """The bundled example saved as a folder with its observations in three tables."""
+    folder = scm.dump(example_plan, tmp_path / "plan")
+    _split_observations(folder)
+    return folder
+
+
+def _rows(plan: scm.Masterplan) -> list[str]:
+    return sorted(repr(obs) for obs in plan.observations)
+
+
+def test_observation_tables_are_read_together(example_plan: scm.Masterplan, tables_folder: Path) -> None:
+    loaded = scm.load(tables_folder)
+    assert _rows(loaded) == _rows(example_plan)
+    assert loaded.model_copy(update={"observations": example_plan.observations}) == example_plan
+    first_living = next(obs for obs in loaded.observations if obs.indicator.startswith("liv-"))
+    assert loaded.observations.index(first_living) > 0  # observations.csv is read first, then the tables by name
+
+
+def test_a_problem_in_a_table_names_that_table_and_its_line(tables_folder: Path) -> None:
+    table = tables_folder / "observations" / "dinkes.csv"
+    lines = table.read_text(encoding="utf-8").splitlines()
+    lines[3] = lines[3].replace(lines[3].split(",")[0], "liv-unknown", 1)
+    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(scm.MasterplanError) as caught:
+        scm.load(tables_folder)
+    (problem,) = caught.value.problems
+    assert (problem.code, problem.file, problem.line) == ("dangling-reference", str(table), 4)
+
+
+def test_an_observation_given_in_two_tables_names_both(tables_folder: Path) -> None:
+    first = tables_folder / "observations" / "dinkes.csv"
+    header, row = first.read_text(encoding="utf-8").splitlines()[:2]
+    (tables_folder / "observations" / "rsud.csv").write_text(f"{header}\n{row}\n", encoding="utf-8")
+    with pytest.raises(scm.MasterplanError) as caught:
+        scm.load(tables_folder)
+    (problem,) = caught.value.problems
+    assert problem.code == "duplicate-observation"
+    second = tables_folder / "observations" / "rsud.csv"
+    assert (problem.file, problem.line, problem.also) == (str(second), 2, f"{first}:2")
+    assert f"(first at {first}:2)" in str(problem)
+
+
+def test_what_a_tables_folder_holds_besides_tables_is_named(tables_folder: Path) -> None:
+    below = tables_folder / "observations"
+    (below / "2024.xlsx").write_bytes(b"")
+    (below / "notes.txt").write_text("x", encoding="utf-8")
+    (below / "older").mkdir()
+    (below / "README.md").write_text("sources of each table\n", encoding="utf-8")
+    (below / ".hidden.csv").write_text("x", encoding="utf-8")
+    with pytest.raises(scm.MasterplanError) as caught:
+        scm.load(tables_folder)
+    found = {Path(p.file or "").name: p.message for p in caught.value.problems}
+    assert set(found) == {"2024.xlsx", "notes.txt", "older"}
+    assert all(p.code == "unknown-file" for p in caught.value.problems)
+    assert "CSV UTF-8" in found["2024.xlsx"]
+
+
+def test_an_observations_file_where_the_folder_belongs_is_named(plan_folder: Path) -> None:
+    (plan_folder / "observations").write_text("indicator,year,value\n", encoding="utf-8")
+    with pytest.raises(scm.MasterplanError) as caught:
+        scm.load(plan_folder)
+    (problem,) = caught.value.problems
+    assert problem.code == "unknown-file"
+    assert problem.file == str(plan_folder / "observations")

@@ -93,7 +93,7 @@ def test_a_province_is_not_scored_while_one_of_its_plans_failed(tree: Path) -> N
     province = next(iter(plans.provinces()))
     with pytest.raises(scm.MasterplanError, match="pass allow_failed=True"):
         plans.roll_up_province(province)
-    with pytest.warns(scm.PlanWarning, match=r"1 plans that did not load are left out"):
+    with pytest.warns(scm.PlanWarning, match=r"1 plan that did not load is left out"):
         result = plans.roll_up_province(province, allow_failed=True, missing="locf")
     assert set(result.regions.units["region"]) == set(plans.provinces()[province])
 
@@ -126,7 +126,7 @@ def test_files_outside_any_plan_folder_are_named_not_ignored(tree: Path) -> None
     (tree / "regions.yaml").write_text("- x\n", encoding="utf-8")
     (tree / ".git").mkdir()
     (tree / ".git" / "config.yaml").write_text("x: 1\n", encoding="utf-8")
-    with pytest.warns(scm.PlanWarning, match=r"1 files or folders under .* are not read: .*regions\.yaml$"):
+    with pytest.warns(scm.PlanWarning, match=r"1 file or folder under .* is not read: .*regions\.yaml$"):
         plans = scm.load_many(tree, workers=1)
     assert len(plans) == SIZES["regions"]
 

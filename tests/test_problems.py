@@ -104,7 +104,7 @@ BILLION_LAUGHS = "\n".join(
 FILE_CASES: dict[str, tuple[str, str | bytes | None, int | None]] = {
     "file-missing": ("masterplan.yaml", None, None),
     "file-unreadable": ("opds.yaml", b"- id: dinkes\n  name: Dinas \xff\n", 2),
-    "syntax-error": ("initiatives.yaml", "- id: qw-01\n  name: [unclosed\n", 3),
+    "syntax-error": ("initiatives.yaml", "- id: qw-01\n  name: [unclosed\n", 2),  # where the bracket opens
     "empty-document": ("masterplan.yaml", "", None),
     "alias-bomb": ("masterplan.yaml", BILLION_LAUGHS, 1),
     "unknown-file": ("opd.yaml", "- {id: dinkes, name: Dinas Kesehatan, sector: health}\n", None),

@@ -138,7 +138,7 @@ def test_a_broken_or_missing_file_is_a_recipe_error(tmp_path: Path) -> None:
         scm.Recipe.load(tmp_path / "nowhere.yaml")
     path = tmp_path / "recipe.yaml"
     path.write_text("name: x\ntreat: {method: coinr\n", encoding="utf-8")
-    with pytest.raises(scm.scoring.RecipeError, match=r"recipe\.yaml:3"):
+    with pytest.raises(scm.scoring.RecipeError, match=r"recipe\.yaml:2:8: a value beginning with {"):
         scm.Recipe.load(path)
     path.write_text("- just\n- a list\n", encoding="utf-8")
     with pytest.raises(scm.scoring.RecipeError, match="a recipe is a mapping"):

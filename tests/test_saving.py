@@ -323,3 +323,84 @@ def test_a_journal_this_library_did_not_write_is_refused_and_touches_nothing(
             plan_folder,
         )
     assert victim.read_text(encoding="utf-8") == "precious"
+
+
+# ------------------------------------------------------------------ observation tables in observations/
+
+
+def _tables(folder: Path) -> dict[str, str]:
+    below = folder / "observations"
+    tables = {p.name: p.read_text(encoding="utf-8") for p in sorted(below.iterdir())}
+    single = folder / "observations.csv"
+    return tables | ({single.name: single.read_text(encoding="utf-8")} if single.exists() else {})
+
+
+def _keys(text: str) -> set[tuple[str, str]]:
+    return {tuple(line.split(",")[:2]) for line in text.splitlines()[1:]}  # type: ignore[misc]
+
+
+def test_a_save_keeps_each_observation_in_its_table(example_plan: scm.Masterplan, tmp_path: Path) -> None:
+    folder = scm.dump(example_plan, tmp_path / "plan")
+    header, *rows = (folder / "observations.csv").read_text(encoding="utf-8").splitlines()
+    (folder / "observations").mkdir()
+    living = [row for row in rows if row.startswith("liv-")]
+    (folder / "observations" / "dinkes.csv").write_text("\n".join([header, *living]) + "\n", encoding="utf-8")
+    (folder / "observations.csv").write_text(
+        "\n".join([header, *(row for row in rows if not row.startswith("liv-"))]) + "\n", encoding="utf-8"
+    )
+    (folder / "observations" / "lain.csv").write_text("indikator;tahun;nilai\n", encoding="utf-8")  # Excel's, empty
+    plan = scm.load(folder)
+    before = _tables(folder)
+    changed = next(n for n, obs in enumerate(plan.observations) if obs.indicator.startswith("liv-"))
+    dropped = next(n for n, obs in enumerate(plan.observations) if not obs.indicator.startswith("liv-"))
+    observations = list(plan.observations)
+    observations[changed] = observations[changed].model_copy(update={"value": observations[changed].value + 1})
+    new = scm.Observation(indicator=observations[changed].indicator, year=2018, value=1.0, source="illustrative")
+    del observations[dropped]
+    edited = plan.model_copy(update={"observations": (*observations, new)})
+    scm.dump(edited, folder)
+    after = _tables(folder)
+    assert after["lain.csv"] == before["lain.csv"]  # nothing of it changed: not rewritten, Excel's dialect kept
+    assert _keys(after["dinkes.csv"]) == _keys(before["dinkes.csv"]) | {(new.indicator, "2018")}
+    assert _keys(after["observations.csv"]) == _keys(before["observations.csv"]) - {
+        (plan.observations[dropped].indicator, str(plan.observations[dropped].year))
+    }
+    reloaded = scm.load(folder)
+    assert sorted(map(repr, reloaded.observations)) == sorted(map(repr, edited.observations))
+    scm.dump(reloaded, folder)
+    assert _tables(folder) == after  # saving what was loaded changes no byte
+
+
+def test_a_table_that_cannot_be_read_stops_the_save(
+    plan_folder: Path, plan_data: dict[str, Any], snapshot: Any
+) -> None:
+    (plan_folder / "observations").mkdir()
+    (plan_folder / "observations" / "broken.csv").write_text("indicator,year\nliv-referral\n", encoding="utf-8")
+    before = snapshot(plan_folder)
+    with pytest.raises(scm.SaveError, match=r"broken\.csv cannot be read"):
+        scm.dump(_changed(plan_data), plan_folder)
+    assert snapshot(plan_folder) == before
+
+
+def test_a_save_into_tables_killed_at_any_instant_leaves_the_old_plan_or_the_new(
+    tmp_path: Path, two_plans: tuple[scm.Masterplan, scm.Masterplan, Path, Path]
+) -> None:
+    first, second, a, b = two_plans
+    folder = scm.dump(first, tmp_path / "plan")
+    header, *rows = (folder / "observations.csv").read_text(encoding="utf-8").splitlines()
+    (folder / "observations.csv").unlink()
+    (folder / "observations").mkdir()
+    (folder / "observations" / "a.csv").write_text("\n".join([header, *rows[:2]]) + "\n", encoding="utf-8")
+    (folder / "observations" / "b.csv").write_text("\n".join([header, *rows[2:]]) + "\n", encoding="utf-8")
+    assert scm.load(folder) == first
+    chance = random.Random(20261202)  # noqa: S311 - the instants of the kills, not secrets
+    for _ in range(TRIALS):
+        process = _writer(folder, a, b, rounds=1000)
+        time.sleep(chance.uniform(0, 0.4))
+        process.send_signal(signal.SIGKILL)
+        _close(process)
+        assert scm.load(folder) in (first, second)
+        assert _strays(folder) == []
+        assert _strays(folder / "observations") == []
+        assert sorted(p.name for p in (folder / "observations").iterdir()) == ["a.csv", "b.csv"]
+        assert not (folder / "observations.csv").exists()

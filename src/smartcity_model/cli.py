@@ -6,7 +6,6 @@ Exit codes: 0 the plan is valid, 1 problems were found, 2 usage or I/O error, 3 
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import sys
@@ -24,7 +23,8 @@ from smartcity_model.examples import example_path
 from smartcity_model.frameworks import builtin_framework
 from smartcity_model.graph import GRAPH_FORMATS, build_graph, collaboration_network, graph_to_text
 from smartcity_model.graph.export import GraphFormat
-from smartcity_model.i18n import LANGUAGES, _, n_, use_language
+from smartcity_model.i18n import LANGUAGES, N_, _, n_
+from smartcity_model.i18n_click import SpeakingGroup, choose_language, click_speaks
 from smartcity_model.io import (
     FOLDER_FILES,
     SCHEMA_PARTS,
@@ -46,15 +46,18 @@ __all__ = ["main"]
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_CRASH = 0, 1, 2, 3
 
 
-class _Commands(click.Group):
-    """The command group: an unexpected exception becomes a short message and exit 3, not a traceback."""
+class _Commands(SpeakingGroup):
+    """The command group: in the language chosen, and an unexpected exception is a short message and exit 3."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """Run the command line, click's own messages included, in the language chosen."""
+        with click_speaks():
+            return super().main(*args, **kwargs)
 
     def invoke(self, ctx: click.Context) -> Any:
         """Run the command; report a crash in one line unless ``--debug`` asks for the traceback."""
-        chosen = ctx.params.get("lang")
         try:
-            with use_language(chosen) if chosen else contextlib.nullcontext():
-                return super().invoke(ctx)
+            return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except BrokenPipeError:  # the reader stopped early (``smartcity framework | head``): not a crash
@@ -64,9 +67,21 @@ class _Commands(click.Group):
         except Exception as error:
             if ctx.params.get("debug"):
                 raise
-            message = f"internal error: {type(error).__name__}: {error}"
-            click.echo(f"{message}\nThis is a bug in smartcity-model; run again with --debug to see where.", err=True)
+            message = _("internal error: {kind}: {error}").format(kind=type(error).__name__, error=error)
+            hint = _("This is a bug in smartcity-model; run again with --debug to see where.")
+            click.echo(f"{message}\n{hint}", err=True)
             ctx.exit(EXIT_CRASH)
+
+
+#: The ``--format`` option of the commands that print for people or for programs.
+_TEXT_OR_JSON = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help=N_("Text for people, or JSON for programs."),
+)
 
 
 def summary(plan: Masterplan) -> dict[str, Any]:
@@ -116,18 +131,39 @@ def _text_summary(plan: Masterplan, source: str) -> str:
     return "\n".join(lines)
 
 
-@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="smartcity")
-@click.option("--debug", is_flag=True, help="Show the full traceback of an internal error.")
+@click.group(
+    name="smartcity",
+    cls=_Commands,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help=N_("Plan, check and score smart city masterplans (Gerakan Menuju 100 Smart City)."),
+)
+@click.option(
+    "--version",
+    is_flag=True,
+    is_eager=True,
+    expose_value=False,
+    callback=lambda ctx, _param, value: _show_version(ctx) if value else None,
+    help=N_("Show the version and exit."),
+)
+@click.option("--debug", is_flag=True, help=N_("Show the full traceback of an internal error."))
 @click.option(
     "--lang",
     type=click.Choice(LANGUAGES),
     default=None,
-    help="Language of messages: id (Bahasa Indonesia) or en (default: SMARTCITY_LANG, else the locale).",
+    is_eager=True,
+    expose_value=False,
+    callback=choose_language,
+    help=N_("Language of messages: id (Bahasa Indonesia) or en (default: SMARTCITY_LANG, else the locale)."),
 )
-def main(*, debug: bool, lang: str | None) -> None:  # noqa: ARG001 - both are read by the group around each command
-    """Plan, check and score smart city masterplans (Gerakan Menuju 100 Smart City)."""
+def main(*, debug: bool) -> None:  # noqa: ARG001 - read by the group around each command
+    """Run ``smartcity``: the group of commands (see ``smartcity --help``)."""
     warnings.showwarning = _show_warning
+
+
+def _show_version(ctx: click.Context) -> None:
+    """Print the version, in the language chosen, and exit."""
+    click.echo(_("%(prog)s, version %(version)s") % {"prog": "smartcity", "version": __version__})
+    ctx.exit(EXIT_OK)
 
 
 def _show_warning(  # noqa: PLR0913, PLR0917 - the signature of warnings.showwarning
@@ -139,7 +175,7 @@ def _show_warning(  # noqa: PLR0913, PLR0917 - the signature of warnings.showwar
     line: str | None = None,  # noqa: ARG001
 ) -> None:
     """Print a warning on standard error as one plain line, not as Python shows it."""
-    click.echo(f"warning: {message}", err=True)
+    click.echo(_("warning: {message}").format(message=message), err=True)
 
 
 def _exit_with_problems(error: MasterplanError, source: Path, fmt: str) -> NoReturn:
@@ -155,7 +191,7 @@ def _exit_with_problems(error: MasterplanError, source: Path, fmt: str) -> NoRet
 
 def _exit_with_usage_error(error: Exception) -> NoReturn:
     """Print a usage or I/O error on stderr and exit 2."""
-    click.echo(f"error: {error}", err=True)
+    click.echo(_("error: {message}").format(message=error), err=True)
     sys.exit(EXIT_USAGE)
 
 
@@ -182,29 +218,32 @@ def _config_or_exit(source: Path, config: Path | None, fmt: str) -> CheckConfig:
         _exit_with_usage_error(error)
 
 
-@main.command()
+@main.command(
+    help=N_(
+        "Load the masterplan at PATH (default: the plan in this folder, else the bundled Solok Selatan "
+        "example) and check it.\n\n"
+        "PATH may also be a folder tree of plan folders (a province's, a country's): every plan is "
+        "loaded in parallel and checked, and one line per plan is printed, then every problem and "
+        "every error-level finding. Exit 0 when every plan loads and no error-level finding remains, "
+        "1 when problems or error-level findings are found, 2 on usage or I/O errors."
+    )
+)
 @click.argument("path", required=False, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_TEXT_OR_JSON
 @click.option(
     "--config",
     type=click.Path(dir_okay=False, path_type=Path),
-    help=f"Checks configuration (default: {CHECKS_FILE} beside the plan, if any).",
+    help=N_("Checks configuration (default: checks.yaml beside the plan, if any)."),
 )
-@click.option("--no-checks", is_flag=True, help="Only load and validate the files; skip the consistency checks.")
+@click.option("--no-checks", is_flag=True, help=N_("Only load and validate the files; skip the consistency checks."))
 @click.option(
     "--workers",
     type=click.IntRange(min=1),
     default=None,
-    help="Processes loading the plans of a folder tree (default: one per CPU).",
+    help=N_("Processes loading the plans of a folder tree (default: one per CPU)."),
 )
 def check(path: Path | None, fmt: str, config: Path | None, workers: int | None, *, no_checks: bool) -> None:
-    """Load the masterplan at PATH (default: the bundled Solok Selatan example) and check it.
-
-    PATH may also be a folder tree of plan folders (a province's, a country's): every plan is
-    loaded in parallel and checked, and one line per plan is printed, then every problem and
-    every error-level finding. Exit 0 when every plan loads and no error-level finding remains,
-    1 when problems or error-level findings are found, 2 on usage or I/O errors.
-    """
+    """Run ``smartcity check`` (see its help)."""
     source = path if path is not None else _default_plan()
     if _is_tree(source):
         _check_tree(source, fmt, config, workers, no_checks=no_checks)
@@ -304,25 +343,27 @@ def _check_tree(source: Path, fmt: str, config: Path | None, workers: int | None
     sys.exit(EXIT_OK if ok else EXIT_PROBLEMS)
 
 
-@main.command()
+@main.command(
+    help=N_("Export the graph of the masterplan at PATH for Gephi, Cytoscape (graphml, json) or Graphviz (dot).")
+)
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option(
     "--format",
     "fmt",
     type=click.Choice(list(GRAPH_FORMATS)),
     default=None,
-    help="graphml, json or dot (default: from the output file's suffix, else graphml).",
+    help=N_("graphml, json or dot (default: from the output file's suffix, else graphml)."),
 )
 @click.option(
     "--view",
     type=click.Choice(["dependency", "collaboration"]),
     default="dependency",
     show_default=True,
-    help="The typed dependency graph, or the OPD collaboration network.",
+    help=N_("The typed dependency graph, or the OPD collaboration network."),
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help=N_("Write to this file."))
 def graph(path: Path, fmt: GraphFormat | None, view: str, output: Path | None) -> None:
-    """Export the graph of the masterplan at PATH for Gephi, Cytoscape (graphml, json) or Graphviz (dot)."""
+    """Run ``smartcity graph`` (see its help)."""
     chosen = _graph_format(fmt, output)
     plan = _load_or_exit(path, "text")
     network = build_graph(plan) if view == "dependency" else collaboration_network(plan)
@@ -343,7 +384,8 @@ def _graph_format(fmt: GraphFormat | None, output: Path | None) -> GraphFormat:
     """Return the format asked for, or the one the output's suffix names; refuse the two disagreeing."""
     implied = None if output is None else _GRAPH_SUFFIXES.get(output.suffix.lower())
     if fmt is not None and implied is not None and fmt != implied:
-        _exit_with_usage_error(ValueError(f"--format {fmt} does not match the output file {output} ({implied})"))
+        message = _("--format {fmt} does not match the output file {output} ({implied})")
+        _exit_with_usage_error(ValueError(message.format(fmt=fmt, output=output, implied=implied)))
     return fmt or implied or "graphml"
 
 
@@ -358,11 +400,13 @@ def _emit(text: str, output: Path | None) -> None:
         _exit_with_usage_error(error)
 
 
-@main.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--sectors", is_flag=True, help="List the sector vocabulary instead of the framework.")
+@main.command(
+    help=N_("List the framework's dimensions and elements (ids, Indonesian and English names), or the sectors.")
+)
+@_TEXT_OR_JSON
+@click.option("--sectors", is_flag=True, help=N_("List the sector vocabulary instead of the framework."))
 def framework(fmt: str, *, sectors: bool) -> None:
-    """List the framework's dimensions and elements (ids, Indonesian and English names), or the sectors."""
+    """Run ``smartcity framework`` (see its help)."""
     fw = builtin_framework()
     if sectors:
         rows = [
@@ -373,7 +417,7 @@ def framework(fmt: str, *, sectors: bool) -> None:
             return
         width = max(len(row["id"]) for row in rows)
         for row in rows:
-            also = f"  (also: {', '.join(row['aliases'])})" if row["aliases"] else ""
+            also = _("  (also: {aliases})").format(aliases=", ".join(row["aliases"])) if row["aliases"] else ""
             click.echo(f"{row['id']:<{width}}  {row['name']} / {row['name_en']}{also}")
         return
     if fmt == "json":
@@ -387,20 +431,22 @@ def framework(fmt: str, *, sectors: bool) -> None:
             english = f" / {element.name_en}" if element.name_en else ""
             click.echo(f"  {element.id:<{width}}  {element.name}{english}")
     if fw.pillars:
-        click.echo("\npillars: " + ", ".join(f"{p.id} ({p.name})" for p in fw.pillars))
+        click.echo("\n" + _("pillars: {pillars}").format(pillars=", ".join(f"{p.id} ({p.name})" for p in fw.pillars)))
 
 
-@main.command()
-@click.argument("path", type=click.Path(path_type=Path))
-@click.option("--region", required=True, help="Region id, a lowercase slug such as padang-panjang.")
-@click.option("--name", required=True, help='Region name, e.g. "Kota Padang Panjang".')
-@click.option("--kind", required=True, type=click.Choice(["kabupaten", "kota"]))
-@click.option(
-    "--lang", type=click.Choice(["id", "en"]), default="id", show_default=True, help="Language of the comments."
+@main.command(
+    help=N_("Start a new plan at PATH: a valid, commented skeleton to fill in (one example per dimension).")
 )
-@click.option("--start", type=int, default=None, help="First year of the period (default: next year).")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--region", required=True, help=N_("Region id, a lowercase slug such as padang-panjang."))
+@click.option("--name", required=True, help=N_('Region name, e.g. "Kota Padang Panjang".'))
+@click.option("--kind", required=True, type=click.Choice(["kabupaten", "kota"]), help=N_("Kabupaten or kota."))
+@click.option(
+    "--lang", type=click.Choice(["id", "en"]), default="id", show_default=True, help=N_("Language of the comments.")
+)
+@click.option("--start", type=int, default=None, help=N_("First year of the period (default: next year)."))
 def init(path: Path, region: str, name: str, kind: str, lang: str, start: int | None) -> None:  # noqa: PLR0913, PLR0917 - one per option
-    """Start a new plan at PATH: a valid, commented skeleton to fill in (one example per dimension)."""
+    """Run ``smartcity init`` (see its help)."""
     try:
         written = init_plan(path, region=region, name=name, kind=kind, lang=lang, start=start)  # type: ignore[arg-type]
     except MasterplanError as error:  # an option's value: a usage error, each problem named
@@ -412,24 +458,30 @@ def init(path: Path, region: str, name: str, kind: str, lang: str, start: int | 
     click.echo(done.format(name=name, path=written))
 
 
-@main.command(name="export")
+@main.command(
+    name="export",
+    help=N_("Save the plan at PATH as OUTPUT: an Excel workbook (.xlsx) for planners, or a folder, .yaml or .json."),
+)
 @click.argument("path", type=click.Path(path_type=Path))
 @click.argument("output", type=click.Path(path_type=Path))
 def export_plan(path: Path, output: Path) -> None:
-    """Save the plan at PATH as OUTPUT: an Excel workbook (.xlsx) for planners, or a folder, .yaml or .json."""
+    """Run ``smartcity export`` (see its help)."""
     _convert(_load_or_exit(path, "text"), output)
 
 
-@main.command(name="import")
+@main.command(
+    name="import",
+    help=N_(
+        "Read a plan from WORKBOOK (.xlsx, as written by export) and save it as the plan folder PATH.\n\n"
+        "Every problem is listed with its sheet, row and column (exit 1); nothing is written then."
+    ),
+)
 @click.argument("workbook", type=click.Path(path_type=Path))
 @click.argument("path", type=click.Path(path_type=Path))
 def import_plan(workbook: Path, path: Path) -> None:
-    """Read a plan from WORKBOOK (.xlsx, as written by export) and save it as the plan folder PATH.
-
-    Every problem is listed with its sheet, row and column (exit 1); nothing is written then.
-    """
+    """Run ``smartcity import`` (see its help)."""
     if workbook.suffix.lower() != ".xlsx":
-        _exit_with_usage_error(ValueError(f"{workbook}: expected an Excel workbook (.xlsx)"))
+        _exit_with_usage_error(ValueError(_("{path}: expected an Excel workbook (.xlsx)").format(path=workbook)))
     _convert(_load_or_exit(workbook, "text"), path)
 
 
@@ -441,9 +493,11 @@ def _convert(plan: Masterplan, output: Path) -> None:
     click.echo(_("{region}: saved to {path}").format(region=plan.region.name, path=written))
 
 
-@main.command()
+@main.command(
+    help=N_("Print the JSON Schema of a masterplan file (PART: masterplan, header, opds, indicators, initiatives).")
+)
 @click.argument("part", required=False, default="masterplan", type=click.Choice(list(SCHEMA_PARTS)))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help=N_("Write to this file."))
 def schema(part: str, output: Path | None) -> None:
-    """Print the JSON Schema of a masterplan file (PART: masterplan, header, opds, indicators, initiatives)."""
+    """Run ``smartcity schema`` (see its help)."""
     _emit(json.dumps(json_schema(part), ensure_ascii=False, indent=2) + "\n", output)

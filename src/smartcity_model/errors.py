@@ -85,7 +85,9 @@ PROBLEM_HINTS: dict[str, str] = {
         "`.xlsx`...) may stay."
     ),
     "syntax-error": N_(
-        "Fix the YAML/JSON/CSV at the line shown. Duplicate keys and Python-specific YAML tags are refused too."
+        "Fix the YAML/JSON/CSV at the line and column shown; the message names the slip (a tab, a colon or a "
+        "quote inside a value, an indentation) and its fix. Duplicate keys and Python-specific YAML tags are "
+        "refused too."
     ),
     "empty-document": N_("Write the content; for an empty list write `[]`."),
     "alias-bomb": N_(
@@ -165,6 +167,10 @@ class Problem:
     """The worksheet, for a problem in an Excel workbook (``line`` is then its row)."""
     column: int | None = None
     """The 1-based column, where known (a worksheet's column A is 1)."""
+    related: tuple[str | int, ...] = ()
+    """The path of another object the problem is about (the first of two duplicates)."""
+    also: str | None = None
+    """Where that other object is written (``observations/dinkes.csv:4``), filled in with ``file``."""
 
     def __post_init__(self) -> None:
         """Reject codes that are not registered, so every code stays documented."""
@@ -173,13 +179,17 @@ class Problem:
             raise ValueError(msg)
 
     def where(self) -> str:
-        """Return the location: ``file:line``, ``file, Sheet!C5`` in a workbook, ``file`` or an empty string."""
+        """Return the location: ``file:line:column``, ``file:line``, ``file, Sheet!C5`` in a workbook, or ``file``."""
         if self.file is None:
             return ""
         if self.sheet is not None:
-            cell = f"{column_letters(self.column)}{self.line or ''}" if self.column else f"row {self.line}"
-            return f"{self.file}, {self.sheet}!{cell}" if self.line is not None else f"{self.file}, sheet {self.sheet}"
-        return f"{self.file}:{self.line}" if self.line is not None else self.file
+            if self.line is None:
+                return _("{file}, sheet {sheet}").format(file=self.file, sheet=self.sheet)
+            cell = f"{column_letters(self.column)}{self.line}" if self.column else _("row {n}").format(n=self.line)
+            return f"{self.file}, {self.sheet}!{cell}"
+        if self.line is None:
+            return self.file
+        return f"{self.file}:{self.line}:{self.column}" if self.column else f"{self.file}:{self.line}"
 
     def subject(self) -> str:
         """Return the object and field concerned, e.g. ``initiative 'qw-01', field 'lead'``."""
@@ -194,12 +204,14 @@ class Problem:
     def __str__(self) -> str:
         """Render as one line: ``where: subject: message [code]``."""
         head = ": ".join(part for part in (self.where(), self.subject()) if part)
-        return f"{head}: {self.message} [{self.code}]" if head else f"{self.message} [{self.code}]"
+        message = self.message + (_(" (first at {where})").format(where=self.also) if self.also else "")
+        return f"{head}: {message} [{self.code}]" if head else f"{message} [{self.code}]"
 
     def to_dict(self) -> dict[str, Any]:
         """Return the problem as a JSON-ready dict."""
         data = asdict(self)
         data["path"] = list(self.path)
+        data["related"] = list(self.related)
         return data
 
 

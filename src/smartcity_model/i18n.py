@@ -8,7 +8,7 @@ language is, in order: the one set with :func:`use_language` or :func:`set_langu
 
 Keeping the catalogue up to date (Babel, in the ``test`` extra)::
 
-    pybabel extract -k _ -k N_ -k n_:1,2 --no-location -o messages.pot src/smartcity_model
+    pybabel extract -k _ -k N_ -k n_:1,2 -k Nn_:1,2 --no-location -o messages.pot src/smartcity_model
     pybabel update -i messages.pot -d src/smartcity_model/locale -D smartcity -l id --no-fuzzy-matching
     pybabel compile -d src/smartcity_model/locale -D smartcity
 
@@ -35,13 +35,27 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-__all__ = ["LANGUAGES", "N_", "Language", "_", "language", "n_", "set_language", "use_language"]
+__all__ = [
+    "DOMAIN",
+    "LANGUAGES",
+    "LOCALE_DIR",
+    "N_",
+    "Language",
+    "Nn_",
+    "_",
+    "language",
+    "language_scope",
+    "n_",
+    "set_language",
+    "use_language",
+]
 
 Language = Literal["id", "en"]
 #: The languages messages are available in.
 LANGUAGES: tuple[Language, ...] = ("id", "en")
-_DOMAIN = "smartcity"
-_LOCALE_DIR = Path(__file__).parent / "locale"
+#: The gettext domain of the catalogue, and the folder that holds it (``id/LC_MESSAGES/smartcity.mo``).
+DOMAIN = "smartcity"
+LOCALE_DIR = Path(__file__).parent / "locale"
 _CHOSEN: ContextVar[Language | None] = ContextVar("smartcity_language", default=None)
 
 
@@ -82,11 +96,21 @@ def use_language(value: str) -> Iterator[None]:
         _CHOSEN.reset(token)
 
 
+@contextlib.contextmanager
+def language_scope() -> Iterator[None]:
+    """Forget, at the end of the block, any language set with :func:`set_language` inside it."""
+    token = _CHOSEN.set(_CHOSEN.get())
+    try:
+        yield
+    finally:
+        _CHOSEN.reset(token)
+
+
 @cache
 def _translations(lang: Language) -> gettext.NullTranslations:
     if lang == "en":
         return gettext.NullTranslations()
-    return gettext.translation(_DOMAIN, localedir=_LOCALE_DIR, languages=[lang], fallback=True)
+    return gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[lang], fallback=True)
 
 
 def _(message: str) -> str:
@@ -102,3 +126,8 @@ def n_(singular: str, plural: str, count: int) -> str:
 def N_(message: str) -> str:  # noqa: N802 - gettext's conventional name for "mark, translate later"
     """Mark ``message`` for the catalogue without translating it now (it is translated where shown)."""
     return message
+
+
+def Nn_(singular: str, plural: str) -> tuple[str, str]:  # noqa: N802 - as N_, for a message with a plural
+    """Mark a message with a plural form for the catalogue without translating it now."""
+    return singular, plural

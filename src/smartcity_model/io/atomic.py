@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from smartcity_model.errors import SaveError
+from smartcity_model.i18n import _
 
 __all__ = [
     "JOURNAL",
@@ -154,14 +155,16 @@ def _read_journal(folder: Path) -> tuple[str, list[_Entry]] | None:
     except FileNotFoundError:
         return None
     except (OSError, ValueError, TypeError, KeyError) as error:
-        msg = f"{path}: the journal of an interrupted save cannot be read ({error}); remove it if no save is running"
+        msg = _(
+            "{path}: the journal of an interrupted save cannot be read ({reason}); remove it if no save is running"
+        ).format(path=path, reason=error)
         raise SaveError(msg) from None
     untrusted = state not in {"prepared", "committed"} or not all(_trusted(folder, entry) for entry in entries)
     if untrusted:
-        msg = (
-            f"{path}: the journal of an interrupted save names files this folder's saves never write; "
+        msg = _(
+            "{path}: the journal of an interrupted save names files this folder's saves never write; "
             "nothing was touched; remove the journal if no save is running"
-        )
+        ).format(path=path)
         raise SaveError(msg)
     return str(state), entries
 
@@ -172,10 +175,11 @@ def _trusted(folder: Path, entry: _Entry) -> bool:
         return False
     target = Path(entry.target)
     home = Path(os.path.realpath(folder))
-    linked = target.parent != home and any(
+    inside = home in {target.parent, target.parent.parent}  # the folder, or one of its folders
+    linked = not inside and any(
         Path(os.path.realpath(item)) == target for item in folder.iterdir() if item.is_symlink()
     )
-    if target.parent != home and not linked:
+    if not inside and not linked:
         return False
     pattern = re.compile(rf"\.{re.escape(target.name)}{re.escape(_MARK)}[0-9a-f]{{12}}")
     new_ok = Path(entry.new).parent == target.parent and pattern.fullmatch(Path(entry.new).name.removesuffix(_NEW))
@@ -223,9 +227,22 @@ def _finish(folder: Path, entries: list[_Entry]) -> None:
 
 
 def _strays(folder: Path) -> list[Path]:
-    """Files that only an interrupted save leaves: new and kept old files, journals being written."""
-    files = [*folder.glob(f".*{_MARK}*{_NEW}"), *folder.glob(f".*{_MARK}*{_OLD}"), *folder.glob(f"{JOURNAL}.*{_NEW}")]
-    return sorted(set(files))
+    """Files that only an interrupted save leaves: new and kept old files, journals being written.
+
+    New and kept old files are looked for in the folder and in its own folders.
+    """
+    patterns = (f".*{_MARK}*{_NEW}", f".*{_MARK}*{_OLD}")
+    files = [path for place in [folder, *_subfolders(folder)] for pattern in patterns for path in place.glob(pattern)]
+    return sorted({*files, *folder.glob(f"{JOURNAL}.*{_NEW}")})
+
+
+def _subfolders(folder: Path) -> list[Path]:
+    """Return the folders a save may write into below ``folder``: its own, not hidden, not linked."""
+    try:
+        items = list(folder.iterdir())
+    except OSError:
+        return []
+    return [item for item in items if not item.name.startswith(".") and item.is_dir() and not item.is_symlink()]
 
 
 def recover(folder: Path) -> bool:
@@ -279,11 +296,12 @@ def _preflight(targets: Mapping[Path, Path]) -> None:
     problems = []
     for path, target in targets.items():
         if target.exists() and not target.is_file():
-            problems.append(f"{path}: there is a {'folder' if target.is_dir() else 'special file'} of that name")
+            what = _("a folder") if target.is_dir() else _("a special file")
+            problems.append(_("{path}: there is {what} of that name").format(path=path, what=what))
         elif not target.parent.is_dir():
-            problems.append(f"{path}: its folder {target.parent} does not exist")
+            problems.append(_("{path}: its folder {folder} does not exist").format(path=path, folder=target.parent))
     if problems:
-        raise SaveError("cannot save, nothing was changed: " + "; ".join(problems))
+        raise SaveError(_("cannot save, nothing was changed: {reasons}").format(reasons="; ".join(problems)))
 
 
 def write_files_atomically(
@@ -293,24 +311,25 @@ def write_files_atomically(
 ) -> None:
     """Write every file of ``files`` (path to text), all of them or none, even if killed.
 
-    The files must share one folder (it is created if needed). ``check`` receives the written new
-    files (final path → file on disk) before any target is replaced, and may raise to stop the
-    save. Raises :class:`SaveError` when a target cannot be written (a folder of that name, a
+    The files must share one folder (it is created if needed), or lie in existing folders of that
+    folder (``plan/observations/dinkes.csv``); the lock and the journal are the folder's. ``check``
+    receives the written new files (final path → file on disk) before any target is replaced, and
+    may raise to stop the save. Raises :class:`SaveError` when a target cannot be written (a folder of that name, a
     missing folder behind a link); an error from ``check`` propagates. Either way the old files
     are untouched.
     """
     if not files:
         return
     folders = {path.parent for path in files}
-    if len(folders) != 1:
-        msg = f"the files of one save must share a folder, not {sorted(map(str, folders))}"
+    folder = min(folders, key=lambda place: len(place.parts))
+    if any(place != folder and (place.parent != folder or not place.is_dir()) for place in folders):
+        msg = f"the files of one save must share a folder (or existing folders of it), not {sorted(map(str, folders))}"
         raise ValueError(msg)
-    folder = folders.pop()
     folder.mkdir(parents=True, exist_ok=True)
     with folder_lock(folder, exclusive=True):
         recover(folder)
         for path in files:  # leftovers of saves made before journals: .NAME.random.tmp
-            for stray in folder.glob(f".{path.name}.*.tmp"):
+            for stray in path.parent.glob(f".{path.name}.*.tmp"):
                 _remove(str(stray))
         targets = {path: _target(path) for path in files}
         _preflight(targets)
@@ -328,7 +347,7 @@ def write_files_atomically(
         except OSError as error:
             _roll_back(list(entries.values()))
             _finish(folder, list(entries.values()))
-            msg = f"cannot save, nothing was changed: {error}"
+            msg = _("cannot save, nothing was changed: {reasons}").format(reasons=error)
             raise SaveError(msg) from error
         _finish(folder, list(entries.values()))
 

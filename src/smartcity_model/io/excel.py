@@ -53,7 +53,7 @@ def _openpyxl() -> Any:
     try:
         import openpyxl  # noqa: PLC0415 - an optional extra, imported on use
     except ImportError:
-        msg = 'Excel workbooks need openpyxl: pip install "smartcity-model[excel]"'
+        msg = _('Excel workbooks need openpyxl: pip install "smartcity-model[excel]"')
         raise ExcelUnavailableError(msg) from None
     return openpyxl
 
@@ -241,7 +241,9 @@ def _cell(value: Any, kind: Kind, where: str) -> Any:
     if isinstance(value, str):
         value = _escape(value)
         if len(value) > _CELL_LIMIT:
-            msg = f"{where} holds {len(value):,} characters; an Excel cell holds at most {_CELL_LIMIT:,}"
+            msg = _("{where} holds {n} characters; an Excel cell holds at most {limit}").format(
+                where=where, n=f"{len(value):,}", limit=f"{_CELL_LIMIT:,}"
+            )
             raise ValueError(msg)
     return value
 

@@ -29,6 +29,7 @@ from smartcity_model.errors import (
     unknown_id,
     warn_caller,
 )
+from smartcity_model.i18n import _, n_
 from smartcity_model.io.plan import FOLDER_FILES, collector_paused, load
 from smartcity_model.model import Masterplan
 
@@ -126,7 +127,7 @@ def find_plans(root: str | Path) -> list[Path]:
     """
     top = Path(root)
     if not top.exists():
-        msg = f"no masterplans at {top}: no such file or folder"
+        msg = _("no masterplans at {path}: no such file or folder").format(path=top)
         raise PlanNotFoundError(msg)
     return sorted(_survey(top).plans)
 
@@ -157,7 +158,7 @@ def _workers(workers: int | None) -> int:
         available = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else range(os.cpu_count() or 1)
         return max(1, len(available))
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        msg = f"workers must be a whole number of at least 1, not {workers!r}"
+        msg = _("workers must be a whole number of at least 1, not {value}").format(value=repr(workers))
         raise ValueError(msg)
     return workers
 
@@ -190,7 +191,11 @@ def _load_all(paths: Sequence[Path], workers: int, bar: Any) -> list[Masterplan 
                 bar.update(len(pending[done]))
             return [item for future in futures for item in future.result()]
     except BrokenProcessPool as error:  # workers that cannot start or that died
-        warn_caller(f"the plans could not be loaded in parallel processes ({error}); loading them here instead")
+        warn_caller(
+            _("the plans could not be loaded in parallel processes ({reason}); loading them here instead").format(
+                reason=error
+            )
+        )
         return _load_serially(paths, _NoBar())
 
 
@@ -212,20 +217,24 @@ _SHOWN_STRAY = 5
 def _search(root: Path) -> list[Path]:
     """Find the plans under ``root``, refusing a folder without any and warning of what is left unread."""
     if not root.exists():
-        msg = f"no masterplans at {root}: no such file or folder"
+        msg = _("no masterplans at {path}: no such file or folder").format(path=root)
         raise PlanNotFoundError(msg)
     survey = _survey(root)
     if not survey.plans:
-        msg = f"no masterplans under {root}: no folder in it holds {FOLDER_FILES[None]}"
+        msg = _("no masterplans under {path}: no folder in it holds {file}").format(path=root, file=FOLDER_FILES[None])
         raise PlanNotFoundError(msg)
     stray = survey.stray
     if stray:
         shown = ", ".join(str(path) for path in stray[:_SHOWN_STRAY])
-        more = f" and {len(stray) - _SHOWN_STRAY} more" if len(stray) > _SHOWN_STRAY else ""
-        warn_caller(
-            f"{len(stray)} files or folders under {root} are not read: data files outside every plan folder, "
-            f"and plans in hidden folders or inside another plan folder: {shown}{more}"
+        more = _(" and {n} more").format(n=len(stray) - _SHOWN_STRAY) if len(stray) > _SHOWN_STRAY else ""
+        message = n_(
+            "{n} file or folder under {root} is not read: data files outside every plan folder, "
+            "and plans in hidden folders or inside another plan folder: {shown}{more}",
+            "{n} files or folders under {root} are not read: data files outside every plan folder, "
+            "and plans in hidden folders or inside another plan folder: {shown}{more}",
+            len(stray),
         )
+        warn_caller(message.format(n=len(stray), root=root, shown=shown, more=more))
     return sorted(survey.plans)
 
 
@@ -304,7 +313,9 @@ class PlanSet(Mapping[str, Masterplan]):
             region = result.region.id
             if region in plans:
                 shown = str(path / FOLDER_FILES[None]) if path.is_dir() else str(path)
-                message = f"region {region!r} already has a plan, at {where[region]}"
+                message = _("region {region} already has a plan, at {path}").format(
+                    region=repr(region), path=where[region]
+                )
                 problem = Problem("duplicate-plan", message, kind="region", id=region, field="region.id", file=shown)
                 errors[path] = MasterplanError([problem], path)
                 continue
@@ -419,12 +430,19 @@ class PlanSet(Mapping[str, Masterplan]):
         if province is None:
             if len(grouped) != 1:
                 names = ", ".join(sorted(str(name) for name in grouped))
-                msg = f"the plans belong to {len(grouped)} provinces ({names}); name the one to roll up"
+                msg = _("the plans belong to {n} provinces ({names}); name the one to roll up").format(
+                    n=len(grouped), names=names
+                )
                 raise ValueError(msg)
             (province,) = grouped
         elif province not in grouped:
             raise unknown_id("province", province, [str(name) for name in grouped])
         if self.errors:
             left_out = ", ".join(str(path) for path in self.errors)
-            warn_caller(f"{len(self.errors)} plans that did not load are left out of the roll-up: {left_out}")
+            message = n_(
+                "{n} plan that did not load is left out of the roll-up: {left_out}",
+                "{n} plans that did not load are left out of the roll-up: {left_out}",
+                len(self.errors),
+            )
+            warn_caller(message.format(n=len(self.errors), left_out=left_out))
         return roll_up_province([self.plans[region] for region in grouped[province]], **options)

@@ -7,6 +7,7 @@ The folder format::
     indicators.yaml     a list of indicators
     initiatives.yaml    a list of initiatives
     observations.csv    tidy observations: indicator, year, value[, region, status, source, note]
+    observations/       more observation tables, e.g. one per OPD or per year (read with observations.csv)
 
 A single file holds the same data in one mapping, with the lists under ``opds``,
 ``indicators``, ``initiatives`` and ``observations``.
@@ -19,7 +20,8 @@ import difflib
 import gc
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -29,6 +31,7 @@ from pydantic import BaseModel, ValidationError
 
 from smartcity_model.checks.config import CHECKS_FILE
 from smartcity_model.errors import MasterplanError, PlanNotFoundError, Problem, SaveError, SmartCityError
+from smartcity_model.i18n import N_, _, n_
 from smartcity_model.io.atomic import (
     JOURNAL,
     folder_lock,
@@ -40,12 +43,13 @@ from smartcity_model.io.atomic import (
 from smartcity_model.io.csvfile import compact_number, format_observations, parse_observations, read_csv_text
 from smartcity_model.io.excel import EXCEL_SUFFIXES, read_workbook, write_workbook
 from smartcity_model.io.yamlfile import Parsed, format_yaml, parse_json, parse_yaml, read_text
-from smartcity_model.model import Framework, Masterplan
+from smartcity_model.model import Framework, Masterplan, Observation
 from smartcity_model.model.assemble import SECTIONS, Locator, assemble, locate_problem, problems_from_validation
 from smartcity_model.model.framework import BUILTIN_FRAMEWORKS, builtin_framework
 
 __all__ = [
     "FOLDER_FILES",
+    "OBSERVATIONS_FOLDER",
     "UnsupportedFormatError",
     "dump",
     "dumps",
@@ -63,6 +67,9 @@ FOLDER_FILES: dict[str | None, str] = {
     "initiatives": "initiatives.yaml",
     "observations": "observations.csv",
 }
+#: A folder of more observation tables in a plan folder (one per OPD, or per year), read beside
+#: ``observations.csv``; a save keeps each row in the table that holds it.
+OBSERVATIONS_FOLDER = "observations"
 _M = TypeVar("_M", bound=BaseModel)
 _YAML_SUFFIXES = frozenset({".yaml", ".yml"})
 _SINGLE_SUFFIXES = _YAML_SUFFIXES | {".json"}
@@ -105,17 +112,38 @@ def _parse(path: Path, shown: str) -> Parsed:
     return parse_yaml(text, shown)
 
 
+class _Rows(Parsed):
+    """The rows of several observation tables read as one, each row remembering its file."""
+
+    def __init__(self, tables: Sequence[tuple[str, Parsed]]) -> None:
+        rows: list[Any] = []
+        lines: dict[tuple[str | int, ...], int] = {}
+        self.files: list[str] = []
+        for shown, table in tables:
+            offset = len(rows)
+            rows.extend(table.data)
+            lines.update({(offset + int(key[0]), *key[1:]): line for key, line in table.lines.items()})
+            self.files.extend([shown] * len(table.data))
+        super().__init__(rows, lines)
+        self.first = tables[0][0]
+
+
 def _locator(parsed: Mapping[str | None, Parsed], shown: Mapping[str | None, str]) -> Locator:
     """Locate a path in the plan's data: in its section's file if it has one, else in the header's."""
 
     def locate(path: tuple[str | int, ...]) -> tuple[str | None, int | None]:
         part: str | None = path[0] if path and isinstance(path[0], str) and path[0] in parsed else None
         lines, within = (parsed[part].lines, path[1:]) if part is not None else (parsed[None].lines, path)
+        name = shown[part]
+        table = parsed[part] if part is not None else None
+        if isinstance(table, _Rows):
+            row = within[0] if within and isinstance(within[0], int) and within[0] < len(table.files) else None
+            name = table.files[row] if row is not None else table.first
         for end in range(len(within), 0, -1):
             found = lines.get(within[:end])
             if found is not None:
-                return shown[part], found
-        return shown[part], None
+                return name, found
+        return name, None
 
     return locate
 
@@ -137,29 +165,60 @@ def _merge_sections(
         if part is None:
             continue
         if section in header:
-            message = f"{section!r} is given in both {FOLDER_FILES[None]} and {FOLDER_FILES[section]}"
+            message = _("{section} is given in both {header} and {file}").format(
+                section=repr(section), header=FOLDER_FILES[None], file=FOLDER_FILES[section]
+            )
             problems.append(Problem("wrong-shape", message, file=shown[None], line=parsed[None].lines.get((section,))))
         if part.data is None:
-            problems.append(Problem("empty-document", f"no {section}; write [] for an empty list", file=shown[section]))
+            message = _("no {section}; write [] for an empty list").format(section=section)
+            problems.append(Problem("empty-document", message, file=shown[section]))
         data[section] = part.data
     if problems:
         raise MasterplanError(problems, shown[None])
     return data
 
 
-def _load_parts(files: Mapping[str | None, Path], shown: Mapping[str | None, str], source: str) -> Masterplan:
-    """Load a plan from the files of its parts (``None``: the header), naming them as ``shown``."""
+def _read_tables(tables: Sequence[tuple[Path, str]], problems: list[Problem]) -> Parsed | None:
+    """Read observation tables as one (``None`` if there is none), adding their problems to ``problems``."""
+    read: list[tuple[str, Parsed]] = []
+    for path, name in tables:
+        try:
+            read.append((name, _parse(path, name)))
+        except MasterplanError as error:
+            problems.extend(error.problems)
+    if not read:
+        return None
+    return read[0][1] if len(read) == 1 else _Rows(read)
+
+
+def _load_parts(
+    files: Mapping[str | None, Path],
+    shown: Mapping[str | None, str],
+    source: str,
+    tables: Sequence[tuple[Path, str]] | None = None,
+) -> Masterplan:
+    """Load a plan from the files of its parts (``None``: the header), naming them as ``shown``.
+
+    ``tables`` are the observation tables to read (path, name shown), by default the file of the
+    ``observations`` part if it exists.
+    """
     problems: list[Problem] = []
     parsed: dict[str | None, Parsed] = {}
     for part, path in files.items():
-        if part is not None and not path.exists():
+        if part == "observations" or (part is not None and not path.exists()):
             continue
         try:
             parsed[part] = _parse(path, shown[part])
         except MasterplanError as error:
             problems.extend(error.problems)
+    if tables is None:
+        single = files.get("observations")
+        tables = [(single, shown["observations"])] if single is not None and single.exists() else []
+    observations = _read_tables(tables, problems)
     if problems:
         raise MasterplanError(problems, source)
+    if observations is not None:
+        parsed["observations"] = observations
     header = parsed[None].data
     if not isinstance(header, dict):
         return assemble(header, _locator({None: parsed[None]}, shown), source)
@@ -202,10 +261,56 @@ def _unknown_files(folder: Path) -> list[Problem]:
         if meant is None:
             close = difflib.get_close_matches(path.stem.lower(), list(stems), n=1, cutoff=0.75)
             meant = stems[close[0]] if close else None
-        hint = f" (did you mean {meant!r}?)" if meant else ""
+        hint = _(" (did you mean {id}?)").format(id=repr(meant)) if meant else ""
         files = ", ".join([*FOLDER_FILES.values(), CHECKS_FILE])
-        message = f"{name!r} is not one of a plan folder's files{hint}; the files read are {files}"
+        message = _("{name} is not one of a plan folder's files{hint}; the files read are {files}").format(
+            name=repr(name), hint=hint, files=files
+        )
         problems.append(Problem("unknown-file", message, file=str(path)))
+    return problems
+
+
+#: Files that are not data and may sit in a folder of observation tables (notes, the sources).
+_NOT_DATA = frozenset({".md", ".pdf", ".doc", ".docx", ".png", ".jpg", ".jpeg"})
+
+
+def observation_tables(folder: Path) -> list[Path]:
+    """Return a plan folder's observation tables: ``observations.csv``, then ``observations/*.csv`` by name."""
+    tables = [folder / FOLDER_FILES["observations"]] if (folder / FOLDER_FILES["observations"]).exists() else []
+    below = folder / OBSERVATIONS_FOLDER
+    if below.is_dir():
+        tables += sorted(
+            path
+            for path in below.iterdir()
+            if path.suffix.lower() == ".csv" and not path.name.startswith(".") and path.is_file()
+        )
+    return tables
+
+
+def _unknown_tables(folder: Path) -> list[Problem]:
+    """Report what a folder of observation tables holds that is not read: other files, folders."""
+    below = folder / OBSERVATIONS_FOLDER
+    if not below.is_dir():
+        if below.exists():
+            message = _("{name} is not a folder; observation tables go in the folder {name}/ or in {file}")
+            message = message.format(name=OBSERVATIONS_FOLDER, file=FOLDER_FILES["observations"])
+            return [Problem("unknown-file", message, file=str(below))]
+        return []
+    problems = []
+    for path in sorted(below.iterdir()):
+        if path.name.startswith(".") or path.suffix.lower() in _NOT_DATA:
+            continue
+        if path.is_dir():
+            message = _("a folder inside {name}/ is not read; put its tables in {name}/ itself")
+        elif path.suffix.lower() == ".csv":
+            if path.is_file():
+                continue
+            message = _("not a regular file; only .csv tables in {name}/ are read")
+        elif path.suffix.lower() in EXCEL_SUFFIXES | {".xls", ".ods"}:
+            message = _('only .csv tables in {name}/ are read; in Excel, save the sheet as "CSV UTF-8"')
+        else:
+            message = _("only .csv tables in {name}/ are read")
+        problems.append(Problem("unknown-file", message.format(name=OBSERVATIONS_FOLDER), file=str(path)))
     return problems
 
 
@@ -220,8 +325,11 @@ def _missing_parts(problems: tuple[Problem, ...], files: Mapping[str | None, Pat
     return [
         Problem(
             "file-missing",
-            f"no {FOLDER_FILES[section]} in the folder, so {count} reference{'' if count == 1 else 's'} "
-            f"to its {section} cannot be resolved",
+            n_(
+                "no {file} in the folder, so {n} reference to its {section} cannot be resolved",
+                "no {file} in the folder, so {n} references to its {section} cannot be resolved",
+                count,
+            ).format(file=FOLDER_FILES[section], n=count, section=section),
             file=str(files[section]),
         )
         for section, count in pointing.items()
@@ -230,7 +338,7 @@ def _missing_parts(problems: tuple[Problem, ...], files: Mapping[str | None, Pat
 
 def _load_folder(folder: Path) -> Masterplan:
     """Load a plan folder under a shared lock, first finishing any save that was interrupted."""
-    unknown = _unknown_files(folder)
+    unknown = _unknown_files(folder) + _unknown_tables(folder)
     try:
         plan = _load_folder_parts(folder)
     except MasterplanError as error:
@@ -243,25 +351,29 @@ def _load_folder(folder: Path) -> Masterplan:
 def _load_folder_parts(folder: Path) -> Masterplan:
     files = {part: folder / name for part, name in FOLDER_FILES.items()}
     shown = {part: str(path) for part, path in files.items()}
+
+    def tables() -> list[tuple[Path, str]]:
+        return [(path, str(path)) for path in observation_tables(folder)]
+
     if needs_recovery(folder):
         try:
             with folder_lock(folder, exclusive=True):
                 recover(folder)
-                return _load_parts(files, shown, str(folder))
+                return _load_parts(files, shown, str(folder), tables())
         except SaveError as error:  # a journal this library did not write
             raise MasterplanError(
                 [Problem("file-unreadable", str(error), file=str(folder / JOURNAL))], folder
             ) from None
         except PermissionError as error:
             if interrupted_state(folder) == "committed":  # the files may be half old, half new
-                message = (
-                    f"a save of this plan was interrupted and cannot be finished here ({error.strerror}); "
+                message = _(
+                    "a save of this plan was interrupted and cannot be finished here ({reason}); "
                     "open the plan once with permission to write to its folder"
-                )
+                ).format(reason=error.strerror)
                 raise MasterplanError([Problem("file-unreadable", message, file=str(folder))], folder) from None
             # a read-only folder where no save committed: the old files are whole; read them
     with folder_lock(folder, exclusive=False):
-        return _load_parts(files, shown, str(folder))
+        return _load_parts(files, shown, str(folder), tables())
 
 
 def load(path: str | Path) -> Masterplan:
@@ -283,30 +395,33 @@ def load(path: str | Path) -> Masterplan:
         with collector_paused():
             return _load_folder(target)
     if not target.exists():
-        msg = f"no masterplan at {target}: no such file or folder"
+        msg = _("no masterplan at {path}: no such file or folder").format(path=target)
         raise PlanNotFoundError(msg)
     if target.suffix.lower() in EXCEL_SUFFIXES:
         with collector_paused():
             return read_workbook(target)
     if target.suffix.lower() not in _SINGLE_SUFFIXES:
-        msg = f"{target}: expected a masterplan folder or a .yaml, .yml, .json or .xlsx file"
+        msg = _("{path}: expected a masterplan folder or a .yaml, .yml, .json or .xlsx file").format(path=target)
         raise UnsupportedFormatError(msg)
     siblings = [name for part, name in FOLDER_FILES.items() if part is not None and (target.parent / name).exists()]
     if target.name == FOLDER_FILES[None] and siblings:
-        msg = (
-            f"{target} is the header of the plan folder {target.parent} (beside {', '.join(siblings)}); "
-            "load the folder to read the whole plan"
-        )
+        msg = _(
+            "{path} is the header of the plan folder {folder} (beside {files}); load the folder to read the whole plan"
+        ).format(path=target, folder=target.parent, files=", ".join(siblings))
         raise UnsupportedFormatError(msg)
     with collector_paused():
         return _load_single(target)
+
+
+#: The kinds of file :func:`load_model_file` reads, as messages name them.
+_MODEL_KINDS = {"framework": N_("framework"), "check configuration": N_("check configuration")}
 
 
 def load_model_file(path: str | Path, model: type[_M], kind: str) -> _M:
     """Load one YAML or JSON file into ``model``; problems are raised as one error with file and line."""
     target = Path(path)
     if not target.is_file():
-        msg = f"no {kind} file at {target}"
+        msg = _("no {kind} file at {path}").format(kind=_(_MODEL_KINDS.get(kind, kind)), path=target)
         raise PlanNotFoundError(msg)
     shown = str(target)
     parsed = _parse(target, shown)
@@ -413,11 +528,60 @@ def _folder_texts(plan: Masterplan, folder: Path, comments: Mapping[str, str] | 
     texts = {folder / FOLDER_FILES[None]: _yaml(header)}
     for section in ("opds", "indicators", "initiatives"):
         texts[folder / FOLDER_FILES[section]] = _yaml(data[section])
-    texts[folder / FOLDER_FILES["observations"]] = format_observations(plan.observations)
+    texts.update(_observation_texts(plan, folder))
     for name, comment in (comments or {}).items():
         lines = "".join(f"# {line}".rstrip() + "\n" for line in comment.splitlines())
         texts[folder / name] = lines + texts[folder / name]
     return texts
+
+
+def _existing_rows(path: Path) -> list[Observation]:
+    """Read the rows a table holds now, to keep each where it is; refuse the save if they cannot be read."""
+    try:
+        rows = _parse(path, str(path)).data
+        return [Observation.model_validate(row) for row in rows]
+    except (MasterplanError, ValidationError) as error:
+        reason = error if isinstance(error, MasterplanError) else _("a row cannot be read")
+        msg = _(
+            "the plan was not saved: {file} cannot be read ({reason}), so its rows cannot be kept in it; "
+            "correct it or move it out of {folder}"
+        ).format(file=path, reason=str(reason).splitlines()[-1].strip(), folder=OBSERVATIONS_FOLDER + "/")
+        raise SaveError(msg) from None
+
+
+def _observation_texts(plan: Masterplan, folder: Path) -> dict[Path, str]:
+    """Return the observation tables to write: ``observations.csv``, or the tables the folder keeps.
+
+    In a folder with tables in ``observations/``, every row goes back to the table that holds its
+    indicator, region and year; a new row goes to the table with most rows of its indicator (else
+    ``observations.csv`` if the folder has one, else the first table). A table whose rows are
+    unchanged is not rewritten, so the files an OPD keeps in Excel's own CSV stay as they are.
+    """
+    single = folder / FOLDER_FILES["observations"]
+    below = folder / OBSERVATIONS_FOLDER
+    tables = observation_tables(folder) if below.is_dir() else []
+    if not any(path.parent == below for path in tables):
+        return {single: format_observations(plan.observations)}
+    if below.is_symlink():
+        msg = _("the plan was not saved: {folder} is a link; observation tables are saved in a folder of the plan")
+        raise SaveError(msg.format(folder=below))
+    region = plan.region.id
+    kept = {path: _existing_rows(path) for path in tables}
+    home: dict[tuple[str, str, int], Path] = {}
+    most: dict[str, Counter[Path]] = {}
+    for path, rows in kept.items():
+        for obs in rows:
+            home.setdefault((obs.indicator, obs.region or region, obs.year), path)
+            most.setdefault(obs.indicator, Counter())[path] += 1
+    fallback = single if single in kept else tables[0]
+    placed: dict[Path, list[Observation]] = {path: [] for path in tables}
+    for obs in plan.observations:
+        found = home.get((obs.indicator, obs.region or region, obs.year))
+        if found is None:
+            counts = most.get(obs.indicator)
+            found = counts.most_common(1)[0][0] if counts else fallback
+        placed[found].append(obs)
+    return {path: format_observations(rows) for path, rows in placed.items() if rows != kept[path]}
 
 
 def dump_commented(plan: Masterplan, folder: str | Path, comments: Mapping[str, str]) -> Path:
@@ -428,23 +592,26 @@ def dump_commented(plan: Masterplan, folder: str | Path, comments: Mapping[str, 
     """
     target = Path(folder)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        msg = f"{target} already exists and is not an empty folder; choose a new folder"
+        msg = _("{path} already exists and is not an empty folder; choose a new folder").format(path=target)
         raise FileExistsError(msg)
     unknown = sorted(set(comments) - {FOLDER_FILES[part] for part in (None, "opds", "indicators", "initiatives")})
     if unknown:
         msg = f"comments can only head the YAML files of a plan folder, not {', '.join(unknown)}"
         raise ValueError(msg)
     with collector_paused():
-        texts = _folder_texts(plan, target, comments)
-        write_files_atomically(texts, check=lambda written: _check_written(plan, written))
+        _save_folder(plan, target, _folder_texts(plan, target, comments))
     return target
+
+
+_SAVED_TO = N_("a folder or a .yaml, .yml, .json or .xlsx file")
 
 
 def dump(plan: Masterplan, path: str | Path) -> Path:
     """Save ``plan`` to a folder, or to one file if ``path`` ends in ``.yaml``, ``.yml``, ``.json`` or ``.xlsx``.
 
     An ``.xlsx`` workbook (with the ``excel`` extra) is laid out for planners to fill in; see
-    :mod:`smartcity_model.io.excel`.
+    :mod:`smartcity_model.io.excel`. In a folder whose observations are kept in tables under
+    ``observations/``, each row is saved back to the table that holds it.
 
     Output is deterministic (the same plan always gives the same bytes, in the plan's own order)
     and atomic: every file is written in full beside its target before any target is replaced.
@@ -453,13 +620,13 @@ def dump(plan: Masterplan, path: str | Path) -> Path:
     target = Path(path)
     suffix = target.suffix.lower()
     if suffix not in _SINGLE_SUFFIXES | EXCEL_SUFFIXES and target.exists() and not target.is_dir():
-        msg = f"{target}: expected a folder or a .yaml, .yml, .json or .xlsx file name"
+        msg = _("{path}: expected {kinds} name").format(path=target, kinds=_(_SAVED_TO))
         raise UnsupportedFormatError(msg)
     if suffix not in _SINGLE_SUFFIXES | EXCEL_SUFFIXES and _FILE_SUFFIX.fullmatch(suffix) and not target.is_dir():
-        msg = (
-            f"{target}: a masterplan is saved to a folder or to a .yaml, .yml, .json or .xlsx file, not to a "
-            f"{suffix} file (to save to a new folder with this name, create the folder first)"
-        )
+        msg = _(
+            "{path}: a masterplan is saved to {kinds}, not to a {suffix} file "
+            "(to save to a new folder with this name, create the folder first)"
+        ).format(path=target, kinds=_(_SAVED_TO), suffix=suffix)
         raise UnsupportedFormatError(msg)
     if suffix in EXCEL_SUFFIXES and not target.is_dir():
         with collector_paused():
@@ -467,11 +634,31 @@ def dump(plan: Masterplan, path: str | Path) -> Path:
         return target
     with collector_paused():
         if suffix in _SINGLE_SUFFIXES and not target.is_dir():
-            texts: dict[Path, str | bytes] = {target: dumps(plan, "json" if suffix == ".json" else "yaml")}
+            text = dumps(plan, "json" if suffix == ".json" else "yaml")
+            write_files_atomically({target: text}, check=lambda written: _check_single(plan, written))
         else:
-            texts = dict(_folder_texts(plan, target))
-        write_files_atomically(texts, check=lambda written: _check_written(plan, written))
+            _save_folder(plan, target, _folder_texts(plan, target))
     return target
+
+
+def _save_folder(plan: Masterplan, folder: Path, texts: Mapping[Path, str]) -> None:
+    """Write a plan folder's files all-or-nothing, checking first that the folder will load as ``plan``."""
+    single, below = folder / FOLDER_FILES["observations"], folder / OBSERVATIONS_FOLDER
+    tables = set(observation_tables(folder)) | {path for path in texts if path == single or path.parent == below}
+    ordered = ([single] if single in tables else []) + sorted(path for path in tables if path != single)
+    write_files_atomically(dict(texts), check=lambda written: _check_folder(plan, folder, written, ordered))
+
+
+def _not_saved(error: MasterplanError | None = None, where: str | None = None, what: str = "files") -> SaveError:
+    """Return the error of a save refused because what was written would not load back as the plan."""
+    if error is not None:
+        message = _("the plan was not saved: the {what} written would not load back ({error})")
+        return SaveError(message.format(what=_(_WRITTEN[what]), error=error))
+    message = _("the plan was not saved: the {what} written would load back differently, at {where}")
+    return SaveError(message.format(what=_(_WRITTEN[what]), where=where))
+
+
+_WRITTEN = {"files": N_("files"), "workbook": N_("workbook")}
 
 
 def _check_workbook(plan: Masterplan, written: Mapping[Path, Path]) -> None:
@@ -480,32 +667,47 @@ def _check_workbook(plan: Masterplan, written: Mapping[Path, Path]) -> None:
     try:
         loaded = read_workbook(new, str(final))
     except MasterplanError as error:
-        msg = f"the plan was not saved: the workbook written would not load back ({error})"
-        raise SaveError(msg) from error
+        raise _not_saved(error, what="workbook") from error
     if loaded != plan:
-        msg = f"the plan was not saved: the workbook would load back differently, at {_first_difference(plan, loaded)}"
-        raise SaveError(msg)
+        raise _not_saved(where=_first_difference(plan, loaded), what="workbook")
 
 
-def _check_written(plan: Masterplan, written: Mapping[Path, Path]) -> None:
-    """Load the files just written (before they replace anything) and refuse them unless they give ``plan``."""
-    shown = {final: str(final) for final in written}
+def _check_single(plan: Masterplan, written: Mapping[Path, Path]) -> None:
+    """Load the one file just written (before it replaces anything) and refuse it unless it gives ``plan``."""
+    ((final, new),) = written.items()
     try:
-        if len(written) == 1:
-            ((final, new),) = written.items()
-            loaded = _load_single(new, shown[final])
-        else:
-            part_of = {name: part for part, name in FOLDER_FILES.items()}
-            files = {part_of[final.name]: new for final, new in written.items()}
-            names = {part_of[final.name]: shown[final] for final in written}
-            loaded = _load_parts(files, names, str(next(iter(written)).parent))
+        loaded = _load_single(new, str(final))
     except MasterplanError as error:
-        msg = f"the plan was not saved: the files written would not load back ({error})"
-        raise SaveError(msg) from error
+        raise _not_saved(error) from error
     if loaded != plan:
-        where = _first_difference(plan, loaded)
-        msg = f"the plan was not saved: the files written would load back differently, at {where}"
-        raise SaveError(msg)
+        raise _not_saved(where=_first_difference(plan, loaded))
+
+
+def _check_folder(plan: Masterplan, folder: Path, written: Mapping[Path, Path], tables: Sequence[Path]) -> None:
+    """Load the folder as it will be once the files written replace the old ones; refuse it unless it gives ``plan``."""
+    files = {part: written.get(folder / name, folder / name) for part, name in FOLDER_FILES.items()}
+    shown = {part: str(folder / name) for part, name in FOLDER_FILES.items()}
+    try:
+        loaded = _load_parts(files, shown, str(folder), [(written.get(path, path), str(path)) for path in tables])
+    except MasterplanError as error:
+        raise _not_saved(error) from error
+    if len(tables) > 1:  # rows kept in several tables come back table by table
+        loaded = _in_order_of(plan, loaded)
+    if loaded != plan:
+        raise _not_saved(where=_first_difference(plan, loaded))
+
+
+def _in_order_of(plan: Masterplan, loaded: Masterplan) -> Masterplan:
+    """Return ``loaded`` with its observations in ``plan``'s order, where both hold the same rows."""
+    region = plan.region.id
+
+    def key(obs: Observation) -> tuple[str, str, int]:
+        return (obs.indicator, obs.region or region, obs.year)
+
+    found = {key(obs): obs for obs in loaded.observations}
+    if len(found) != len(loaded.observations) or set(found) != {key(obs) for obs in plan.observations}:
+        return loaded
+    return loaded.model_copy(update={"observations": tuple(found[key(obs)] for obs in plan.observations)})
 
 
 def _first_difference(expected: Masterplan, found: Masterplan) -> str:

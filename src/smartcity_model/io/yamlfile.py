@@ -14,7 +14,9 @@ from typing import Any
 
 import yaml
 
-from smartcity_model.errors import MasterplanError, Problem
+from smartcity_model.errors import MasterplanError, Problem, warn_caller
+from smartcity_model.i18n import N_, _
+from smartcity_model.io.yamlhelp import Explained, explain, silent_slips
 from smartcity_model.numerals import read_number
 
 __all__ = [
@@ -51,12 +53,24 @@ class _Lines:
 
     def __init__(self, text: str) -> None:
         self.extra = [match.start() for match in _YAML_ONLY_BREAKS.finditer(text)]
+        self._text = text if self.extra else ""
 
     def of(self, mark: yaml.Mark) -> int:
         """Return the editor's 1-based line of ``mark``."""
         if not self.extra:
             return int(mark.line) + 1
         return int(mark.line) + 1 - bisect.bisect_left(self.extra, mark.index)
+
+    def of_line(self, line: int) -> int:
+        """Return the editor's 1-based line of YAML's 0-based ``line``."""
+        if not self.extra:
+            return line + 1
+        ends = [number for number, match in enumerate(_ALL_BREAKS.finditer(self._text)) if match.group() in _ONLY]
+        return line + 1 - bisect.bisect_left(ends, line)
+
+
+_ALL_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+_ONLY = frozenset("\x85\u2028\u2029")
 
 
 _PLAIN_LINES = _Lines("")
@@ -101,13 +115,15 @@ def _read_regular(path: Path, shown: str) -> bytes:
     try:
         info = os.fstat(descriptor)
         if stat.S_ISDIR(info.st_mode):
-            message = "a folder, where a file is expected"
+            message = _("a folder, where a file is expected")
             raise MasterplanError([Problem("file-unreadable", message, file=shown)], shown)
         if not stat.S_ISREG(info.st_mode):
-            message = "not a regular file (a device, a pipe or a socket); refusing to read it"
+            message = _("not a regular file (a device, a pipe or a socket); refusing to read it")
             raise MasterplanError([Problem("file-unreadable", message, file=shown)], shown)
         if info.st_size > MAX_FILE_BYTES:
-            message = f"{info.st_size:,} bytes; files over {MAX_FILE_BYTES:,} bytes are refused"
+            message = _("{size} bytes; files over {limit} bytes are refused").format(
+                size=f"{info.st_size:,}", limit=f"{MAX_FILE_BYTES:,}"
+            )
             raise MasterplanError([Problem("file-unreadable", message, file=shown)], shown)
         with os.fdopen(descriptor, "rb", closefd=False) as handle:
             return handle.read(MAX_FILE_BYTES + 1)
@@ -120,9 +136,10 @@ def read_bytes(path: Path, shown: str) -> bytes:
     try:
         return _read_regular(path, shown)
     except FileNotFoundError:
-        raise MasterplanError([Problem("file-missing", "file not found", file=shown)], shown) from None
+        raise MasterplanError([Problem("file-missing", _("file not found"), file=shown)], shown) from None
     except OSError as error:
-        raise MasterplanError([Problem("file-unreadable", error.strerror or str(error), file=shown)], shown) from None
+        message = _("cannot be read ({reason})").format(reason=error.strerror or error)
+        raise MasterplanError([Problem("file-unreadable", message, file=shown)], shown) from None
 
 
 def read_text(path: Path, shown: str) -> str:
@@ -132,7 +149,8 @@ def read_text(path: Path, shown: str) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        problem = Problem("file-unreadable", f"not UTF-8 text (byte {error.start})", file=shown, line=line)
+        message = _("not UTF-8 text (byte {byte})").format(byte=error.start)
+        problem = Problem("file-unreadable", message, file=shown, line=line)
         raise MasterplanError([problem], shown) from None
 
 
@@ -145,6 +163,16 @@ _MERGE = "tag:yaml.org,2002:merge"
 #: A plain number with one dot and three digits after it: thousands to an Indonesian reader.
 _AMBIGUOUS = re.compile(r"[+-]?[1-9]\d{0,2}\.\d{3}")
 _STR = "tag:yaml.org,2002:str"
+#: Values PyYAML fails to build, by what they were meant to be.
+_NOT_VALID = {
+    "integer": N_("{value} is not a valid integer ({reason})"),
+    "number": N_("{value} is not a valid number ({reason})"),
+    "date": N_("{value} is not a valid date ({reason}); write dates as YYYY-MM-DD"),
+}
+
+
+class _Refused(yaml.constructor.ConstructorError):
+    """A value refused by this module's constructor, with a message already in plain words."""
 
 
 class _Resolver(yaml.resolver.Resolver):
@@ -186,20 +214,19 @@ class _Constructor(yaml.constructor.SafeConstructor):
 
     def _located(self, node: yaml.ScalarNode, what: str, build: Any) -> Any:
         if what == "integer" and sum(char.isalnum() for char in str(node.value)) > _MAX_DIGITS:
-            message = f"the integer {str(node.value)[:20]}... is too large (more than {_MAX_DIGITS} digits)"
-            raise yaml.constructor.ConstructorError(None, None, message, node.start_mark)
+            message = _("the integer {start}... is too large (more than {n} digits)").format(
+                start=str(node.value)[:20], n=_MAX_DIGITS
+            )
+            raise _Refused(None, None, message, node.start_mark)
         try:
             value = build(node)
         except (ValueError, OverflowError, TypeError) as error:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"{node.value[:40]!r} is not a valid {what} ({error})", node.start_mark
-            ) from None
+            message = _(_NOT_VALID[what]).format(value=repr(node.value[:40]), reason=error)
+            raise _Refused(None, None, message, node.start_mark) from None
         if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= MAX_INTEGER:
-            message = (
-                f"the integer {node.value[:20]}... is too large (it must lie strictly between "
-                f"-{MAX_INTEGER:,} and {MAX_INTEGER:,})"
-            )
-            raise yaml.constructor.ConstructorError(None, None, message, node.start_mark)
+            message = _("the integer {start}... is too large (it must lie strictly between -{limit} and {limit})")
+            message = message.format(start=node.value[:20], limit=f"{MAX_INTEGER:,}")
+            raise _Refused(None, None, message, node.start_mark)
         return value
 
     def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
@@ -217,7 +244,7 @@ class _Constructor(yaml.constructor.SafeConstructor):
             try:
                 read_number(str(node.value))
             except ValueError as error:
-                raise yaml.constructor.ConstructorError(None, None, str(error), node.start_mark) from None
+                raise _Refused(None, None, str(error), node.start_mark) from None
         value: float = self._located(node, "number", super().construct_yaml_float)
         return value
 
@@ -243,9 +270,8 @@ class _Constructor(yaml.constructor.SafeConstructor):
         for position, (key_node, value_node) in enumerate(node.value):
             key = self.construct_object(key_node, deep=deep)
             if not isinstance(key, Hashable):
-                raise yaml.constructor.ConstructorError(
-                    "while building a mapping", node.start_mark, "found a key that cannot be a key", key_node.start_mark
-                )
+                message = _("a list or a mapping cannot be a key; write a plain name before the colon")
+                raise _Refused(None, None, message, key_node.start_mark)
             if position >= merged:
                 if key in written:
                     self.duplicates.append((str(key_node.value), key_node.start_mark))
@@ -282,7 +308,9 @@ class _PyLoader(
 
 
 _Loader: type[Any] = _PyLoader
+_EventLoader: type[yaml.SafeLoader] = yaml.SafeLoader
 if LIBYAML:
+    _EventLoader = yaml.CSafeLoader  # type: ignore[assignment]
     from yaml._yaml import CParser
 
     class _CLoader(CParser, _Constructor, _Resolver):
@@ -296,11 +324,15 @@ if LIBYAML:
     _Loader = _CLoader
 
 
-def _syntax(shown: str, error: yaml.MarkedYAMLError, breaks: _Lines = _PLAIN_LINES) -> MasterplanError:
-    mark = error.problem_mark or error.context_mark
-    line = None if mark is None else breaks.of(mark)
-    message = " ".join(part for part in (error.context, error.problem) if part) or str(error)
-    return MasterplanError([Problem("syntax-error", message, file=shown, line=line)], shown)
+def _syntax(shown: str, error: yaml.MarkedYAMLError, text: str, breaks: _Lines = _PLAIN_LINES) -> MasterplanError:
+    """Turn a YAML error into a problem at its line and column, explained in plain words."""
+    if isinstance(error, _Refused) and error.problem_mark is not None:
+        mark = error.problem_mark
+        line, column, message = breaks.of(mark), int(mark.column) + 1, str(error.problem)
+    else:
+        explained = explain(error, text)
+        line, column, message = breaks.of_line(explained.line), explained.column + 1, explained.message
+    return MasterplanError([Problem("syntax-error", message, file=shown, line=line, column=column)], shown)
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
@@ -334,7 +366,8 @@ def _expanded_size(
             continue
         if key in active:
             line = breaks.of(node.start_mark)
-            raise MasterplanError([Problem("alias-bomb", "an alias refers to itself", file=shown, line=line)], shown)
+            message = _("an alias refers to itself")
+            raise MasterplanError([Problem("alias-bomb", message, file=shown, line=line)], shown)
         active.add(key)
         stack.append((node, True))
         stack.extend((child, False) for child in _children(node) if id(child) not in sizes)
@@ -360,9 +393,14 @@ def _check_aliases(root: yaml.Node, shown: str, breaks: _Lines = _PLAIN_LINES) -
     if expanded_nodes > max(_ALIAS_FLOOR, ALIAS_EXPANSION_LIMIT * nodes) or expanded_chars > max(
         _CHAR_FLOOR, ALIAS_EXPANSION_LIMIT * chars
     ):
-        message = (
-            f"aliases expand {nodes:,} nodes and {chars:,} characters to {expanded_nodes:,} nodes and "
-            f"{expanded_chars:,} characters; refusing to expand"
+        message = _(
+            "aliases expand {nodes} nodes and {chars} characters to {expanded_nodes} nodes and "
+            "{expanded_chars} characters; refusing to expand"
+        ).format(
+            nodes=f"{nodes:,}",
+            chars=f"{chars:,}",
+            expanded_nodes=f"{expanded_nodes:,}",
+            expanded_chars=f"{expanded_chars:,}",
         )
         raise MasterplanError([Problem("alias-bomb", message, file=shown, line=1)], shown)
 
@@ -406,10 +444,12 @@ def _reader_problem(error: yaml.reader.ReaderError, text: str, shown: str) -> Pr
     """Locate a character YAML does not allow (a control character, say)."""
     # libyaml counts the position in bytes of UTF-8, the pure-Python reader in characters.
     before = text.encode("utf-8")[: error.position].decode("utf-8", "ignore") if _Loader is not _PyLoader else None
-    line = (text[: error.position] if before is None else before).count("\n") + 1
+    upto = text[: error.position] if before is None else before
+    line = upto.count("\n") + 1
+    column = len(upto) - (upto.rfind("\n") + 1) + 1
     shown_char = repr(chr(error.character)) if isinstance(error.character, int) else repr(error.character)
-    message = f"the character {shown_char} is not allowed in YAML (write it as an escape in double quotes)"
-    return Problem("syntax-error", message, file=shown, line=line)
+    message = _("the character {char} is not allowed in YAML (write it as an escape in double quotes)")
+    return Problem("syntax-error", message.format(char=shown_char), file=shown, line=line, column=column)
 
 
 def parse_yaml(text: str, shown: str) -> Parsed:
@@ -430,26 +470,41 @@ def parse_yaml(text: str, shown: str) -> Parsed:
         if "*" in text:  # an alias is written ``*name``: without one, nothing can expand
             _check_aliases(node, shown, breaks)
         data = loader.construct_document(node)
-        if loader.duplicates:
-            problems = [
-                Problem("syntax-error", f"duplicate key {key!r}", file=shown, line=breaks.of(mark))
-                for key, mark in loader.duplicates
-            ]
+        problems = [
+            Problem(
+                "syntax-error",
+                _("duplicate key {key}: write each key once, and keep one of the two").format(key=repr(key)),
+                file=shown,
+                line=breaks.of(mark),
+                column=int(mark.column) + 1,
+            )
+            for key, mark in loader.duplicates
+        ]
+        anchors, comments = silent_slips(text, lambda: _distinct_nodes(node), _EventLoader)
+        problems += [_slip("syntax-error", slip, shown, breaks) for slip in anchors]
+        if problems:
             raise MasterplanError(problems, shown)
+        for slip in comments:
+            warn_caller(str(_slip("syntax-error", slip, shown, breaks)).removesuffix(" [syntax-error]"))
         return Parsed(data, root=node, breaks=breaks)
     except yaml.reader.ReaderError as error:
         raise MasterplanError([_reader_problem(error, text, shown)], shown) from None
     except yaml.MarkedYAMLError as error:
-        raise _syntax(shown, error, breaks) from None
+        raise _syntax(shown, error, text, breaks) from None
     except yaml.YAMLError as error:
         raise MasterplanError([Problem("syntax-error", str(error), file=shown)], shown) from None
     except RecursionError:
-        raise MasterplanError(
-            [Problem("syntax-error", "the document is nested too deeply", file=shown)], shown
-        ) from None
+        raise MasterplanError([Problem("syntax-error", _(_TOO_DEEP), file=shown)], shown) from None
     finally:
         if loader is not None:
             loader.dispose()
+
+
+def _slip(code: str, slip: Explained, shown: str, breaks: _Lines) -> Problem:
+    return Problem(code, slip.message, file=shown, line=breaks.of_line(slip.line), column=slip.column + 1)
+
+
+_TOO_DEEP = N_("the document is nested too deeply")
 
 
 # ---------------------------------------------------------------------------------------- write
@@ -543,14 +598,14 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, value in pairs:
         if key in result:
-            msg = f"duplicate key {key!r}"
+            msg = _("duplicate key {key}: write each key once, and keep one of the two").format(key=repr(key))
             raise ValueError(msg)
         result[key] = value
     return result
 
 
 def _reject_constant(name: str) -> float:
-    msg = f"{name} is not a number"
+    msg = _("{name} is not a number").format(name=name)
     raise ValueError(msg)
 
 
@@ -561,10 +616,13 @@ def parse_json(text: str, shown: str) -> Parsed:
     try:
         return Parsed(json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_reject_constant))
     except RecursionError:
-        problem = Problem("syntax-error", "the document is nested too deeply", file=shown)
+        problem = Problem("syntax-error", _(_TOO_DEEP), file=shown)
         raise MasterplanError([problem], shown) from None
     except json.JSONDecodeError as error:
-        problem = Problem("syntax-error", error.msg, file=shown, line=error.lineno)
+        message = _("JSON cannot be read here ({reason}); check the quotes, commas and brackets").format(
+            reason=error.msg
+        )
+        problem = Problem("syntax-error", message, file=shown, line=error.lineno, column=error.colno)
         raise MasterplanError([problem], shown) from None
     except ValueError as error:
         raise MasterplanError([Problem("syntax-error", str(error), file=shown)], shown) from None

@@ -7,6 +7,7 @@ the file readers turn into a file name and line.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Annotated, Any
@@ -115,6 +116,41 @@ def _message(item: Mapping[str, Any]) -> str:
         return str(item["msg"])
 
 
+#: How messages name the kind of a value that is not what was expected.
+_VALUE_KINDS: dict[type, str] = {
+    type(None): N_("nothing"),
+    str: N_("a text"),
+    bool: N_("true or false"),
+    int: N_("a number"),
+    float: N_("a number"),
+    list: N_("a list"),
+    dict: N_("a mapping"),
+    dt.date: N_("a date"),
+}
+
+
+def _kind_of(value: Any) -> str:
+    """Name the kind of ``value`` in the current language: a list, a mapping, a text..."""
+    kind = next((name for kind, name in _VALUE_KINDS.items() if type(value) is kind), None)
+    return _(kind) if kind is not None else type(value).__name__
+
+
+def _why_not_text(value: Any) -> str:
+    """Say why YAML read a value written as text as something else, and how to keep it text."""
+    if value is None:
+        return _(
+            ": the value is empty (YAML reads ~, null and a value beginning with ' #' as empty); "
+            "fill it in, or put it in quotes"
+        )
+    if isinstance(value, bool):
+        return _(": YAML reads an unquoted yes, no, on, off, true or false as true or false; put the text in quotes")
+    if isinstance(value, dt.date):
+        return _(": YAML reads an unquoted date as a date; put it in quotes to keep it as text")
+    if isinstance(value, int | float):
+        return _(": YAML reads it as a number; put it in quotes to keep it as written")
+    return ""
+
+
 def _not_an_id(value: str) -> str:
     """Say in plain words why ``value`` is not an id, and what it would be as one."""
     slug = "-".join("".join(char if char.isalnum() else " " for char in value.lower()).split())
@@ -144,6 +180,8 @@ def problems_from_validation(
             shown = str(value) if isinstance(value, dt.date) else repr(value)
             shown = shown if len(shown) <= _SHOWN_INPUT else shown[: _SHOWN_INPUT - 3] + "..."
             message += _(" (got {value})").format(value=shown)
+            if item["type"] == "string_type":
+                message += _why_not_text(value)
         elif code == "unknown-field":
             message = _("unknown field {name}").format(name=repr(loc[-1])) if loc else message
         field = ".".join(str(part) for part in loc) or None
@@ -184,7 +222,7 @@ def _section_items(data: Mapping[str, Any], section: str, problems: list[Problem
     problems.append(
         Problem(
             "wrong-shape",
-            f"{section!r} must be a list, not {type(raw).__name__}",
+            _("{section} must be a list, not {kind}").format(section=repr(section), kind=_kind_of(raw)),
             kind="masterplan",
             field=section,
             path=(section,),
@@ -209,11 +247,9 @@ def assemble(data: Any, locate: Locator | None = None, source: str | None = None
     """
     problems: list[Problem] = []
     if not isinstance(data, Mapping):
-        shown = "nothing" if data is None else f"a {type(data).__name__}"
         code = "empty-document" if data is None else "wrong-shape"
-        raise MasterplanError(
-            [locate_problem(Problem(code, f"expected a mapping of masterplan fields, got {shown}"), locate)], source
-        )
+        message = _("expected a mapping of masterplan fields, got {kind}").format(kind=_kind_of(data))
+        raise MasterplanError([locate_problem(Problem(code, message), locate)], source)
 
     header_data = {key: value for key, value in data.items() if key not in SECTIONS}
     header: PlanHeader | None
@@ -268,13 +304,9 @@ def locate_problem(problem: Problem, locate: Locator | None) -> Problem:
     file, line = locate(problem.path)
     if file is None and line is None:
         return problem
-    return Problem(
-        problem.code,
-        problem.message,
-        kind=problem.kind,
-        id=problem.id,
-        field=problem.field,
-        file=file,
-        line=line,
-        path=problem.path,
-    )
+    also = None
+    if problem.related:
+        other_file, other_line = locate(problem.related)
+        if other_file is not None:
+            also = f"{other_file}:{other_line}" if other_line is not None else other_file
+    return dataclasses.replace(problem, file=file, line=line, also=also)

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
+from smartcity_model.i18n import _
 from smartcity_model.numerals import read_number
 
 __all__ = ["Amount", "Entity", "FrozenModel", "Label", "Slug", "Text", "Weight", "Year", "YearValues"]
@@ -50,7 +51,7 @@ def _distinct_years(value: object) -> object:
             if spelled in seen and not isinstance(key, bool):
                 raise PydanticCustomError(
                     "duplicate-reference",
-                    "year {year} is given twice ({first} and {second}); keep one",
+                    _("year {year} is given twice ({first} and {second}); keep one"),
                     {"year": spelled, "first": repr(seen[spelled]), "second": repr(key)},
                 )
             seen[spelled] = key

@@ -16,6 +16,7 @@ from pydantic import model_validator
 from pydantic_core import PydanticCustomError
 
 from smartcity_model.errors import unknown_id
+from smartcity_model.i18n import _
 from smartcity_model.model.base import Entity, FrozenModel, Label, Slug, Text, Weight
 
 __all__ = ["BUILTIN_FRAMEWORKS", "Dimension", "Element", "Framework", "Pillar", "builtin_framework"]
@@ -73,11 +74,11 @@ class Framework(FrozenModel):
         if duplicates or pillar_dups:
             raise PydanticCustomError(
                 "duplicate-id",
-                "framework ids must be unique across dimensions and elements: {ids}",
+                _("framework ids must be unique across dimensions and elements: {ids}"),
                 {"ids": ", ".join(duplicates + pillar_dups)},
             )
         if not self.dimensions:
-            raise PydanticCustomError("empty-document", "a framework needs at least one dimension")
+            raise PydanticCustomError("empty-document", _("a framework needs at least one dimension"))
         return self
 
     @cached_property

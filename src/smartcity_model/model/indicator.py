@@ -15,6 +15,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from smartcity_model.i18n import _
 from smartcity_model.model.base import Entity, FrozenModel, Label, Slug, Text, Weight, Year, YearValues
 
 __all__ = [
@@ -65,7 +66,7 @@ class Goalposts(_Method):
     @model_validator(mode="after")
     def _ordered(self) -> Goalposts:
         if not self.min < self.max:
-            raise PydanticCustomError("invalid-normalisation", "goalposts need min < max")
+            raise PydanticCustomError("invalid-normalisation", _("goalposts need min < max"))
         return self
 
 
@@ -99,11 +100,11 @@ class Thresholds(_Method):
     @model_validator(mode="after")
     def _consistent(self) -> Thresholds:
         if not self.breaks or any(a >= b for a, b in zip(self.breaks, self.breaks[1:], strict=False)):
-            raise PydanticCustomError("invalid-normalisation", "threshold breaks must be strictly increasing")
+            raise PydanticCustomError("invalid-normalisation", _("threshold breaks must be strictly increasing"))
         if len(self.scores) != len(self.breaks) + 1:
             raise PydanticCustomError(
                 "invalid-normalisation",
-                "thresholds need one score more than breaks ({breaks} breaks, {scores} scores)",
+                _("thresholds need one score more than breaks ({breaks} breaks, {scores} scores)"),
                 {"breaks": len(self.breaks), "scores": len(self.scores)},
             )
         return self
@@ -136,7 +137,7 @@ class Bounds(FrozenModel):
     @model_validator(mode="after")
     def _ordered(self) -> Bounds:
         if self.min is not None and self.max is not None and not self.min < self.max:
-            raise PydanticCustomError("out-of-range", "bounds need min < max")
+            raise PydanticCustomError("out-of-range", _("bounds need min < max"))
         return self
 
     def contains(self, value: float) -> bool:
@@ -161,7 +162,7 @@ class Band(FrozenModel):
     @model_validator(mode="after")
     def _ordered(self) -> Band:
         if not self.low <= self.high:
-            raise PydanticCustomError("out-of-range", "a band needs low <= high")
+            raise PydanticCustomError("out-of-range", _("a band needs low <= high"))
         return self
 
 
@@ -214,14 +215,14 @@ class Indicator(Entity):
     @model_validator(mode="after")
     def _consistent(self) -> Indicator:
         if self.direction is Direction.BAND and self.band is None:
-            raise PydanticCustomError("missing-band", "direction 'band' needs a 'band' with low and high")
+            raise PydanticCustomError("missing-band", _("direction 'band' needs a 'band' with low and high"))
         norm = self.normalisation
         if isinstance(norm, DistanceToTarget):
             if norm.target is None and not self.targets:
-                raise PydanticCustomError("invalid-normalisation", "distance to target needs a target or targets")
+                raise PydanticCustomError("invalid-normalisation", _("distance to target needs a target or targets"))
             if norm.worst is None and self.direction is not Direction.HIGHER:
                 raise PydanticCustomError(
-                    "invalid-normalisation", "distance to target needs 'worst' unless higher is better"
+                    "invalid-normalisation", _("distance to target needs 'worst' unless higher is better")
                 )
         return self
 

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from smartcity_model.i18n import _
 from smartcity_model.model.base import Amount, Entity, FrozenModel, Slug, Text, Year, YearValues
 
 __all__ = ["BudgetLine", "FundingSource", "Horizon", "IndicatorLink", "Initiative", "InitiativeStatus"]
@@ -121,11 +122,11 @@ class Initiative(Entity):
     @model_validator(mode="after")
     def _schedule(self) -> Initiative:
         if self.start_year is None and self.end_year is None and self.horizon is None:
-            raise PydanticCustomError("missing-schedule", "give start_year/end_year or a horizon")
+            raise PydanticCustomError("missing-schedule", _("give start_year/end_year or a horizon"))
         if self.start_year is not None and self.end_year is not None and self.start_year > self.end_year:
             raise PydanticCustomError(
                 "invalid-period",
-                "start_year {start} is after end_year {end}",
+                _("start_year {start} is after end_year {end}"),
                 {"start": self.start_year, "end": self.end_year},
             )
         return self

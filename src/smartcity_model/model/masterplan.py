@@ -56,7 +56,7 @@ class Period(FrozenModel):
         if self.start > self.end:
             raise PydanticCustomError(
                 "invalid-period",
-                "period starts in {start}, after it ends in {end}",
+                _("period starts in {start}, after it ends in {end}"),
                 {"start": self.start, "end": self.end},
             )
         return self
@@ -92,7 +92,7 @@ class Horizons(FrozenModel):
     @model_validator(mode="after")
     def _ordered(self) -> Horizons:
         if not self.quick_win <= self.short <= self.medium:
-            raise PydanticCustomError("invalid-period", "horizons need quick_win <= short <= medium")
+            raise PydanticCustomError("invalid-period", _("horizons need quick_win <= short <= medium"))
         return self
 
     def window(self, horizon: Horizon, period: Period) -> tuple[int, int]:
@@ -150,7 +150,7 @@ def _framework_by_name(value: Any) -> Any:
     if isinstance(value, str):
         raise PydanticCustomError(
             "invalid-choice",
-            "unknown built-in framework {name}; built in: {known}",
+            _("unknown built-in framework {name}; built in: {known}"),
             {"name": repr(value), "known": ", ".join(BUILTIN_FRAMEWORKS)},
         )
     return value
@@ -362,11 +362,18 @@ class _Subject:
     kind: str
     id: str | None
 
-    def problem(self, code: str, message: str, field: str = "", *sub: str | int) -> Problem:
-        """Return a problem about ``field`` (dotted, then ``sub`` parts such as list positions)."""
+    def problem(
+        self, code: str, message: str, field: str = "", *sub: str | int, related: int | None = None
+    ) -> Problem:
+        """Return a problem about ``field`` (dotted, then ``sub`` parts such as list positions).
+
+        ``related`` is the position of another object of the section the problem is about.
+        """
         parts = (*field.split("."), *sub) if field else ()
         shown = ".".join(str(part) for part in parts) or None
-        return Problem(code, message, kind=self.kind, id=self.id, field=shown, path=(self.section, self.index, *parts))
+        other = () if related is None else (self.section, related)
+        path = (self.section, self.index, *parts)
+        return Problem(code, message, kind=self.kind, id=self.id, field=shown, path=path, related=other)
 
 
 #: Kinds of reference whose valid ids are listed when a reference is not close to any.
@@ -397,13 +404,15 @@ def _dangling(
 def _first_by_id(section: str, kind: str, items: Sequence[tuple[int, _T]], out: list[Problem]) -> dict[str, _T]:
     """Index ``items`` by id, reporting every repeated id as ``duplicate-id``."""
     index: dict[str, _T] = {}
+    first: dict[str, int] = {}
     for position, item in items:
         if item.id in index:
             word = _(_TARGETS.get("OPD" if kind == "opd" else kind, kind))
             message = _("{kind} id {id} is used again; an id names one {kind} only").format(kind=word, id=repr(item.id))
-            out.append(_Subject(section, position, kind, item.id).problem("duplicate-id", message, "id"))
+            subject = _Subject(section, position, kind, item.id)
+            out.append(subject.problem("duplicate-id", message, "id", related=first[item.id]))
         else:
-            index[item.id] = item
+            index[item.id], first[item.id] = item, position
     return index
 
 
@@ -627,8 +636,9 @@ def _observation_problems(observations: Sequence[tuple[int, Observation]], ctx: 
             )
             out.append(subject.problem("value-out-of-bounds", message, "value"))
         if checks["repeat"][row]:
+            first = first_of[codes[row]]
             message = _("{id} is observed twice (the other value is {other:g})").format(
-                id=subject.id, other=items[first_of[codes[row]]].value
+                id=subject.id, other=items[first].value
             )
-            out.append(subject.problem("duplicate-observation", message))
+            out.append(subject.problem("duplicate-observation", message, related=positions[first]))
     return out
