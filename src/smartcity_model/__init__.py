@@ -10,6 +10,7 @@ Load a masterplan, get a fully validated object graph or one error listing every
 
 from importlib.metadata import PackageNotFoundError, version
 
+from smartcity_model.budget import BUDGET_KEYS, BudgetError, budget_lines, budget_summary
 from smartcity_model.checks import (
     CHECK_CODES,
     CHECKS_FILE,
@@ -124,6 +125,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
     __version__ = "0.0.0"
 
 __all__ = [
+    "BUDGET_KEYS",
     "BUILTIN_FRAMEWORKS",
     "CHECKS_FILE",
     "CHECK_CODES",
@@ -138,6 +140,7 @@ __all__ = [
     "Band",
     "Baseline",
     "Bounds",
+    "BudgetError",
     "BudgetLine",
     "CheckConfig",
     "CheckThresholds",
@@ -193,6 +196,8 @@ __all__ = [
     "ValidationReport",
     "Waiver",
     "__version__",
+    "budget_lines",
+    "budget_summary",
     "build_graph",
     "builtin_framework",
     "check",
