@@ -69,6 +69,8 @@ PROBLEM_CODES: dict[str, str] = {
     "foreign-region": N_("an observation names a region other than the masterplan's"),
     # many plans at once
     "duplicate-plan": N_("two masterplans loaded together are for the same region"),
+    # OPD workbooks merged into a plan
+    "not-a-template": N_("a workbook given to merge is not an OPD template of this plan, or its record is damaged"),
 }
 
 
@@ -131,6 +133,10 @@ PROBLEM_HINTS: dict[str, str] = {
     "duplicate-plan": N_(
         "Raised by `load_many`: keep one plan folder per region (the first one found, in path order, is kept)."
     ),
+    "not-a-template": N_(
+        "Merge the workbooks written by `smartcity template` for this plan, as the OPDs returned them; a whole "
+        "plan's workbook is read with `smartcity import`. Write a new template if its hidden sheet was removed."
+    ),
 }
 
 
@@ -174,12 +180,7 @@ class Problem:
 
     def where(self) -> str:
         """Return the location: ``file:line``, ``file, Sheet!C5`` in a workbook, ``file`` or an empty string."""
-        if self.file is None:
-            return ""
-        if self.sheet is not None:
-            cell = f"{column_letters(self.column)}{self.line or ''}" if self.column else f"row {self.line}"
-            return f"{self.file}, {self.sheet}!{cell}" if self.line is not None else f"{self.file}, sheet {self.sheet}"
-        return f"{self.file}:{self.line}" if self.line is not None else self.file
+        return place(self.file, self.line, self.sheet, self.column)
 
     def subject(self) -> str:
         """Return the object and field concerned, e.g. ``initiative 'qw-01', field 'lead'``."""
@@ -279,6 +280,16 @@ def warn_caller(message: str, category: type[Warning] = PlanWarning) -> None:
     while frame is not None and str(frame.f_globals.get("__name__", "")).startswith("smartcity_model"):
         frame, level = frame.f_back, level + 1
     warnings.warn(message, category, stacklevel=level)
+
+
+def place(file: str | None, line: int | None = None, sheet: str | None = None, column: int | None = None) -> str:
+    """Return a location as problems show it: ``file:line``, ``file, Sheet!C5``, ``file, sheet Sheet``, ``file``."""
+    if file is None:
+        return ""
+    if sheet is not None:
+        cell = f"{column_letters(column)}{line or ''}" if column else f"row {line}"
+        return f"{file}, {sheet}!{cell}" if line is not None else f"{file}, sheet {sheet}"
+    return f"{file}:{line}" if line is not None else file
 
 
 def column_letters(column: int) -> str:
