@@ -779,8 +779,8 @@ class _Merge:
             ).format(subject=subject, indicator=proposal.key[0], custodian=custodian, opd=opd)
             self.add("not-custodian", message, [proposal], values)
             return True
-        lead = self.lead_of(proposal)
-        if lead is not None and lead != opd:
+        lead = self.lead_of(proposal)  # a lead that is no OPD of the plan is a problem the plan's validation locates
+        if lead is not None and lead != opd and lead in self.opds:
             message = _("{subject}: initiative {id} is led by {lead}, not by {opd}").format(
                 subject=subject, id=repr(proposal.key[0]), lead=lead, opd=opd
             )
@@ -788,7 +788,7 @@ class _Merge:
             return True
         if proposal.part == "initiative" and proposal.name in {None, "lead"}:
             new = proposal.new if proposal.name == "lead" else (proposal.new or {}).get("lead", opd)
-            if new != opd:
+            if new != opd and new in self.opds:
                 message = _("{subject} would be led by {lead}; a workbook of {opd} gives only initiatives it leads")
                 self.add("not-lead", message.format(subject=subject, lead=new, opd=opd), [proposal], values)
                 return True
@@ -859,7 +859,11 @@ class _Merge:
                     said.append(_("{where} gives {value}").format(where=where, value=_shown(claim[differing])))
             what = _subject(part, key) + (f" ({differing})" if differing else "")
             message = _("the workbooks disagree on {what}: {claims}").format(what=what, claims="; ".join(said))
-            values = {proposal.source.shown: proposal.new for proposal in group}
+            values = {
+                proposal.source.shown: claim.get(differing) if claim.get("") is not False else None
+                for proposal, claim in zip(group, claims, strict=True)
+                if differing in claim
+            }
             self.add("disagreement", message, group, values)
 
     def resolve(self, prefer: Prefer | None) -> list[_Proposal]:
@@ -938,9 +942,14 @@ class _Merged:
         return merged
 
     def origin(self, part: Part, key: Key, name: str | None = None) -> Origin:
-        """Return the workbook (and the path in its data) a value came from, ``None`` for the plan's own."""
+        """Return the workbook (and the path in its data) a value came from, ``None`` for the plan's own.
+
+        Without ``name``, the item's: where it was given whole, else where one of its fields was changed.
+        """
         if name is not None and (part, key, name) in self.origins:
             return self.origins[part, key, name]
+        if name is None and (part, key, None) not in self.origins:
+            return next((origin for (p, k, _n), origin in self.origins.items() if (p, k) == (part, key)), None)
         return self.origins.get((part, key, None))
 
     def changes(self, ours: Items) -> list[Change]:
@@ -1009,12 +1018,7 @@ class _Merged:
     ) -> dict[str, Any]:
         """Return one merged initiative's data with its budget lines and expected values (taken out of theirs)."""
         item = {name: value for name, value in fields.items() if name != "indicators"}
-        given = [
-            origin
-            for (part, item_key, _name), origin in self.origins.items()
-            if (part, item_key) == ("initiative", key)
-        ]
-        where[prefix] = self.origin("initiative", key) or next(iter(given), None)
+        where[prefix] = self.origin("initiative", key)
         for name in _FIELDS["initiative"]:
             where[(*prefix, name)] = _shifted(self.origin("initiative", key, name), name)
         item["budget"] = []
