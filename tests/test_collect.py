@@ -473,3 +473,29 @@ def test_merge_usage_errors_exit_2_and_problems_exit_1(tmp_path: Path, templates
     assert "'banyak' is not a number [wrong-type]" in broken.output
     assert "hint [wrong-type]:" in broken.output
     assert "correct the problems in the workbooks" in broken.output
+
+
+def test_observations_of_an_indicator_without_custodian_are_taken_from_any_opd(
+    example_plan: scm.Masterplan, tmp_path: Path
+) -> None:
+    data = scm.plan_to_data(example_plan)
+    next(i for i in data["indicators"] if i["id"] == "liv-stunting").pop("custodian")
+    plan = scm.Masterplan.from_dict(data)
+    written = scm.write_template(plan, "rsud", tmp_path / "rsud.xlsx")
+    _fill(written, lambda book: book["Observasi"].append(["liv-stunting", 2025, 20.1]))
+    result = scm.merge_templates(plan, [written])
+    assert result.conflicts == ()
+    assert [(c.part, c.key, c.action) for c in result.changes] == [
+        ("observation", ("liv-stunting", None, 2025), "added")
+    ]
+    assert result.plan is not None
+    assert _observed(result.plan, "liv-stunting", 2025) == 20.1
+
+
+def test_every_conflict_code_is_documented_with_its_meaning() -> None:
+    doc = (Path(__file__).parents[1] / "docs" / "opd-workbooks.md").read_text(encoding="utf-8")
+    doc = doc.split("### Conflicts", 1)[1]
+    documented = {line.split("`")[1]: line.split("|")[2].strip() for line in doc.splitlines() if line.startswith("| `")}
+    assert documented == scm.CONFLICT_CODES
+    with pytest.raises(ValueError, match="unregistered conflict code"):
+        scm.Conflict("no-such-code", "message")
