@@ -16,7 +16,6 @@ Nothing is merged while a conflict stands, unless ``prefer`` says which side win
 Examples
 --------
 >>> import smartcity_model as scm
->>> from pathlib import Path
 >>> import tempfile
 >>> plan = scm.load(scm.example_path())
 >>> with tempfile.TemporaryDirectory() as folder:
@@ -114,8 +113,10 @@ _PART_SHEETS: dict[Part, str] = {
     "observation": "Observasi",
 }
 
+#: The items of each part by key, each a mapping of its fields.
 Items = dict[Part, dict[Key, dict[str, Any]]]
-Path_ = tuple[str | int, ...]
+#: A place in a plan's data, as problems carry it: ``("initiatives", 3, "budget", 0, "amount")``.
+DataPath = tuple[str | int, ...]
 
 
 def _shown(value: Any) -> str:
@@ -471,7 +472,7 @@ class _Returned:
     reading: Reading
     base: Items
     theirs: Items
-    paths: dict[tuple[Part, Key], Path_]
+    paths: dict[tuple[Part, Key], DataPath]
 
     @property
     def complete(self) -> bool:
@@ -489,13 +490,13 @@ class _Returned:
 
 def _items(
     initiatives: Iterable[tuple[int, Initiative]], observations: Iterable[tuple[int, Observation]], region: str
-) -> tuple[Items, dict[tuple[Part, Key], Path_], list[tuple[Part, Path_]]]:
+) -> tuple[Items, dict[tuple[Part, Key], DataPath], list[tuple[Part, DataPath]]]:
     """Split initiatives and observations into keyed items; return them, their paths and the repeated ones."""
     items: Items = {part: {} for part in _PARTS}
-    paths: dict[tuple[Part, Key], Path_] = {}
-    repeated: list[tuple[Part, Path_]] = []
+    paths: dict[tuple[Part, Key], DataPath] = {}
+    repeated: list[tuple[Part, DataPath]] = []
 
-    def put(part: Part, key: Key, item: dict[str, Any], path: Path_) -> bool:
+    def put(part: Part, key: Key, item: dict[str, Any], path: DataPath) -> bool:
         if key in items[part]:
             repeated.append((part, path))
             return False
@@ -602,7 +603,7 @@ def _read_returned(path: Path, shown: str, plan: Masterplan) -> _Returned | list
     return _Returned(shown, opd, reading, base, theirs, paths)
 
 
-def _repeated(reading: Reading, part: Part, path: Path_, data: Mapping[str, Any]) -> None:
+def _repeated(reading: Reading, part: Part, path: DataPath, data: Mapping[str, Any]) -> None:
     """Report a row that gives an initiative or an observation the workbook gives already."""
     item = data[str(path[0])][int(path[1])]
     if part == "initiative":
@@ -912,7 +913,8 @@ def _distinct(values: Iterable[Any]) -> list[Any]:
     return out
 
 
-Origin = tuple[_Returned, Path_] | None
+#: The workbook a merged value came from, with its place in that workbook's data; ``None`` for the plan's own.
+Origin = tuple[_Returned, DataPath] | None
 
 
 @dataclass
@@ -953,6 +955,7 @@ class _Merged:
         return self.origins.get((part, key, None))
 
     def changes(self, ours: Items) -> list[Change]:
+        """Return what the merge changes in the plan's items ``ours``, located at the first workbook it comes from."""
         out = []
         for part in _PARTS:
             before_items, after_items = ours[part], self.items[part]
@@ -983,9 +986,9 @@ class _Merged:
                 )
         return out
 
-    def data(self, plan: Masterplan) -> tuple[dict[str, Any], dict[Path_, Origin], list[Problem]]:
+    def data(self, plan: Masterplan) -> tuple[dict[str, Any], dict[DataPath, Origin], list[Problem]]:
         """Return the merged plan's data, the origin of each of its paths, and what cannot be put together."""
-        where: dict[Path_, Origin] = {}
+        where: dict[DataPath, Origin] = {}
         budget: dict[Any, list[tuple[Key, dict[str, Any]]]] = {}
         for key, line in self.items["budget"].items():
             budget.setdefault(key[0], []).append((key, line))
@@ -1009,12 +1012,12 @@ class _Merged:
 
     def initiative(  # noqa: PLR0913, PLR0917 - the pieces of one initiative, taken out of the merged parts
         self,
-        prefix: Path_,
+        prefix: DataPath,
         key: Key,
         fields: Mapping[str, Any],
         budget: dict[Any, list[tuple[Key, dict[str, Any]]]],
         expected: dict[tuple[Any, Any], list[tuple[Key, float]]],
-        where: dict[Path_, Origin],
+        where: dict[DataPath, Origin],
     ) -> dict[str, Any]:
         """Return one merged initiative's data with its budget lines and expected values (taken out of theirs)."""
         item = {name: value for name, value in fields.items() if name != "indicators"}
@@ -1056,7 +1059,7 @@ def _shifted(origin: Origin, name: str) -> Origin:
     return None if origin is None else (origin[0], (*origin[1], name))
 
 
-def _located(problem: Problem, origin: Origin, rest: Path_) -> Problem:
+def _located(problem: Problem, origin: Origin, rest: DataPath) -> Problem:
     if origin is None:
         return problem
     returned, path = origin
@@ -1067,7 +1070,7 @@ def _located(problem: Problem, origin: Origin, rest: Path_) -> Problem:
     return dataclasses.replace(problem, file=returned.shown, sheet=sheet, line=row, column=column)
 
 
-def _relocate(problems: Iterable[Problem], where: Mapping[Path_, Origin]) -> list[Problem]:
+def _relocate(problems: Iterable[Problem], where: Mapping[DataPath, Origin]) -> list[Problem]:
     """Locate the merged plan's problems in the workbooks their values came from, where they did."""
     out = []
     for problem in problems:
