@@ -113,10 +113,22 @@ FILE_CASES: dict[str, tuple[str, str | bytes | None, int | None]] = {
 
 #: Codes found only when several plans are loaded together.
 COLLECTION_CODES = ("duplicate-plan",)
+#: Codes found only when OPD workbooks are merged into a plan.
+MERGE_CODES = ("not-a-template",)
 
 
 def test_every_code_has_a_test() -> None:
-    assert set(DATA_CASES) | set(FILE_CASES) | set(COLLECTION_CODES) == set(scm.PROBLEM_CODES)
+    assert set(DATA_CASES) | set(FILE_CASES) | set(COLLECTION_CODES) | set(MERGE_CODES) == set(scm.PROBLEM_CODES)
+
+
+def test_a_plan_workbook_given_to_merge_reports_not_a_template(plan_folder: Path, tmp_path: Path) -> None:
+    plan = scm.load(plan_folder)
+    workbook = scm.dump(plan, tmp_path / "plan.xlsx")  # a whole plan's workbook, not an OPD's template
+    result = scm.merge_templates(plan, [workbook])
+    (problem,) = result.problems
+    assert (problem.code, problem.file) == ("not-a-template", str(workbook))
+    assert "smartcity import" in problem.message
+    assert result.plan is None
 
 
 def test_two_plans_for_one_region_report_duplicate_plan(plan_folder: Path, tmp_path: Path) -> None:

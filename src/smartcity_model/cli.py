@@ -10,6 +10,7 @@ import json
 import os
 import sys
 import warnings
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -18,7 +19,7 @@ import click
 from smartcity_model import __version__
 from smartcity_model.checks import CHECKS_FILE, CheckConfig, find_check_config, load_check_config
 from smartcity_model.checks import check as run_checks
-from smartcity_model.errors import PROBLEM_HINTS, MasterplanError, PlanNotFoundError
+from smartcity_model.errors import PROBLEM_HINTS, MasterplanError, PlanNotFoundError, Problem, UnknownIdError
 from smartcity_model.examples import example_path
 from smartcity_model.frameworks import builtin_framework
 from smartcity_model.graph import GRAPH_FORMATS, build_graph, collaboration_network, graph_to_text
@@ -36,6 +37,7 @@ from smartcity_model.io import (
     load_many,
 )
 from smartcity_model.io.atomic import write_files_atomically
+from smartcity_model.io.collect import merge_templates, write_template, write_templates
 from smartcity_model.io.excel import ExcelUnavailableError
 from smartcity_model.model import Horizon, Masterplan
 from smartcity_model.model.sectors import SECTORS
@@ -184,9 +186,14 @@ def _exit_with_problems(error: MasterplanError, source: Path, fmt: str) -> NoRet
         click.echo(json.dumps({"ok": False, "source": str(source), **error.to_dict()}, ensure_ascii=False, indent=2))
     else:
         click.echo(str(error))
-        for code in dict.fromkeys(problem.code for problem in error.problems):
-            click.echo(_("hint [{code}]: {hint}").format(code=code, hint=_(PROBLEM_HINTS[code])))
+        _echo_hints(error.problems)
     sys.exit(EXIT_PROBLEMS)
+
+
+def _echo_hints(problems: Iterable[Problem]) -> None:
+    """Print the hint of each problem code found, once."""
+    for code in dict.fromkeys(problem.code for problem in problems):
+        click.echo(_("hint [{code}]: {hint}").format(code=code, hint=_(PROBLEM_HINTS[code])))
 
 
 def _exit_with_usage_error(error: Exception) -> NoReturn:
@@ -491,6 +498,101 @@ def _convert(plan: Masterplan, output: Path) -> None:
     except (UnsupportedFormatError, ExcelUnavailableError, OSError) as error:
         _exit_with_usage_error(error)
     click.echo(_("{region}: saved to {path}").format(region=plan.region.name, path=written))
+
+
+@main.command(
+    help=N_(
+        "Write the workbook an OPD of the plan at PATH fills in and returns (see smartcity merge).\n\n"
+        "It holds the initiatives the OPD leads, their budget lines and expected values, and the "
+        "observations of the indicators it is custodian of, with instructions in Bahasa Indonesia "
+        "and English. An existing workbook is not overwritten unless --force is given."
+    )
+)
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--opd", default=None, help=N_("Id of the OPD the workbook is for."))
+@click.option("--all", "every", is_flag=True, help=N_("One workbook per OPD of the plan, named <opd id>.xlsx."))
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(path_type=Path),
+    help=N_("The workbook to write (.xlsx); with --all, the folder to write them into."),
+)
+@click.option("--force", is_flag=True, help=N_("Overwrite workbooks that exist already (they may be returned ones)."))
+def template(path: Path, opd: str | None, output: Path, *, every: bool, force: bool) -> None:
+    """Run ``smartcity template`` (see its help)."""
+    if every == (opd is not None):
+        _exit_with_usage_error(ValueError(_("give either --opd ID or --all")))
+    if every and output.suffix.lower() == ".xlsx":
+        _exit_with_usage_error(ValueError(_("with --all, -o names a folder, not {path}").format(path=output)))
+    plan = _load_or_exit(path, "text")
+    try:
+        if opd is not None:
+            written = {opd: write_template(plan, opd, output, overwrite=force)}
+        else:
+            written = write_templates(plan, output, overwrite=force)
+    except (UnknownIdError, FileExistsError, ValueError, ExcelUnavailableError, OSError) as error:
+        _exit_with_usage_error(error)
+    for body, file in written.items():
+        click.echo(_("{opd}: template written to {path}").format(opd=plan.opd(body).name, path=file))
+
+
+@main.command(
+    help=N_(
+        "Merge the WORKBOOKS the OPDs returned (written by smartcity template) into the plan at PATH.\n\n"
+        "Prints every change, conflict and problem, located by file, sheet, row and column. Exit 0 "
+        "when merged (the plan saved over PATH, or to -o), 1 with nothing written while a conflict "
+        "stands or a problem is found, 2 on usage or I/O errors."
+    )
+)
+@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("workbooks", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help=N_("Save the merged plan here (default: over PATH).")
+)
+@click.option("--dry-run", is_flag=True, help=N_("Show the changes, conflicts and problems; write nothing."))
+@click.option(
+    "--prefer",
+    type=click.Choice(["workbook", "plan"]),
+    default=None,
+    help=N_(
+        "Resolve every conflict: take the workbook's value (the lead's or custodian's between workbooks), "
+        "or keep the plan's."
+    ),
+)
+def merge(path: Path, workbooks: tuple[Path, ...], output: Path | None, prefer: str | None, *, dry_run: bool) -> None:
+    """Run ``smartcity merge`` (see its help)."""
+    for workbook in workbooks:
+        if workbook.suffix.lower() != ".xlsx":
+            _exit_with_usage_error(ValueError(_("{path}: expected an Excel workbook (.xlsx)").format(path=workbook)))
+        if not workbook.is_file():
+            _exit_with_usage_error(FileNotFoundError(_("{path}: no such workbook").format(path=workbook)))
+    plan = _load_or_exit(path, "text")
+    try:
+        result = merge_templates(plan, workbooks, prefer=prefer)  # type: ignore[arg-type]
+    except (ExcelUnavailableError, OSError) as error:
+        _exit_with_usage_error(error)
+    heading = n_("Merging {n} workbook into {plan}:", "Merging {n} workbooks into {plan}:", len(workbooks))
+    click.echo(heading.format(n=len(workbooks), plan=path))
+    for shown, opd in result.workbooks.items():
+        click.echo(f"  {shown}: {opd}")
+    click.echo(result.report())
+    _echo_hints(result.problems)
+    if result.plan is None:
+        if result.unresolved:
+            click.echo(
+                _("Nothing was written: resolve the conflicts in the workbooks, or choose a side with --prefer.")
+            )
+        else:
+            click.echo(_("Nothing was written: correct the problems in the workbooks."))
+        sys.exit(EXIT_PROBLEMS)
+    if dry_run:
+        click.echo(_("Dry run: nothing was written."))
+        return
+    if not result.changes and output is None:
+        click.echo(_("The plan is unchanged; nothing was written."))
+        return
+    _convert(result.plan, output if output is not None else path)
 
 
 @main.command(

@@ -69,6 +69,8 @@ PROBLEM_CODES: dict[str, str] = {
     "foreign-region": N_("an observation names a region other than the masterplan's"),
     # many plans at once
     "duplicate-plan": N_("two masterplans loaded together are for the same region"),
+    # OPD workbooks merged into a plan
+    "not-a-template": N_("a workbook given to merge is not an OPD template of this plan, or its record is damaged"),
 }
 
 
@@ -133,6 +135,10 @@ PROBLEM_HINTS: dict[str, str] = {
     "duplicate-plan": N_(
         "Raised by `load_many`: keep one plan folder per region (the first one found, in path order, is kept)."
     ),
+    "not-a-template": N_(
+        "Merge the workbooks written by `smartcity template` for this plan, as the OPDs returned them; a whole "
+        "plan's workbook is read with `smartcity import`. Write a new template if its hidden sheet was removed."
+    ),
 }
 
 
@@ -180,16 +186,7 @@ class Problem:
 
     def where(self) -> str:
         """Return the location: ``file:line:column``, ``file:line``, ``file, Sheet!C5`` in a workbook, or ``file``."""
-        if self.file is None:
-            return ""
-        if self.sheet is not None:
-            if self.line is None:
-                return _("{file}, sheet {sheet}").format(file=self.file, sheet=self.sheet)
-            cell = f"{column_letters(self.column)}{self.line}" if self.column else _("row {n}").format(n=self.line)
-            return f"{self.file}, {self.sheet}!{cell}"
-        if self.line is None:
-            return self.file
-        return f"{self.file}:{self.line}:{self.column}" if self.column else f"{self.file}:{self.line}"
+        return place(self.file, self.line, self.sheet, self.column)
 
     def subject(self) -> str:
         """Return the object and field concerned, e.g. ``initiative 'qw-01', field 'lead'``."""
@@ -291,6 +288,20 @@ def warn_caller(message: str, category: type[Warning] = PlanWarning) -> None:
     while frame is not None and str(frame.f_globals.get("__name__", "")).startswith("smartcity_model"):
         frame, level = frame.f_back, level + 1
     warnings.warn(message, category, stacklevel=level)
+
+
+def place(file: str | None, line: int | None = None, sheet: str | None = None, column: int | None = None) -> str:
+    """Return a location as problems show it: ``file:line:column``, ``file:line``, ``file, Sheet!C5``, ``file``."""
+    if file is None:
+        return ""
+    if sheet is not None:
+        if line is None:
+            return _("{file}, sheet {sheet}").format(file=file, sheet=sheet)
+        cell = f"{column_letters(column)}{line}" if column else _("row {n}").format(n=line)
+        return f"{file}, {sheet}!{cell}"
+    if line is None:
+        return file
+    return f"{file}:{line}:{column}" if column else f"{file}:{line}"
 
 
 def column_letters(column: int) -> str:

@@ -207,14 +207,14 @@ _UNWRITABLE = re.compile("[\x00-\x08\x0b-\x0d\x0e-\x1f\ufffe\uffff]|_x[0-9A-Fa-f
 _ESCAPE = re.compile("_x([0-9A-Fa-f]{4})_")
 
 
-def _escape(text: str) -> str:
+def escape_text(text: str) -> str:
     """Write control characters as ``_x0001_``; a literal ``_x0041_`` keeps its underscore as ``_x005F_``."""
     return _UNWRITABLE.sub(
         lambda m: f"_x{ord(m.group()):04X}_" if len(m.group()) == 1 else "_x005F_" + m.group()[1:], text
     )
 
 
-def _unescape(text: str) -> str:
+def unescape_text(text: str) -> str:
     """Read Excel's ``_xHHHH_`` escapes back as the characters they stand for."""
     return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
 
@@ -239,7 +239,7 @@ def _cell(value: Any, kind: Kind, where: str) -> Any:
     if isinstance(value, float) and float(f"{value:.15g}") != value:
         return repr(value)  # Excel keeps 15 significant digits: a longer number is kept whole as text
     if isinstance(value, str):
-        value = _escape(value)
+        value = escape_text(value)
         if len(value) > _CELL_LIMIT:
             msg = _("{where} holds {n} characters; an Excel cell holds at most {limit}").format(
                 where=where, n=f"{len(value):,}", limit=f"{_CELL_LIMIT:,}"
@@ -255,7 +255,8 @@ def _flow(value: Any) -> str:
     return str(yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, sort_keys=False, width=10**6)).strip()
 
 
-def _rows(plan: Masterplan) -> dict[str, list[dict[str, Any]]]:
+def part_rows(plan: Masterplan) -> dict[str, list[dict[str, Any]]]:
+    """Return the rows of each part sheet (``OPD``, ``Inisiatif``...), as flat mappings of column keys."""
     from smartcity_model.io.plan import plan_to_data  # noqa: PLC0415 - plan imports this module
 
     data = plan_to_data(plan)
@@ -307,38 +308,62 @@ def _plan_cell(key: str, value: Any) -> Any:
 
 def write_workbook(plan: Masterplan) -> bytes:
     """Return the plan as an ``.xlsx`` workbook (bytes), ready for planners to fill in."""
+    return book_bytes(build_workbook(plan, _README, part_rows(plan)))
+
+
+def build_workbook(
+    plan: Masterplan,
+    readme: Sequence[tuple[str, str]],
+    rows: Mapping[str, Sequence[Mapping[str, Any]]],
+    *,
+    plan_sheet: bool = True,
+    locked: Iterable[str] = (),
+) -> Workbook:
+    """Lay out a workbook: the instructions ``readme``, the plan sheet, one sheet per part of ``rows``, dropdowns.
+
+    ``rows`` maps part sheets (``Inisiatif``...) to their rows, in the order the sheets come;
+    the sheets named in ``locked`` are protected, for reference only.
+    """
     openpyxl = _openpyxl()
     from openpyxl.styles import Alignment, Font, PatternFill  # noqa: PLC0415 - optional extra
     from openpyxl.worksheet.datavalidation import DataValidation  # noqa: PLC0415 - optional extra
 
     book: Workbook = openpyxl.Workbook()
-    readme = book.create_sheet(_README_SHEET, 0)
+    sheet = book.create_sheet(_README_SHEET, 0)
     book.remove(book.worksheets[1])  # the empty sheet every new workbook starts with
-    for row in _README:
-        readme.append(list(row))
-    readme["A1"].font = Font(bold=True, size=14)
-    readme.column_dimensions["A"].width = 90
-    readme.column_dimensions["B"].width = 90
+    for line in readme:
+        sheet.append([_cell(text, "text", f"{_README_SHEET} row {sheet.max_row + 1}") for text in line])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.column_dimensions["A"].width = 90
+    sheet.column_dimensions["B"].width = 90
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
 
-    sheet = book.create_sheet(_PLAN_SHEET)
-    sheet.append(["kunci", "keterangan", "nilai"])
-    for key, value in _header_rows(plan):
-        sheet.append([key, _PLAN_LABELS.get(key, ""), _cell(value, "any", f"{_PLAN_SHEET} {key}")])
-        _as_text(sheet[sheet.max_row])
-    _dress(sheet, bold, widths=(24, 44, 60))
-    for row in sheet.iter_rows(min_row=2, min_col=3, max_col=3):
-        row[0].alignment = Alignment(wrap_text=True, vertical="top")
+    if plan_sheet:
+        sheet = book.create_sheet(_PLAN_SHEET)
+        sheet.append(["kunci", "keterangan", "nilai"])
+        for key, value in _header_rows(plan):
+            sheet.append([key, _PLAN_LABELS.get(key, ""), _cell(value, "any", f"{_PLAN_SHEET} {key}")])
+            _as_text(sheet[sheet.max_row])
+        _dress(sheet, bold, widths=(24, 44, 60))
+        for row in sheet.iter_rows(min_row=2, min_col=3, max_col=3):
+            row[0].alignment = Alignment(wrap_text=True, vertical="top")
 
-    rows = _rows(plan)
-    for name, columns in _SHEETS.items():
+    for name, items in rows.items():
+        columns = _SHEETS[name]
         sheet = book.create_sheet(name)
         sheet.append([column.header for column in columns])
-        for number, item in enumerate(rows[name], start=2):
+        for number, item in enumerate(items, start=2):
             sheet.append([_cell(item.get(c.key), c.kind, f"{name} row {number}, {c.header}") for c in columns])
             _as_text(sheet[number])
         _dress(sheet, bold)
     _lists(book, plan, DataValidation, fill)
+    for name in locked:
+        book[name].protection.sheet = True
+    return book
+
+
+def book_bytes(book: Workbook) -> bytes:
+    """Return a workbook saved as ``.xlsx`` bytes."""
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -384,30 +409,44 @@ def _lists(book: Workbook, plan: Masterplan, validation: Any, fill: Any) -> None
         ranges[name] = f"{_LISTS_SHEET}!${letter}$2:${letter}${len(values) + 1}"
     lists.sheet_state = "hidden"
     ids = {sheet: f"{sheet}!$A$2:$A$5000" for sheet in ("OPD", "Indikator", "Inisiatif")}
-    dropdowns = {
-        "OPD": {"sector": ranges["sektor"], "kind": ranges["jenis_opd"]},
-        "Indikator": {"element": ranges["elemen"], "direction": ranges["arah"], "custodian": ids["OPD"]},
-        "Inisiatif": {"lead": ids["OPD"], "horizon": ranges["horizon"], "status": ranges["status_inisiatif"]},
-        "Anggaran": {"initiative": ids["Inisiatif"], "source": ranges["sumber_dana"]},
-        "Harapan": {"initiative": ids["Inisiatif"], "indicator": ids["Indikator"]},
-        "Observasi": {"indicator": ids["Indikator"], "status": ranges["status_observasi"]},
-    }
-    for sheet_name, columns in dropdowns.items():
+    for sheet_name, columns in _DROPDOWNS.items():
+        if sheet_name not in book.sheetnames:
+            continue
         sheet = book[sheet_name]
         for key, source in columns.items():
             index = next(i for i, c in enumerate(_SHEETS[sheet_name], start=1) if c.key == key)
             letter = column_letters(index)
-            rule = validation(type="list", formula1=f"={source}", allow_blank=True, showErrorMessage=False)
+            formula = ids[source] if source in ids else ranges[source]
+            rule = validation(type="list", formula1=f"={formula}", allow_blank=True, showErrorMessage=False)
             rule.add(f"{letter}2:{letter}5000")
             sheet.add_data_validation(rule)
             sheet[f"{letter}1"].fill = fill
+
+
+#: The dropdowns of each part sheet: column key to a list of the hidden sheet, or a sheet whose ids are offered.
+#: Columns that hold several ids offer one at a time; a typed list is still accepted.
+_DROPDOWNS: dict[str, dict[str, str]] = {
+    "OPD": {"sector": "sektor", "kind": "jenis_opd"},
+    "Indikator": {"element": "elemen", "direction": "arah", "custodian": "OPD"},
+    "Inisiatif": {
+        "lead": "OPD",
+        "supporting": "OPD",
+        "elements": "elemen",
+        "indicators": "Indikator",
+        "horizon": "horizon",
+        "status": "status_inisiatif",
+    },
+    "Anggaran": {"initiative": "Inisiatif", "source": "sumber_dana"},
+    "Harapan": {"initiative": "Inisiatif", "indicator": "Indikator"},
+    "Observasi": {"indicator": "Indikator", "status": "status_observasi"},
+}
 
 
 # ------------------------------------------------------------------------------------- read
 
 
 @dataclass
-class _Reading:
+class Reading:
     """What was read from a workbook, and where each value came from."""
 
     shown: str
@@ -446,13 +485,13 @@ _READERS: dict[Kind, Any] = {
 }
 
 
-def _value(raw: Any, kind: Kind, where: tuple[str, int, int], reading: _Reading) -> Any:
+def _value(raw: Any, kind: Kind, where: tuple[str, int, int], reading: Reading) -> Any:
     """Read one cell as its column's kind; a value that cannot be read is a located problem."""
     sheet, row, column = where
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     if isinstance(raw, str):
-        raw = _unescape(raw)
+        raw = unescape_text(raw)
     try:
         if kind == "yaml":
             return parse_yaml(str(raw), f"{reading.shown}, {sheet}!{column_letters(column)}{row}").data
@@ -475,9 +514,15 @@ def _unflatten(flat: Mapping[str, Any]) -> dict[str, Any]:
     return nested
 
 
-def _sheets(book: Any, reading: _Reading) -> dict[str, Any]:
-    """Find each known sheet (any case, spaces trimmed); name missing part sheets and unknown ones."""
-    wanted = {name.lower(): name for name in (_PLAN_SHEET, *_SHEETS, _README_SHEET, _LISTS_SHEET)}
+#: The sheets a plan workbook must have, in order.
+PLAN_PARTS = (_PLAN_SHEET, *_SHEETS)
+
+
+def find_sheets(
+    book: Any, reading: Reading, parts: Sequence[str] = PLAN_PARTS, others: Iterable[str] = ()
+) -> dict[str, Any]:
+    """Find each sheet of ``parts`` and ``others`` (any case, spaces trimmed); name missing parts and unknown sheets."""
+    wanted = {name.lower(): name for name in (*parts, _README_SHEET, _LISTS_SHEET, *others)}
     found: dict[str, Any] = {}
     for title in book.sheetnames:
         name = wanted.get(title.strip().lower())
@@ -488,21 +533,21 @@ def _sheets(book: Any, reading: _Reading) -> dict[str, Any]:
                 if close and wanted[close[0]] not in found
                 else ""
             )
-            known = ", ".join((_PLAN_SHEET, *_SHEETS))
+            known = ", ".join(parts)
             message = _("sheet {sheet} is not one of the workbook's parts{hint}; the parts are {parts}").format(
                 sheet=repr(title), hint=hint, parts=known
             )
             reading.problem("unknown-file", message, title)
             continue
         found[name] = book[title]
-    for name in (_PLAN_SHEET, *_SHEETS):
+    for name in parts:
         if name not in found:
             message = _("no sheet {sheet}: write its header row even when it has no rows").format(sheet=repr(name))
             reading.problem("missing-field", message, name)
     return found
 
 
-def _checked_cell(cell: Any, kind: Kind, where: tuple[str, int, int], reading: _Reading) -> Any:
+def _checked_cell(cell: Any, kind: Kind, where: tuple[str, int, int], reading: Reading) -> Any:
     """Refuse what a cell shows differently from what it holds: TRUE/FALSE, a number formatted as a percentage."""
     raw = cell.value
     if isinstance(raw, bool):
@@ -536,7 +581,7 @@ _MISSING = {
 
 
 def _sheet_rows(
-    sheets: Mapping[str, Any], name: str, reading: _Reading
+    sheets: Mapping[str, Any], name: str, reading: Reading
 ) -> list[tuple[int, dict[str, Any], dict[str, int]]]:
     """Rows of a part's sheet as (row number, values by key, column by key); headers matched by name."""
     if name not in sheets:
@@ -566,7 +611,7 @@ def _sheet_rows(
     return found
 
 
-def _header(name: str, titles: Sequence[Any], columns: Sequence[_Column], reading: _Reading) -> dict[int, _Column]:
+def _header(name: str, titles: Sequence[Any], columns: Sequence[_Column], reading: Reading) -> dict[int, _Column]:
     """Match a sheet's header cells to its columns (any case; spaces read as ``_``)."""
     known = {alias: column for column in columns for alias in column.names}
     where: dict[int, _Column] = {}
@@ -594,7 +639,7 @@ _PLAN_INTS = frozenset(
 )
 
 
-def _plan_header(sheets: Mapping[str, Any], reading: _Reading) -> dict[str, Any]:
+def _plan_header(sheets: Mapping[str, Any], reading: Reading) -> dict[str, Any]:
     if _PLAN_SHEET not in sheets:
         return {}
     flat: dict[str, Any] = {}
@@ -619,7 +664,8 @@ def _plan_header(sheets: Mapping[str, Any], reading: _Reading) -> dict[str, Any]
     return _unflatten(flat)
 
 
-def _locate(reading: _Reading, path: tuple[str | int, ...]) -> tuple[str, int, int] | None:
+def locate_cell(reading: Reading, path: tuple[str | int, ...]) -> tuple[str, int, int] | None:
+    """Return the cell (sheet, row, column) the value at ``path`` was read from, or its nearest parent's."""
     for end in range(len(path), 0, -1):
         found = reading.cells.get(path[:end])
         if found is not None:
@@ -628,12 +674,42 @@ def _locate(reading: _Reading, path: tuple[str | int, ...]) -> tuple[str, int, i
 
 
 def _record(
-    reading: _Reading, prefix: tuple[str | int, ...], sheet: str, row: int, positions: Mapping[str, int]
+    reading: Reading, prefix: tuple[str | int, ...], sheet: str, row: int, positions: Mapping[str, int]
 ) -> None:
     """Remember the cell each value of one row came from, under its path in the plan's data."""
     reading.cells[prefix] = (sheet, row, 1)
     for key, column in positions.items():
         reading.cells[(*prefix, *key.split("."))] = (sheet, row, column)
+
+
+def open_book(path: str | Path, shown: str) -> Any:
+    """Open a workbook to read (values, not formulas); a file openpyxl cannot open is one located problem."""
+    openpyxl = _openpyxl()
+    raw = read_bytes(Path(path), shown)
+    try:
+        return openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception as error:  # noqa: BLE001 - any file openpyxl cannot open is one located problem
+        message = _("not an Excel workbook openpyxl can read ({reason})").format(reason=error)
+        problem = Problem("file-unreadable", message, file=shown)
+        raise MasterplanError([problem], shown) from None
+
+
+def read_parts(
+    sheets: Mapping[str, Any], reading: Reading, sections: Iterable[str] = tuple(_SHEET_OF)
+) -> dict[str, list[Any]]:
+    """Read the part sheets of ``sections`` into the plan's data, each initiative with its budget and expected values.
+
+    Where each value came from is recorded in ``reading``.
+    """
+    data: dict[str, list[Any]] = {}
+    for section in sections:
+        data[section] = []
+        for position, (row, item, positions) in enumerate(_sheet_rows(sheets, _SHEET_OF[section], reading)):
+            _record(reading, (section, position), _SHEET_OF[section], row, positions)
+            data[section].append(_unflatten(item))
+    if "initiatives" in data:
+        _attach(sheets, data, reading)
+    return data
 
 
 def read_workbook(path: str | Path, shown: str | None = None) -> Masterplan:
@@ -642,37 +718,23 @@ def read_workbook(path: str | Path, shown: str | None = None) -> Masterplan:
     Raises :class:`~smartcity_model.MasterplanError` with every problem located by sheet, row and
     column, and :class:`ExcelUnavailableError` without openpyxl.
     """
-    openpyxl = _openpyxl()
-    target = Path(path)
-    shown = str(target) if shown is None else shown
-    raw = read_bytes(target, shown)
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except Exception as error:  # noqa: BLE001 - any file openpyxl cannot open is one located problem
-        message = _("not an Excel workbook openpyxl can read ({reason})").format(reason=error)
-        problem = Problem("file-unreadable", message, file=shown)
-        raise MasterplanError([problem], shown) from None
-    reading = _Reading(shown)
-    sheets = _sheets(book, reading)
-    data = _plan_header(sheets, reading)
-    sections = {section: _sheet_rows(sheets, sheet, reading) for sheet, section in _SECTION_OF.items()}
-    for section, rows in sections.items():
-        data[section] = []
-        for position, (row, item, positions) in enumerate(rows):
-            _record(reading, (section, position), _SHEET_OF[section], row, positions)
-            data[section].append(_unflatten(item))
-    _attach(sheets, data, reading)
+    shown = str(path) if shown is None else shown
+    book = open_book(path, shown)
+    reading = Reading(shown)
+    sheets = find_sheets(book, reading)
+    data: dict[str, Any] = _plan_header(sheets, reading)
+    data.update(read_parts(sheets, reading))
     book.close()
     try:
         plan = assemble(data)
     except MasterplanError as error:
-        reading.problems.extend(_relocated(error.problems, reading))
+        reading.problems.extend(relocated(error.problems, reading))
     if reading.problems:
         raise MasterplanError(reading.problems, shown)
     return plan
 
 
-def _attach(sheets: Mapping[str, Any], data: dict[str, Any], reading: _Reading) -> None:
+def _attach(sheets: Mapping[str, Any], data: dict[str, list[Any]], reading: Reading) -> None:
     """Give each initiative its budget lines and expected values, from their own sheets."""
     initiatives = {item.get("id"): (position, item) for position, item in enumerate(data["initiatives"])}
     for sheet, key in (("Anggaran", "budget"), ("Harapan", "indicators")):
@@ -723,10 +785,11 @@ def _link_index(links: Sequence[Any], indicator: Any) -> int | None:
     return None
 
 
-def _relocated(problems: Iterable[Problem], reading: _Reading) -> list[Problem]:
+def relocated(problems: Iterable[Problem], reading: Reading) -> list[Problem]:
+    """Locate problems by the cells their paths were read from; those at cells already reported are left out."""
     out = []
     for problem in problems:
-        found = _locate(reading, problem.path)
+        found = locate_cell(reading, problem.path)
         if found is None:
             out.append(dataclasses.replace(problem, file=reading.shown))
             continue

@@ -30,7 +30,7 @@ from smartcity_model.model.masterplan import (
 from smartcity_model.model.observation import Observation
 from smartcity_model.model.opd import OPD
 
-__all__ = ["SECTIONS", "Locator", "assemble", "locate_problem", "problems_from_validation"]
+__all__ = ["SECTIONS", "Locator", "assemble", "locate_problem", "problems_from_validation", "validate_items"]
 
 #: The list sections of a masterplan, with the model of their items and the kind shown in messages.
 SECTIONS: dict[str, tuple[type[BaseModel], str]] = {
@@ -189,9 +189,13 @@ def problems_from_validation(
     return problems
 
 
-def _validate_items(
+def validate_items(
     section: str, raw_items: list[Any], problems: list[Problem], unparsed: set[str]
 ) -> list[tuple[int, Any]]:
+    """Validate one section's items one by one: the valid ones with their positions; problems appended.
+
+    The label (id) of each item that fails is added to ``unparsed``.
+    """
     model, kind = SECTIONS[section]
     valid: list[tuple[int, Any]] = []
     for position, raw in enumerate(raw_items):
@@ -210,7 +214,7 @@ def _validate_observations(raw_items: list[Any], problems: list[Problem]) -> lis
         return list(enumerate(_OBSERVATIONS.validate_python(raw_items)))
     except ValidationError:
         # Rare path: validate one by one to keep the good rows and locate the bad ones.
-        return _validate_items("observations", raw_items, problems, set())
+        return validate_items("observations", raw_items, problems, set())
 
 
 def _section_items(data: Mapping[str, Any], section: str, problems: list[Problem]) -> list[Any]:
@@ -268,7 +272,7 @@ def assemble(data: Any, locate: Locator | None = None, source: str | None = None
         if section == "observations":
             valid[section] = _validate_observations(items, problems)
         else:
-            valid[section] = _validate_items(section, items, problems, unparsed[section])
+            valid[section] = validate_items(section, items, problems, unparsed[section])
 
     def part(name: str) -> Any:
         if header is not None:
