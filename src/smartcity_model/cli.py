@@ -10,17 +10,29 @@ import json
 import os
 import sys
 import warnings
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NoReturn
 
 import click
 
 from smartcity_model import __version__
-from smartcity_model.checks import CHECKS_FILE, CheckConfig, find_check_config, load_check_config
+from smartcity_model.checks import CHECKS_FILE
 from smartcity_model.checks import check as run_checks
-from smartcity_model.errors import PROBLEM_HINTS, MasterplanError, PlanNotFoundError, Problem, UnknownIdError
-from smartcity_model.examples import example_path
+from smartcity_model.cli_results import budget, score
+from smartcity_model.cli_support import (
+    EXIT_CRASH,
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    TEXT_OR_JSON,
+    config_or_exit,
+    default_plan,
+    echo_hints,
+    emit,
+    exit_with_usage_error,
+    load_or_exit,
+)
+from smartcity_model.errors import MasterplanError, UnknownIdError
 from smartcity_model.frameworks import builtin_framework
 from smartcity_model.graph import GRAPH_FORMATS, build_graph, collaboration_network, graph_to_text
 from smartcity_model.graph.export import GraphFormat
@@ -33,10 +45,8 @@ from smartcity_model.io import (
     dump,
     find_plans,
     json_schema,
-    load,
     load_many,
 )
-from smartcity_model.io.atomic import write_files_atomically
 from smartcity_model.io.collect import merge_templates, write_template, write_templates
 from smartcity_model.io.excel import ExcelUnavailableError
 from smartcity_model.model import Horizon, Masterplan
@@ -45,7 +55,6 @@ from smartcity_model.scaffold import init_plan
 
 __all__ = ["main"]
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_CRASH = 0, 1, 2, 3
 
 
 class _Commands(SpeakingGroup):
@@ -73,17 +82,6 @@ class _Commands(SpeakingGroup):
             hint = _("This is a bug in smartcity-model; run again with --debug to see where.")
             click.echo(f"{message}\n{hint}", err=True)
             ctx.exit(EXIT_CRASH)
-
-
-#: The ``--format`` option of the commands that print for people or for programs.
-_TEXT_OR_JSON = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help=N_("Text for people, or JSON for programs."),
-)
 
 
 def summary(plan: Masterplan) -> dict[str, Any]:
@@ -180,51 +178,6 @@ def _show_warning(  # noqa: PLR0913, PLR0917 - the signature of warnings.showwar
     click.echo(_("warning: {message}").format(message=message), err=True)
 
 
-def _exit_with_problems(error: MasterplanError, source: Path, fmt: str) -> NoReturn:
-    """Print every problem of ``error`` as text or JSON and exit 1."""
-    if fmt == "json":
-        click.echo(json.dumps({"ok": False, "source": str(source), **error.to_dict()}, ensure_ascii=False, indent=2))
-    else:
-        click.echo(str(error))
-        _echo_hints(error.problems)
-    sys.exit(EXIT_PROBLEMS)
-
-
-def _echo_hints(problems: Iterable[Problem]) -> None:
-    """Print the hint of each problem code found, once."""
-    for code in dict.fromkeys(problem.code for problem in problems):
-        click.echo(_("hint [{code}]: {hint}").format(code=code, hint=_(PROBLEM_HINTS[code])))
-
-
-def _exit_with_usage_error(error: Exception) -> NoReturn:
-    """Print a usage or I/O error on stderr and exit 2."""
-    click.echo(_("error: {message}").format(message=error), err=True)
-    sys.exit(EXIT_USAGE)
-
-
-def _load_or_exit(source: Path, fmt: str) -> Masterplan:
-    """Load a plan; on failure print the problems (exit 1) or the usage error (exit 2)."""
-    try:
-        return load(source)
-    except MasterplanError as error:
-        _exit_with_problems(error, source, fmt)
-    except (PlanNotFoundError, UnsupportedFormatError, ExcelUnavailableError, OSError) as error:
-        _exit_with_usage_error(error)
-
-
-def _config_or_exit(source: Path, config: Path | None, fmt: str) -> CheckConfig:
-    """Load the checks configuration given, or the ``checks.yaml`` beside the plan, or the defaults."""
-    path = config if config is not None else find_check_config(source)
-    if path is None:
-        return CheckConfig()
-    try:
-        return load_check_config(path)
-    except MasterplanError as error:
-        _exit_with_problems(error, path, fmt)
-    except (PlanNotFoundError, OSError) as error:
-        _exit_with_usage_error(error)
-
-
 @main.command(
     help=N_(
         "Load the masterplan at PATH (default: the plan in this folder, else the bundled Solok Selatan "
@@ -236,7 +189,7 @@ def _config_or_exit(source: Path, config: Path | None, fmt: str) -> CheckConfig:
     )
 )
 @click.argument("path", required=False, type=click.Path(path_type=Path))
-@_TEXT_OR_JSON
+@TEXT_OR_JSON
 @click.option(
     "--config",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -251,11 +204,11 @@ def _config_or_exit(source: Path, config: Path | None, fmt: str) -> CheckConfig:
 )
 def check(path: Path | None, fmt: str, config: Path | None, workers: int | None, *, no_checks: bool) -> None:
     """Run ``smartcity check`` (see its help)."""
-    source = path if path is not None else _default_plan()
+    source = path if path is not None else default_plan()
     if _is_tree(source):
         _check_tree(source, fmt, config, workers, no_checks=no_checks)
-    plan = _load_or_exit(source, fmt)
-    report = None if no_checks else run_checks(plan, _config_or_exit(source, config, fmt))
+    plan = load_or_exit(source, fmt)
+    report = None if no_checks else run_checks(plan, config_or_exit(source, config, fmt))
     ok = report is None or report.ok
     if fmt == "json":
         payload: dict[str, Any] = {"ok": ok, "source": str(source), "summary": summary(plan), "problems": []}
@@ -282,19 +235,6 @@ def _counted(kind: str, number: int) -> str:
     return forms[kind].format(n=number)
 
 
-def _default_plan() -> Path:
-    """Return the plan in the current folder, if it holds one; else the bundled example, saying so."""
-    here = Path.cwd()
-    if (here / FOLDER_FILES[None]).is_file():
-        return here
-    message = _(
-        "No {file} in {here}: checking the bundled example. "
-        "Give a PATH to check your plan, or start one with: smartcity init PATH"
-    )
-    click.echo(message.format(file=FOLDER_FILES[None], here=here), err=True)
-    return example_path()
-
-
 def _is_tree(source: Path) -> bool:
     """Tell whether ``source`` is a folder of plan folders rather than one plan."""
     plan_files = FOLDER_FILES.values()
@@ -304,7 +244,7 @@ def _is_tree(source: Path) -> bool:
 def _check_tree(source: Path, fmt: str, config: Path | None, workers: int | None, *, no_checks: bool) -> NoReturn:
     """Load and check every plan under ``source``; print a line per plan, then what went wrong."""
     plans = load_many(source, workers=workers, progress=fmt == "text")
-    shared = None if config is None else _config_or_exit(source, config, fmt)
+    shared = None if config is None else config_or_exit(source, config, fmt)
     reports, unconfigured = ({}, {}) if no_checks else plans.check_each(shared)
     failed = {**plans.errors, **{plans.paths[region]: error for region, error in unconfigured.items()}}
     ok = not failed and all(report.ok for report in reports.values())
@@ -372,9 +312,9 @@ def _check_tree(source: Path, fmt: str, config: Path | None, workers: int | None
 def graph(path: Path, fmt: GraphFormat | None, view: str, output: Path | None) -> None:
     """Run ``smartcity graph`` (see its help)."""
     chosen = _graph_format(fmt, output)
-    plan = _load_or_exit(path, "text")
+    plan = load_or_exit(path, "text")
     network = build_graph(plan) if view == "dependency" else collaboration_network(plan)
-    _emit(graph_to_text(network, chosen), output)
+    emit(graph_to_text(network, chosen), output)
 
 
 #: The graph format each output suffix stands for.
@@ -392,25 +332,14 @@ def _graph_format(fmt: GraphFormat | None, output: Path | None) -> GraphFormat:
     implied = None if output is None else _GRAPH_SUFFIXES.get(output.suffix.lower())
     if fmt is not None and implied is not None and fmt != implied:
         message = _("--format {fmt} does not match the output file {output} ({implied})")
-        _exit_with_usage_error(ValueError(message.format(fmt=fmt, output=output, implied=implied)))
+        exit_with_usage_error(ValueError(message.format(fmt=fmt, output=output, implied=implied)))
     return fmt or implied or "graphml"
-
-
-def _emit(text: str, output: Path | None) -> None:
-    """Print ``text``, or write it atomically to ``output`` (exit 2 if that fails)."""
-    if output is None:
-        click.echo(text, nl=False)
-        return
-    try:
-        write_files_atomically({output: text})
-    except OSError as error:
-        _exit_with_usage_error(error)
 
 
 @main.command(
     help=N_("List the framework's dimensions and elements (ids, Indonesian and English names), or the sectors.")
 )
-@_TEXT_OR_JSON
+@TEXT_OR_JSON
 @click.option("--sectors", is_flag=True, help=N_("List the sector vocabulary instead of the framework."))
 def framework(fmt: str, *, sectors: bool) -> None:
     """Run ``smartcity framework`` (see its help)."""
@@ -460,7 +389,7 @@ def init(path: Path, region: str, name: str, kind: str, lang: str, start: int | 
         click.echo(str(error), err=True)
         sys.exit(EXIT_USAGE)
     except (FileExistsError, OSError) as error:
-        _exit_with_usage_error(error)
+        exit_with_usage_error(error)
     done = _("A new plan for {name} is in {path}. Fill it in, then run: smartcity check {path}")
     click.echo(done.format(name=name, path=written))
 
@@ -473,7 +402,7 @@ def init(path: Path, region: str, name: str, kind: str, lang: str, start: int | 
 @click.argument("output", type=click.Path(path_type=Path))
 def export_plan(path: Path, output: Path) -> None:
     """Run ``smartcity export`` (see its help)."""
-    _convert(_load_or_exit(path, "text"), output)
+    _convert(load_or_exit(path, "text"), output)
 
 
 @main.command(
@@ -488,15 +417,15 @@ def export_plan(path: Path, output: Path) -> None:
 def import_plan(workbook: Path, path: Path) -> None:
     """Run ``smartcity import`` (see its help)."""
     if workbook.suffix.lower() != ".xlsx":
-        _exit_with_usage_error(ValueError(_("{path}: expected an Excel workbook (.xlsx)").format(path=workbook)))
-    _convert(_load_or_exit(workbook, "text"), path)
+        exit_with_usage_error(ValueError(_("{path}: expected an Excel workbook (.xlsx)").format(path=workbook)))
+    _convert(load_or_exit(workbook, "text"), path)
 
 
 def _convert(plan: Masterplan, output: Path) -> None:
     try:
         written = dump(plan, output)
     except (UnsupportedFormatError, ExcelUnavailableError, OSError) as error:
-        _exit_with_usage_error(error)
+        exit_with_usage_error(error)
     click.echo(_("{region}: saved to {path}").format(region=plan.region.name, path=written))
 
 
@@ -522,17 +451,17 @@ def _convert(plan: Masterplan, output: Path) -> None:
 def template(path: Path, opd: str | None, output: Path, *, every: bool, force: bool) -> None:
     """Run ``smartcity template`` (see its help)."""
     if every == (opd is not None):
-        _exit_with_usage_error(ValueError(_("give either --opd ID or --all")))
+        exit_with_usage_error(ValueError(_("give either --opd ID or --all")))
     if every and output.suffix.lower() == ".xlsx":
-        _exit_with_usage_error(ValueError(_("with --all, -o names a folder, not {path}").format(path=output)))
-    plan = _load_or_exit(path, "text")
+        exit_with_usage_error(ValueError(_("with --all, -o names a folder, not {path}").format(path=output)))
+    plan = load_or_exit(path, "text")
     try:
         if opd is not None:
             written = {opd: write_template(plan, opd, output, overwrite=force)}
         else:
             written = write_templates(plan, output, overwrite=force)
     except (UnknownIdError, FileExistsError, ValueError, ExcelUnavailableError, OSError) as error:
-        _exit_with_usage_error(error)
+        exit_with_usage_error(error)
     for body, file in written.items():
         click.echo(_("{opd}: template written to {path}").format(opd=plan.opd(body).name, path=file))
 
@@ -564,20 +493,20 @@ def merge(path: Path, workbooks: tuple[Path, ...], output: Path | None, prefer: 
     """Run ``smartcity merge`` (see its help)."""
     for workbook in workbooks:
         if workbook.suffix.lower() != ".xlsx":
-            _exit_with_usage_error(ValueError(_("{path}: expected an Excel workbook (.xlsx)").format(path=workbook)))
+            exit_with_usage_error(ValueError(_("{path}: expected an Excel workbook (.xlsx)").format(path=workbook)))
         if not workbook.is_file():
-            _exit_with_usage_error(FileNotFoundError(_("{path}: no such workbook").format(path=workbook)))
-    plan = _load_or_exit(path, "text")
+            exit_with_usage_error(FileNotFoundError(_("{path}: no such workbook").format(path=workbook)))
+    plan = load_or_exit(path, "text")
     try:
         result = merge_templates(plan, workbooks, prefer=prefer)  # type: ignore[arg-type]
     except (ExcelUnavailableError, OSError) as error:
-        _exit_with_usage_error(error)
+        exit_with_usage_error(error)
     heading = n_("Merging {n} workbook into {plan}:", "Merging {n} workbooks into {plan}:", len(workbooks))
     click.echo(heading.format(n=len(workbooks), plan=path))
     for shown, opd in result.workbooks.items():
         click.echo(f"  {shown}: {opd}")
     click.echo(result.report())
-    _echo_hints(result.problems)
+    echo_hints(result.problems)
     if result.plan is None:
         if result.unresolved:
             click.echo(
@@ -602,4 +531,8 @@ def merge(path: Path, workbooks: tuple[Path, ...], output: Path | None, prefer: 
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help=N_("Write to this file."))
 def schema(part: str, output: Path | None) -> None:
     """Run ``smartcity schema`` (see its help)."""
-    _emit(json.dumps(json_schema(part), ensure_ascii=False, indent=2) + "\n", output)
+    emit(json.dumps(json_schema(part), ensure_ascii=False, indent=2) + "\n", output)
+
+
+main.add_command(score)
+main.add_command(budget)

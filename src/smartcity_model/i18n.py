@@ -43,6 +43,7 @@ __all__ = [
     "Language",
     "Nn_",
     "_",
+    "format_number",
     "language",
     "language_scope",
     "n_",
@@ -131,3 +132,25 @@ def N_(message: str) -> str:  # noqa: N802 - gettext's conventional name for "ma
 def Nn_(singular: str, plural: str) -> tuple[str, str]:  # noqa: N802 - as N_, for a message with a plural
     """Mark a message with a plural form for the catalogue without translating it now."""
     return singular, plural
+
+
+#: English number separators swapped for Indonesian ones: ``,`` groups thousands in English, ``.`` in Indonesian.
+_SEPARATORS_ID = str.maketrans(",.", ".,")
+
+
+def format_number(value: float, decimals: int = 0, *, percent: bool = False) -> str:
+    """Write a number for people in the current language: ``1,250.5`` in English, ``1.250,5`` in Indonesian.
+
+    With ``percent``, ``value`` is a share (0.25 is ``25%``). ``nan`` gives an empty string.
+
+    >>> with use_language("id"):
+    ...     format_number(1250000.5, 1), format_number(0.035, 1, percent=True)
+    ('1.250.000,5', '3,5%')
+    """
+    if value != value:  # nan  # noqa: PLR0124 - the one test that finds nan without numpy
+        return ""
+    text = f"{value * 100 if percent else value:,.{decimals}f}" + ("%" if percent else "")
+    if language() == "id":
+        text = text.translate(_SEPARATORS_ID)
+    return text
+

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
 
-__all__ = ["EXCEL_SUFFIXES", "ExcelUnavailableError", "read_workbook", "write_workbook"]
+__all__ = ["EXCEL_SUFFIXES", "ExcelUnavailableError", "read_workbook", "tables_workbook", "write_workbook"]
 
 #: Suffixes of the workbooks read and written.
 EXCEL_SUFFIXES = frozenset({".xlsx"})
@@ -798,3 +798,51 @@ def relocated(problems: Iterable[Problem], reading: Reading) -> list[Problem]:
             continue
         out.append(dataclasses.replace(problem, file=reading.shown, line=row, sheet=sheet, column=column))
     return out
+
+
+#: Characters a worksheet's name may not hold, and its longest length.
+_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
+_SHEET_NAME_LIMIT = 31
+
+
+def tables_workbook(tables: Mapping[str, Any]) -> bytes:
+    """Return tables (pandas DataFrames) as an ``.xlsx`` workbook, one sheet per table, in order.
+
+    Every text cell is stored as text, so a name someone wrote that begins with ``=``, ``+``,
+    ``-`` or ``@`` (``=HYPERLINK(...)``) is shown, never run as a formula; missing values are
+    empty cells; numbers are numbers, as precise as Excel holds them (15 significant digits).
+    Header rows are bold and frozen, columns fit their content. Sheet names are cut to Excel's
+    31 characters.
+    """
+    import pandas as pd  # noqa: PLC0415 - pandas is a dependency; imported where tables are written
+
+    openpyxl = _openpyxl()
+    from openpyxl.styles import Font  # noqa: PLC0415 - optional extra
+
+    book = openpyxl.Workbook()
+    book.remove(book.worksheets[0])
+    bold = Font(bold=True)
+    for title, frame in tables.items():
+        sheet = book.create_sheet(_SHEET_NAME.sub("-", str(title))[:_SHEET_NAME_LIMIT])
+        sheet.append([escape_text(str(column)) for column in frame.columns])
+        for row in frame.itertuples(index=False, name=None):
+            sheet.append([_table_cell(value, pd) for value in row])
+        for cells in sheet.iter_rows():
+            for cell in cells:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
+        _dress(sheet, bold)
+    if not book.worksheets:
+        book.create_sheet("-")
+    return book_bytes(book)
+
+
+def _table_cell(value: Any, pd: Any) -> Any:
+    """Return a table's value as a worksheet holds it: text escaped, missing values empty."""
+    if value is None or (not isinstance(value, str) and pd.api.types.is_scalar(value) and pd.isna(value)):
+        return None
+    if isinstance(value, str):
+        return _cell(value, "text", _("a cell"))
+    if hasattr(value, "item"):  # a numpy scalar
+        return value.item()
+    return value

@@ -54,6 +54,7 @@ from smartcity_model.scoring.structure import (
     Structure,
     parse_direction,
 )
+from smartcity_model.scoring.tables import SCORE_TABLE_COLUMNS, node_names, score_table
 from smartcity_model.scoring.treat import TREATMENTS, Treatment
 
 __all__ = [
@@ -68,6 +69,7 @@ __all__ = [
     "PLAN_LEVELS",
     "READINESS_SCALES",
     "SCORE_COLUMNS",
+    "SCORE_TABLE_COLUMNS",
     "SPBE_LEVELS",
     "STAGES",
     "TOP_NODE",
@@ -105,6 +107,7 @@ __all__ = [
     "check_table",
     "denominate",
     "impute",
+    "node_names",
     "normalise",
     "observations_frame",
     "parse_direction",
@@ -114,6 +117,7 @@ __all__ = [
     "readiness_scale",
     "roll_up",
     "roll_up_province",
+    "score_table",
     "screen",
     "spbe_index",
     "spbe_indicator_id",

@@ -1,0 +1,383 @@
+"""The commands of ``smartcity`` that print results: readiness scores and budget totals.
+
+Each prints a table for people, or writes CSV, JSON or an Excel workbook (``--format``, or the
+suffix of ``-o``). CSV and JSON carry every digit of the library's numbers; the table rounds
+them for reading.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+import pandas as pd
+
+from smartcity_model.budget import BUDGET_KEYS, BudgetError, budget_summary
+from smartcity_model.cli_support import EXIT_PROBLEMS, default_plan, exit_with_usage_error, load_or_exit
+from smartcity_model.i18n import N_, _, format_number
+from smartcity_model.i18n_click import SpeakingCommand
+from smartcity_model.io.atomic import write_files_atomically
+from smartcity_model.io.excel import ExcelUnavailableError, tables_workbook
+from smartcity_model.model import Masterplan
+from smartcity_model.scoring import (
+    AGGREGATIONS,
+    MISSING_POLICIES,
+    NORMALISATION_METHODS,
+    READINESS_SCALES,
+    ScoringError,
+    score_table,
+)
+
+__all__ = ["TABLE_FORMATS", "budget", "records", "score", "write_table"]
+
+#: The output formats of the result commands.
+TABLE_FORMATS: tuple[str, ...] = ("table", "csv", "json", "xlsx")
+_SUFFIXES = {".csv": "csv", ".json": "json", ".xlsx": "xlsx", ".txt": "table"}
+
+
+def _format(fmt: str | None, output: Path | None) -> str:
+    """Return the format asked for, or the one ``-o``'s suffix names; refuse a mismatch or xlsx to the terminal."""
+    implied = None if output is None else _SUFFIXES.get(output.suffix.lower())
+    if fmt is not None and implied is not None and fmt != implied:
+        message = _("--format {fmt} does not match the output file {output} ({implied})")
+        exit_with_usage_error(ValueError(message.format(fmt=fmt, output=output, implied=implied)))
+    chosen = fmt or implied or "table"
+    if chosen == "xlsx" and output is None:
+        exit_with_usage_error(ValueError(_("an Excel workbook is written to a file: give -o FILE.xlsx")))
+    return chosen
+
+
+def _plain(value: Any) -> Any:
+    """Return a table's value as JSON holds it: missing values null, numpy numbers as Python's."""
+    if value is None or value is pd.NA:
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Return a table's rows as JSON-ready objects, every number exact."""
+    columns = list(frame.columns)
+    return [dict(zip(columns, map(_plain, row), strict=True)) for row in frame.itertuples(index=False, name=None)]
+
+
+def write_table(
+    sheets: Mapping[str, pd.DataFrame],
+    fmt: str,
+    output: Path | None,
+    *,
+    text: Callable[[], str],
+    json_value: Callable[[], Any] | None = None,
+) -> None:
+    """Print or write result tables: ``text()`` as a table, the first sheet as CSV, JSON or all sheets as xlsx."""
+    payload: str | bytes
+    if fmt == "table":
+        payload = text()
+    elif fmt == "csv":
+        payload = next(iter(sheets.values())).to_csv(index=False, lineterminator="\n")
+    elif fmt == "json":
+        value = json_value() if json_value is not None else records(next(iter(sheets.values())))
+        payload = json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+    else:
+        try:
+            payload = tables_workbook(sheets)
+        except (ExcelUnavailableError, ValueError) as error:
+            exit_with_usage_error(error)
+    if output is None:
+        click.echo(payload, nl=False)
+        return
+    try:
+        write_files_atomically({output: payload})
+    except OSError as error:
+        exit_with_usage_error(error)
+    click.echo(_("written to {path}").format(path=output), err=True)
+
+
+def _readable(
+    frame: pd.DataFrame,
+    columns: Mapping[str, str],
+    percent: Mapping[str, int] | None = None,
+    right: Sequence[str] = (),
+) -> str:
+    """Return a table rounded for people, with headers and numbers in the current language.
+
+    ``percent`` maps the columns of shares to their decimals. Numbers (and the columns named in
+    ``right``) are aligned right, text left.
+    """
+    percent = percent or {}
+    kept = [column for column in columns if column in frame.columns]
+    cells: dict[str, list[str]] = {}
+    aligned_right = set(right)
+    for column in kept:
+        values = frame[column]
+        if column in percent:
+            cells[column] = [format_number(float(v), percent[column], percent=True) for v in values]
+            aligned_right.add(column)
+        elif pd.api.types.is_float_dtype(values):
+            cells[column] = [format_number(float(v), 1) for v in values]
+            aligned_right.add(column)
+        else:
+            cells[column] = ["" if v is None or v is pd.NA else str(v) for v in values]
+            aligned_right.update([column] if pd.api.types.is_integer_dtype(values) else [])
+    headers = {column: _(columns[column]) for column in kept}
+    widths = {column: max([len(headers[column]), *map(len, cells[column])]) for column in kept}
+
+    def line(texts: Mapping[str, str]) -> str:
+        parts = [
+            texts[column].rjust(widths[column]) if column in aligned_right else texts[column].ljust(widths[column])
+            for column in kept
+        ]
+        return "  ".join(parts).rstrip()
+
+    rows = [line(headers)] + [line({column: cells[column][n] for column in kept}) for n in range(len(frame))]
+    return "\n".join(rows) + "\n"
+
+
+#: Headers of the score table shown to people.
+_SCORE_HEADERS = {
+    "region": N_("region"),
+    "year": N_("year"),
+    "node": N_("node"),
+    "name": N_("name"),
+    "score": N_("score"),
+    "coverage": N_("coverage"),
+    "imputed": N_("imputed"),
+    "band": N_("readiness"),
+    "planned": N_("planned"),
+    "gap": N_("gap"),
+}
+
+
+def _score_text(plan: Masterplan, table: pd.DataFrame, options: Mapping[str, Any]) -> str:
+    method = options.get("method", "declared")
+    heading = _(
+        "Readiness of {region}, {period} (normalisation {method}, aggregation {aggregation}, missing {missing})"
+    )
+    lines = [
+        heading.format(
+            region=plan.region.name,
+            period=plan.period,
+            method=method,
+            aggregation=options.get("aggregation", "arithmetic"),
+            missing=options.get("missing", "coverage"),
+        )
+    ]
+    for level, rows in table.groupby("level", sort=False):
+        lines.append("")
+        lines.append(_("Level: {level}").format(level=level))
+        regions = len(set(table["region"]))
+        headers = {key: header for key, header in _SCORE_HEADERS.items() if key != "region" or regions > 1}
+        lines.append(_readable(rows, headers, percent={"coverage": 0, "imputed": 0}).rstrip("\n"))
+    return "\n".join(lines) + "\n"
+
+
+@click.command(
+    cls=SpeakingCommand,
+    help=N_(
+        "Score the readiness of the plan at PATH (default: the plan in this folder, else the bundled example) "
+        "by level and year: score, coverage, imputed share and readiness band, as a table, CSV, JSON or Excel.\n\n"
+        "The numbers are those of scm.score_table (and scm.roll_up) with the same options, to the last digit "
+        "in CSV and JSON. Exit 0, 1 when the plan cannot be loaded or scored, 2 on usage or I/O errors."
+    ),
+)
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--level",
+    "levels",
+    multiple=True,
+    default=("dimension",),
+    show_default=True,
+    help=N_("Level to show: overall, dimension, element, indicator, or all (repeat for several)."),
+)
+@click.option("--year", "years", type=int, multiple=True, help=N_("Year to show (repeat for several; default: all)."))
+@click.option(
+    "--method",
+    type=click.Choice(NORMALISATION_METHODS),
+    default="declared",
+    show_default=True,
+    help=N_("Normalisation: each indicator's declared one, or a method relative to the other years."),
+)
+@click.option(
+    "--aggregation",
+    type=click.Choice(AGGREGATIONS),
+    default="arithmetic",
+    show_default=True,
+    help=N_("How children are combined at every level."),
+)
+@click.option(
+    "--nonpositive",
+    type=click.Choice(["raise", "zero"]),
+    default="raise",
+    show_default=True,
+    help=N_("Geometric, harmonic and power means: refuse scores of 0 or below, or let them sink the mean to 0."),
+)
+@click.option(
+    "--missing",
+    type=click.Choice(MISSING_POLICIES),
+    default="coverage",
+    show_default=True,
+    help=N_("Missing data: aggregate what is observed, refuse gaps, or fill them (locf carries values forward)."),
+)
+@click.option(
+    "--min-coverage",
+    type=click.FloatRange(0, 1),
+    default=0.65,
+    show_default=True,
+    help=N_("Share of a node's weight that must be observed for it to get a score."),
+)
+@click.option("--count-imputed", is_flag=True, help=N_("Count filled values towards --min-coverage too."))
+@click.option(
+    "--scale",
+    type=click.Choice(list(READINESS_SCALES)),
+    default="default",
+    show_default=True,
+    help=N_("Readiness scale naming the bands."),
+)
+@click.option("--vs-plan", is_flag=True, help=N_("Add the score the plan's own targets imply, and the gap to it."))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(TABLE_FORMATS),
+    default=None,
+    help=N_("table, csv, json or xlsx (default: from the output file's suffix, else table)."),
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help=N_("Write to this file."))
+def score(  # noqa: PLR0913, PLR0917 - one per option
+    path: Path | None,
+    levels: tuple[str, ...],
+    years: tuple[int, ...],
+    method: str,
+    aggregation: str,
+    nonpositive: str,
+    missing: str,
+    min_coverage: float,
+    scale: str,
+    fmt: str | None,
+    output: Path | None,
+    *,
+    count_imputed: bool,
+    vs_plan: bool,
+) -> None:
+    """Run ``smartcity score`` (see its help)."""
+    chosen = _format(fmt, output)
+    plan = load_or_exit(path if path is not None else default_plan(), "text")
+    options: dict[str, Any] = {
+        "method": method,
+        "aggregation": aggregation,
+        "missing": missing,
+        "min_coverage": min_coverage,
+        "count_imputed": count_imputed,
+        "scale": scale,
+    }
+    if nonpositive != "raise":
+        options["nonpositive"] = nonpositive
+    try:
+        table = score_table(plan, levels=levels, years=years or None, vs_plan=vs_plan, **options)
+        sheets = {_("Scores"): table}
+        if chosen == "xlsx":
+            from smartcity_model.scoring import roll_up  # noqa: PLC0415 - only the workbook needs contributions
+
+            contributions = roll_up(plan, **options).contributions("dimension")
+            sheets[_("Contributions")] = contributions
+    except ScoringError as error:
+        click.echo(_("error: {message}").format(message=error), err=True)
+        sys.exit(EXIT_PROBLEMS)
+    write_table(sheets, chosen, output, text=lambda: _score_text(plan, table, options))
+
+
+#: Headers of the budget tables shown to people.
+_BUDGET_HEADERS = {
+    "year": N_("year"),
+    "source": N_("source"),
+    "opd": N_("OPD"),
+    "dimension": N_("dimension"),
+    "horizon": N_("horizon"),
+    "initiative": N_("initiative"),
+    "status": N_("status"),
+    "amount": N_("amount (Rp)"),
+    "share": N_("share"),
+    "initiatives": N_("initiatives"),
+    "lines": N_("budget lines"),
+}
+#: What ``smartcity budget`` shows when no ``--by`` is given.
+_DEFAULT_KEYS = ("year", "source", "opd", "dimension", "horizon")
+
+
+def _budget_text(plan: Masterplan, sheets: Mapping[str, pd.DataFrame], dimensions: str) -> str:
+    total = sum(line.amount for initiative in plan.initiatives for line in initiative.budget)
+    heading = _("Budget of {region}, {period}: Rp {total} in all").format(
+        region=plan.region.name, period=plan.period, total=format_number(total)
+    )
+    lines = [heading]
+    if dimensions == "full":
+        lines.append(_("(dimensions: the whole amount of an initiative is counted in each of its dimensions)"))
+    for frame in sheets.values():
+        lines.append("")
+        shown = frame.copy()
+        shown["amount"] = [format_number(float(v)) for v in shown["amount"]]
+        lines.append(_readable(shown, _BUDGET_HEADERS, percent={"share": 1}, right=("amount",)).rstrip("\n"))
+    return "\n".join(lines) + "\n"
+
+
+@click.command(
+    cls=SpeakingCommand,
+    help=N_(
+        "Total the budget of the plan at PATH (default: the plan in this folder, else the bundled example) by "
+        "year, funding source, OPD, dimension and horizon, or by the keys given with --by, as a table, CSV, JSON "
+        "or Excel.\n\nThe numbers are those of scm.budget_summary, to the last digit in CSV and JSON."
+    ),
+)
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--by",
+    "keys",
+    type=click.Choice(BUDGET_KEYS),
+    multiple=True,
+    help=N_("Total by this key; repeat to total by several at once (--by year --by source)."),
+)
+@click.option(
+    "--dimensions",
+    type=click.Choice(["split", "full"]),
+    default="split",
+    show_default=True,
+    help=N_("An initiative of several dimensions: share its money among them, or count it in full in each."),
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(TABLE_FORMATS),
+    default=None,
+    help=N_("table, csv, json or xlsx (default: from the output file's suffix, else table)."),
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help=N_("Write to this file."))
+def budget(path: Path | None, keys: tuple[str, ...], dimensions: str, fmt: str | None, output: Path | None) -> None:
+    """Run ``smartcity budget`` (see its help)."""
+    chosen = _format(fmt, output)
+    if chosen == "csv" and not keys:
+        exit_with_usage_error(ValueError(_("a CSV file holds one table: choose it with --by (e.g. --by year)")))
+    plan = load_or_exit(path if path is not None else default_plan(), "text")
+    groups: list[tuple[str, ...]] = [keys] if keys else [(key,) for key in _DEFAULT_KEYS]
+    try:
+        sheets = {
+            " × ".join(_(_BUDGET_HEADERS[key]) for key in group): budget_summary(
+                plan, list(group), dimensions=dimensions  # type: ignore[arg-type]
+            )
+            for group in groups
+        }
+    except BudgetError as error:
+        exit_with_usage_error(error)
+
+    def as_json() -> Any:
+        if keys:
+            return records(next(iter(sheets.values())))
+        return {group[0]: records(frame) for group, frame in zip(groups, sheets.values(), strict=True)}
+
+    write_table(sheets, chosen, output, text=lambda: _budget_text(plan, sheets, dimensions), json_value=as_json)

@@ -1,0 +1,145 @@
+"""Results for people and programs: smartcity score and budget, their tables, CSV, JSON and workbooks."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+import smartcity_model as scm
+from smartcity_model.cli import main
+from smartcity_model.i18n import format_number, use_language
+from smartcity_model.io.excel import tables_workbook
+
+EXAMPLE = str(scm.example_path())
+OPTIONS = {"missing": "locf", "method": "minmax", "min_coverage": 0.5}
+FLAGS = ["--missing", "locf", "--method", "minmax", "--min-coverage", "0.5"]
+
+
+def _same(found: Any, expected: Any) -> bool:
+    """Equal to the last digit; a missing value is null in JSON and NaN or NA in a table."""
+    missing = expected is None or expected is pd.NA or (isinstance(expected, float) and math.isnan(expected))
+    if missing:
+        return found is None or (isinstance(found, float) and math.isnan(found))
+    return bool(found == expected)
+
+
+def _run(*args: str) -> str:
+    result = CliRunner().invoke(main, list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_score_as_json_is_the_python_table_to_the_last_digit(example_plan: scm.Masterplan) -> None:
+    printed = json.loads(_run("score", EXAMPLE, "--level", "all", "--vs-plan", "--format", "json", *FLAGS))
+    table = scm.score_table(example_plan, levels="all", vs_plan=True, **OPTIONS)
+    assert len(printed) == len(table) > 0
+    assert {"region", "year", "level", "node", "score", "coverage", "band"} <= set(printed[0])
+    for row, expected in zip(printed, table.to_dict("records"), strict=True):
+        assert all(_same(row[key], value) for key, value in expected.items()), (row, expected)
+
+
+def test_score_as_csv_is_the_python_table_to_the_last_digit(example_plan: scm.Masterplan, tmp_path: Path) -> None:
+    _run("score", EXAMPLE, "-o", str(tmp_path / "scores.csv"), *FLAGS)
+    read = pd.read_csv(tmp_path / "scores.csv")
+    table = scm.score_table(example_plan, **OPTIONS)
+    for column in ("score", "coverage", "imputed"):
+        assert all(_same(a, b) for a, b in zip(read[column], table[column], strict=True)), column
+    assert list(read["node"]) == list(table["node"])
+
+
+def test_budget_as_json_is_the_python_summary_to_the_last_digit(example_plan: scm.Masterplan) -> None:
+    printed = json.loads(_run("budget", EXAMPLE, "--format", "json"))
+    assert set(printed) == {"year", "source", "opd", "dimension", "horizon"}
+    for key, rows in printed.items():
+        expected = scm.budget_summary(example_plan, key).to_dict("records")
+        assert rows == [{k: (int(v) if k == "year" else v) for k, v in row.items()} for row in expected]
+    crossed = json.loads(
+        _run("budget", EXAMPLE, "--by", "year", "--by", "source", "--dimensions", "full", "--format", "json")
+    )
+    expected = scm.budget_summary(example_plan, ["year", "source"], dimensions="full")
+    assert [row["amount"] for row in crossed] == list(expected["amount"])
+
+
+def test_a_results_workbook_has_a_sheet_per_table_in_the_language_chosen(
+    example_plan: scm.Masterplan, tmp_path: Path
+) -> None:
+    _run("--lang", "id", "score", EXAMPLE, "-o", str(tmp_path / "skor.xlsx"), *FLAGS)
+    book = openpyxl.load_workbook(tmp_path / "skor.xlsx")
+    assert book.sheetnames == ["Skor", "Kontribusi"]
+    scores = book["Skor"]
+    header = [cell.value for cell in scores[1]]
+    table = scm.score_table(example_plan, **OPTIONS)
+    column = header.index("score") + 1
+    values = [scores.cell(row=n + 2, column=column).value for n in range(len(table))]
+    assert all(
+        (value is None and math.isnan(expected)) or value == pytest.approx(expected, rel=1e-14)
+        for value, expected in zip(values, table["score"], strict=True)
+    )
+    _run("budget", EXAMPLE, "-o", str(tmp_path / "budget.xlsx"))
+    assert len(openpyxl.load_workbook(tmp_path / "budget.xlsx").sheetnames) == 5
+
+
+def test_text_a_planner_wrote_is_never_a_formula_in_a_results_workbook() -> None:
+    hostile = ['=HYPERLINK("http://example.org","klik")', "+62 812", "-1", "@SUM(A1)", "<script>alert(1)</script>"]
+    frame = pd.DataFrame({"name": hostile, "value": [1.5, float("nan"), 3, 4, 5]})
+    book = openpyxl.load_workbook(io.BytesIO(tables_workbook({"a/b:c": frame})))
+    sheet = book.worksheets[0]
+    assert sheet.title == "a-b-c"
+    cells = [sheet.cell(row=n, column=1) for n in range(2, 7)]
+    assert [cell.value for cell in cells] == hostile
+    assert all(cell.data_type == "s" for cell in cells)
+    assert sheet.cell(row=3, column=2).value is None
+
+
+def test_score_and_budget_tables_speak_the_language_chosen() -> None:
+    indonesian = _run("--lang", "id", "score", EXAMPLE, "--year", "2024", "--level", "overall")
+    english = _run("--lang", "en", "score", EXAMPLE, "--year", "2024", "--level", "overall")
+    assert "Kesiapan keseluruhan" in indonesian
+    assert "Overall readiness" in english
+    with use_language("id"):
+        shown = format_number(53.223909, 1)
+    assert shown in indonesian
+    assert "53.2" in english
+    budget_id = _run("--lang", "id", "budget", EXAMPLE, "--by", "source")
+    assert "Rp 65.855.000.000" in budget_id
+    assert "Rp 65,855,000,000" in _run("--lang", "en", "budget", EXAMPLE, "--by", "source")
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["score", EXAMPLE, "--format", "xlsx"], "-o FILE.xlsx"),
+        (["score", EXAMPLE, "--format", "csv", "-o", "x.json"], "does not match the output file"),
+        (["budget", EXAMPLE, "--format", "csv"], "choose it with --by"),
+        (["score", EXAMPLE, "--level", "dimensi"], "did you mean 'dimension'?"),
+        (["score", EXAMPLE, "--year", "1990"], "no scores in the years asked for (1990); the data cover 2019–2024"),
+    ],
+)
+def test_what_cannot_be_given_is_refused_with_the_reason(args: list[str], words: str, tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, [arg.replace("x.json", str(tmp_path / "x.json")) for arg in args])
+    assert result.exit_code in {1, 2}
+    assert words in result.output
+    assert not (tmp_path / "x.json").exists()
+
+
+def test_the_score_table_names_nodes_and_bands_them(example_plan: scm.Masterplan) -> None:
+    table = scm.score_table(example_plan, levels=["overall", "dimension"], years=[2023, 2024], **OPTIONS)
+    assert set(table["year"]) == {2023, 2024}
+    assert list(dict.fromkeys(table["level"])) == ["overall", "dimension"]
+    scored = table.dropna(subset=["score"])
+    scale = scm.scoring.readiness_scale("default")
+    assert list(scored["readiness_level"]) == [int(level) for level in scale.levels_of(scored["score"])]
+    dimension = example_plan.framework.dimensions[0]
+    with use_language("en"):
+        english = scm.score_table(example_plan, **OPTIONS)
+    assert english.loc[english["node"] == dimension.id, "name"].iloc[0] == dimension.label("en")
+    with pytest.raises(scm.ScoringError, match="unknown level 'dimensions' \\(did you mean 'dimension'\\?\\)"):
+        scm.score_table(example_plan, levels="dimensions")
