@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import tokenize
 from pathlib import Path
 
 import click
@@ -208,3 +209,15 @@ def test_the_messages_of_click_kept_in_the_catalogue_are_clicks_own() -> None:
     ):
         own.add(message if isinstance(message, str) else tuple(message))
     assert set(CLICK_MESSAGES) <= own, set(CLICK_MESSAGES) - own
+
+
+def test_no_message_hides_from_the_catalogue_inside_an_f_string() -> None:
+    hidden = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        with path.open("rb") as handle:
+            for token in tokenize.tokenize(handle.readline):
+                text = token.string
+                prefix = text[: len(text) - len(text.lstrip("rRbBfFuU"))]
+                if token.type == tokenize.STRING and "f" in prefix.lower() and re.search(r"\bn?_\(", text):
+                    hidden.append(f"{path.relative_to(PACKAGE)}:{token.start[0]}")
+    assert not hidden, f"messages inside f-strings are not extracted: {hidden}"

@@ -163,6 +163,21 @@ class ValidationReport(BaseModel):
         """Return :meth:`to_dict` as JSON text."""
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
 
+    def __repr__(self) -> str:
+        """Summarise in one line: the subject and the counts (the findings are in ``.findings``)."""
+        counts = self.counts
+        return (
+            f"<ValidationReport {self.subject}: {'ok' if self.ok else 'not ok'}; {counts['error']} errors, "
+            f"{counts['warning']} warnings, {counts['info']} info, {counts['waived']} waived; "
+            ".findings .to_frame() .select(...)>"
+        )
+
+    def _repr_html_(self) -> str:
+        """Show the counts and the findings in a notebook."""
+        from smartcity_model.views import report_html  # noqa: PLC0415 - views import the checks
+
+        return report_html(self)
+
     def __str__(self) -> str:
         """Render a readable summary: counts, then findings grouped by code, repeats capped."""
         counts = self.counts

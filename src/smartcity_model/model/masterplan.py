@@ -297,6 +297,25 @@ class Masterplan(PlanHeader):
         item = self.initiative(initiative) if isinstance(initiative, str) else initiative
         return effective_schedule(item, self.period, self.horizons)
 
+    def __repr__(self) -> str:
+        """Summarise in one line: region, period and how many of each part (the parts are attributes)."""
+        years = sorted({obs.year for obs in self.observations})
+        observed = f" {years[0]}–{years[-1]}" if years else ""
+        quick = sum(1 for initiative in self.initiatives if initiative.horizon is Horizon.QUICK_WIN)
+        return (
+            f"<Masterplan {self.region.id} {self.region.name!r} {self.period}: {len(self.opds)} OPDs, "
+            f"{len(self.indicators)} indicators, {len(self.initiatives)} initiatives ({quick} quick wins), "
+            f"{len(self.observations)} observations{observed}>"
+        )
+
+    __str__ = __repr__
+
+    def _repr_html_(self) -> str:
+        """Show the plan's summary in a notebook."""
+        from smartcity_model.views import plan_html  # noqa: PLC0415 - views import the model
+
+        return plan_html(self)
+
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Masterplan:
         """Validate plain data, raising one :class:`~smartcity_model.MasterplanError` listing every problem.

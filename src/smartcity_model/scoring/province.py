@@ -67,6 +67,12 @@ class ProvinceReadiness:
             "  tables: .province .levels .region_levels .blockers(year) .regions>"
         )
 
+    def _repr_html_(self) -> str:
+        """Show the rule, the latest levels and the regions holding the province back in a notebook."""
+        from smartcity_model.views import province_html  # noqa: PLC0415 - views import scoring
+
+        return province_html(self)
+
     def blockers(self, year: int | None = None) -> pd.DataFrame:
         """Return the regions below the next level, per node, for ``year`` (default: the latest).
 

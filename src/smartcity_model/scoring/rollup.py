@@ -239,6 +239,12 @@ class RollUp:
         lines.append("  tables: .scores .data .wide(level) .readiness() .contributions(level)>")
         return "\n".join(lines)
 
+    def _repr_html_(self) -> str:
+        """Show what was scored and the latest scores of the level below the top in a notebook."""
+        from smartcity_model.views import rollup_html  # noqa: PLC0415 - views import scoring
+
+        return rollup_html(self)
+
 
 def aggregation_per_level(
     structure: Structure, aggregation: str | Mapping[str, str], power: float | None
