@@ -218,6 +218,6 @@ def test_no_message_hides_from_the_catalogue_inside_an_f_string() -> None:
             for token in tokenize.tokenize(handle.readline):
                 text = token.string
                 prefix = text[: len(text) - len(text.lstrip("rRbBfFuU"))]
-                if token.type == tokenize.STRING and "f" in prefix.lower() and re.search(r"\bn?_\(", text):
+                if token.type == tokenize.STRING and "f" in prefix.lower() and re.search(r"\bn?_\(\s*[\"']", text):
                     hidden.append(f"{path.relative_to(PACKAGE)}:{token.start[0]}")
     assert not hidden, f"messages inside f-strings are not extracted: {hidden}"
