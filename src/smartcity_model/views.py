@@ -73,6 +73,7 @@ def _heading(text: str, detail: str = "") -> str:
 def plan_html(plan: Masterplan) -> str:
     """Return a plan's summary: region, period, counts, initiatives by horizon and budget."""
     from smartcity_model.budget import horizon_of  # noqa: PLC0415 - budget imports the model
+    from smartcity_model.model import Horizon  # noqa: PLC0415 - the model imports this module on use
 
     quick = sum(
         1
@@ -92,7 +93,8 @@ def plan_html(plan: Masterplan) -> str:
         (_("Budget"), f"Rp {format_number(total)}"),
     ]
     horizons = Counter(horizon_of(plan, initiative).value for initiative in plan.initiatives)
-    by_horizon = _table([_("horizon"), _("initiatives")], sorted(horizons.items()))
+    order = [horizon.value for horizon in Horizon]
+    by_horizon = _table([_("horizon"), _("initiatives")], [(name, horizons[name]) for name in order if horizons[name]])
     title = plan.document.title or f"Masterplan {plan.region.name}"
     return _heading(title) + _table([_("part"), _("value")], rows) + by_horizon
 

@@ -1,0 +1,270 @@
+"""A report to show the Bupati: one self-contained HTML file of a plan's readiness, checks, roadmap and budget.
+
+:func:`plan_report` lays out a masterplan: a summary, readiness per dimension and its trend
+against the plan's own path, element scores, each dimension explained by its indicators, the
+checks' findings with hints, the OPD collaboration network and the OPD × dimension matrix, the
+roadmap, the budget, and where the data come from. The file holds everything it shows (styles,
+charts as inline SVG drawn with matplotlib): it opens offline, from a USB stick or an email, makes
+no request, and prints on A4 from the browser's "Save as PDF". Every text someone wrote is
+escaped by the template (jinja2, autoescaping on).
+
+Needs the ``report`` extra (jinja2 and matplotlib): ``pip install "smartcity-model[report]"``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from smartcity_model.checks import CheckConfig
+from smartcity_model.checks import check as run_checks
+from smartcity_model.checks.report import ValidationReport
+from smartcity_model.errors import SmartCityError
+from smartcity_model.i18n import _, language
+from smartcity_model.model import Masterplan
+from smartcity_model.report import sections
+from smartcity_model.scoring import RollUp, ScoringError, roll_up
+
+__all__ = ["PDF_RENDERERS", "ReportUnavailableError", "find_pdf_renderer", "plan_report", "write_pdf"]
+
+_TEMPLATES = Path(__file__).parent / "templates"
+#: Browsers that print a report to PDF headless, looked for on the PATH in this order.
+PDF_RENDERERS: tuple[str, ...] = ("chromium", "chromium-browser", "google-chrome", "chrome")
+
+
+class ReportUnavailableError(SmartCityError, ImportError):
+    """jinja2 or matplotlib, which the report needs, is not installed."""
+
+
+def _environment() -> Any:
+    try:
+        import jinja2  # noqa: PLC0415 - an optional extra, imported on use
+    except ImportError:
+        msg = _('reports need jinja2 and matplotlib: pip install "smartcity-model[report]"')
+        raise ReportUnavailableError(msg) from None
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(_TEMPLATES)),
+        autoescape=jinja2.select_autoescape(["html", "j2"], default_for_string=True, default=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _plot() -> Any:
+    try:
+        from smartcity_model import plot  # noqa: PLC0415 - an optional extra, imported on use
+    except ImportError:
+        msg = _('reports need jinja2 and matplotlib: pip install "smartcity-model[report]"')
+        raise ReportUnavailableError(msg) from None
+    return plot
+
+
+@dataclass
+class _Section:
+    id: str
+    title: str
+    blocks: list[dict[str, Any]]
+    lead: str = ""
+
+
+def _chart(name: str, make: Callable[[], Any], caption: str = "") -> dict[str, Any]:
+    """Draw a chart as inline SVG; a chart that cannot be drawn says why instead of vanishing."""
+    import markupsafe  # noqa: PLC0415 - comes with jinja2
+
+    plot = _plot()
+    try:
+        figure = make()
+    except (ScoringError, ValueError) as error:
+        return {"kind": "missing-chart", "caption": _("This chart cannot be drawn: {reason}").format(reason=error)}
+    return {"kind": "chart", "name": name, "svg": markupsafe.Markup(plot.to_svg(figure)), "caption": caption}
+
+
+def _table(table: sections.Table) -> dict[str, Any]:
+    return {"kind": "table", "table": table}
+
+
+def _labels() -> dict[str, str]:
+    return {
+        "contents": _("Contents"),
+        "hint": _("hint"),
+        "waived": _("waived"),
+        "no_findings": _("No findings."),
+    }
+
+
+def plan_report(  # noqa: PLR0915 - one block per section of the report
+    plan: Masterplan,
+    *,
+    report: ValidationReport | None = None,
+    config: CheckConfig | None = None,
+    year: int | None = None,
+    source: str | None = None,
+    **options: Any,
+) -> str:
+    """Return the HTML report of ``plan``, in the current language.
+
+    ``report`` is the plan's :class:`~smartcity_model.ValidationReport` (run with ``config`` if
+    not given); ``year`` the year the readiness sections show (default: the latest with a score);
+    ``options`` are :func:`~smartcity_model.roll_up`'s (default ``missing="locf"``, so that a
+    value carries to the years after it, each such value marked).
+    """
+    environment = _environment()
+    plot = _plot()
+    checked = report if report is not None else run_checks(plan, config or CheckConfig())
+    scoring = {"missing": "locf", **options}
+    result: RollUp | None
+    try:
+        result = roll_up(plan, **scoring)
+    except ScoringError:
+        result = None
+    region = plan.region.id
+    chosen = year
+    if result is not None and chosen is None:
+        chosen = sections.latest_year(result, "dimension")
+    blocks_ready: list[dict[str, Any]] = []
+    blocks_elements: list[dict[str, Any]] = []
+    blocks_explained: list[dict[str, Any]] = []
+    if result is not None and chosen is not None:
+        planned = sections.planned_scores(plan, result, scoring, chosen)
+        blocks_ready = [
+            _chart("radar", lambda: plot.radar(result, region, chosen), _("Readiness per dimension, {year}.").format(year=chosen)),
+            _table(sections.dimension_table(plan, result, chosen, planned)),
+            _chart(
+                "trend",
+                lambda: plot.trend(result, "dimension", plan=plan),
+                _("Observed readiness per dimension (lines) against the path the plan's targets imply (dashed)."),
+            ),
+        ]
+        blocks_elements = [_table(sections.element_table(plan, result, chosen))]
+        blocks_explained = [
+            _chart(
+                "contributions",
+                lambda: plot.contributions(result, level="dimension", year=chosen),
+                _("Each dimension's score is the sum of its indicators' contributions."),
+            )
+        ]
+        for _dimension, headline, table in sections.explanations(plan, result, chosen):
+            blocks_explained += [{"kind": "heading", "text": headline}, _table(table)]
+    else:
+        missing = {"kind": "text", "text": _("The plan's observations do not give a readiness score yet.")}
+        blocks_ready, blocks_elements, blocks_explained = [missing], [missing], [missing]
+    counts, data_table = sections.provenance(plan)
+    observed = counts["verified"] + counts["estimated"]
+    data_lead = _("{verified} of {total} observations are verified by their custodian; {estimated} are estimated.").format(
+        verified=counts["verified"], total=observed, estimated=counts["estimated"]
+    )
+    budget_first, budget_second = sections.budget_tables(plan)
+    blocks: list[_Section] = [
+        _Section("readiness", _("Readiness per dimension"), blocks_ready),
+        _Section("elements", _("Element scores"), blocks_elements),
+        _Section("explained", _("What makes each dimension's score"), blocks_explained),
+        _Section("checks", _("Findings of the checks"), [{"kind": "findings", "groups": sections.finding_groups(checked)}]),
+        _Section(
+            "collaboration",
+            _("Collaboration between OPDs"),
+            [
+                _chart(
+                    "network",
+                    lambda: plot.network(plan),
+                    _("OPDs by acronym, sized by the initiatives they take part in, coloured by sector; a line joins OPDs that share initiatives."),
+                ),
+                _table(sections.matrix_table(plan)),
+            ],
+        ),
+        _Section(
+            "roadmap",
+            _("Roadmap"),
+            [
+                _chart("roadmap", lambda: plot.roadmap(plan), _("Initiatives by horizon and year; arrows lead from prerequisites.")),
+                _table(sections.roadmap_table(plan)),
+            ],
+        ),
+        _Section(
+            "budget",
+            _("Budget"),
+            [
+                _chart("budget", lambda: plot.budget(plan, by="year", stack="source"), _("Planned budget by year and funding source.")),
+                _table(budget_first),
+                _table(budget_second),
+            ],
+        ),
+        _Section("data", _("Data and their sources"), [_table(data_table)], lead=data_lead),
+    ]
+    title = plan.document.title_en if language() == "en" and plan.document.title_en else plan.document.title
+    title = title or _("Smart City Masterplan of {region}").format(region=plan.region.name)
+    context = {
+        "lang": language(),
+        "version": _version(),
+        "kicker": _("Smart City Masterplan report"),
+        "title": title,
+        "subtitle": _("{region}, {period} · framework {framework}").format(
+            region=plan.region.name, period=plan.period, framework=plan.framework.name
+        ),
+        "figures": sections.key_figures(plan, checked, result),
+        "notes": _notes(result, chosen),
+        "sections": blocks,
+        "t": _labels(),
+        "footer": _("Made with smartcity-model {version} from {source}.").format(
+            version=_version(), source=source or plan.region.name
+        ),
+    }
+    return str(environment.get_template("report.html.j2").render(**context))
+
+
+def _notes(result: RollUp | None, year: int | None) -> list[str]:
+    if result is None or year is None:
+        return []
+    return [_("Readiness is shown for {year}, the latest year with scores.").format(year=year)]
+
+
+def _version() -> str:
+    from smartcity_model import __version__  # noqa: PLC0415 - the package imports this module's parent
+
+    return __version__
+
+
+def find_pdf_renderer() -> str | None:
+    """Return the path of a browser that prints to PDF headless (:data:`PDF_RENDERERS`), if one is installed."""
+    return next((found for name in PDF_RENDERERS if (found := shutil.which(name))), None)
+
+
+def write_pdf(html_path: Path, pdf_path: Path, renderer: str | None = None, timeout: float = 120) -> Path:
+    """Print the HTML report at ``html_path`` to ``pdf_path`` with a headless browser (A4, the print stylesheet).
+
+    Raises :class:`ReportUnavailableError` when no renderer is installed, :class:`OSError` when it fails.
+    """
+    browser = renderer or find_pdf_renderer()
+    if browser is None:
+        msg = _("no browser to print PDF with ({names}); install Debian's chromium, or print the HTML from a browser")
+        raise ReportUnavailableError(msg.format(names=", ".join(PDF_RENDERERS)))
+    with tempfile.TemporaryDirectory() as profile:
+        command = [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={profile}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={pdf_path}",
+            html_path.resolve().as_uri(),
+        ]
+        done = subprocess.run(command, capture_output=True, timeout=timeout, check=False)  # noqa: S603 - a browser found on PATH
+    if done.returncode != 0 or not pdf_path.is_file():
+        message = _("{browser} could not print the PDF (exit {code})").format(browser=browser, code=done.returncode)
+        raise OSError(message)
+    return pdf_path
+
+
+def options_of(options: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the roll-up options a report uses: ``missing="locf"`` unless another policy is given."""
+    return {"missing": "locf", **options}

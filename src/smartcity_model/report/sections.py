@@ -1,0 +1,394 @@
+"""The contents of a report as plain data: rows of text and numbers for each section, no markup.
+
+Every function here returns lists and dicts of strings and numbers in the current language;
+the template lays them out and escapes every string. Numbers a person reads are formatted with
+:func:`~smartcity_model.i18n.format_number`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from smartcity_model.budget import budget_summary, horizon_of
+from smartcity_model.checks.registry import CHECK_CODES
+from smartcity_model.checks.report import ValidationReport
+from smartcity_model.i18n import N_, _, format_number, language
+from smartcity_model.model import Masterplan, ObservationStatus
+from smartcity_model.scoring import RollUp
+
+__all__ = [
+    "Cell",
+    "Table",
+    "budget_tables",
+    "dimension_table",
+    "element_table",
+    "explanations",
+    "finding_groups",
+    "key_figures",
+    "matrix_table",
+    "provenance",
+    "roadmap_table",
+]
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell: its text, whether it is a number (aligned right) and a CSS class (a band, a severity)."""
+
+    text: str
+    number: bool = False
+    css: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table: headers, rows of cells, and a caption."""
+
+    headers: Sequence[str]
+    rows: Sequence[Sequence[Cell]]
+    caption: str = ""
+    numbers: Sequence[bool] = field(default_factory=tuple)
+
+
+def _n(value: float | None, decimals: int = 1, *, percent: bool = False) -> Cell:
+    if value is None or value != value:  # noqa: PLR0124 - nan
+        return Cell("–", number=True)
+    return Cell(format_number(float(value), decimals, percent=percent), number=True)
+
+
+def _t(value: object, css: str = "") -> Cell:
+    return Cell("" if value is None else str(value), css=css)
+
+
+def band_css(level: object) -> str:
+    """Return the CSS class of a readiness level (``band-1`` … ``band-5``, ``band-none``)."""
+    return f"band-{int(level)}" if isinstance(level, int) or (level is not None and level == level) else "band-none"  # noqa: PLR0124
+
+
+def latest_year(result: RollUp, level: str) -> int | None:
+    """Return the latest year in which some node of ``level`` has a score."""
+    scores = result.scores
+    scored = scores[(scores["level"] == level) & scores["score"].notna()]
+    return int(scored["year"].max()) if not scored.empty else None
+
+
+def key_figures(plan: Masterplan, report: ValidationReport, result: RollUp | None) -> list[tuple[str, str, str]]:
+    """Return the figures of the summary: (label, value, detail)."""
+    quick = sum(1 for ini in plan.initiatives if horizon_of(plan, ini).value == "quick_win")
+    total = sum(line.amount for ini in plan.initiatives for line in ini.budget)
+    counts = report.counts
+    figures = [
+        (_("OPDs"), str(len(plan.opds)), _("{n} sectors").format(n=len({o.sector for o in plan.opds}))),
+        (_("Initiatives"), str(len(plan.initiatives)), _("{n} quick wins").format(n=quick)),
+        (_("Indicators"), str(len(plan.indicators)), _("{n} observations").format(n=len(plan.observations))),
+        (_("Budget"), "Rp " + _short_amount(total), str(plan.period)),
+        (
+            _("Checks"),
+            _("{errors} errors, {warnings} warnings").format(errors=counts["error"], warnings=counts["warning"]),
+            _("{n} waived").format(n=counts["waived"]),
+        ),
+    ]
+    if result is not None:
+        year = latest_year(result, result.structure.levels[-1])
+        if year is not None:
+            top = result.readiness()
+            row = top[(top["level"] == result.structure.levels[-1]) & (top["year"] == year)].iloc[0]
+            band = row["readiness"] or "–"
+            figures.insert(0, (_("Readiness {year}").format(year=year), format_number(float(row["score"]), 1), str(band)))
+    return figures
+
+
+def _short_amount(amount: float) -> str:
+    """Write a rupiah amount for a headline: ``65,9 miliar`` / ``65.9 billion``."""
+    units = ((1e12, _("trillion")), (1e9, _("billion")), (1e6, _("million")))
+    for size, word in units:
+        if abs(amount) >= size:
+            return f"{format_number(amount / size, 1)} {word}"
+    return format_number(amount)
+
+
+def _names(plan: Masterplan) -> dict[str, str]:
+    from smartcity_model.scoring import node_names  # noqa: PLC0415 - avoids an import cycle at load
+
+    return node_names(plan)
+
+
+def dimension_table(plan: Masterplan, result: RollUp, year: int, planned: pd.DataFrame | None) -> Table:
+    """Return the dimensions' scores in ``year`` with coverage, band and the plan's own path."""
+    ready = result.readiness()
+    rows = ready[(ready["level"] == "dimension") & (ready["year"] == year)]
+    names = _names(plan)
+    path = {} if planned is None else dict(zip(planned["node"], planned["score"], strict=True))
+    body = []
+    for row in rows.itertuples(index=False):
+        target = path.get(row.node)
+        gap = None if target is None or pd.isna(row.score) else float(row.score) - float(target)
+        body.append(
+            [
+                _t(names.get(row.node, row.node)),
+                _n(row.score),
+                _n(row.coverage, 0, percent=True),
+                _t(row.readiness or "–", band_css(row.readiness_level)),
+                _n(target),
+                _n(gap),
+            ]
+        )
+    headers = [_("dimension"), _("score"), _("coverage"), _("readiness"), _("plan"), _("gap")]
+    caption = _("Scores 0–100 in {year}; coverage is the share of the dimension's indicator weight observed.").format(
+        year=year
+    )
+    return Table(headers, body, caption)
+
+
+def element_table(plan: Masterplan, result: RollUp, year: int) -> Table:
+    """Return every element's score in ``year``, dimension by dimension."""
+    ready = result.readiness()
+    rows = ready[(ready["level"] == "element") & (ready["year"] == year)].set_index("node")
+    names = _names(plan)
+    body = []
+    for dimension in plan.framework.dimensions:
+        for element in dimension.elements:
+            if element.id not in rows.index:
+                continue
+            row = rows.loc[element.id]
+            body.append(
+                [
+                    _t(names[dimension.id]),
+                    _t(names[element.id]),
+                    _n(row["score"]),
+                    _n(row["coverage"], 0, percent=True),
+                    _t(row["readiness"] or "–", band_css(row["readiness_level"])),
+                ]
+            )
+    headers = [_("dimension"), _("element"), _("score"), _("coverage"), _("readiness")]
+    return Table(headers, body, _("Element scores in {year}.").format(year=year))
+
+
+def explanations(plan: Masterplan, result: RollUp, year: int) -> list[tuple[str, str, Table]]:
+    """Return, per dimension, its score in ``year`` explained by its indicators' contributions."""
+    region = plan.region.id
+    contributions = result.contributions("dimension")
+    chosen = contributions[(contributions["year"] == year) & (contributions["region"] == region)]
+    normalised = result.scores[(result.scores["level"] == result.structure.levels[0]) & (result.scores["year"] == year)]
+    norm = dict(zip(normalised["node"], normalised["score"], strict=True))
+    data = result.data
+    values = data[(data["year"] == year) & (data["region"] == region)]
+    raw = dict(zip(values["indicator"], values["value"], strict=True))
+    imputed = dict(zip(values["indicator"], values["imputed"], strict=True))
+    dims = result.scores[(result.scores["level"] == "dimension") & (result.scores["year"] == year)]
+    dim_score = dict(zip(dims["node"], dims["score"], strict=True))
+    names = _names(plan)
+    out = []
+    for dimension in plan.framework.dimensions:
+        rows = chosen[chosen["node"] == dimension.id].sort_values("contribution", ascending=False)
+        body = []
+        for row in rows.itertuples(index=False):
+            indicator = plan.indicator(row.indicator)
+            value = raw.get(row.indicator)
+            shown = _n(value, 2)
+            if value is not None and imputed.get(row.indicator):
+                shown = Cell(shown.text + " *", number=True)
+            body.append(
+                [
+                    _t(names.get(row.indicator, row.indicator)),
+                    shown,
+                    _t(indicator.unit),
+                    _n(norm.get(row.indicator)),
+                    _n(row.weight, 0, percent=True),
+                    _n(row.contribution),
+                ]
+            )
+        score = dim_score.get(dimension.id)
+        headline = (
+            _("{name}: {score} in {year}").format(name=names[dimension.id], score=format_number(float(score), 1), year=year)
+            if score is not None and score == score  # noqa: PLR0124
+            else _("{name}: no score in {year}").format(name=names[dimension.id], year=year)
+        )
+        headers = [_("indicator"), _("value"), _("unit"), _("score"), _("weight"), _("contribution")]
+        caption = _("The contributions add up to the dimension's score; * marks a value carried from an earlier year.")
+        out.append((dimension.id, headline, Table(headers, body, caption)))
+    return out
+
+
+_SEVERITIES = ("error", "warning", "info")
+
+
+def finding_groups(report: ValidationReport) -> list[dict[str, Any]]:
+    """Return the findings grouped by severity, then by code, each code with its title and hint."""
+    groups = []
+    for severity in _SEVERITIES:
+        codes: dict[str, list[Any]] = defaultdict(list)
+        for finding in report.findings:
+            if finding.severity.value == severity:
+                codes[finding.code].append(finding)
+        if not codes:
+            continue
+        entries = []
+        for code, findings in codes.items():
+            entries.append(
+                {
+                    "code": code,
+                    "title": _(CHECK_CODES[code].title),
+                    "hint": findings[0].hint,
+                    "items": [
+                        {
+                            "subject": f.subject_kind if f.subject_id is None else f"{f.subject_kind} {f.subject_id}",
+                            "message": f.message,
+                            "waived": f.waiver_reason if f.waived else None,
+                        }
+                        for f in findings
+                    ],
+                }
+            )
+        groups.append({"severity": severity, "title": _(_SEVERITY_TITLES[severity]), "codes": entries})
+    return groups
+
+
+_SEVERITY_TITLES = {"error": N_("Errors"), "warning": N_("Warnings"), "info": N_("Information")}
+
+
+def matrix_table(plan: Masterplan) -> Table:
+    """Return the OPD × dimension matrix: how many initiatives each OPD leads (L) or supports (S) in each dimension."""
+    framework = plan.framework
+    led: Counter[tuple[str, str]] = Counter()
+    supported: Counter[tuple[str, str]] = Counter()
+    for ini in plan.initiatives:
+        dims = {framework.dimension_of(element).id for element in ini.elements}
+        for dim in dims:
+            led[ini.lead, dim] += 1
+            for opd in ini.supporting:
+                supported[opd, dim] += 1
+    english = language() == "en"
+    body = []
+    for opd in plan.opds:
+        cells = [_t(opd.acronym or opd.id), _t(opd.name)]
+        total = 0
+        for dimension in framework.dimensions:
+            lead, support = led[opd.id, dimension.id], supported[opd.id, dimension.id]
+            total += lead + support
+            text = " ".join(part for part in (f"{lead}L" if lead else "", f"{support}S" if support else "") if part)
+            cells.append(Cell(text, number=True, css="cell-on" if lead or support else ""))
+        cells.append(Cell(str(total), number=True))
+        body.append(cells)
+    headers = [_("OPD"), _("name"), *[(d.name_en if english and d.name_en else d.name) for d in framework.dimensions], _("in all")]
+    return Table(headers, body, _("L: initiatives the OPD leads; S: initiatives it supports."))
+
+
+def roadmap_table(plan: Masterplan) -> Table:
+    """Return the initiatives in roadmap order: horizon, years, lead OPD, prerequisites and budget."""
+    order = {"quick_win": 0, "short": 1, "medium": 2, "long": 3}
+    rows = []
+    for ini in plan.initiatives:
+        start, end = plan.schedule(ini)
+        horizon = horizon_of(plan, ini).value
+        rows.append((order[horizon], start, end, ini, horizon))
+    rows.sort(key=lambda row: row[:3])
+    acronym = {opd.id: opd.acronym or opd.id for opd in plan.opds}
+    body = [
+        [
+            _t(_(_HORIZON_NAMES[horizon]) if horizon in _HORIZON_NAMES else horizon),
+            _t(ini.id),
+            _t(ini.name),
+            _t(acronym.get(ini.lead, ini.lead)),
+            _t(f"{start}–{end}" if end != start else str(start)),
+            _t(", ".join(ini.depends_on) or "–"),
+            _n(sum(line.amount for line in ini.budget) / 1e6, 0),
+        ]
+        for _order, start, end, ini, horizon in rows
+    ]
+    headers = [_("horizon"), _("id"), _("initiative"), _("lead"), _("years"), _("prerequisites"), _("budget (Rp million)")]
+    return Table(headers, body)
+
+
+_HORIZON_NAMES = {
+    "quick_win": N_("quick win"),
+    "short": N_("short term"),
+    "medium": N_("medium term"),
+    "long": N_("long term"),
+}
+
+
+def budget_tables(plan: Masterplan) -> list[Table]:
+    """Return the budget by year and source, and by dimension."""
+    by_both = budget_summary(plan, ["year", "source"])
+    pivot = by_both.pivot_table(index="year", columns="source", values="amount", aggfunc="sum", fill_value=0.0)
+    years = list(plan.period.years)
+    pivot = pivot.reindex(years, fill_value=0.0)
+    sources = list(pivot.columns)
+    body = [
+        [_t(year), *[_n(pivot.loc[year, source] / 1e6, 0) for source in sources], _n(pivot.loc[year].sum() / 1e6, 0)]
+        for year in years
+    ]
+    body.append([_t(_("in all")), *[_n(pivot[source].sum() / 1e6, 0) for source in sources], _n(pivot.to_numpy().sum() / 1e6, 0)])
+    first = Table([_("year"), *sources, _("in all")], body, _("Rp million, by year and funding source."))
+    by_dimension = budget_summary(plan, "dimension")
+    names = _names(plan)
+    second = Table(
+        [_("dimension"), _("Rp million"), _("share"), _("initiatives")],
+        [
+            [
+                _t(names.get(row.dimension, row.dimension)),
+                _n(row.amount / 1e6, 0),
+                _n(row.share, 1, percent=True),
+                Cell(str(row.initiatives), number=True),
+            ]
+            for row in by_dimension.itertuples(index=False)
+        ],
+        _("An initiative serving several dimensions shares its money among them."),
+    )
+    return [first, second]
+
+
+def provenance(plan: Masterplan) -> tuple[dict[str, int], Table]:
+    """Return counts of verified and estimated observations, and a table per indicator."""
+    by: dict[str, list[Any]] = defaultdict(list)
+    for obs in plan.observations:
+        by[obs.indicator].append(obs)
+    totals = Counter(obs.status.value for obs in plan.observations)
+    names = _names(plan)
+    acronym = {opd.id: opd.acronym or opd.id for opd in plan.opds}
+    body = []
+    for indicator in plan.indicators:
+        rows = by.get(indicator.id, [])
+        years = sorted({obs.year for obs in rows})
+        verified = sum(1 for obs in rows if obs.status is ObservationStatus.VERIFIED)
+        sources = sorted({_source_label(obs.source) for obs in rows if obs.source})
+        body.append(
+            [
+                _t(names.get(indicator.id, indicator.id)),
+                _t(acronym.get(indicator.custodian, indicator.custodian) if indicator.custodian else "–"),
+                _t(f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "–"), "" if years else "missing"),
+                Cell(str(verified), number=True),
+                Cell(str(len(rows) - verified), number=True, css="estimated" if len(rows) - verified else ""),
+                _t("; ".join(sources[:3]) + (" …" if len(sources) > 3 else "")),
+            ]
+        )
+    headers = [_("indicator"), _("custodian"), _("years"), _("verified"), _("estimated"), _("sources")]
+    counts = {"verified": totals.get("verified", 0), "estimated": totals.get("estimated", 0)}
+    return counts, Table(headers, body)
+
+
+def _source_label(source: str) -> str:
+    """Shorten a source for a table: a web address to its host, text to its first 60 characters."""
+    text = source.strip()
+    if text.startswith(("http://", "https://")):
+        host = text.split("/")[2]
+        return host.removeprefix("www.")
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def planned_scores(plan: Masterplan, result: RollUp, options: Mapping[str, Any], year: int) -> pd.DataFrame | None:
+    """Return the dimension scores the plan's own baselines and targets imply in ``year`` (``None`` if none)."""
+    from smartcity_model.scoring import ScoringError, plan_vs_actual  # noqa: PLC0415 - avoids an import cycle
+
+    try:
+        path = plan_vs_actual(plan, **options)
+    except ScoringError:
+        return None
+    chosen = path[(path["level"] == "dimension") & (path["year"] == year)]
+    return chosen.rename(columns={"planned": "score"})[["node", "score"]] if not chosen.empty else None
