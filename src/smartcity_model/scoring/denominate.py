@@ -18,6 +18,7 @@ from pydantic import BeforeValidator, Field, ValidationError
 
 from smartcity_model.errors import suggest
 from smartcity_model.i18n import _
+from smartcity_model.model.assemble import problems_from_validation
 from smartcity_model.model.base import FrozenModel
 from smartcity_model.scoring.panel import Panel
 from smartcity_model.scoring.structure import ScoringError, Structure, listing, raise_problems, unknown_names
@@ -58,7 +59,11 @@ def denominators_of(by: Mapping[str, str | Denominator | Mapping[str, object]] |
                 given if isinstance(given, Denominator) else Denominator.model_validate(_shorthand(given))
             )
         except (ValidationError, TypeError, ValueError) as error:
-            detail = error.errors()[0]["msg"] if isinstance(error, ValidationError) else str(error)
+            detail = (
+                problems_from_validation(error, prefix=(), kind="denominator", obj_id=None)[0].message
+                if isinstance(error, ValidationError)
+                else str(error)
+            )
             msg = _(
                 "denominator of {indicator}: {detail} (give a column name or {{'column': ..., 'scale': ...}})"
             ).format(indicator=repr(indicator), detail=detail)
