@@ -146,7 +146,7 @@ def test_spbe_levels_are_checked() -> None:
 
 
 def test_spbe_needs_every_indicator() -> None:
-    with pytest.raises(scm.ScoringError, match="needs all 47 indicators assessed; 1 are not: 'x' 2023: spbe-47"):
+    with pytest.raises(scm.ScoringError, match="needs all 47 indicators assessed; 1 is not: 'x' 2023: spbe-47"):
         scm.spbe_index(_levels(np.full(47, 3.0)).iloc[:46])
     with pytest.raises(scm.ScoringError, match="numbered 1 to 47"):
         scm.spbe_index(_levels(np.full(47, 3.0)).assign(indicator=range(2, 49)))

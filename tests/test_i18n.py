@@ -5,9 +5,12 @@ from __future__ import annotations
 import io
 import re
 import tokenize
+from collections.abc import Callable
 from pathlib import Path
 
 import click
+import numpy as np
+import pandas as pd
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
@@ -18,6 +21,7 @@ import smartcity_model as scm
 from smartcity_model import i18n
 from smartcity_model.cli import main
 from smartcity_model.i18n_click import CLICK_MESSAGES
+from smartcity_model.scoring import IndicatorSpec, RecipeError, normalise, readiness_scale
 
 PACKAGE = Path(scm.__file__).parent
 CATALOGUE = PACKAGE / "locale" / "id" / "LC_MESSAGES"
@@ -221,3 +225,86 @@ def test_no_message_hides_from_the_catalogue_inside_an_f_string() -> None:
                 if token.type == tokenize.STRING and "f" in prefix.lower() and re.search(r"\bn?_\(\s*[\"']", text):
                     hidden.append(f"{path.relative_to(PACKAGE)}:{token.start[0]}")
     assert not hidden, f"messages inside f-strings are not extracted: {hidden}"
+
+
+def _scoring_error(call: Callable[[], object]) -> str:
+    with pytest.raises(scm.ScoringError) as caught:
+        call()
+    return str(caught.value)
+
+
+def test_scoring_errors_are_worded_in_the_language_asked_for(example_plan: scm.Masterplan) -> None:
+    frame = pd.DataFrame(
+        {"node": ["a", "b", "top"], "level": ["indicator", "indicator", "index"], "parent": ["top", "top", None]}
+    ).assign(weight=[1, -2, 1])
+    calls = {
+        "aggregation": lambda: scm.roll_up(example_plan, aggregation="arithmatic"),
+        "missing": lambda: scm.roll_up(example_plan, missing="raise"),
+        "structure": lambda: scm.Structure.from_frame(frame, ["indicator", "index"]),
+        "scale": lambda: readiness_scale("defualt"),
+    }
+    with i18n.use_language("id"):
+        indonesian = {name: _scoring_error(call) for name, call in calls.items()}
+    english = {name: _scoring_error(call) for name, call in calls.items()}
+    assert indonesian["aggregation"].startswith(
+        "agregasi 'arithmatic' tidak dikenal (maksud Anda 'arithmetic'?); gunakan salah satu dari arithmetic, "
+    )
+    assert english["aggregation"].startswith(
+        "unknown aggregation 'arithmatic' (did you mean 'arithmetic'?); use one of arithmetic, "
+    )
+    assert re.match(r"\d+ nilai kosong, mis\. wilayah 'solok-selatan', tahun \d{4}, indikator '", indonesian["missing"])
+    assert indonesian["missing"].endswith("pilih kebijakan data kosong lain atau lengkapi datanya")
+    assert re.match(r"\d+ missing values, e\.g\. region 'solok-selatan', year \d{4}, indicator '", english["missing"])
+    assert indonesian["structure"] == "struktur: bobot negatif (0 mengecualikan node; di bawah 0 tidak bermakna): b"
+    assert english["structure"] == "structure: negative weights (0 excludes a node; below 0 means nothing): b"
+    assert indonesian["scale"].startswith("skala kesiapan 'defualt' tidak dikenal (maksud Anda 'default'?)")
+    assert english["scale"].startswith("unknown readiness scale 'defualt' (did you mean 'default'?)")
+
+
+def test_scoring_warnings_and_notes_are_worded_in_the_language_asked_for() -> None:
+    values = np.array([[1.0], [1.0], [2.0]])
+    data = pd.DataFrame({"region": "a", "year": [2020, 2021], "indicator": "x", "value": [1.0, 2.0]})
+    said = {}
+    for lang in ("id", "en"):
+        with i18n.use_language(lang):
+            with pytest.warns(scm.ScoringWarning) as caught:
+                normalise(values, [IndicatorSpec()], [0, 0, 1], "minmax", names=["x"])
+            filled = scm.impute(data, "nocb", years=range(2020, 2023))
+        said[lang] = (str(caught[0].message), filled.notes)
+    assert said["id"] == (
+        (
+            "minmax membiarkan 2 lingkup indikator tanpa skor: 'x' di 1 (hanya satu nilai), 'x' di 0 "
+            "(nilainya tidak bervariasi)"
+        ),
+        ("1 sel dibiarkan kosong: nocb tidak punya nilai untuk mengisinya",),
+    )
+    assert said["en"] == (
+        "minmax left 2 indicator scopes missing: 'x' in 1 (one value), 'x' in 0 (no spread)",
+        ("1 cell left missing: nocb had nothing to fill it from",),
+    )
+
+
+def test_a_recipe_and_an_unknown_id_are_reported_in_the_language_asked_for(tmp_path: Path) -> None:
+    recipe = tmp_path / "recipe.yaml"
+    recipe.write_text("- impute\n", encoding="utf-8")
+    with i18n.use_language("id"), pytest.raises(RecipeError) as indonesian:
+        scm.Recipe.load(recipe)
+    with pytest.raises(RecipeError) as english:
+        scm.Recipe.load(recipe)
+    assert str(indonesian.value).startswith(f"1 masalah di resep {recipe}:")
+    assert "resep adalah pemetaan pengaturan [wrong-shape]" in str(indonesian.value)
+    assert str(english.value).startswith(f"1 problem in recipe {recipe}:")
+    assert "a recipe is a mapping of settings [wrong-shape]" in str(english.value)
+    with i18n.use_language("id"), pytest.raises(scm.UnknownIdError, match="tidak ada contoh dengan id 'nope'"):
+        scm.example_path("nope")
+    with pytest.raises(scm.UnknownIdError, match="no example with id 'nope'"):
+        scm.example_path("nope")
+
+
+def test_summaries_stay_in_english(example_plan: scm.Masterplan) -> None:
+    with i18n.use_language("id"):
+        result = scm.roll_up(example_plan)
+        shown = repr(result)
+        described = scm.NormaliseSpec(scope="year").describe()
+    assert "normalisation declared (minmax where none is declared, peers: whole panel)" in shown
+    assert described == "declared (minmax bila tidak ada yang dideklarasikan, pembanding: tiap tahun)"

@@ -195,4 +195,4 @@ def test_imputation_that_leaves_gaps_says_so(study_folder: Path) -> None:
         update={"treat": None, "impute": scm.scoring.ImputeStep(method="nocb")}
     )
     study = recipe.run()
-    assert "1 cells left missing: nocb had nothing to fill them from" in study.notes
+    assert "1 cell left missing: nocb had nothing to fill it from" in study.notes

@@ -233,7 +233,7 @@ class TestMissingData:
         assert low.wide("element").loc[("r", 2024), "ec"] == pytest.approx(30)
 
     def test_raise_policy_names_the_gap(self) -> None:
-        with pytest.raises(scm.ScoringError, match=r"1 missing values, e\.g\. region 'r', year 2024, indicator 'c1'"):
+        with pytest.raises(scm.ScoringError, match=r"1 missing value: region 'r', year 2024, indicator 'c1'"):
             scm.roll_up(table(self.values), goalposts_structure(), missing="raise")
 
     def test_locf_carries_the_last_observation_forward(self) -> None:
@@ -267,7 +267,7 @@ class TestBadInput:
     def test_duplicate_observation(self) -> None:
         data = pd.concat([table({"a1": 1}), table({"a1": 2})])
         with pytest.raises(
-            scm.ScoringError, match=r"observed more than once, e\.g\. region 'r', year 2024, indicator 'a1'"
+            scm.ScoringError, match=r"1 cell observed more than once: region 'r', year 2024, indicator 'a1'"
         ):
             scm.roll_up(data, goalposts_structure())
 

@@ -150,7 +150,22 @@ _KINDS = {
     "observation": N_("observation"),
     "masterplan": N_("masterplan"),
     "region": N_("region"),
+    "recipe": N_("recipe"),
 }
+#: The kinds of object looked up by id, as :func:`unknown_id` names them.
+_ID_KINDS = (
+    N_("opd"),
+    N_("indicator"),
+    N_("initiative"),
+    N_("dimension"),
+    N_("element"),
+    N_("built-in framework"),
+    N_("example"),
+    N_("readiness level"),
+    N_("schema part"),
+    N_("plan for region"),
+    N_("province"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,4 +336,5 @@ def suggest(wanted: str, known: Iterable[str]) -> str:
 
 def unknown_id(kind: str, wanted: str, known: Iterable[str]) -> UnknownIdError:
     """Build the error for a look-up of an id the plan does not have."""
-    return UnknownIdError(f"no {kind} with id {wanted!r}{suggest(wanted, known)}")
+    message = _("no {kind} with id {id}{hint}").format(kind=_(kind), id=repr(wanted), hint=suggest(wanted, known))
+    return UnknownIdError(message)

@@ -6,6 +6,7 @@ from importlib import resources
 from pathlib import Path
 
 from smartcity_model.errors import unknown_id
+from smartcity_model.i18n import _
 
 __all__ = ["EXAMPLES", "example_path"]
 
@@ -26,5 +27,5 @@ def example_path(name: str = "solok-selatan") -> Path:
     checkout = Path(__file__).resolve().parents[2] / "examples" / name
     if checkout.is_dir():
         return checkout
-    msg = f"example {name!r} is missing from this installation"
+    msg = _("example {name} is missing from this installation").format(name=repr(name))
     raise FileNotFoundError(msg)

@@ -62,7 +62,9 @@ _CHOSEN: ContextVar[Language | None] = ContextVar("smartcity_language", default=
 
 def _checked(value: str) -> Language:
     if value not in LANGUAGES:
-        msg = f"language must be one of {', '.join(LANGUAGES)}, not {value!r}"
+        msg = _("language must be one of {languages}, not {value}").format(
+            languages=", ".join(LANGUAGES), value=repr(value)
+        )
         raise ValueError(msg)
     return value
 

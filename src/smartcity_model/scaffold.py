@@ -22,6 +22,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any, Literal
 
+from smartcity_model.i18n import _
 from smartcity_model.io.plan import dump_commented
 from smartcity_model.model import Masterplan
 
@@ -210,7 +211,7 @@ def init_plan(  # noqa: PLR0913 - keyword-only fields of the new plan
     Raises :class:`~smartcity_model.MasterplanError` for an invalid id, name or kind, with the field.
     """
     if lang not in _COMMENTS:
-        msg = f"lang must be 'id' or 'en', not {lang!r}"
+        msg = _("lang must be 'id' or 'en', not {value}").format(value=repr(lang))
         raise ValueError(msg)
     first = dt.datetime.now(tz=dt.UTC).year + 1 if start is None else start
     data = _plan_data({"id": region, "name": name, "kind": kind}, first, years, lang)

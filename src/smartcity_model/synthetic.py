@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from smartcity_model.frameworks import builtin_framework
+from smartcity_model.i18n import _
 from smartcity_model.io import dump
 from smartcity_model.model import FundingSource, Masterplan
 
@@ -188,7 +189,7 @@ def synthetic_plan(  # noqa: PLR0913 - keyword-only sizes
 def _province_sizes(rng: random.Random, provinces: int, regions: int) -> list[int]:
     """Split ``regions`` over ``provinces``: at least one each, the rest unevenly, as in the country."""
     sizes = [1] * provinces
-    weights = [rng.paretovariate(1.5) for _ in range(provinces)]
+    weights = [rng.paretovariate(1.5) for _province in range(provinces)]
     for index in rng.choices(range(provinces), weights=weights, k=regions - provinces):
         sizes[index] += 1
     return sizes
@@ -212,11 +213,15 @@ def write_synthetic_country(  # noqa: PLR0913 - keyword-only sizes
     set to its province. The same arguments always write the same files.
     """
     if not 1 <= provinces <= regions:
-        msg = f"need 1 <= provinces <= regions, got {provinces} provinces and {regions} regions"
+        msg = _("need 1 <= provinces <= regions, got {provinces} provinces and {regions} regions").format(
+            provinces=provinces, regions=regions
+        )
         raise ValueError(msg)
     root = Path(folder)
     if root.exists() and any(root.iterdir()):
-        msg = f"{root} is not empty: a synthetic country is written into a new or empty folder only"
+        msg = _("{folder} is not empty: a synthetic country is written into a new or empty folder only").format(
+            folder=root
+        )
         raise FileExistsError(msg)
     rng = random.Random(seed)  # noqa: S311 - illustrative data, not secrets
     written = []

@@ -20,6 +20,7 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator
 
 from smartcity_model.checks.registry import CHECK_CODES, Severity
+from smartcity_model.i18n import _
 from smartcity_model.model.base import FrozenModel, Label, Slug
 
 __all__ = ["CHECKS_FILE", "CheckConfig", "CheckThresholds", "Waiver", "find_check_config", "load_check_config"]
@@ -32,7 +33,7 @@ Share = Annotated[float, Field(gt=0, le=1)]
 
 def _known_code(code: str) -> str:
     if code not in CHECK_CODES:
-        msg = f"unknown check code {code!r}"
+        msg = _("unknown check code {code}").format(code=repr(code))
         raise ValueError(msg)
     return code
 

@@ -10,6 +10,8 @@ from typing import Any, Literal
 
 import networkx as nx
 
+from smartcity_model.i18n import _
+
 __all__ = ["GRAPH_FORMATS", "GraphFormat", "graph_to_text"]
 
 GraphFormat = Literal["graphml", "json", "dot"]
@@ -61,13 +63,13 @@ def _dot(graph: nx.Graph[Any]) -> str:
     from networkx.drawing.nx_pydot import to_pydot  # noqa: PLC0415 - pydot is imported only for DOT
 
     quoted = nx.relabel_nodes(_flat_copy(graph), lambda node: f'"{node}"')
-    for _, data in quoted.nodes(data=True):
+    for _node, data in quoted.nodes(data=True):
         for name, value in list(data.items()):
             if isinstance(value, str):
                 data[name] = json.dumps(value, ensure_ascii=False)
         if "kind" in data:
             data["shape"] = _SHAPES.get(json.loads(data["kind"]), "ellipse")
-    for *_, data in quoted.edges(data=True):
+    for *_ends, data in quoted.edges(data=True):
         for name, value in list(data.items()):
             if isinstance(value, str):
                 data[name] = json.dumps(value, ensure_ascii=False)
@@ -106,5 +108,7 @@ def graph_to_text(graph: nx.Graph[Any], fmt: GraphFormat = "graphml") -> str:
         return json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
     if fmt == "dot":
         return _dot(graph)
-    msg = f"unknown graph format {fmt!r}; use one of {', '.join(GRAPH_FORMATS)}"
+    msg = _("unknown graph format {format}; use one of {formats}").format(
+        format=repr(fmt), formats=", ".join(GRAPH_FORMATS)
+    )
     raise ValueError(msg)

@@ -29,6 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 from smartcity_model.errors import suggest
+from smartcity_model.i18n import _, n_
 from smartcity_model.scoring.structure import ScoringError
 
 __all__ = ["AGGREGATIONS", "Aggregation", "LevelResult", "NonPositive", "NonPositiveError", "aggregate"]
@@ -59,7 +60,13 @@ class NonPositiveError(ScoringError):
         """Record the offending cells of ``method``."""
         self.method = method
         self.cells = cells
-        super().__init__(f"{method} mean of scores of 0 or below in {len(cells)} cells")
+        super().__init__(
+            n_(
+                "{method} mean of scores of 0 or below in {n} cell",
+                "{method} mean of scores of 0 or below in {n} cells",
+                len(cells),
+            ).format(method=method, n=len(cells))
+        )
 
 
 def _child_extreme(scores: FloatArray, linked: BoolArray, reduce: np.ufunc) -> FloatArray:
@@ -73,16 +80,16 @@ def _child_extreme(scores: FloatArray, linked: BoolArray, reduce: np.ufunc) -> F
 def check_method(method: str, power: float | None) -> None:
     """Refuse an unknown aggregation method, or a power mean without a usable ``power``."""
     if method not in AGGREGATIONS:
-        msg = (
-            f"unknown aggregation {method!r}{suggest(str(method), AGGREGATIONS)}; use one of {', '.join(AGGREGATIONS)}"
+        msg = _("unknown aggregation {method}{hint}; use one of {methods}").format(
+            method=repr(method), hint=suggest(str(method), AGGREGATIONS), methods=", ".join(AGGREGATIONS)
         )
         raise ScoringError(msg)
     if method == "power":
         if isinstance(power, bool) or not isinstance(power, int | float) or not np.isfinite(power):
-            msg = "aggregation 'power' needs power=p, a finite number (e.g. 0.5 or 2)"
+            msg = _("aggregation 'power' needs power=p, a finite number (e.g. 0.5 or 2)")
             raise ScoringError(msg)
         if power == 0:
-            msg = "power=0 is the limit of the geometric mean: use aggregation='geometric'"
+            msg = _("power=0 is the limit of the geometric mean: use aggregation='geometric'")
             raise ScoringError(msg)
 
 
@@ -109,7 +116,7 @@ def aggregate(  # noqa: PLR0913 - the arrays and options of one level
     """Aggregate ``scores`` (rows × children) into the parents of ``membership`` (children × parents)."""
     check_method(method, power)
     if nonpositive not in {"raise", "zero"}:
-        msg = f"nonpositive must be 'raise' or 'zero', not {nonpositive!r}"
+        msg = _("nonpositive must be 'raise' or 'zero', not {value}").format(value=repr(nonpositive))
         raise ScoringError(msg)
     imputed = np.zeros_like(coverage) if imputed is None else imputed
     present = ~np.isnan(scores)

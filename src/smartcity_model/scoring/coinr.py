@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from smartcity_model.errors import suggest
+from smartcity_model.i18n import _
 from smartcity_model.scoring.structure import ScoringError, Structure, listing, raise_problems, warn
 
 __all__ = [
@@ -36,12 +37,16 @@ _KNOWN_TYPES = {"Indicator", "Aggregate", "Group", "Denominator", "Other"}
 def _check_meta(meta: pd.DataFrame) -> None:
     missing = [c for c in _META_COLUMNS if c not in meta.columns]
     if missing:
-        msg = f"the iMeta table needs columns {', '.join(_META_COLUMNS)}; missing: {', '.join(missing)}"
+        msg = _("the iMeta table needs columns {columns}; missing: {missing}").format(
+            columns=", ".join(_META_COLUMNS), missing=", ".join(missing)
+        )
         raise ScoringError(msg)
     types = sorted(set(meta["Type"].dropna().astype(str)) - _KNOWN_TYPES)
     if types:
         shown = listing(f"{t!r}{suggest(t, _KNOWN_TYPES)}" for t in types)
-        msg = f"iMeta: unknown Type {shown}; COINr's types are {', '.join(sorted(_KNOWN_TYPES))}"
+        msg = _("iMeta: unknown Type {types}; COINr's types are {known}").format(
+            types=shown, known=", ".join(sorted(_KNOWN_TYPES))
+        )
         raise ScoringError(msg)
 
 
@@ -67,14 +72,14 @@ def structure_from_coinr(meta: pd.DataFrame, level_names: Sequence[str] | None =
     levels = pd.to_numeric(rows["Level"], errors="coerce")
     if levels.isna().any() or not (levels == levels.round()).all() or (levels < 1).any():
         bad = rows.loc[levels.isna() | (levels != levels.round()) | (levels < 1), "iCode"]
-        msg = f"iMeta: Level must be a whole number from 1 for {listing(bad.astype(str))}"
+        msg = _("iMeta: Level must be a whole number from 1 for {codes}").format(codes=listing(bad.astype(str)))
         raise ScoringError(msg)
     depth = int(levels.max())
     names = (
         tuple(level_names) if level_names is not None else ("indicator", *(f"level {n}" for n in range(2, depth + 1)))
     )
     if len(names) != depth:
-        msg = f"the iMeta table has {depth} levels but {len(names)} names were given"
+        msg = _("the iMeta table has {depth} levels but {n} names were given").format(depth=depth, n=len(names))
         raise ScoringError(msg)
     frame = pd.DataFrame(
         {
@@ -98,7 +103,7 @@ def structure_from_coinr(meta: pd.DataFrame, level_names: Sequence[str] | None =
         unknown = sorted(set(denominators.values()) - listed)
         if unknown:
             shown = listing(f"{d!r}{suggest(d, listed)}" for d in unknown)
-            msg = f"iMeta: Denominator names {shown}, not rows of Type Denominator"
+            msg = _("iMeta: Denominator names {names}, not rows of Type Denominator").format(names=shown)
             raise ScoringError(msg)
     return Structure.from_frame(frame, names, directions=directions, targets=targets, denominators=denominators)
 
@@ -113,7 +118,7 @@ def _needs(data: pd.DataFrame, columns: Sequence[str], what: str) -> None:
     missing = [c for c in columns if c not in data.columns]
     if missing:
         shown = listing(f"{c!r}{suggest(c, [str(x) for x in data.columns])}" for c in missing)
-        msg = f"the iData table has no {what} column {shown}"
+        msg = _("the iData table has no {what} column {columns}").format(what=what, columns=shown)
         raise ScoringError(msg)
 
 
@@ -124,9 +129,9 @@ def tidy_from_coinr(
 
     The ``unit`` and ``time`` columns and every indicator of ``structure`` must be columns.
     """
-    _needs(data, [unit], "unit")
-    _needs(data, [time], "time (name it with time=)")
-    _needs(data, list(structure.indicators), "indicator")
+    _needs(data, [unit], _("unit"))
+    _needs(data, [time], _("time (name it with time=)"))
+    _needs(data, list(structure.indicators), _("indicator"))
     long = data.melt(
         id_vars=[unit, time], value_vars=list(structure.indicators), var_name="indicator", value_name="value"
     )
@@ -144,8 +149,8 @@ def units_from_coinr(
 def _units(
     data: pd.DataFrame, groups: Sequence[str], denominators: Sequence[str], *, unit: str, time: str
 ) -> pd.DataFrame:
-    _needs(data, [unit, time], "unit or time")
-    _needs(data, [*groups, *denominators], "group or denominator")
+    _needs(data, [unit, time], _("unit or time"))
+    _needs(data, [*groups, *denominators], _("group or denominator"))
     units = data[[unit, time, *groups, *denominators]].rename(columns={unit: "region", time: "year"})
     return units.reset_index(drop=True)
 
@@ -178,7 +183,11 @@ def read_coinr(
 ) -> CoinrData:
     """Read COINr's ``iData`` and ``iMeta`` tables (the input of ``new_coin``)."""
     columns = [str(c) for c in data.columns]
-    problems = [f"no column {c!r}{suggest(c, columns)}" for c in (unit, time) if c not in data.columns]
+    problems = [
+        _("no column {column}{hint}").format(column=repr(c), hint=suggest(c, columns))
+        for c in (unit, time)
+        if c not in data.columns
+    ]
     raise_problems(problems, "iData")
     structure = structure_from_coinr(meta, level_names)
     groups, denominators = coinr_columns(meta, "Group"), coinr_columns(meta, "Denominator")
@@ -186,7 +195,7 @@ def read_coinr(
     unused = [c for c in map(str, data.columns) if c not in described and pd.api.types.is_numeric_dtype(data[c])]
     if unused:
         shown = listing(f"{c!r}{suggest(c, described)}" for c in unused)
-        warn(f"iData columns that iMeta does not describe are left out: {shown}")
+        warn(_("iData columns that iMeta does not describe are left out: {columns}").format(columns=shown))
     return CoinrData(
         data=tidy_from_coinr(data, structure, unit=unit, time=time),
         structure=structure,
@@ -206,7 +215,7 @@ def wide_for_coinr(wide: pd.DataFrame, *, unit: str = "uCode", keep_year: bool =
     table = table.rename(columns={"region": unit, "year": "Time"})
     if not keep_year:
         if len(set(table["Time"].tolist())) > 1:
-            msg = "the table has several years: pass keep_year=True to keep them apart"
+            msg = _("the table has several years: pass keep_year=True to keep them apart")
             raise ScoringError(msg)
         table = table.drop(columns="Time")
     table.columns.name = None

@@ -17,6 +17,8 @@ import pandas as pd
 from pydantic import BeforeValidator, Field, ValidationError
 
 from smartcity_model.errors import suggest
+from smartcity_model.i18n import _
+from smartcity_model.model.assemble import problems_from_validation
 from smartcity_model.model.base import FrozenModel
 from smartcity_model.scoring.panel import Panel
 from smartcity_model.scoring.structure import ScoringError, Structure, listing, raise_problems, unknown_names
@@ -57,8 +59,14 @@ def denominators_of(by: Mapping[str, str | Denominator | Mapping[str, object]] |
                 given if isinstance(given, Denominator) else Denominator.model_validate(_shorthand(given))
             )
         except (ValidationError, TypeError, ValueError) as error:
-            detail = error.errors()[0]["msg"] if isinstance(error, ValidationError) else str(error)
-            msg = f"denominator of {indicator!r}: {detail} (give a column name or {{'column': ..., 'scale': ...}})"
+            detail = (
+                problems_from_validation(error, prefix=(), kind="denominator", obj_id=None)[0].message
+                if isinstance(error, ValidationError)
+                else str(error)
+            )
+            msg = _(
+                "denominator of {indicator}: {detail} (give a column name or {{'column': ..., 'scale': ...}})"
+            ).format(indicator=repr(indicator), detail=detail)
             raise ScoringError(msg) from None
     return result
 
@@ -67,29 +75,39 @@ def _region_column(table: pd.DataFrame) -> str:
     for name in ("region", "id"):
         if name in table.columns:
             return name
-    msg = "the denominators need a 'region' (or 'id') column"
+    msg = _("the denominators need a 'region' (or 'id') column")
     raise ScoringError(msg)
 
 
 def _setting_problems(panel: Panel, denominators: pd.DataFrame, by: Mapping[str, Denominator], key: str) -> list[str]:
     """Check the indicators, the denominator columns and the table's keys, all at once."""
     problems = []
-    unknown = unknown_names("indicators", by, panel.indicators)
+    unknown = unknown_names(_("indicators"), by, panel.indicators)
     if unknown:
-        problems.append(f"{unknown}; the data's indicators are {listing(panel.indicators)}")
+        problems.append(
+            _("{unknown}; the data's indicators are {indicators}").format(
+                unknown=unknown, indicators=listing(panel.indicators)
+            )
+        )
     columns = [c for c in denominators.columns if c not in {key, "year"}]
     for indicator, denominator in by.items():
         if denominator.column not in columns:
             problems.append(
-                f"indicator {indicator!r}: no denominator column {denominator.column!r}"
-                f"{suggest(denominator.column, columns)}; the columns are {listing(columns)}"
+                _("indicator {indicator}: no denominator column {column}{hint}; the columns are {columns}").format(
+                    indicator=repr(indicator),
+                    column=repr(denominator.column),
+                    hint=suggest(denominator.column, columns),
+                    columns=listing(columns),
+                )
             )
     keys = [key, "year"] if "year" in denominators.columns else [key]
     twice = denominators[denominators.duplicated(keys)]
     if len(twice):
-        what = "region-years" if "year" in keys else "regions"
         shown = listing(twice[keys].astype(str).agg(" ".join, axis=1))
-        problems.append(f"the denominators give some {what} twice: {shown}")
+        if "year" in keys:
+            problems.append(_("the denominators give some region-years twice: {units}").format(units=shown))
+        else:
+            problems.append(_("the denominators give some regions twice: {units}").format(units=shown))
     return problems
 
 
@@ -123,10 +141,10 @@ def denominate_panel(
     behaviour) those values become missing and the notes name them.
     """
     if missing not in {"raise", "gap"}:
-        msg = f"missing must be 'raise' or 'gap', not {missing!r}"
+        msg = _("missing must be 'raise' or 'gap', not {value}").format(value=repr(missing))
         raise ScoringError(msg)
     if not by:
-        msg = "denominate: no indicator names a denominator (give by=, or a structure whose indicators name one)"
+        msg = _("denominate: no indicator names a denominator (give by=, or a structure whose indicators name one)")
         raise ScoringError(msg)
     key = _region_column(denominators)
     raise_problems(_setting_problems(panel, denominators, by, key), "denominate")
@@ -140,17 +158,28 @@ def denominate_panel(
         divisor = np.where(row >= 0, raw[np.clip(row, 0, None)] if len(raw) else np.nan, np.nan)
         bad = observed & ~(np.isfinite(divisor) & (divisor > 0))
         if bad.any():
-            message = f"indicator {indicator!r}: no usable {denominator.column!r} (missing, 0 or less, not a number)"
+            fields = {"indicator": repr(indicator), "column": repr(denominator.column), "units": _cells(panel, bad)}
             if missing == "raise":
-                problems.append(f"{message} for {_cells(panel, bad)}")
+                problems.append(
+                    _(
+                        "indicator {indicator}: no usable {column} (missing, 0 or less, not a number) for {units}"
+                    ).format(**fields)
+                )
                 continue
-            notes.append(f"{message} for {_cells(panel, bad)}; left missing")
+            notes.append(
+                _(
+                    "indicator {indicator}: no usable {column} (missing, 0 or less, not a number) for {units}; "
+                    "left missing"
+                ).format(**fields)
+            )
         with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
             values[:, column] = np.where(bad, np.nan, values[:, column] / (divisor / denominator.scale))
         huge = observed & ~bad & ~np.isfinite(values[:, column])
         if huge.any():
             problems.append(
-                f"indicator {indicator!r}: dividing by {denominator.column!r} overflows for {_cells(panel, huge)}"
+                _("indicator {indicator}: dividing by {column} overflows for {units}").format(
+                    indicator=repr(indicator), column=repr(denominator.column), units=_cells(panel, huge)
+                )
             )
             continue
         rows.append((indicator, denominator.column, denominator.scale, int((observed & ~bad).sum()), int(bad.sum())))

@@ -19,6 +19,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from smartcity_model.errors import suggest
+from smartcity_model.i18n import _, n_
 from smartcity_model.scoring.groups import Groups
 from smartcity_model.scoring.panel import Panel
 from smartcity_model.scoring.structure import ScoringError, listing
@@ -45,23 +46,22 @@ _TEMPORAL = ("locf", "nocb", "linear")
 def check_imputation(method: str, *, groups: object, max_gap: int | None) -> None:
     """Refuse an unknown method, or options the method does not use."""
     if method not in IMPUTATION_METHODS:
-        msg = (
-            f"unknown imputation {method!r}{suggest(str(method), IMPUTATION_METHODS)}; "
-            f"use one of {', '.join(IMPUTATION_METHODS)}"
+        msg = _("unknown imputation {method}{hint}; use one of {methods}").format(
+            method=repr(method), hint=suggest(str(method), IMPUTATION_METHODS), methods=", ".join(IMPUTATION_METHODS)
         )
         raise ScoringError(msg)
     if method in _GROUPED and groups is None:
-        msg = f"{method} needs groups= (region → group)"
+        msg = _("{method} needs groups= (region → group)").format(method=method)
         raise ScoringError(msg)
     if method not in _GROUPED and groups is not None:
-        msg = f"groups= is used only by group_mean and group_median, not by {method}"
+        msg = _("groups= is used only by group_mean and group_median, not by {method}").format(method=method)
         raise ScoringError(msg)
     if max_gap is not None:
         if method not in _TEMPORAL:
-            msg = f"max_gap= is used only by locf, nocb and linear, not by {method}"
+            msg = _("max_gap= is used only by locf, nocb and linear, not by {method}").format(method=method)
             raise ScoringError(msg)
         if isinstance(max_gap, bool) or not isinstance(max_gap, int | np.integer) or max_gap < 1:
-            msg = f"max_gap must be a whole number of years >= 1, not {max_gap!r}"
+            msg = _("max_gap must be a whole number of years >= 1, not {value}").format(value=repr(max_gap))
             raise ScoringError(msg)
 
 
@@ -72,9 +72,11 @@ def region_groups(regions: Sequence[str], groups: Mapping[str, object] | pd.Seri
     blank = [r for r in regions if r in mapping and pd.isna(mapping[r])]
     problems = []
     if absent:
-        problems.append(f"no group for regions {listing(f'{r!r}{suggest(r, mapping)}' for r in absent)}")
+        shown = listing(f"{r!r}{suggest(r, mapping)}" for r in absent)
+        problems.append(_("no group for regions {regions}").format(regions=shown))
     if blank:
-        problems.append(f"the group of regions {listing(repr(r) for r in blank)} is missing (NaN)")
+        shown = listing(repr(r) for r in blank)
+        problems.append(_("the group of regions {regions} is missing (NaN)").format(regions=shown))
     if problems:
         msg = "groups=: " + "; ".join(problems)
         raise ScoringError(msg)
@@ -162,4 +164,10 @@ def _temporal(panel: Panel, method: str, max_gap: int | None) -> FloatArray:
 def left_note(details: pd.DataFrame, method: str) -> str | None:
     """Say how many cells an imputation left missing (from its table per indicator), or ``None``."""
     left = int(details["left"].sum())
-    return f"{left} cells left missing: {method} had nothing to fill them from" if left else None
+    if not left:
+        return None
+    return n_(
+        "{n} cell left missing: {method} had nothing to fill it from",
+        "{n} cells left missing: {method} had nothing to fill them from",
+        left,
+    ).format(n=left, method=method)

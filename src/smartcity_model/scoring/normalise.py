@@ -43,6 +43,7 @@ from pydantic import Field, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
 from smartcity_model.errors import suggest
+from smartcity_model.i18n import _, n_
 from smartcity_model.model import Direction, DistanceToTarget, Goalposts, MaturityLevels, Thresholds
 from smartcity_model.model.base import FrozenModel
 from smartcity_model.scoring.groups import Groups
@@ -133,17 +134,17 @@ class NormaliseSpec(FrozenModel):
         if unused:
             raise PydanticCustomError(
                 "invalid-choice",
-                "{method} does not use {unused}; its settings are {settings}",
+                _("{method} does not use {unused}; its settings are {settings}"),
                 {
                     "method": self.method,
                     "unused": ", ".join(unused),
-                    "settings": ", ".join(sorted(_SETTINGS[self.method])) or "none but scope",
+                    "settings": ", ".join(sorted(_SETTINGS[self.method])) or _("none but scope"),
                 },
             )
         if not self.range[0] < self.range[1]:
-            raise PydanticCustomError("out-of-range", "range needs low < high, e.g. (0, 100)")
+            raise PydanticCustomError("out-of-range", _("range needs low < high, e.g. (0, 100)"))
         if self.method == "distance_to_reference" and self.reference is None:
-            raise PydanticCustomError("missing-field", "distance_to_reference needs a reference region")
+            raise PydanticCustomError("missing-field", _("distance_to_reference needs a reference region"))
         return self
 
     @classmethod
@@ -152,24 +153,27 @@ class NormaliseSpec(FrozenModel):
         if isinstance(method, NormaliseSpec):
             return method
         if method not in NORMALISATION_METHODS:
-            msg = (
-                f"unknown normalisation {method!r}{suggest(str(method), NORMALISATION_METHODS)}; "
-                f"use one of {', '.join(NORMALISATION_METHODS)}"
+            msg = _("unknown normalisation {method}{hint}; use one of {methods}").format(
+                method=repr(method),
+                hint=suggest(str(method), NORMALISATION_METHODS),
+                methods=", ".join(NORMALISATION_METHODS),
             )
             raise ScoringError(msg)
         try:
             return cls(method=method)
         except ValidationError as error:
-            msg = f"normalisation {method!r}: {error.errors()[0]['msg']}"
+            msg = _("normalisation {method}: {detail}").format(method=repr(method), detail=error.errors()[0]["msg"])
             raise ScoringError(msg) from None
 
     def describe(self) -> str:
         """Return one line: method, scope and settings that differ from the defaults."""
         changed = self.model_dump(exclude_defaults=True, exclude={"method", "scope"})
         settings = "".join(f", {key}={value}" for key, value in changed.items())
-        peers = f"peers: {'each year' if self.scope == 'year' else 'whole panel'}"
+        peers = _("peers: each year") if self.scope == "year" else _("peers: whole panel")
         if self.method == "declared":
-            return f"declared (minmax where none is declared, {peers}{settings})"
+            return _("declared (minmax where none is declared, {peers}{settings})").format(
+                peers=peers, settings=settings
+            )
         return f"{self.method}, {peers}{settings}"
 
 
@@ -183,8 +187,15 @@ class Normalised:
 
     def message(self, method: str) -> str:
         """Describe what was left missing, for a warning."""
-        shown = listing(f"{ind!r} in {scope} ({reason})" for ind, scope, reason in self.skipped)
-        return f"{method} left {len(self.skipped)} indicator scopes missing: {shown}"
+        shown = listing(
+            _("{indicator} in {scope} ({reason})").format(indicator=repr(ind), scope=scope, reason=reason)
+            for ind, scope, reason in self.skipped
+        )
+        return n_(
+            "{method} left {n} indicator scope missing: {scopes}",
+            "{method} left {n} indicator scopes missing: {scopes}",
+            len(self.skipped),
+        ).format(method=method, n=len(self.skipped), scopes=shown)
 
 
 def _clip(values: FloatArray) -> FloatArray:
@@ -213,7 +224,9 @@ def _declared(x: FloatArray, spec: IndicatorSpec, indicator: str) -> FloatArray 
         target = norm.target if norm.target is not None else spec.last_target
         worst = norm.worst if norm.worst is not None else 0.0
         if target is None or target == worst:
-            msg = f"indicator {indicator!r}: distance to target needs a target different from 'worst'"
+            msg = _("indicator {indicator}: distance to target needs a target different from 'worst'").format(
+                indicator=repr(indicator)
+            )
             raise ScoringError(msg)
         return _clip((x - worst) / (target - worst) * 100)
     if isinstance(norm, MaturityLevels):
@@ -274,8 +287,8 @@ class _Peer:
         return np.where(self.groups.spread(bad), np.nan, scores)
 
     def span_checked(self) -> tuple[FloatArray, BoolArray]:
-        one = self.skip(self.count == 1, "one value")
-        flat = self.skip((self.count > 1) & ~(self.high > self.low), "no spread")
+        one = self.skip(self.count == 1, _("one value"))
+        flat = self.skip((self.count > 1) & ~(self.high > self.low), _("no spread"))
         return self.groups.spread(self.high - self.low), one | flat
 
     def run(self, spec: NormaliseSpec, targets: FloatArray, reference: FloatArray | None) -> FloatArray:
@@ -289,7 +302,7 @@ class _Peer:
             if method == "zscore":
                 # Equal values can leave a standard deviation of 1e-17 by rounding: spread is
                 # judged exactly, on the largest and smallest value, as for min-max.
-                _, bad = self.span_checked()
+                _span, bad = self.span_checked()
                 sd = self.groups.std(y)
                 z = (y - self.groups.spread(self.groups.mean(y))) / self.groups.spread(sd)
                 scores = spec.mean + spec.sd * z
@@ -300,11 +313,11 @@ class _Peer:
                 return self._fraction_of_max()
             if method == "distance_to_reference":
                 assert reference is not None  # noqa: S101 - the caller passes it for this method
-                return self._towards(reference, cap=spec.cap, missing="the reference has no value")
-            return self._towards(np.broadcast_to(targets, y.shape), cap=spec.cap, missing="no target")
+                return self._towards(reference, cap=spec.cap, missing=_("the reference has no value"))
+            return self._towards(np.broadcast_to(targets, y.shape), cap=spec.cap, missing=_("no target"))
 
     def _ranked(self, spec: NormaliseSpec) -> FloatArray:
-        _, bad = self.span_checked()
+        _span, bad = self.span_checked()
         labels = self.groups.spread(np.arange(self.groups.size))
         ranks = pd.DataFrame(self.y).groupby(labels).rank(method=spec.ties).to_numpy(dtype=float)
         if spec.method == "borda":
@@ -316,29 +329,30 @@ class _Peer:
     def _fraction_of_max(self) -> FloatArray:
         banded = [self.names[c] for c, s in enumerate(self.specs) if s.direction is Direction.BAND]
         if banded:
-            msg = f"fraction_of_max is undefined for target-band indicators: {listing(banded)}; use minmax"
+            msg = _("fraction_of_max is undefined for target-band indicators: {indicators}; use minmax").format(
+                indicators=listing(banded)
+            )
             raise ScoringError(msg)
         x = self.x
         bad_higher = ~self.lower & (x < 0)
         bad_lower = self.lower & (x <= 0)
         offending = sorted({self.names[int(c)] for c in np.flatnonzero((bad_higher | bad_lower).any(axis=0))})
         if offending:
-            msg = (
-                "fraction_of_max needs values >= 0 (and > 0 where lower is better); "
-                f"other values in {listing(offending)}"
-            )
+            msg = _(
+                "fraction_of_max needs values >= 0 (and > 0 where lower is better); other values in {indicators}"
+            ).format(indicators=listing(offending))
             raise ScoringError(msg)
-        one = self.skip(self.count == 1, "one value")
+        one = self.skip(self.count == 1, _("one value"))
         best_high = self.groups.spread(self.groups.max(x))
         best_low = self.groups.spread(self.groups.min(x))
-        zero = self.skip((self.count > 1) & ~self.lower & ~(self.groups.max(x) > 0), "all values 0")
+        zero = self.skip((self.count > 1) & ~self.lower & ~(self.groups.max(x) > 0), _("all values 0"))
         with np.errstate(invalid="ignore", divide="ignore"):
             scores = np.where(self.lower, best_low / x, x / best_high) * 100
         return self.keep(scores, one | zero)
 
     def _towards(self, reference: FloatArray, *, cap: bool, missing: str) -> FloatArray:
         """Score ``(y - min) / (reference - min) × 100``; ``reference`` is per row, already turned."""
-        one = self.skip(self.count == 1, "one value")
+        one = self.skip(self.count == 1, _("one value"))
         low = self.groups.spread(self.low)
         reach = reference - low
         has = ~np.isnan(self.y)
@@ -347,7 +361,7 @@ class _Peer:
         if absent.any():
             self._skip_rows(absent & ~self.groups.spread(one), missing)
         if worst.any():
-            self._skip_rows(worst & ~self.groups.spread(one), "the reference is not above the worst value")
+            self._skip_rows(worst & ~self.groups.spread(one), _("the reference is not above the worst value"))
         with np.errstate(invalid="ignore", divide="ignore"):
             scores = np.where(absent | worst, np.nan, (self.y - low) / reach * 100)
         return self.keep(np.minimum(scores, 100.0) if cap else scores, one)
@@ -414,7 +428,7 @@ def normalise_matrix(  # noqa: PLR0913 - the arrays of one normalisation
         targets = _targets(chosen, [names[c] for c in peer_columns])
     turned_reference = None
     if reference is not None:
-        turned_reference, _ = _turned(reference[:, peer_columns], chosen)
+        turned_reference, _lower = _turned(reference[:, peer_columns], chosen)
     scores[:, peer_columns] = peer.run(peer_spec, targets, turned_reference)
     return Normalised(scores, peer.skipped)
 
@@ -425,7 +439,9 @@ def _targets(specs: Sequence[IndicatorSpec], names: Sequence[str]) -> FloatArray
         n for n, s in zip(names, specs, strict=True) if s.last_target is None and s.direction is not Direction.BAND
     ]
     if missing:
-        msg = f"distance_to_target needs a target for every indicator; none for {listing(missing)}"
+        msg = _("distance_to_target needs a target for every indicator; none for {indicators}").format(
+            indicators=listing(missing)
+        )
         raise ScoringError(msg)
     values = []
     for spec in specs:
@@ -460,7 +476,7 @@ def normalise(
     """
     spec = NormaliseSpec.of(method)
     if spec.method == "distance_to_reference":
-        msg = "distance_to_reference needs the regions: use roll_up(..., method=NormaliseSpec(...))"
+        msg = _("distance_to_reference needs the regions: use roll_up(..., method=NormaliseSpec(...))")
         raise ScoringError(msg)
     result = normalise_matrix(values, specs, groups, spec, names=names)
     if result.skipped:

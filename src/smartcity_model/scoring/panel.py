@@ -18,6 +18,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from smartcity_model.errors import suggest
+from smartcity_model.i18n import N_, _, n_
 from smartcity_model.scoring.structure import ScoringError, listing, raise_problems, unknown_names, warn
 
 __all__ = ["DATA_COLUMNS", "FLAG_COLUMNS", "Panel", "StageResult", "check_table"]
@@ -87,20 +88,24 @@ def _coded(
     names = [str(u).strip() if isinstance(u, str) else str(u) for u in uniques]
     blank = (codes < 0) | np.isin(codes, [n for n, name in enumerate(names) if not name])
     if blank.any():
-        problems.append(f"{column.name} missing in rows {_rows(data, blank)}")
+        problems.append(_("{column} missing in rows {rows}").format(column=column.name, rows=_rows(data, blank)))
     merged, distinct = pd.factorize(np.asarray(names, dtype=object))
     return np.where(codes < 0, -1, merged[np.clip(codes, 0, None)] if len(merged) else codes), list(distinct)
 
 
 def _check(data: pd.DataFrame, what: str, indicators: Sequence[str] | None = None) -> _Checked:
     if not isinstance(data, pd.DataFrame):
-        msg = f"{what} must be a pandas DataFrame with columns {', '.join(DATA_COLUMNS)}, not {type(data).__name__}"
+        msg = _("{what} must be a pandas DataFrame with columns {columns}, not {type}").format(
+            what=what, columns=", ".join(DATA_COLUMNS), type=type(data).__name__
+        )
         raise ScoringError(msg)
     missing = [column for column in DATA_COLUMNS if column not in data.columns]
     if missing:
-        msg = f"{what} need columns {', '.join(DATA_COLUMNS)}; missing: {', '.join(missing)}"
+        msg = _("{what} need columns {columns}; missing: {missing}").format(
+            what=what, columns=", ".join(DATA_COLUMNS), missing=", ".join(missing)
+        )
         if "region_id" in data.columns and "region" in missing:
-            msg += " (rename 'region_id' to 'region')"
+            msg += _(" (rename 'region_id' to 'region')")
         raise ScoringError(msg)
     problems: list[str] = []
     region, regions = _coded(data["region"], data, problems)
@@ -119,13 +124,13 @@ def _check(data: pd.DataFrame, what: str, indicators: Sequence[str] | None = Non
     return _Checked(data.index, region, regions, indicator, names, year.astype(np.int64), value, imputed, imputation)
 
 
-def check_table(data: pd.DataFrame, what: str = "the data") -> pd.DataFrame:
+def check_table(data: pd.DataFrame, what: str = N_("the data")) -> pd.DataFrame:
     """Return a clean copy of a tidy table, or raise one :class:`ScoringError` naming every bad row.
 
     Regions and indicators become text, years whole numbers (``int64``), values finite floats.
     Rows are named by the table's index labels.
     """
-    checked = _check(data, what)
+    checked = _check(data, _(what))
     clean = pd.DataFrame(
         {
             "region": checked.labels("region"),
@@ -159,29 +164,37 @@ def _years(data: pd.DataFrame) -> tuple[FloatArray, list[str]]:
     column = data["year"]
     if pd.api.types.is_datetime64_any_dtype(column) or isinstance(column.dtype, pd.PeriodDtype):
         return np.zeros(len(data)), [
-            f"years are dates ({column.dtype}); give the year as a number, e.g. data['year'].dt.year"
+            _("years are dates ({dtype}); give the year as a number, e.g. data['year'].dt.year").format(
+                dtype=column.dtype
+            )
         ]
     problems = []
     year = _numbers(column)
     if year is None:
-        return np.zeros(len(data)), ["years are complex numbers; give each year as a whole number"]
+        return np.zeros(len(data)), [_("years are complex numbers; give each year as a whole number")]
     absent = column.isna().to_numpy()
     if absent.any():
-        problems.append(f"year missing in rows {_rows(data, absent)}")
+        problems.append(_("year missing in rows {rows}").format(rows=_rows(data, absent)))
     unreadable = np.isnan(year) & ~absent
     if unreadable.any():
-        problems.append(f"year is not a number in rows {_rows(data, unreadable)}")
+        problems.append(_("year is not a number in rows {rows}").format(rows=_rows(data, unreadable)))
     with np.errstate(invalid="ignore"):
         fractional = np.isfinite(year) & (year != np.round(year))
         outside = np.isfinite(year) & ~fractional & ((year < YEARS[0]) | (year > YEARS[1]))
     if fractional.any():
-        shown = listing(f"{year[n]:g} (row {data.index[int(n)]})" for n in np.flatnonzero(fractional))
-        problems.append(f"years must be whole numbers: {shown}")
+        shown = listing(
+            _("{year:g} (row {row})").format(year=year[n], row=data.index[int(n)]) for n in np.flatnonzero(fractional)
+        )
+        problems.append(_("years must be whole numbers: {years}").format(years=shown))
     if outside.any():
-        shown = listing(f"{year[n]:g} (row {data.index[int(n)]})" for n in np.flatnonzero(outside))
-        problems.append(f"years must lie between {YEARS[0]} and {YEARS[1]}: {shown}")
+        shown = listing(
+            _("{year:g} (row {row})").format(year=year[n], row=data.index[int(n)]) for n in np.flatnonzero(outside)
+        )
+        problems.append(
+            _("years must lie between {low} and {high}: {years}").format(low=YEARS[0], high=YEARS[1], years=shown)
+        )
     if np.isinf(year).any():
-        problems.append(f"year is infinite in rows {_rows(data, np.isinf(year))}")
+        problems.append(_("year is infinite in rows {rows}").format(rows=_rows(data, np.isinf(year))))
     return year, problems
 
 
@@ -189,21 +202,24 @@ def _values(data: pd.DataFrame) -> tuple[FloatArray, list[str]]:
     problems = []
     value = _numbers(data["value"])
     if value is None:
-        return np.zeros(len(data)), ["values are complex numbers; give real numbers"]
+        return np.zeros(len(data)), [_("values are complex numbers; give real numbers")]
     absent = data["value"].isna().to_numpy()
     if absent.any():
         problems.append(
-            f"value missing in rows {_rows(data, absent)}; leave missing observations out "
-            "(data.dropna(subset=['value']))"
+            _("value missing in rows {rows}; leave missing observations out (data.dropna(subset=['value']))").format(
+                rows=_rows(data, absent)
+            )
         )
     if (np.isnan(value) & ~absent).any():
-        problems.append(f"value is not a number in rows {_rows(data, np.isnan(value) & ~absent)}")
+        problems.append(_("value is not a number in rows {rows}").format(rows=_rows(data, np.isnan(value) & ~absent)))
     if np.isinf(value).any():
-        problems.append(f"value is infinite in rows {_rows(data, np.isinf(value))}")
+        problems.append(_("value is infinite in rows {rows}").format(rows=_rows(data, np.isinf(value))))
     huge = np.isfinite(value) & (np.abs(value) >= LARGEST)
     if huge.any():
         problems.append(
-            f"values of {LARGEST:g} or more cannot be scored reliably, in rows {_rows(data, huge)}; rescale"
+            _("values of {largest:g} or more cannot be scored reliably, in rows {rows}; rescale").format(
+                largest=LARGEST, rows=_rows(data, huge)
+            )
         )
     return value, problems
 
@@ -220,14 +236,18 @@ def _flags(column: pd.Series, what: str) -> npt.NDArray[np.bool_]:
         numbers = column.to_numpy(dtype=float)
         bad = ~np.isnan(numbers) & ~np.isin(numbers, [0.0, 1.0])
         if bad.any():
-            msg = f"{what}: 'imputed' must be true or false (1 or 0), not {listing(sorted(set(numbers[bad].tolist())))}"
+            msg = _("{what}: 'imputed' must be true or false (1 or 0), not {values}").format(
+                what=what, values=listing(sorted(set(numbers[bad].tolist())))
+            )
             raise ScoringError(msg)
         flags: npt.NDArray[np.bool_] = numbers == 1
         return flags
     text = column.astype(object).where(column.notna(), "").astype(str).str.strip().str.lower()
     unknown = ~text.isin(_TRUE | _FALSE)
     if unknown.any():
-        msg = f"{what}: 'imputed' must be true or false, not {listing(sorted(set(column[unknown].astype(str))))}"
+        msg = _("{what}: 'imputed' must be true or false, not {values}").format(
+            what=what, values=listing(sorted(set(column[unknown].astype(str))))
+        )
         raise ScoringError(msg)
     return text.isin(_TRUE).to_numpy()
 
@@ -257,7 +277,7 @@ class Panel:
         indicators: Sequence[str] | None = None,
         regions: Iterable[str] | None = None,
         years: Iterable[int] | None = None,
-        what: str = "the data",
+        what: str = N_("the data"),
     ) -> Panel:
         """Check a tidy table and lay it on the grid of every region × year in scope.
 
@@ -266,6 +286,7 @@ class Panel:
         without rows gets a row of gaps); ``years`` fixes the years (rows of other years are
         left out; years without rows get rows of gaps). By default all three come from the table.
         """
+        what = _(what)
         checked = _check(data, what, indicators)
         if years is not None:
             year_list = _whole_years(years)
@@ -278,7 +299,7 @@ class Panel:
         used = np.zeros(len(checked.indicators), dtype=bool)
         used[checked.indicator] = True
         problem = unknown_names(
-            "indicators", [n for n, u in zip(checked.indicators, used, strict=True) if u], indicators
+            _("indicators"), [n for n, u in zip(checked.indicators, used, strict=True) if u], indicators
         )
         if problem:
             msg = f"{what}: {problem}"
@@ -301,8 +322,18 @@ class Panel:
                     strict=True,
                 )
             )
-            named = listing(f"region {r!r}, year {y}, indicator {i!r}" for r, y, i in list(seen)[:5])
-            msg = f"{what}: {int((counts > 1).sum())} cells observed more than once, e.g. {named}"
+            named = listing(
+                _("region {region}, year {year}, indicator {indicator}").format(
+                    region=repr(r), year=y, indicator=repr(i)
+                )
+                for r, y, i in list(seen)[:5]
+            )
+            repeated = int((counts > 1).sum())
+            msg = n_(
+                "{what}: {n} cell observed more than once: {cells}",
+                "{what}: {n} cells observed more than once, e.g. {cells}",
+                repeated,
+            ).format(what=what, n=repeated, cells=named)
             raise ScoringError(msg)
         values = np.full((len(region_list) * len(year_list), len(indicators)), np.nan)
         values[row, column] = checked.value
@@ -429,15 +460,17 @@ def _positions(years: npt.NDArray[np.int64], year_list: Sequence[int]) -> IntArr
 
 def _whole_years(years: Iterable[int]) -> list[int]:
     if isinstance(years, str | bytes) or not isinstance(years, Iterable):
-        msg = f"years= must be a list of years, e.g. [2023, 2024], not {years!r}"
+        msg = _("years= must be a list of years, e.g. [2023, 2024], not {value}").format(value=repr(years))
         raise ScoringError(msg)
     chosen = []
     for year in years:
         if isinstance(year, bool) or not isinstance(year, int | float | np.integer | np.floating):
-            msg = f"years= must be whole numbers, not {year!r}"
+            msg = _("years= must be whole numbers, not {value}").format(value=repr(year))
             raise ScoringError(msg)
         if not float(year).is_integer() or not YEARS[0] <= year <= YEARS[1]:
-            msg = f"years= must be whole numbers between {YEARS[0]} and {YEARS[1]}, not {year!r}"
+            msg = _("years= must be whole numbers between {low} and {high}, not {value}").format(
+                low=YEARS[0], high=YEARS[1], value=repr(year)
+            )
             raise ScoringError(msg)
         chosen.append(int(year))
     return sorted(set(chosen))
@@ -447,18 +480,22 @@ def _regions(present: list[str], regions: Iterable[str] | None, what: str) -> li
     if regions is None:
         return sorted(present)
     if isinstance(regions, str | bytes) or not isinstance(regions, Iterable):
-        msg = f"regions= must be a list of region ids, not {regions!r}"
+        msg = _("regions= must be a list of region ids, not {value}").format(value=repr(regions))
         raise ScoringError(msg)
     chosen = list(dict.fromkeys(str(r) for r in regions))
-    problem = unknown_names("regions", present, chosen)
+    problem = unknown_names(_("regions"), present, chosen)
     if problem:
-        msg = f"{what}: {problem}; they are not among the regions given"
+        msg = _("{what}: {problem}; they are not among the regions given").format(what=what, problem=problem)
         raise ScoringError(msg)
     # A listed region without any observation is scored with coverage 0 (and may be a typo).
     observed = set(present)
     empty = [f"{r!r}{suggest(r, observed)}" for r in chosen if r not in observed]
     if empty and observed:  # with nothing observed at all, the caller refuses the table
-        warn(f"{what}: no observation at all for regions {listing(empty)}; they are scored with coverage 0")
+        warn(
+            _("{what}: no observation at all for regions {regions}; they are scored with coverage 0").format(
+                what=what, regions=listing(empty)
+            )
+        )
     return chosen
 
 

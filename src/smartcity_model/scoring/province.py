@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from smartcity_model.errors import suggest
+from smartcity_model.i18n import _
 from smartcity_model.model import Masterplan
 from smartcity_model.scoring.readiness import ReadinessScale, readiness_scale
 from smartcity_model.scoring.rollup import RollUp, check_options, observations_frame, roll_up
@@ -82,7 +83,9 @@ class ProvinceReadiness:
         years = sorted(set(self.levels["year"].tolist()))
         chosen = int(years[-1]) if year is None else year
         if chosen not in years:
-            msg = f"no year {chosen!r} in the roll-up; the years are {listing(years)}"
+            msg = _("no year {year} in the roll-up; the years are {years}").format(
+                year=repr(chosen), years=listing(years)
+            )
             raise ScoringError(msg)
         levels = self.levels[self.levels["year"] == chosen]
         bands = sorted(band.level for band in self.scale.bands)
@@ -101,19 +104,21 @@ class ProvinceReadiness:
 
 def _from_plans(plans: Sequence[Masterplan]) -> tuple[pd.DataFrame, Structure, dict[str, float]]:
     if not plans:
-        msg = "no masterplans given"
+        msg = _("no masterplans given")
         raise ScoringError(msg)
     structure = Structure.from_plan(plans[0])
     known = set(structure.indicators)
     for plan in plans[1:]:
         extra = {i.id for i in plan.indicators} - known
         if plan.framework != plans[0].framework or extra:
-            msg = f"plan of {plan.region.id!r} uses another framework or indicators; give one shared structure"
+            msg = _("plan of {region} uses another framework or indicators; give one shared structure").format(
+                region=repr(plan.region.id)
+            )
             raise ScoringError(msg)
     ids = [plan.region.id for plan in plans]
     twice = sorted({region for region in ids if ids.count(region) > 1})
     if twice:
-        msg = f"more than one masterplan for regions {listing(twice)}"
+        msg = _("more than one masterplan for regions {regions}").format(regions=listing(twice))
         raise ScoringError(msg)
     data = pd.concat([observations_frame(plan) for plan in plans], ignore_index=True)
     population = {p.region.id: float(p.region.population) for p in plans if p.region.population is not None}
@@ -126,12 +131,12 @@ def _province_scores(rollup: RollUp, weights: pd.Series, levels: Sequence[str]) 
     scores["w"] = scores["region"].map(weights).to_numpy(dtype=float)
     if scores["w"].isna().any():
         missing = sorted(set(scores.loc[scores["w"].isna(), "region"]))
-        msg = f"no population for regions: {listing(missing)}"
+        msg = _("no population for regions: {regions}").format(regions=listing(missing))
         raise ScoringError(msg)
     usable = (scores["w"] > 0) & np.isfinite(scores["w"])
     if not usable.all():
         bad = sorted(set(scores.loc[~usable, "region"]))
-        msg = f"populations must be finite numbers above 0; not so for regions {listing(bad)}"
+        msg = _("populations must be finite numbers above 0; not so for regions {regions}").format(regions=listing(bad))
         raise ScoringError(msg)
     scored = scores["score"].notna()
     scores["ws"] = np.where(scored, scores["score"] * scores["w"], 0.0)
@@ -161,10 +166,12 @@ def _rule_levels(structure: Structure, rule_levels: Sequence[str] | None) -> lis
     unknown = [level for level in rule_levels if level not in upper]
     if unknown:
         shown = listing(f"{level!r}{suggest(str(level), upper)}" for level in unknown)
-        msg = f"rule_levels names unknown levels {shown}; the levels above the indicators are {', '.join(upper)}"
+        msg = _("rule_levels names unknown levels {levels}; the levels above the indicators are {upper}").format(
+            levels=shown, upper=", ".join(upper)
+        )
         raise ScoringError(msg)
     if not rule_levels:
-        msg = "rule_levels is empty: name at least one level above the indicators"
+        msg = _("rule_levels is empty: name at least one level above the indicators")
         raise ScoringError(msg)
     return list(dict.fromkeys(rule_levels))
 
@@ -174,11 +181,11 @@ def _population(regions: pd.DataFrame | Mapping[str, float] | Sequence[str] | No
     if isinstance(regions, pd.DataFrame):
         key = "region" if "region" in regions.columns else "id"
         if key not in regions.columns:
-            msg = "regions= needs a 'region' (or 'id') column"
+            msg = _("regions= needs a 'region' (or 'id') column")
             raise ScoringError(msg)
         twice = sorted(set(regions.loc[regions[key].duplicated(), key].astype(str)))
         if twice:
-            msg = f"regions= lists regions more than once: {listing(twice)}"
+            msg = _("regions= lists regions more than once: {regions}").format(regions=listing(twice))
             raise ScoringError(msg)
         if "population" not in regions.columns:
             return dict.fromkeys(regions[key].astype(str), np.nan)
@@ -188,13 +195,17 @@ def _population(regions: pd.DataFrame | Mapping[str, float] | Sequence[str] | No
         population: dict[str, float] = {}
         for key, value in regions.items():
             if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
-                msg = f"regions=: the population of {key!r} must be a number, not {value!r}"
+                msg = _("regions=: the population of {region} must be a number, not {value}").format(
+                    region=repr(key), value=repr(value)
+                )
                 raise ScoringError(msg)
             population[str(key)] = float(value)
         return population
     if regions is not None:
         if isinstance(regions, str | bytes) or not isinstance(regions, Iterable):
-            msg = f"regions= must be a table, a mapping region → population or a list of regions, not {regions!r}"
+            msg = _("regions= must be a table, a mapping region → population or a list of regions, not {value}").format(
+                value=repr(regions)
+            )
             raise ScoringError(msg)
         return dict.fromkeys((str(r) for r in regions), np.nan)
     return {}
@@ -240,17 +251,17 @@ def roll_up_province(  # noqa: PLR0913 - keyword-only options of the public API
         Passed to :func:`roll_up` (``method``, ``aggregation``, ``missing``, ``min_coverage``...).
     """
     if isinstance(share, bool) or not isinstance(share, int | float) or not 0 < share <= 1:
-        msg = f"share must be a number in (0, 1], not {share!r}"
+        msg = _("share must be a number in (0, 1], not {value}").format(value=repr(share))
         raise ScoringError(msg)
     if weights not in {"equal", "population"}:
-        msg = (
-            f"weights must be 'equal' or 'population', not {weights!r}{suggest(str(weights), ('equal', 'population'))}"
+        msg = _("weights must be 'equal' or 'population', not {value}{hint}").format(
+            value=repr(weights), hint=suggest(str(weights), ("equal", "population"))
         )
         raise ScoringError(msg)
     check_options(options, taken=("regions", "scale"))
     if isinstance(source, pd.DataFrame):
         if structure is None:
-            msg = "a table needs a structure"
+            msg = _("a table needs a structure")
             raise ScoringError(msg)
         data, population, grid = source, dict[str, float](), None
     else:
@@ -264,10 +275,10 @@ def roll_up_province(  # noqa: PLR0913 - keyword-only options of the public API
     if listed:
         extra = sorted(set(data["region"].astype(str)) - set(listed)) if "region" in data.columns else []
         if extra:
-            msg = (
-                f"regions= lists the province's regions, but the data also has {listing(repr(r) for r in extra)}; "
+            msg = _(
+                "regions= lists the province's regions, but the data also has {regions}; "
                 "add them to regions= (with their population) or leave their rows out"
-            )
+            ).format(regions=listing(repr(r) for r in extra))
             raise ScoringError(msg)
         grid = list(listed)
     rollup = roll_up(data, structure, scale=chosen, regions=grid, **options)  # type: ignore[arg-type]  # options are roll_up's own

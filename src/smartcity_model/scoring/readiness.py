@@ -20,6 +20,7 @@ from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from smartcity_model.errors import suggest, unknown_id
+from smartcity_model.i18n import N_, _
 from smartcity_model.model.base import FrozenModel, Label
 from smartcity_model.scoring.structure import ScoringError
 
@@ -50,9 +51,9 @@ class ReadinessScale(FrozenModel):
         mins = [band.min for band in self.bands]
         levels = [band.level for band in self.bands]
         if not self.bands or mins[0] != 0 or any(a >= b for a, b in itertools.pairwise(mins)):
-            raise PydanticCustomError("out-of-range", "bands must start at 0 and rise strictly")
+            raise PydanticCustomError("out-of-range", _("bands must start at 0 and rise strictly"))
         if any(a >= b for a, b in itertools.pairwise(levels)):
-            raise PydanticCustomError("out-of-range", "band levels must rise strictly")
+            raise PydanticCustomError("out-of-range", _("band levels must rise strictly"))
         return self
 
     def levels_of(self, scores: npt.ArrayLike) -> npt.NDArray[np.float64]:
@@ -67,7 +68,7 @@ class ReadinessScale(FrozenModel):
         for band in self.bands:
             if band.level == level:
                 return band
-        raise unknown_id("readiness level", str(level), [str(b.level) for b in self.bands])
+        raise unknown_id(N_("readiness level"), str(level), [str(b.level) for b in self.bands])
 
     def names_of(self, levels: npt.ArrayLike) -> list[str | None]:
         """Return the name of each level (``None`` where missing)."""
@@ -105,7 +106,8 @@ def readiness_scale(scale: str | ReadinessScale = "default") -> ReadinessScale:
     if isinstance(scale, ReadinessScale):
         return scale
     if not isinstance(scale, str) or scale not in READINESS_SCALES:
-        shown = f"{scale!r}{suggest(str(scale), READINESS_SCALES)}"
-        msg = f"unknown readiness scale {shown}; use one of {', '.join(READINESS_SCALES)} or a ReadinessScale"
+        msg = _("unknown readiness scale {scale}{hint}; use one of {scales} or a ReadinessScale").format(
+            scale=repr(scale), hint=suggest(str(scale), READINESS_SCALES), scales=", ".join(READINESS_SCALES)
+        )
         raise ScoringError(msg)
     return READINESS_SCALES[scale]

@@ -25,6 +25,7 @@ from pydantic import Field, PrivateAttr, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
 from smartcity_model.errors import MasterplanError, Problem, suggest
+from smartcity_model.i18n import _, n_
 from smartcity_model.io.atomic import write_files_atomically
 from smartcity_model.io.yamlfile import parse_yaml, read_text
 from smartcity_model.model.assemble import problems_from_validation
@@ -66,8 +67,8 @@ class RecipeError(ScoringError):
     def __init__(self, problems: list[Problem], source: str) -> None:
         """Collect the problems of ``source``."""
         self.problems = tuple(problems)
-        noun = "problem" if len(problems) == 1 else "problems"
-        lines = [f"{len(problems)} {noun} in recipe {source}:", *(f"  {p}" for p in problems)]
+        head = n_("{n} problem in recipe {source}:", "{n} problems in recipe {source}:", len(problems))
+        lines = [head.format(n=len(problems), source=source), *(f"  {p}" for p in problems)]
         super().__init__("\n".join(lines))
 
 
@@ -115,12 +116,12 @@ class DataFiles(FrozenModel):
         coinr = self.coinr_data is not None or self.coinr_meta is not None
         if tidy == coinr:
             raise PydanticCustomError(
-                "missing-field", "give either observations and structure, or coinr_data and coinr_meta"
+                "missing-field", _("give either observations and structure, or coinr_data and coinr_meta")
             )
         if tidy and (self.observations is None or self.structure is None or self.levels is None):
-            raise PydanticCustomError("missing-field", "observations need a structure file and its levels")
+            raise PydanticCustomError("missing-field", _("observations need a structure file and its levels"))
         if coinr and (self.coinr_data is None or self.coinr_meta is None):
-            raise PydanticCustomError("missing-field", "coinr_data and coinr_meta go together")
+            raise PydanticCustomError("missing-field", _("coinr_data and coinr_meta go together"))
         return self
 
 
@@ -153,7 +154,7 @@ class ImputeStep(FrozenModel):
     max_gap: Annotated[int, Field(ge=1)] | None = None
     """For ``locf``, ``nocb`` and ``linear``: the most years a gap may span."""
 
-    def apply(self, panel: Panel, _: Structure, units: pd.DataFrame | None, log: _Log, stage: str) -> Panel:
+    def apply(self, panel: Panel, _structure: Structure, units: pd.DataFrame | None, log: _Log, stage: str) -> Panel:
         """Fill the gaps, flagging every filled cell."""
         groups = None if self.group is None else _groups(_needed(units, "impute"), self.group)
         result, log.details[stage] = impute_panel(panel, self.method, groups=groups, max_gap=self.max_gap)
@@ -168,7 +169,7 @@ class ImputeStep(FrozenModel):
         grouped = self.method in {"group_mean", "group_median"}
         if grouped != (self.group is not None):
             raise PydanticCustomError(
-                "invalid-choice", "group_mean and group_median need 'group'; other methods take none"
+                "invalid-choice", _("group_mean and group_median need 'group'; other methods take none")
             )
         return self
 
@@ -183,7 +184,7 @@ class ScreenStep(FrozenModel):
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
 
-    def apply(self, panel: Panel, _: Structure, __: pd.DataFrame | None, log: _Log, stage: str) -> Panel:
+    def apply(self, panel: Panel, _structure: Structure, _units: pd.DataFrame | None, log: _Log, stage: str) -> Panel:
         """Leave out the units with too little data."""
         result, details = screen_panel(
             panel,
@@ -212,7 +213,7 @@ class TreatStep(FrozenModel):
     methods: dict[str, Treatment] = Field(default_factory=dict)
     """Per-indicator methods, e.g. ``{tir: none}``."""
 
-    def apply(self, panel: Panel, _: Structure, __: pd.DataFrame | None, log: _Log, stage: str) -> Panel:
+    def apply(self, panel: Panel, _structure: Structure, _units: pd.DataFrame | None, log: _Log, stage: str) -> Panel:
         """Treat the outliers."""
         rule = TreatmentRule(self.winmax, self.skew, self.kurtosis)
         result, log.details[stage], log.changes[stage] = treat_panel(
@@ -226,7 +227,7 @@ class TreatStep(FrozenModel):
     @model_validator(mode="after")
     def _used(self) -> TreatStep:
         if self.method in {"log", "none"} and not self.methods and "winmax" in self.model_fields_set:
-            raise PydanticCustomError("invalid-choice", "winmax is used only by the coinr and winsorise treatments")
+            raise PydanticCustomError("invalid-choice", _("winmax is used only by the coinr and winsorise treatments"))
         return self
 
 
@@ -244,12 +245,12 @@ class AggregateStep(FrozenModel):
     def _used(self) -> AggregateStep:
         methods = {self.method} if isinstance(self.method, str) else set(self.method.values())
         if "power" in methods and self.power is None:
-            raise PydanticCustomError("missing-field", "the power mean needs 'power' (e.g. 0.5 or 2)")
+            raise PydanticCustomError("missing-field", _("the power mean needs 'power' (e.g. 0.5 or 2)"))
         if "power" not in methods and self.power is not None:
-            raise PydanticCustomError("invalid-choice", "'power' is used only by the power mean")
+            raise PydanticCustomError("invalid-choice", _("'power' is used only by the power mean"))
         if "nonpositive" in self.model_fields_set and not methods & {"geometric", "harmonic", "power"}:
             raise PydanticCustomError(
-                "invalid-choice", "'nonpositive' is used only by geometric, harmonic and power means"
+                "invalid-choice", _("'nonpositive' is used only by geometric, harmonic and power means")
             )
         return self
 
@@ -285,7 +286,7 @@ class Recipe(FrozenModel):
         except MasterplanError as error:  # a file that is missing, unreadable or not YAML
             raise RecipeError(list(error.problems), shown) from None
         if not isinstance(parsed.data, Mapping):
-            problem = Problem("wrong-shape", "a recipe is a mapping of settings", file=shown, line=1)
+            problem = Problem("wrong-shape", _("a recipe is a mapping of settings"), file=shown, line=1)
             raise RecipeError([problem], shown)
         try:
             recipe = cls.model_validate(parsed.data)
@@ -334,7 +335,7 @@ class Recipe(FrozenModel):
         data, structure, units = self._inputs(data, structure, units, base)
         panel = Panel.from_table(data, indicators=structure.indicators, years=self.years)
         if not panel.regions or not panel.years:
-            msg = "nothing to score: the data have no observations (in the years asked for)"
+            msg = _("nothing to score: the data have no observations (in the years asked for)")
             raise ScoringError(msg)
         log = _Log(stages={"raw": panel})
         for stage, step in (
@@ -376,7 +377,7 @@ class Recipe(FrozenModel):
         if data is not None and structure is not None:
             return data, structure, units
         if files is None:
-            msg = "the recipe names no data files: pass data= and structure= to run()"
+            msg = _("the recipe names no data files: pass data= and structure= to run()")
             raise ScoringError(msg)
         if files.coinr_data is not None and files.coinr_meta is not None:
             coin = read_coinr(
@@ -410,14 +411,14 @@ def _line(lines: Mapping[tuple[str | int, ...], int], path: tuple[str | int, ...
 def _csv(folder: Path, name: str) -> pd.DataFrame:
     path = folder / name
     if not path.is_file():
-        msg = f"the recipe's file {name!r} is not in {folder}"
+        msg = _("the recipe's file {name} is not in {folder}").format(name=repr(name), folder=folder)
         raise ScoringError(msg)
     return pd.read_csv(path)
 
 
 def _needed(units: pd.DataFrame | None, stage: str) -> pd.DataFrame:
     if units is None:
-        msg = f"{stage} needs a units table (data.units in the recipe, or units= in run())"
+        msg = _("{stage} needs a units table (data.units in the recipe, or units= in run())").format(stage=stage)
         raise ScoringError(msg)
     return units
 
@@ -425,15 +426,17 @@ def _needed(units: pd.DataFrame | None, stage: str) -> pd.DataFrame:
 def _groups(units: pd.DataFrame, column: str) -> dict[str, Any]:
     if column not in units.columns:
         columns = [str(c) for c in units.columns]
-        msg = (
-            f"the units table has no group column {column!r}{suggest(column, columns)}; its columns: {listing(columns)}"
+        msg = _("the units table has no group column {column}{hint}; its columns: {columns}").format(
+            column=repr(column), hint=suggest(column, columns), columns=listing(columns)
         )
         raise ScoringError(msg)
     key = "region" if "region" in units.columns else "id"
     pairs = units[[key, column]].drop_duplicates()
     twice = sorted(set(pairs.loc[pairs[key].duplicated(), key].astype(str)))
     if twice:
-        msg = f"the units table gives regions {listing(twice)} more than one {column!r}"
+        msg = _("the units table gives regions {regions} more than one {column}").format(
+            regions=listing(twice), column=repr(column)
+        )
         raise ScoringError(msg)
     return dict(zip(pairs[key].astype(str), pairs[column], strict=True))
 
@@ -461,7 +464,9 @@ class Study:
     def _check(self, stage: str) -> str:
         done = [s for s in STAGES if s in self.stages or s in {"normalised", "aggregated"}]
         if stage not in done:
-            msg = f"no stage {stage!r}{suggest(str(stage), STAGES)} in this study; it has {', '.join(done)}"
+            msg = _("no stage {stage}{hint} in this study; it has {stages}").format(
+                stage=repr(stage), hint=suggest(str(stage), STAGES), stages=", ".join(done)
+            )
             raise ScoringError(msg)
         return stage
 

@@ -20,6 +20,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from smartcity_model.errors import suggest
+from smartcity_model.i18n import _, n_, use_language
 from smartcity_model.model import Masterplan
 from smartcity_model.scoring.aggregate import (
     Aggregation,
@@ -129,7 +130,9 @@ class RollUp:
         """Return one level (default: the one below the top) as a table: (region, year) × nodes."""
         chosen = self.structure.check_level(level) if level is not None else self.structure.levels[-2]
         if value not in _VALUES:
-            msg = f"value must be one of {', '.join(_VALUES)}, not {value!r}{suggest(str(value), _VALUES)}"
+            msg = _("value must be one of {values}, not {value}{hint}").format(
+                values=", ".join(_VALUES), value=repr(value), hint=suggest(str(value), _VALUES)
+            )
             raise ScoringError(msg)
         result = self.levels[chosen]
         index = pd.MultiIndex.from_frame(self.units[["region", "year"]])
@@ -152,19 +155,19 @@ class RollUp:
         spec = self.normalisation
         reason = None
         if spec.method == "borda":
-            reason = "borda scores count the regions beaten, not 0–100"
+            reason = _("borda scores count the regions beaten, not 0–100")
         elif spec.method in {"minmax", "declared"} and spec.range[1] != 100:  # noqa: PLR2004 - the top of the scale
-            reason = f"min-max to the range {spec.range} does not end at 100"
+            reason = _("min-max to the range {range} does not end at 100").format(range=spec.range)
         else:
             scores = np.concatenate([self.levels[level].score.ravel() for level in self.structure.levels[1:]])
             present = scores[~np.isnan(scores)]
             if present.size and (present.min() < -_ROUNDING or present.max() > 100 + _ROUNDING):
-                reason = f"scores run from {present.min():.4g} to {present.max():.4g}"
+                reason = _("scores run from {low:.4g} to {high:.4g}").format(low=present.min(), high=present.max())
         if reason is not None:
-            msg = (
-                f"readiness levels are bands of 0–100 scores, but {reason} ({spec.describe()}); "
+            msg = _(
+                "readiness levels are bands of 0–100 scores, but {reason} ({normalisation}); "
                 "normalise to 0–100 (e.g. method='minmax') to read readiness"
-            )
+            ).format(reason=reason, normalisation=spec.describe())
             raise ScoringError(msg)
 
     def contributions(self, level: str | None = None) -> pd.DataFrame:
@@ -184,7 +187,7 @@ class RollUp:
         effective = np.ones_like(scores)
         ancestor = np.arange(scores.shape[1])
         for lower, upper in itertools.pairwise(levels[: depth + 1]):
-            membership, _ = self.structure.membership(lower)
+            membership, _parents = self.structure.membership(lower)
             parent = self.structure.parent_index(lower)
             weight = membership[np.arange(len(parent)), parent]
             present_weight = self.levels[upper].present_weight
@@ -216,7 +219,7 @@ class RollUp:
 
     def __repr__(self) -> str:
         """Summarise in a few lines: size, levels, methods, coverage of the top level, notes, tables."""
-        regions, years, _ = self.panel.shape
+        regions, years, _indicators = self.panel.shape
         span = f"{self.panel.years[0]}–{self.panel.years[-1]}" if self.panel.years else "no years"
         levels = " → ".join(f"{lv} ({len(self.structure.level_nodes(lv))})" for lv in self.structure.levels)
         methods = sorted(set(self.aggregation.values()))
@@ -226,9 +229,11 @@ class RollUp:
         coverage = float(top.coverage.mean()) if top.coverage.size else 0.0
         imputed = float(top.imputed.mean()) if top.imputed.size else 0.0
         excluded = f"; {len(self.structure.excluded)} nodes excluded (weight 0)" if self.structure.excluded else ""
+        with use_language("en"):
+            normalisation = self.normalisation.describe()
         lines = [
             f"<RollUp {regions} regions × {years} years ({span}); {levels}{excluded}",
-            f"  normalisation {self.normalisation.describe()}; aggregation {'/'.join(methods)}; {options}",
+            f"  normalisation {normalisation}; aggregation {'/'.join(methods)}; {options}",
             (
                 f"  {self.structure.levels[-1]}: {scored} of {top.score.size} node-region-years scored; "
                 f"mean coverage {coverage:.2f} observed, {imputed:.2f} imputed"
@@ -257,15 +262,15 @@ def aggregation_per_level(
         unknown = [level for level in aggregation if level not in upper]
         if unknown:
             shown = listing(f"{level!r}{suggest(str(level), upper)}" for level in unknown)
-            msg = (
-                f"aggregation given for unknown levels {shown}; the levels above the indicators are {', '.join(upper)}"
-            )
+            msg = _(
+                "aggregation given for unknown levels {levels}; the levels above the indicators are {upper}"
+            ).format(levels=shown, upper=", ".join(upper))
             raise ScoringError(msg)
         chosen = {level: aggregation.get(level, "arithmetic") for level in upper}
     for method in set(chosen.values()):
         check_method(method, power)
     if power is not None and "power" not in chosen.values():
-        msg = "power= is used only by aggregation 'power'"
+        msg = _("power= is used only by aggregation 'power'")
         raise ScoringError(msg)
     return chosen
 
@@ -277,17 +282,26 @@ def _nonpositive(
     regions, years = panel.unit_region(), panel.unit_year()
     children, parents = structure.level_nodes(lower), structure.level_nodes(upper)
     shown = listing(
-        (
-            f"{upper} {parents[parent]!r} in region {regions[row]!r}, {years[row]}: "
-            f"{lower} {children[child]!r} scores {scores[row, child]:g}"
+        _("{upper} {parent} in region {region}, {year}: {lower} {child} scores {score:g}").format(
+            upper=upper,
+            parent=repr(parents[parent]),
+            region=repr(regions[row]),
+            year=years[row],
+            lower=lower,
+            child=repr(children[child]),
+            score=scores[row, child],
         )
         for row, child, parent in error.cells
     )
-    msg = (
-        f"the {error.method} mean needs scores above 0, but {len(error.cells)} aggregates meet 0 or less: {shown}. "
+    msg = n_(
+        "the {method} mean needs scores above 0, but {n} aggregate meets 0 or less: {cells}. "
         "Normalise to a range above 0 (e.g. method=NormaliseSpec(method='minmax', range=(1, 100))), choose "
-        "another aggregation, or pass nonpositive='zero' to let such a score sink the mean to 0"
-    )
+        "another aggregation, or pass nonpositive='zero' to let such a score sink the mean to 0",
+        "the {method} mean needs scores above 0, but {n} aggregates meet 0 or less: {cells}. "
+        "Normalise to a range above 0 (e.g. method=NormaliseSpec(method='minmax', range=(1, 100))), choose "
+        "another aggregation, or pass nonpositive='zero' to let such a score sink the mean to 0",
+        len(error.cells),
+    ).format(method=error.method, n=len(error.cells), cells=shown)
     return ScoringError(msg)
 
 
@@ -295,7 +309,9 @@ def _reference(panel: Panel, spec: NormaliseSpec) -> FloatArray | None:
     if spec.method != "distance_to_reference":
         return None
     if spec.reference not in panel.regions:
-        msg = f"reference region {spec.reference!r}{suggest(str(spec.reference), panel.regions)} is not in the data"
+        msg = _("reference region {region}{hint} is not in the data").format(
+            region=repr(spec.reference), hint=suggest(str(spec.reference), panel.regions)
+        )
         raise ScoringError(msg)
     region = panel.regions.index(spec.reference)
     n_years = len(panel.years)
@@ -304,7 +320,9 @@ def _reference(panel: Panel, spec: NormaliseSpec) -> FloatArray | None:
     elif spec.reference_year in panel.years:
         rows = np.full(len(panel.unit_year()), region * n_years + panel.years.index(spec.reference_year))
     else:
-        msg = f"reference_year {spec.reference_year} is not among the years scored ({listing(panel.years)})"
+        msg = _("reference_year {year} is not among the years scored ({years})").format(
+            year=spec.reference_year, years=listing(panel.years)
+        )
         raise ScoringError(msg)
     return panel.matrix[rows]
 
@@ -329,7 +347,7 @@ def score_panel(  # noqa: PLR0913 - keyword-only options of one roll-up
     if normalisation.scope == "year":
         groups, scope_names = panel.year_code(), [str(y) for y in panel.years]
     else:
-        groups, scope_names = np.zeros(len(panel.unit_year()), dtype=np.intp), ["the panel"]
+        groups, scope_names = np.zeros(len(panel.unit_year()), dtype=np.intp), [_("the panel")]
     normalised = normalise_matrix(
         panel.matrix,
         [structure.spec(i) for i in indicators],
@@ -352,7 +370,7 @@ def score_panel(  # noqa: PLR0913 - keyword-only options of one roll-up
         )
     }
     for lower, upper in zip(structure.levels, structure.levels[1:], strict=False):
-        membership, _ = structure.membership(lower)
+        membership, _parents = structure.membership(lower)
         below = levels[lower]
         try:
             levels[upper] = aggregate(
@@ -370,8 +388,10 @@ def score_panel(  # noqa: PLR0913 - keyword-only options of one roll-up
             raise _nonpositive(error, panel, structure, (lower, upper), below.score) from None
         if levels[upper].score.size and np.isnan(levels[upper].score).all():
             notes.append(
-                f"no {upper} got a score: none reached min_coverage {min_coverage:g}"
-                + ("" if count_imputed else " (observed values only; count_imputed=True also counts imputed ones)")
+                _("no {level} got a score: none reached min_coverage {min_coverage:g}").format(
+                    level=upper, min_coverage=min_coverage
+                )
+                + ("" if count_imputed else _(" (observed values only; count_imputed=True also counts imputed ones)"))
             )
             warn(notes[-1])
             break
@@ -397,10 +417,14 @@ def _spec(method: str | NormaliseSpec, scope: str | None) -> NormaliseSpec:
     if scope is None:
         return spec
     if scope not in {"panel", "year"}:
-        msg = f"scope must be 'panel' or 'year', not {scope!r}{suggest(str(scope), ('panel', 'year'))}"
+        msg = _("scope must be 'panel' or 'year', not {value}{hint}").format(
+            value=repr(scope), hint=suggest(str(scope), ("panel", "year"))
+        )
         raise ScoringError(msg)
     if isinstance(method, NormaliseSpec) and method.scope != scope:
-        msg = f"scope given twice: {method.scope!r} in the NormaliseSpec and {scope!r} as scope="
+        msg = _("scope given twice: {spec} in the NormaliseSpec and {scope} as scope=").format(
+            spec=repr(method.scope), scope=repr(scope)
+        )
         raise ScoringError(msg)
     return spec.model_copy(update={"scope": scope})
 
@@ -412,29 +436,38 @@ def _fill(
     max_gap: int | None,
 ) -> Panel:
     if missing not in MISSING_POLICIES:
-        msg = (
-            f"unknown missing-data policy {missing!r}{suggest(str(missing), MISSING_POLICIES)}; "
-            f"use one of {', '.join(MISSING_POLICIES)}"
+        msg = _("unknown missing-data policy {policy}{hint}; use one of {policies}").format(
+            policy=repr(missing), hint=suggest(str(missing), MISSING_POLICIES), policies=", ".join(MISSING_POLICIES)
         )
         raise ScoringError(msg)
     if missing in {"coverage", "raise"}:
         for name, given in (("groups", groups), ("max_gap", max_gap)):
             if given is not None:
-                msg = f"{name}= is used only when missing= imputes, not with missing={missing!r}"
+                msg = _("{name}= is used only when missing= imputes, not with missing={missing}").format(
+                    name=name, missing=repr(missing)
+                )
                 raise ScoringError(msg)
     if missing == "raise":
         gaps = np.argwhere(np.isnan(panel.matrix))
         if len(gaps):
             row, col = gaps[0]
-            msg = (
-                f"{len(gaps)} missing values, e.g. region {panel.unit_region()[row]!r}, year {panel.unit_year()[row]}, "
-                f"indicator {panel.indicators[col]!r}; choose another missing-data policy or complete the data"
+            msg = n_(
+                "{n} missing value: region {region}, year {year}, indicator {indicator}; "
+                "choose another missing-data policy or complete the data",
+                "{n} missing values, e.g. region {region}, year {year}, indicator {indicator}; "
+                "choose another missing-data policy or complete the data",
+                len(gaps),
+            ).format(
+                n=len(gaps),
+                region=repr(panel.unit_region()[row]),
+                year=panel.unit_year()[row],
+                indicator=repr(panel.indicators[col]),
             )
             raise ScoringError(msg)
         return panel
     if missing == "coverage":
         return panel
-    filled, _ = impute_panel(panel, missing, groups=groups, max_gap=max_gap)
+    filled, _details = impute_panel(panel, missing, groups=groups, max_gap=max_gap)
     return filled
 
 
@@ -512,22 +545,22 @@ def roll_up(  # noqa: PLR0913 - keyword-only options of the public API
     else:
         data = source
         if structure is None:
-            msg = "a table needs a structure; use Structure.from_framework or Structure.from_frame"
+            msg = _("a table needs a structure; use Structure.from_framework or Structure.from_frame")
             raise ScoringError(msg)
     if isinstance(min_coverage, bool) or not isinstance(min_coverage, int | float) or not 0 <= min_coverage <= 1:
-        msg = f"min_coverage must lie between 0 and 1, not {min_coverage!r}"
+        msg = _("min_coverage must lie between 0 and 1, not {value}").format(value=repr(min_coverage))
         raise ScoringError(msg)
     if not isinstance(count_imputed, bool):
-        msg = f"count_imputed must be True or False, not {count_imputed!r}"
+        msg = _("count_imputed must be True or False, not {value}").format(value=repr(count_imputed))
         raise ScoringError(msg)
     spec = _spec(method, scope)
     aggregations = aggregation_per_level(structure, aggregation, power)
     if nonpositive != "raise" and not {"geometric", "harmonic", "power"} & set(aggregations.values()):
-        msg = "nonpositive= is used only by geometric, harmonic and power means, and no level uses one"
+        msg = _("nonpositive= is used only by geometric, harmonic and power means, and no level uses one")
         raise ScoringError(msg)
     panel = Panel.from_table(data, indicators=structure.indicators, regions=regions, years=years)
     if not panel.regions or not panel.years:
-        msg = "nothing to score: the data have no observations (in the years asked for)"
+        msg = _("nothing to score: the data have no observations (in the years asked for)")
         raise ScoringError(msg)
     panel = _fill(panel, missing, groups, max_gap)
     return score_panel(
@@ -567,7 +600,9 @@ def check_options(options: Mapping[str, object], *, taken: Iterable[str] = ()) -
     accepted = [name for name in inspect.signature(roll_up).parameters if name not in {"source", "structure", *taken}]
     unknown = [f"{name!r}{suggest(name, accepted)}" for name in options if name not in accepted]
     if unknown:
-        msg = f"unknown options {listing(unknown)}; roll_up takes {', '.join(accepted)}"
+        msg = _("unknown options {options}; roll_up takes {accepted}").format(
+            options=listing(unknown), accepted=", ".join(accepted)
+        )
         raise ScoringError(msg)
 
 
@@ -583,7 +618,7 @@ def plan_vs_actual(plan: Masterplan, **options: object) -> pd.DataFrame:
     observed = roll_up(plan, structure, **options).scores  # type: ignore[arg-type]  # options are roll_up's own
     planned_data = planned_frame(plan)
     if planned_data.empty:
-        msg = "the plan sets no baseline or target for any indicator: there is no planned path to compare with"
+        msg = _("the plan sets no baseline or target for any indicator: there is no planned path to compare with")
         raise ScoringError(msg)
     planned = roll_up(planned_data, structure, **options).scores  # type: ignore[arg-type]
     keys = ["region", "year", "level", "node"]

@@ -14,6 +14,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from smartcity_model.i18n import _, n_
 from smartcity_model.scoring.panel import Panel
 from smartcity_model.scoring.structure import ScoringError, listing, unknown_names
 
@@ -40,20 +41,20 @@ def screen_panel(  # noqa: PLR0913 - the options of one screening
     """
     for name, value in (("min_availability", min_availability), ("min_nonzero", min_nonzero)):
         if value is not None and not 0 <= value <= 1:
-            msg = f"{name} must lie between 0 and 1, not {value!r}"
+            msg = _("{name} must lie between 0 and 1, not {value}").format(name=name, value=repr(value))
             raise ScoringError(msg)
     if unit not in {"region-year", "region"}:
-        msg = f"unit must be 'region-year' or 'region', not {unit!r}"
+        msg = _("unit must be 'region-year' or 'region', not {value}").format(value=repr(unit))
         raise ScoringError(msg)
     forced_in, forced_out = [str(r) for r in include], [str(r) for r in exclude]
     for named in (forced_in, forced_out):
-        problem = unknown_names("regions", named, panel.regions)
+        problem = unknown_names(_("regions"), named, panel.regions)
         if problem:
             msg = f"screen: {problem}"
             raise ScoringError(msg)
     both = sorted(set(forced_in) & set(forced_out))
     if both:
-        msg = f"screen: regions both included and excluded: {', '.join(both)}"
+        msg = _("screen: regions both included and excluded: {regions}").format(regions=", ".join(both))
         raise ScoringError(msg)
     present = ~np.isnan(panel.matrix) if count_imputed else panel.observed
     zeros = present & (panel.matrix == 0)
@@ -100,5 +101,8 @@ def removed_note(details: pd.DataFrame, unit: ScreenUnit) -> str | None:
     removed = details.loc[~details["included"]]
     if removed.empty:
         return None
-    names = removed["region"] if unit == "region" else removed["region"] + " " + removed["year"].astype(str)
-    return f"screening removed {len(removed)} {unit}s: {listing(names)}"
+    if unit == "region":
+        note = n_("screening removed {n} region: {units}", "screening removed {n} regions: {units}", len(removed))
+        return note.format(n=len(removed), units=listing(removed["region"]))
+    note = n_("screening removed {n} region-year: {units}", "screening removed {n} region-years: {units}", len(removed))
+    return note.format(n=len(removed), units=listing(removed["region"] + " " + removed["year"].astype(str)))

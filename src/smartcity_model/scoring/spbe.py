@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from smartcity_model.errors import suggest
+from smartcity_model.i18n import N_, _, n_
 from smartcity_model.model import Direction, MaturityLevels
 from smartcity_model.scoring.normalise import NormaliseSpec
 from smartcity_model.scoring.panel import Panel, check_table
@@ -33,7 +34,7 @@ _TOP = 5
 def spbe_indicator_id(number: int) -> str:
     """Return the id of SPBE indicator ``number`` (1–47), e.g. ``spbe-07``."""
     if not 1 <= number <= _INDICATORS:
-        msg = f"SPBE indicators are numbered 1 to {_INDICATORS}, not {number}"
+        msg = _("SPBE indicators are numbered 1 to {last}, not {number}").format(last=_INDICATORS, number=number)
         raise ScoringError(msg)
     return f"spbe-{number:02d}"
 
@@ -87,9 +88,11 @@ def spbe_index(levels: pd.DataFrame, *, level: str = "index") -> pd.DataFrame:
     [[3.0, 'Baik']]
     """
     if level not in SPBE_LEVELS[1:]:
-        msg = f"level must be one of {', '.join(SPBE_LEVELS[1:])}, not {level!r}{suggest(str(level), SPBE_LEVELS[1:])}"
+        msg = _("level must be one of {levels}, not {level}{hint}").format(
+            levels=", ".join(SPBE_LEVELS[1:]), level=repr(level), hint=suggest(str(level), SPBE_LEVELS[1:])
+        )
         raise ScoringError(msg)
-    what = "the SPBE levels"
+    what = N_("the SPBE levels")
     if not isinstance(levels, pd.DataFrame) or "indicator" not in levels.columns:
         check_table(levels, what)  # raises the error that names what the table lacks
     structure = spbe_structure()
@@ -100,12 +103,20 @@ def spbe_index(levels: pd.DataFrame, *, level: str = "index") -> pd.DataFrame:
     outside = np.argwhere((panel.matrix < 1) | (panel.matrix > _TOP))
     if len(outside):
         shown = listing(f"{regions[r]!r} {years[r]} {panel.indicators[c]}: {panel.matrix[r, c]:g}" for r, c in outside)
-        msg = f"SPBE maturity levels run from 1 to {_TOP}; {len(outside)} values do not: {shown}"
+        msg = n_(
+            "SPBE maturity levels run from 1 to {top}; {n} value does not: {values}",
+            "SPBE maturity levels run from 1 to {top}; {n} values do not: {values}",
+            len(outside),
+        ).format(top=_TOP, n=len(outside), values=shown)
         raise ScoringError(msg)
     gaps = np.argwhere(np.isnan(panel.matrix))
     if len(gaps):
         shown = listing(f"{regions[r]!r} {years[r]}: {panel.indicators[c]}" for r, c in gaps)
-        msg = f"the SPBE index needs all 47 indicators assessed; {len(gaps)} are not: {shown}"
+        msg = n_(
+            "the SPBE index needs all 47 indicators assessed; {n} is not: {cells}",
+            "the SPBE index needs all 47 indicators assessed; {n} are not: {cells}",
+            len(gaps),
+        ).format(n=len(gaps), cells=shown)
         raise ScoringError(msg)
     result = score_panel(
         panel,

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from smartcity_model.i18n import _
 from smartcity_model.scoring.denominate import Denominator, MissingDenominator, denominate_panel, denominators_of
 from smartcity_model.scoring.impute import impute_panel, left_note
 from smartcity_model.scoring.normalise import Scope
@@ -103,7 +104,7 @@ def impute(  # noqa: PLR0913 - keyword-only options of one stage
     --------
     >>> import pandas as pd
     >>> data = pd.DataFrame({"region": "a", "year": [2020, 2023], "indicator": "x", "value": [1.0, 4.0]})
-    >>> filled, _ = impute(data, "linear", years=range(2020, 2024))
+    >>> filled, details = impute(data, "linear", years=range(2020, 2024))
     >>> filled[["year", "value", "imputed"]].to_numpy().tolist()
     [[2020, 1.0, False], [2021, 2.0, True], [2022, 3.0, True], [2023, 4.0, False]]
     """
@@ -164,7 +165,7 @@ def treat(  # noqa: PLR0913 - keyword-only options of one stage
     ``winsorise``.
     """
     if winmax is not None and method in {"log", "none"} and not methods:
-        msg = f"winmax= is used only by the coinr and winsorise treatments, not by {method}"
+        msg = _("winmax= is used only by the coinr and winsorise treatments, not by {method}").format(method=method)
         raise ScoringError(msg)
     panel = Panel.from_table(data)
     rule = TreatmentRule(5 if winmax is None else winmax, skew, kurtosis)

@@ -19,6 +19,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from smartcity_model.errors import SmartCityError, suggest, warn_caller
+from smartcity_model.i18n import _
 from smartcity_model.model import Direction, Framework, Indicator, Masterplan
 from smartcity_model.model.indicator import Band, Normalisation
 
@@ -57,7 +58,9 @@ def listing(items: Iterable[object], shown: int = SHOWN) -> str:
     """Return ``a, b, c and 4 more`` for messages (items rendered with ``str``)."""
     items = list(items)
     head = ", ".join(str(item) for item in items[:shown])
-    return head + (f" and {len(items) - shown} more" if len(items) > shown else "")
+    if len(items) <= shown:
+        return head
+    return _("{items} and {n} more").format(items=head, n=len(items) - shown)
 
 
 def unknown_names(kind: str, wanted: Iterable[object], known: Collection[str]) -> str | None:
@@ -69,7 +72,7 @@ def unknown_names(kind: str, wanted: Iterable[object], known: Collection[str]) -
     if not missing:
         return None
     named = [f"{name!r}{suggest(name, known_set)}" for name in missing]
-    return f"unknown {kind}: {listing(named)}"
+    return _("unknown {kind}: {names}").format(kind=kind, names=listing(named))
 
 
 def raise_problems(problems: Sequence[str], what: str) -> None:
@@ -79,7 +82,8 @@ def raise_problems(problems: Sequence[str], what: str) -> None:
     if len(problems) == 1:
         msg = f"{what}: {problems[0]}"
     else:
-        msg = f"{what}: {len(problems)} problems\n" + "\n".join(f"  - {p}" for p in problems)
+        head = _("{what}: {n} problems").format(what=what, n=len(problems))
+        msg = head + "\n" + "\n".join(f"  - {p}" for p in problems)
     raise ScoringError(msg)
 
 
@@ -107,7 +111,9 @@ def parse_direction(value: object, indicator: str) -> Direction:
         return Direction.HIGHER if float(value) > 0 else Direction.LOWER  # type: ignore[arg-type]  # same
     if isinstance(value, str) and value.strip().lower() in _DIRECTION_WORDS:
         return _DIRECTION_WORDS[value.strip().lower()]
-    msg = f"indicator {indicator!r}: direction {value!r} is neither higher, lower, band, 1 nor -1"
+    msg = _("indicator {indicator}: direction {value} is neither higher, lower, band, 1 nor -1").format(
+        indicator=repr(indicator), value=repr(value)
+    )
     raise ScoringError(msg)
 
 
@@ -161,62 +167,80 @@ class Structure:
         frame = self.nodes
         missing = {"node", "level", "parent", "weight"} - set(frame.columns)
         if missing:
-            msg = f"structure needs columns node, level, parent, weight; missing: {', '.join(sorted(missing))}"
+            msg = _("structure needs columns node, level, parent, weight; missing: {missing}").format(
+                missing=", ".join(sorted(missing))
+            )
             raise ScoringError(msg)
         if len(self.levels) < 2:  # noqa: PLR2004 - indicators and at least one level above
-            msg = "a structure needs at least two levels"
+            msg = _("a structure needs at least two levels")
             raise ScoringError(msg)
         if len(set(self.levels)) != len(self.levels):
-            msg = f"level names must differ: {list(self.levels)}"
+            msg = _("level names must differ: {levels}").format(levels=list(self.levels))
             raise ScoringError(msg)
         frame = frame.reset_index(drop=True)
         nodes = [_text(n) for n in frame["node"]]
         parents = [_text(p) for p in frame["parent"]]
         cleaned = frame.assign(node=np.asarray(nodes, dtype=object), parent=np.asarray(parents, dtype=object))
         object.__setattr__(self, "nodes", cleaned)
-        raise_problems(self._problems(nodes), "structure")
+        raise_problems(self._problems(nodes), _("structure"))
         frame = self.nodes
         self._by_level.update({level: tuple(frame.loc[frame["level"] == level, "node"]) for level in self.levels})
         for lower in self.levels[:-1]:
             self._membership[lower], self._parents[lower] = self._build_membership(lower)
         self._excluded.update(self._find_excluded())
-        raise_problems(self._weight_problems(), "structure")
+        raise_problems(self._weight_problems(), _("structure"))
 
     def _problems(self, nodes: list[str | None]) -> list[str]:
         frame = self.nodes
         problems: list[str] = []
         blank = [n for n, node in enumerate(nodes) if node is None]
         if blank:
-            problems.append(f"rows without a node id: {listing(blank)}")
-        unknown = unknown_names("levels", frame["level"].astype(str), self.levels)
+            problems.append(_("rows without a node id: {rows}").format(rows=listing(blank)))
+        unknown = unknown_names(_("levels"), frame["level"].astype(str), self.levels)
         if unknown:
-            problems.append(f"{unknown}; the levels are {', '.join(self.levels)}")
+            problems.append(
+                _("{unknown}; the levels are {levels}").format(unknown=unknown, levels=", ".join(self.levels))
+            )
         duplicated = frame.loc[frame["node"].duplicated() & frame["node"].notna(), "node"]
         if len(duplicated):
-            problems.append(f"duplicate nodes: {listing(sorted(set(duplicated)))}")
+            problems.append(_("duplicate nodes: {nodes}").format(nodes=listing(sorted(set(duplicated)))))
         weights = pd.to_numeric(frame["weight"], errors="coerce").to_numpy(dtype=float)
         bad = frame.loc[~np.isfinite(weights), "node"]
         if len(bad):
-            problems.append(f"weights that are not finite numbers: {listing(bad)}")
+            problems.append(_("weights that are not finite numbers: {nodes}").format(nodes=listing(bad)))
         negative = frame.loc[np.isfinite(weights) & (weights < 0), "node"]
         if len(negative):
-            problems.append(f"negative weights (0 excludes a node; below 0 means nothing): {listing(negative)}")
+            problems.append(
+                _("negative weights (0 excludes a node; below 0 means nothing): {nodes}").format(
+                    nodes=listing(negative)
+                )
+            )
         for lower, upper in zip(self.levels, self.levels[1:], strict=False):
             rows = frame[frame["level"] == lower]
             above = set(frame.loc[frame["level"] == upper, "node"])
             orphans = rows.loc[~rows["parent"].isin(above), ["node", "parent"]]
             if len(orphans):
                 shown = [
-                    f"{n} (parent {p!r}{suggest(str(p), above) if p else ''})"
+                    _("{node} (parent {parent}{hint})").format(
+                        node=n, parent=repr(p), hint=suggest(str(p), above) if p else ""
+                    )
                     for n, p in orphans.itertuples(index=False)
                 ]
-                problems.append(f"nodes on level {lower!r} without a parent on level {upper!r}: {listing(shown)}")
+                problems.append(
+                    _("nodes on level {lower} without a parent on level {upper}: {nodes}").format(
+                        lower=repr(lower), upper=repr(upper), nodes=listing(shown)
+                    )
+                )
         top = frame[frame["level"] == self.levels[-1]]
         with_parent = top.loc[top["parent"].notna(), "node"]
         if len(with_parent):
-            problems.append(f"nodes on the top level {self.levels[-1]!r} cannot have a parent: {listing(with_parent)}")
+            problems.append(
+                _("nodes on the top level {level} cannot have a parent: {nodes}").format(
+                    level=repr(self.levels[-1]), nodes=listing(with_parent)
+                )
+            )
         if not (frame["level"] == self.levels[0]).any():
-            problems.append(f"no indicator: no node on level {self.levels[0]!r}")
+            problems.append(_("no indicator: no node on level {level}").format(level=repr(self.levels[0])))
         return problems
 
     def _find_excluded(self) -> set[str]:
@@ -243,8 +267,9 @@ class Structure:
             ]
             if dead:
                 problems.append(
-                    f"every child of {listing(repr(p) for p in dead)} has weight 0; "
-                    "give one child a weight or give the parent weight 0 too"
+                    _(
+                        "every child of {parents} has weight 0; give one child a weight or give the parent weight 0 too"
+                    ).format(parents=listing(repr(p) for p in dead))
                 )
         return problems
 
@@ -293,7 +318,9 @@ class Structure:
             if column not in _FRAME_COLUMNS and (hint := suggest(column, _FRAME_COLUMNS))
         ]
         if misspelt:
-            msg = f"structure: columns {listing(misspelt)} would be ignored; rename them (or drop them)"
+            msg = _("structure: columns {columns} would be ignored; rename them (or drop them)").format(
+                columns=listing(misspelt)
+            )
             raise ScoringError(msg)
         base = cls(tuple(levels), frame[["node", "level", "parent", "weight"]])
         indicators = base.indicators
@@ -314,11 +341,11 @@ class Structure:
             "denominators": pick("denominator", denominators),
         }
         problems = [
-            f"{unknown} in {name}="
+            _("{unknown} in {name}=").format(unknown=unknown, name=name)
             for name, values in chosen.items()
-            if (unknown := unknown_names("indicators", values, indicators)) is not None
+            if (unknown := unknown_names(_("indicators"), values, indicators)) is not None
         ]
-        raise_problems(problems, "structure")
+        raise_problems(problems, _("structure"))
         specs: dict[str, IndicatorSpec] = {}
         for node in indicators:
             direction = Direction.HIGHER
@@ -330,11 +357,15 @@ class Structure:
                     continue
             band = chosen["bands"].get(node)
             if direction is Direction.BAND and band is None:
-                problems.append(f"indicator {node!r}: direction 'band' needs bands={{{node!r}: (low, high)}}")
+                problems.append(
+                    _("indicator {node}: direction 'band' needs bands={{{node}: (low, high)}}").format(node=repr(node))
+                )
                 continue
             if band is not None and direction is not Direction.BAND:
                 problems.append(
-                    f"indicator {node!r}: a band is given but its direction is {direction.value!r}, not 'band'"
+                    _("indicator {node}: a band is given but its direction is {direction}, not 'band'").format(
+                        node=repr(node), direction=repr(direction.value)
+                    )
                 )
                 continue
             try:
@@ -342,10 +373,18 @@ class Structure:
                 target_value = None if target is None else float(target)
                 low, high = (None, None) if band is None else (float(band[0]), float(band[1]))
             except (TypeError, ValueError, IndexError):
-                problems.append(f"indicator {node!r}: the target and band must be numbers (a band is (low, high))")
+                problems.append(
+                    _("indicator {node}: the target and band must be numbers (a band is (low, high))").format(
+                        node=repr(node)
+                    )
+                )
                 continue
             if low is not None and high is not None and not low <= high:
-                problems.append(f"indicator {node!r}: the band ({low:g}, {high:g}) needs low <= high")
+                problems.append(
+                    _("indicator {node}: the band ({low:g}, {high:g}) needs low <= high").format(
+                        node=repr(node), low=low, high=high
+                    )
+                )
                 continue
             band_value = None if low is None or high is None else Band(low=low, high=high)
             specs[node] = IndicatorSpec(
@@ -354,7 +393,7 @@ class Structure:
                 last_target=target_value,
                 denominator=_text(chosen["denominators"].get(node)),
             )
-        raise_problems(problems, "structure")
+        raise_problems(problems, _("structure"))
         return cls(base.levels, base.nodes, specs)
 
     # --------------------------------------------------------------------------- queries
@@ -362,7 +401,9 @@ class Structure:
     def check_level(self, level: str) -> str:
         """Return ``level`` if the structure has it, else raise naming the levels it has."""
         if level not in self.levels:
-            msg = f"no level {level!r}{suggest(str(level), self.levels)}; the levels are {', '.join(self.levels)}"
+            msg = _("no level {level}{hint}; the levels are {levels}").format(
+                level=repr(level), hint=suggest(str(level), self.levels), levels=", ".join(self.levels)
+            )
             raise ScoringError(msg)
         return level
 

@@ -26,6 +26,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from smartcity_model.errors import suggest
+from smartcity_model.i18n import N_, _, n_
 from smartcity_model.scoring.groups import Groups
 from smartcity_model.scoring.normalise import Scope
 from smartcity_model.scoring.panel import Panel
@@ -39,6 +40,9 @@ Treatment = Literal["coinr", "winsorise", "log", "none"]
 #: The treatment methods.
 TREATMENTS: tuple[Treatment, ...] = ("coinr", "winsorise", "log", "none")
 _CODES: dict[str, int] = {name: n for n, name in enumerate(TREATMENTS)}
+#: Why an indicator was left as it is, as the status of the table per indicator and scope says it.
+_UNCHECKED = N_("fewer than 4 values or no spread")
+_COLLAPSED = N_("winsorising left no spread")
 
 
 @dataclass(frozen=True)
@@ -55,10 +59,12 @@ class TreatmentRule:
     def __post_init__(self) -> None:
         """Refuse thresholds that mean nothing."""
         if isinstance(self.winmax, bool) or not isinstance(self.winmax, int) or self.winmax < 0:
-            msg = f"winmax must be a whole number >= 0, not {self.winmax!r}"
+            msg = _("winmax must be a whole number >= 0, not {value}").format(value=repr(self.winmax))
             raise ScoringError(msg)
         if not (np.isfinite(self.skew) and self.skew > 0 and np.isfinite(self.kurtosis)):
-            msg = f"skew must be > 0 and kurtosis finite, not {self.skew!r} and {self.kurtosis!r}"
+            msg = _("skew must be > 0 and kurtosis finite, not {skew} and {kurtosis}").format(
+                skew=repr(self.skew), kurtosis=repr(self.kurtosis)
+            )
             raise ScoringError(msg)
 
     def passes(self, skew: FloatArray, kurtosis: FloatArray) -> BoolArray:
@@ -69,12 +75,14 @@ class TreatmentRule:
 def check_treatment(method: str, methods: Mapping[str, str] | None, indicators: tuple[str, ...]) -> list[str]:
     """Return the method of each indicator, refusing unknown methods and indicators."""
     chosen = {**dict.fromkeys(indicators, method), **dict(methods or {})}
-    problem = unknown_names("indicators in methods=", (methods or {}).keys(), indicators)
+    problem = unknown_names(_("indicators in methods="), (methods or {}).keys(), indicators)
     if problem:
         raise ScoringError(problem)
     for name in {method, *chosen.values()}:
         if name not in TREATMENTS:
-            msg = f"unknown treatment {name!r}{suggest(str(name), TREATMENTS)}; use one of {', '.join(TREATMENTS)}"
+            msg = _("unknown treatment {method}{hint}; use one of {methods}").format(
+                method=repr(name), hint=suggest(str(name), TREATMENTS), methods=", ".join(TREATMENTS)
+            )
             raise ScoringError(msg)
     return [chosen[i] for i in indicators]
 
@@ -85,7 +93,9 @@ def _scoped(panel: Panel, scope: Scope) -> tuple[FloatArray, Groups, list[str]]:
         return panel.matrix, Groups(panel.year_code()), [str(y) for y in panel.years]
     if scope == "panel":
         return panel.matrix, Groups(np.zeros(len(panel.unit_year()), dtype=np.intp)), ["panel"]
-    msg = f"scope must be 'panel' or 'year', not {scope!r}{suggest(str(scope), ('panel', 'year'))}"
+    msg = _("scope must be 'panel' or 'year', not {value}{hint}").format(
+        value=repr(scope), hint=suggest(str(scope), ("panel", "year"))
+    )
     raise ScoringError(msg)
 
 
@@ -111,7 +121,7 @@ def _winsorise(
     if not len(columns):
         return x, high_points, low_points
     block, high, low, live = x[:, columns], high_points[:, columns], low_points[:, columns], active[:, columns]
-    _, skew, _ = groups.moments(block)
+    _count, skew, _kurtosis = groups.moments(block)
     while live.any():
         upward = groups.spread(live & (skew >= 0))
         downward = groups.spread(live & (skew < 0))
@@ -126,7 +136,7 @@ def _winsorise(
         low = np.where(downward, raise_bottom, low)
         count = groups.count(np.where(high | low, 1.0, np.nan))
         stuck = groups.count(np.where(lower_top | raise_bottom, 1.0, np.nan)) == 0
-        _, skew, kurtosis = groups.moments(block)
+        _count, skew, kurtosis = groups.moments(block)
         live = live & ~rule.passes(skew, kurtosis) & (count < rule.winmax) & ~stuck
     x[:, columns], high_points[:, columns], low_points[:, columns] = block, high, low
     return x, high_points, low_points
@@ -158,7 +168,7 @@ def treat_panel(
     wants_winsor = np.isin(codes, [_CODES["coinr"], _CODES["winsorise"]])[None, :]
     wants_log = np.isin(codes, [_CODES["coinr"], _CODES["log"]])[None, :]
     winsorised, high, low = _winsorise(values, groups, rule, failing & wants_winsor & (rule.winmax > 0))
-    _, w_skew, w_kurt = groups.moments(winsorised)
+    _count, w_skew, w_kurt = groups.moments(winsorised)
     # Winsorising a handful of values can leave no spread at all: COINr gives up on such an
     # indicator (its check returns NA) and so does this, leaving it untreated.
     collapsed = failing & wants_winsor & (rule.winmax > 0) & (np.isnan(w_skew) | np.isnan(w_kurt))
@@ -167,7 +177,7 @@ def treat_panel(
     kept_winsorised = failing & wants_winsor & ~logged & ~collapsed & (rule.winmax > 0)
     result = np.where(groups.spread(kept_winsorised), winsorised, values)
     result = np.where(groups.spread(logged), _log(values, groups), result)
-    _, skew_after, kurt_after = groups.moments(result)
+    _count, skew_after, kurt_after = groups.moments(result)
     undone = ~groups.spread(kept_winsorised)
     high, low = high & ~undone, low & ~undone
     status = np.select(
@@ -183,8 +193,8 @@ def treat_panel(
         ],
         [
             "passed",
-            "not checked: fewer than 4 values or no spread",
-            "not treated: winsorising left no spread",
+            f"not checked: {_UNCHECKED}",
+            f"not treated: {_COLLAPSED}",
             "log",
             "winsorised",
             "winsorised, still skewed",
@@ -231,7 +241,11 @@ def unchecked_message(details: pd.DataFrame) -> str | None:
     if rows.empty:
         return None
     shown = listing(
-        f"{i!r} in {s} ({status.split(': ')[1]})"
+        _("{indicator} in {scope} ({reason})").format(indicator=repr(i), scope=s, reason=_(status.split(": ")[1]))
         for i, s, status in rows[["indicator", "scope", "status"]].itertuples(index=False)
     )
-    return f"treatment left {len(rows)} indicator scopes untreated: {shown}"
+    return n_(
+        "treatment left {n} indicator scope untreated: {scopes}",
+        "treatment left {n} indicator scopes untreated: {scopes}",
+        len(rows),
+    ).format(n=len(rows), scopes=shown)

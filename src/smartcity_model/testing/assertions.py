@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from smartcity_model.checks import CheckConfig, Finding, Severity, check, find_check_config
+from smartcity_model.i18n import _, n_
 from smartcity_model.io import load
 from smartcity_model.model import Masterplan
 from smartcity_model.scoring import roll_up
@@ -27,9 +28,9 @@ def format_findings(findings: Collection[Finding], *, limit: int = 20) -> str:
     lines = []
     for finding in list(findings)[:limit]:
         lines.append(f"  {finding}")
-        lines.append(f"      hint: {finding.hint}")
+        lines.append("      " + _("hint: {hint}").format(hint=finding.hint))
     if len(findings) > limit:
-        lines.append(f"  ... and {len(findings) - limit} more")
+        lines.append("  " + _("... and {n} more").format(n=len(findings) - limit))
     return "\n".join(lines)
 
 
@@ -60,9 +61,12 @@ def assert_consistent(
     report = check(loaded, config)
     failing = [f for f in report.active if _RANK[f.severity] <= threshold and f.code not in set(allow)]
     if failing:
-        noun = "finding" if len(failing) == 1 else "findings"
-        message = f"{report.subject}: {len(failing)} {noun} at {Severity(fail_on).value} level or worse\n"
-        raise AssertionError(message + format_findings(failing))
+        message = n_(
+            "{subject}: {n} finding at {severity} level or worse",
+            "{subject}: {n} findings at {severity} level or worse",
+            len(failing),
+        ).format(subject=report.subject, n=len(failing), severity=Severity(fail_on).value)
+        raise AssertionError(message + "\n" + format_findings(failing))
 
 
 def assert_readiness(
@@ -89,7 +93,9 @@ def assert_readiness(
     scores = result.scores
     rows = scores[(scores["level"] == level) & (scores["node"] == dimension)].dropna(subset=["score"])
     if rows.empty:
-        msg = f"{dimension!r} has no score in any year (check its indicators, observations and coverage)"
+        msg = _("{dimension} has no score in any year (check its indicators, observations and coverage)").format(
+            dimension=repr(dimension)
+        )
         raise AssertionError(msg)
     chosen = int(rows["year"].max()) if year is None else year
     row = rows[rows["year"] == chosen]
@@ -97,17 +103,20 @@ def assert_readiness(
     if len(row) and score >= at_least:
         return
     lines = [
-        f"{dimension!r} scores {score:.1f} in {chosen}, below {at_least:g}"
+        _("{dimension} scores {score:.1f} in {year}, below {at_least:g}").format(
+            dimension=repr(dimension), score=score, year=chosen, at_least=at_least
+        )
         if len(row)
-        else f"{dimension!r} has no score in {chosen}"
+        else _("{dimension} has no score in {year}").format(dimension=repr(dimension), year=chosen)
     ]
     same_year = scores[(scores["year"] == chosen) & (scores["level"].isin(["dimension", "overall"]))]
     shown = same_year.dropna(subset=["score"])
     pairs = zip(shown["node"].astype(str), shown["score"].astype(float), strict=True)
-    lines.append("  scores that year: " + ", ".join(f"{node} {value:.1f}" for node, value in pairs))
+    shown_scores = ", ".join(f"{node} {value:.1f}" for node, value in pairs)
+    lines.append("  " + _("scores that year: {scores}").format(scores=shown_scores))
     if len(row):
         weakest = _weakest_indicators(result.contributions(level), result.scores, dimension, chosen)
-        lines.append("  weakest indicators (score, weight): " + ", ".join(weakest))
+        lines.append("  " + _("weakest indicators (score, weight): {indicators}").format(indicators=", ".join(weakest)))
     raise AssertionError("\n".join(lines))
 
 
