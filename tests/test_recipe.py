@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
 import smartcity_model as scm
 
@@ -196,3 +197,75 @@ def test_imputation_that_leaves_gaps_says_so(study_folder: Path) -> None:
     )
     study = recipe.run()
     assert "1 cell left missing: nocb had nothing to fill it from" in study.notes
+
+
+# ------------------------------------------------------------------ a province's study
+
+
+SUMBAR = Path(__file__).parents[1] / "examples" / "sumatera-barat"
+
+
+def test_a_province_recipe_gives_the_smart_province_rule_of_roll_up_province() -> None:
+    study = scm.Recipe.load(SUMBAR / "recipe.yaml").run()
+    assert study.province is not None
+    listed = yaml.safe_load((SUMBAR / "indicators.yaml").read_text(encoding="utf-8"))
+    structure = scm.Structure.from_framework(scm.builtin_framework(), [scm.Indicator.model_validate(i) for i in listed])
+    regions = pd.read_csv(SUMBAR / "regions.csv")
+    regions = regions[regions["id"] != "sumatera-barat"]
+    data = pd.read_csv(SUMBAR / "observations.csv").rename(columns={"region_id": "region"})
+    data = data[data["region"] != "sumatera-barat"][["region", "year", "indicator", "value"]]
+    expected = scm.roll_up_province(
+        data,
+        structure,
+        regions=regions,
+        weights="population",
+        share=0.8,
+        rule_levels=("dimension",),
+        missing="locf",
+        min_coverage=0.3333,
+        count_imputed=True,
+    )
+    assert study.province.levels.equals(expected.levels)
+    pd.testing.assert_frame_equal(study.province.province, expected.province)
+    assert any("sumatera-barat" in note for note in study.notes)
+
+
+def test_the_indicators_of_a_recipe_are_checked_with_their_lines(tmp_path: Path) -> None:
+    (tmp_path / "indicators.yaml").write_text(
+        "- id: a\n  name: A\n  unit: '%'\n  element: pelayanan-publk\n- id: b\n  unit: '%'\n  element: industry\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "observations.csv").write_text("region,year,indicator,value\nx,2024,a,1\n", encoding="utf-8")
+    (tmp_path / "recipe.yaml").write_text(
+        "data:\n  observations: observations.csv\n  indicators: indicators.yaml\n", encoding="utf-8"
+    )
+    with pytest.raises(scm.scoring.RecipeError) as caught:
+        scm.Recipe.load(tmp_path / "recipe.yaml").run()
+    found = {(p.code, p.line) for p in caught.value.problems}
+    assert ("missing-field", 5) in found  # b has no name
+    assert ("dangling-reference", 4) in found  # the element is misspelt
+
+
+def test_a_region_column_that_is_not_there_is_named_with_the_columns(tmp_path: Path) -> None:
+    (tmp_path / "indicators.yaml").write_text("- {id: a, name: A, unit: '%', element: industry}\n", encoding="utf-8")
+    (tmp_path / "observations.csv").write_text("region_id,year,indicator,value\nx,2024,a,1\n", encoding="utf-8")
+    (tmp_path / "recipe.yaml").write_text(
+        "data:\n  observations: observations.csv\n  indicators: indicators.yaml\n  region_column: regionid\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(scm.ScoringError, match=r"no column 'regionid' \(did you mean 'region_id'\?\)"):
+        scm.Recipe.load(tmp_path / "recipe.yaml").run()
+
+
+def test_population_weights_need_a_units_table(tmp_path: Path) -> None:
+    (tmp_path / "indicators.yaml").write_text("- {id: a, name: A, unit: '%', element: industry}\n", encoding="utf-8")
+    (tmp_path / "observations.csv").write_text(
+        "region,year,indicator,value\nx,2024,a,1\ny,2024,a,2\n", encoding="utf-8"
+    )
+    (tmp_path / "recipe.yaml").write_text(
+        "data:\n  observations: observations.csv\n  indicators: indicators.yaml\n"
+        "normalise: {method: minmax}\naggregate: {min_coverage: 0}\nprovince: {weights: population, share: 0.5}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(scm.ScoringError, match="population weights need a units table"):
+        scm.Recipe.load(tmp_path / "recipe.yaml").run()

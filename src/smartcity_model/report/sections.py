@@ -55,7 +55,7 @@ class Table:
     numbers: Sequence[bool] = field(default_factory=tuple)
 
 
-def _n(value: float | None, decimals: int = 1, *, percent: bool = False) -> Cell:
+def _n(value: Any, decimals: int = 1, *, percent: bool = False) -> Cell:
     if value is None or value != value:  # noqa: PLR0124 - nan
         return Cell("–", number=True)
     return Cell(format_number(float(value), decimals, percent=percent), number=True)
@@ -65,9 +65,11 @@ def _t(value: object, css: str = "") -> Cell:
     return Cell("" if value is None else str(value), css=css)
 
 
-def band_css(level: object) -> str:
+def band_css(level: Any) -> str:
     """Return the CSS class of a readiness level (``band-1`` … ``band-5``, ``band-none``)."""
-    return f"band-{int(level)}" if isinstance(level, int) or (level is not None and level == level) else "band-none"  # noqa: PLR0124
+    if level is None or level is pd.NA or level != level:  # noqa: PLR0124 - nan
+        return "band-none"
+    return f"band-{int(level)}"
 
 
 def latest_year(result: RollUp, level: str) -> int | None:
@@ -112,6 +114,11 @@ def _short_amount(amount: float) -> str:
     return format_number(amount)
 
 
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Return a table's rows as plain mappings."""
+    return [{str(key): value for key, value in row.items()} for row in frame.to_dict("records")]
+
+
 def _names(plan: Masterplan) -> dict[str, str]:
     from smartcity_model.scoring import node_names  # noqa: PLC0415 - avoids an import cycle at load
 
@@ -125,15 +132,15 @@ def dimension_table(plan: Masterplan, result: RollUp, year: int, planned: pd.Dat
     names = _names(plan)
     path = {} if planned is None else dict(zip(planned["node"], planned["score"], strict=True))
     body = []
-    for row in rows.itertuples(index=False):
-        target = path.get(row.node)
-        gap = None if target is None or pd.isna(row.score) else float(row.score) - float(target)
+    for row in _records(rows):
+        target = path.get(row["node"])
+        gap = None if target is None or pd.isna(row["score"]) else float(row["score"]) - float(target)
         body.append(
             [
-                _t(names.get(row.node, row.node)),
-                _n(row.score),
-                _n(row.coverage, 0, percent=True),
-                _t(row.readiness or "–", band_css(row.readiness_level)),
+                _t(names.get(row["node"], row["node"])),
+                _n(row["score"]),
+                _n(row["coverage"], 0, percent=True),
+                _t(row["readiness"] or "–", band_css(row["readiness_level"])),
                 _n(target),
                 _n(gap),
             ]
@@ -187,20 +194,20 @@ def explanations(plan: Masterplan, result: RollUp, year: int) -> list[tuple[str,
     for dimension in plan.framework.dimensions:
         rows = chosen[chosen["node"] == dimension.id].sort_values("contribution", ascending=False)
         body = []
-        for row in rows.itertuples(index=False):
-            indicator = plan.indicator(row.indicator)
-            value = raw.get(row.indicator)
+        for row in _records(rows):
+            indicator = plan.indicator(row["indicator"])
+            value = raw.get(row["indicator"])
             shown = _n(value, 2)
-            if value is not None and imputed.get(row.indicator):
+            if value is not None and imputed.get(row["indicator"]):
                 shown = Cell(shown.text + " *", number=True)
             body.append(
                 [
-                    _t(names.get(row.indicator, row.indicator)),
+                    _t(names.get(row["indicator"], row["indicator"])),
                     shown,
                     _t(indicator.unit),
-                    _n(norm.get(row.indicator)),
-                    _n(row.weight, 0, percent=True),
-                    _n(row.contribution),
+                    _n(norm.get(row["indicator"])),
+                    _n(row["weight"], 0, percent=True),
+                    _n(row["contribution"]),
                 ]
             )
         score = dim_score.get(dimension.id)
@@ -265,11 +272,11 @@ def matrix_table(plan: Masterplan) -> Table:
                 supported[opd, dim] += 1
     english = language() == "en"
     body = []
-    for opd in plan.opds:
-        cells = [_t(opd.acronym or opd.id), _t(opd.name)]
+    for body_opd in plan.opds:
+        cells = [_t(body_opd.acronym or body_opd.id), _t(body_opd.name)]
         total = 0
         for dimension in framework.dimensions:
-            lead, support = led[opd.id, dimension.id], supported[opd.id, dimension.id]
+            lead, support = led[body_opd.id, dimension.id], supported[body_opd.id, dimension.id]
             total += lead + support
             text = " ".join(part for part in (f"{lead}L" if lead else "", f"{support}S" if support else "") if part)
             cells.append(Cell(text, number=True, css="cell-on" if lead or support else ""))
@@ -319,12 +326,12 @@ def budget_tables(plan: Masterplan) -> list[Table]:
     pivot = by_both.pivot_table(index="year", columns="source", values="amount", aggfunc="sum", fill_value=0.0)
     years = list(plan.period.years)
     pivot = pivot.reindex(years, fill_value=0.0)
-    sources = list(pivot.columns)
+    sources = [str(source) for source in pivot.columns]
+    millions = pivot.to_numpy(dtype=float) / 1e6
     body = [
-        [_t(year), *[_n(pivot.loc[year, source] / 1e6, 0) for source in sources], _n(pivot.loc[year].sum() / 1e6, 0)]
-        for year in years
+        [_t(year), *[_n(value, 0) for value in row], _n(row.sum(), 0)] for year, row in zip(years, millions, strict=True)
     ]
-    body.append([_t(_("in all")), *[_n(pivot[source].sum() / 1e6, 0) for source in sources], _n(pivot.to_numpy().sum() / 1e6, 0)])
+    body.append([_t(_("in all")), *[_n(value, 0) for value in millions.sum(axis=0)], _n(millions.sum(), 0)])
     first = Table([_("year"), *sources, _("in all")], body, _("Rp million, by year and funding source."))
     by_dimension = budget_summary(plan, "dimension")
     names = _names(plan)
@@ -332,12 +339,12 @@ def budget_tables(plan: Masterplan) -> list[Table]:
         [_("dimension"), _("Rp million"), _("share"), _("initiatives")],
         [
             [
-                _t(names.get(row.dimension, row.dimension)),
-                _n(row.amount / 1e6, 0),
-                _n(row.share, 1, percent=True),
-                Cell(str(row.initiatives), number=True),
+                _t(names.get(row["dimension"], row["dimension"])),
+                _n(row["amount"] / 1e6, 0),
+                _n(row["share"], 1, percent=True),
+                Cell(str(row["initiatives"]), number=True),
             ]
-            for row in by_dimension.itertuples(index=False)
+            for row in _records(by_dimension)
         ],
         _("An initiative serving several dimensions shares its money among them."),
     )

@@ -18,7 +18,7 @@ from smartcity_model.scoring.denominate import Denominator
 from smartcity_model.scoring.impute import IMPUTATION_METHODS, ImputationMethod
 from smartcity_model.scoring.normalise import NORMALISATION_METHODS, PEER_METHODS, NormaliseSpec, Scope, Ties, normalise
 from smartcity_model.scoring.panel import DATA_COLUMNS, FLAG_COLUMNS, Panel, StageResult, check_table
-from smartcity_model.scoring.province import BLOCKER_COLUMNS, ProvinceReadiness, roll_up_province
+from smartcity_model.scoring.province import BLOCKER_COLUMNS, ProvinceReadiness, province_from_rollup, roll_up_province
 from smartcity_model.scoring.readiness import READINESS_SCALES, ReadinessBand, ReadinessScale, readiness_scale
 from smartcity_model.scoring.recipe import (
     STAGES,
@@ -113,6 +113,7 @@ __all__ = [
     "parse_direction",
     "plan_vs_actual",
     "planned_frame",
+    "province_from_rollup",
     "read_coinr",
     "readiness_scale",
     "roll_up",

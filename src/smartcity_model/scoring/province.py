@@ -21,7 +21,7 @@ from smartcity_model.scoring.readiness import ReadinessScale, readiness_scale
 from smartcity_model.scoring.rollup import RollUp, check_options, observations_frame, roll_up
 from smartcity_model.scoring.structure import ScoringError, Structure, listing
 
-__all__ = ["BLOCKER_COLUMNS", "ProvinceReadiness", "roll_up_province"]
+__all__ = ["BLOCKER_COLUMNS", "ProvinceReadiness", "province_from_rollup", "roll_up_province"]
 
 #: Columns of :meth:`ProvinceReadiness.blockers`.
 BLOCKER_COLUMNS: tuple[str, ...] = (
@@ -250,14 +250,7 @@ def roll_up_province(  # noqa: PLR0913 - keyword-only options of the public API
     options
         Passed to :func:`roll_up` (``method``, ``aggregation``, ``missing``, ``min_coverage``...).
     """
-    if isinstance(share, bool) or not isinstance(share, int | float) or not 0 < share <= 1:
-        msg = _("share must be a number in (0, 1], not {value}").format(value=repr(share))
-        raise ScoringError(msg)
-    if weights not in {"equal", "population"}:
-        msg = _("weights must be 'equal' or 'population', not {value}{hint}").format(
-            value=repr(weights), hint=suggest(str(weights), ("equal", "population"))
-        )
-        raise ScoringError(msg)
+    _check_rule(share, weights)
     check_options(options, taken=("regions", "scale"))
     if isinstance(source, pd.DataFrame):
         if structure is None:
@@ -282,22 +275,66 @@ def roll_up_province(  # noqa: PLR0913 - keyword-only options of the public API
             raise ScoringError(msg)
         grid = list(listed)
     rollup = roll_up(data, structure, scale=chosen, regions=grid, **options)  # type: ignore[arg-type]  # options are roll_up's own
+    return _readiness(rollup, population, weights=weights, share=share, rule=rule, scale=chosen)
+
+
+def _check_rule(share: object, weights: object) -> None:
+    if isinstance(share, bool) or not isinstance(share, int | float) or not 0 < share <= 1:
+        msg = _("share must be a number in (0, 1], not {value}").format(value=repr(share))
+        raise ScoringError(msg)
+    if weights not in {"equal", "population"}:
+        msg = _("weights must be 'equal' or 'population', not {value}{hint}").format(
+            value=repr(weights), hint=suggest(str(weights), ("equal", "population"))
+        )
+        raise ScoringError(msg)
+
+
+def _readiness(  # noqa: PLR0913 - keyword-only parts of one rule
+    rollup: RollUp,
+    population: Mapping[str, float],
+    *,
+    weights: str,
+    share: float,
+    rule: Sequence[str],
+    scale: ReadinessScale,
+) -> ProvinceReadiness:
+    """Weigh the regions of a roll-up into the province's scores and apply the smart-province rule."""
     names = list(rollup.panel.regions)
     if weights == "population":
         region_weights = pd.Series({r: population.get(r, np.nan) for r in names}, dtype=float)
     else:
         region_weights = pd.Series(1.0, index=names)
     province = _province_scores(rollup, region_weights, rule)
-    region_levels = rollup.readiness(chosen)
+    region_levels = rollup.readiness(scale)
     region_levels = region_levels[region_levels["level"].isin(rule)].drop(columns=["coverage", "imputed"])
     return ProvinceReadiness(
         regions=rollup,
         province=province,
-        levels=_smart_levels(region_levels, chosen, share, len(names)),
+        levels=_smart_levels(region_levels, scale, share, len(names)),
         region_levels=region_levels.reset_index(drop=True),
-        scale=chosen,
+        scale=scale,
         share=share,
     )
+
+
+def province_from_rollup(
+    rollup: RollUp,
+    *,
+    regions: pd.DataFrame | Mapping[str, float] | Sequence[str] | None = None,
+    weights: Literal["equal", "population"] = "equal",
+    share: float = 1.0,
+    rule_levels: Sequence[str] | None = None,
+) -> ProvinceReadiness:
+    """Apply the smart-province rule to a roll-up of the province's regions (e.g. a recipe's result).
+
+    ``regions`` gives the populations (as :func:`roll_up_province` takes them) for
+    ``weights="population"``; every region scored must have one then. The readiness scale is
+    the roll-up's.
+    """
+    _check_rule(share, weights)
+    rule = _rule_levels(rollup.structure, rule_levels)
+    population = {k: v for k, v in _population(regions).items() if not np.isnan(v)}
+    return _readiness(rollup, population, weights=weights, share=share, rule=rule, scale=rollup.scale)
 
 
 def _smart_levels(region_levels: pd.DataFrame, scale: ReadinessScale, share: float, n_regions: int) -> pd.DataFrame:

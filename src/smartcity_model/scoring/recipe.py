@@ -14,10 +14,11 @@ Every stage's table, what it did and what it had to assume are kept on the :clas
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import pandas as pd
 import yaml
@@ -36,6 +37,7 @@ from smartcity_model.scoring.denominate import DenominatorMap, MissingDenominato
 from smartcity_model.scoring.impute import ImputationMethod, impute_panel, left_note
 from smartcity_model.scoring.normalise import NormaliseSpec, Scope
 from smartcity_model.scoring.panel import Panel
+from smartcity_model.scoring.province import ProvinceReadiness, province_from_rollup
 from smartcity_model.scoring.readiness import readiness_scale
 from smartcity_model.scoring.rollup import RollUp, aggregation_per_level, score_panel
 from smartcity_model.scoring.screen import ScreenUnit, removed_note, screen_panel
@@ -49,6 +51,7 @@ __all__ = [
     "DataFiles",
     "DenominateStep",
     "ImputeStep",
+    "ProvinceStep",
     "Recipe",
     "RecipeError",
     "ScreenStep",
@@ -102,6 +105,13 @@ class DataFiles(FrozenModel):
     structure: str | None = None
     levels: tuple[str, ...] | None = None
     """Level names, bottom (indicators) to top."""
+    indicators: str | None = None
+    """Instead of ``structure`` and ``levels``: a YAML list of indicators (as a plan's
+    ``indicators.yaml``) on ``framework``, scored indicator → element → dimension → overall."""
+    framework: str = "gm100sc"
+    """The framework of ``indicators``: a built-in name, or a framework YAML file."""
+    region_column: str = "region"
+    """The column of ``observations`` that holds the region ids (e.g. ``region_id``)."""
     units: str | None = None
     coinr_data: str | None = None
     coinr_meta: str | None = None
@@ -112,14 +122,21 @@ class DataFiles(FrozenModel):
 
     @model_validator(mode="after")
     def _one_source(self) -> DataFiles:
-        tidy = self.observations is not None or self.structure is not None
+        tidy = self.observations is not None or self.structure is not None or self.indicators is not None
         coinr = self.coinr_data is not None or self.coinr_meta is not None
         if tidy == coinr:
             raise PydanticCustomError(
                 "missing-field", _("give either observations and structure, or coinr_data and coinr_meta")
             )
-        if tidy and (self.observations is None or self.structure is None or self.levels is None):
-            raise PydanticCustomError("missing-field", _("observations need a structure file and its levels"))
+        if self.indicators is not None and (self.structure is not None or self.levels is not None):
+            raise PydanticCustomError(
+                "wrong-shape", _("give either indicators (on a framework), or a structure file and its levels")
+            )
+        described = self.indicators is not None or (self.structure is not None and self.levels is not None)
+        if tidy and (self.observations is None or not described):
+            raise PydanticCustomError(
+                "missing-field", _("observations need indicators, or a structure file and its levels")
+            )
         if coinr and (self.coinr_data is None or self.coinr_meta is None):
             raise PydanticCustomError("missing-field", _("coinr_data and coinr_meta go together"))
         return self
@@ -255,6 +272,21 @@ class AggregateStep(FrozenModel):
         return self
 
 
+class ProvinceStep(FrozenModel):
+    """The smart-province rule over the study's regions (see :func:`~smartcity_model.roll_up_province`)."""
+
+    name: Text = None
+    """The province's name, e.g. *Provinsi Sumatera Barat*."""
+    weights: Literal["equal", "population"] = "equal"
+    """``population`` weighs the regions by the ``population`` column of the units table."""
+    share: Annotated[float, Field(gt=0, le=1)] = 1.0
+    """The province reaches a level where at least this share of its regions do."""
+    rule_levels: tuple[str, ...] | None = None
+    """The levels the rule applies on (default: the two top levels)."""
+    exclude: tuple[str, ...] = ()
+    """Regions of the data left out of the roll-up, e.g. the province's own row."""
+
+
 class Recipe(FrozenModel):
     """A composite-index study declared in one file: its data and every stage's settings."""
 
@@ -272,6 +304,8 @@ class Recipe(FrozenModel):
     aggregate: AggregateStep = Field(default_factory=AggregateStep)
     scale: str = "default"
     """Readiness scale of the result."""
+    province: ProvinceStep | None = None
+    """The smart-province rule, for a study of one province's regions."""
     _source: Path | None = PrivateAttr(default=None)
 
     # ------------------------------------------------------------------------- files
@@ -333,6 +367,14 @@ class Recipe(FrozenModel):
         the files are relative to (by default the recipe file's folder, or the working folder).
         """
         data, structure, units = self._inputs(data, structure, units, base)
+        excluded: list[str] = []
+        if self.province is not None and self.province.exclude:
+            left_out = data["region"].astype(str).isin(self.province.exclude)
+            excluded = sorted(set(data.loc[left_out, "region"].astype(str)))
+            data = data[~left_out]
+            if units is not None:
+                key = "region" if "region" in units.columns else "id"
+                units = units[~units[key].astype(str).isin(self.province.exclude)]
         panel = Panel.from_table(data, indicators=structure.indicators, years=self.years)
         if not panel.regions or not panel.years:
             msg = _("nothing to score: the data have no observations (in the years asked for)")
@@ -359,9 +401,25 @@ class Recipe(FrozenModel):
             count_imputed=step_a.count_imputed,
             scale=readiness_scale(self.scale),
             options={"min_coverage": step_a.min_coverage, "count_imputed": step_a.count_imputed},
-            notes=log.notes,
+            notes=[
+                *log.notes,
+                *(
+                    [_("left out of the province's roll-up: {regions}").format(regions=listing(excluded))]
+                    if excluded
+                    else []
+                ),
+            ],
         )
-        return Study(self, structure, log.stages, log.details, log.changes, result)
+        province = None
+        if self.province is not None:
+            step_p = self.province
+            if step_p.weights == "population" and units is None:
+                msg = _("the province's population weights need a units table with a population column (data.units)")
+                raise ScoringError(msg)
+            province = province_from_rollup(
+                result, regions=units, weights=step_p.weights, share=step_p.share, rule_levels=step_p.rule_levels
+            )
+        return Study(self, structure, log.stages, log.details, log.changes, result, province)
 
     def _inputs(
         self,
@@ -393,11 +451,24 @@ class Recipe(FrozenModel):
                 units if units is not None else coin.units,
             )
         assert files.observations is not None  # noqa: S101 - DataFiles checks the tidy files come together
-        assert files.structure is not None  # noqa: S101 - same
-        assert files.levels is not None  # noqa: S101 - same
         table = data if data is not None else _csv(folder, files.observations)
-        tree = structure or Structure.from_frame(_csv(folder, files.structure), files.levels)
-        return table, tree, units
+        if data is None and files.region_column != "region":
+            if files.region_column not in table.columns:
+                columns = [str(c) for c in table.columns]
+                msg = _("the observations have no column {column}{hint}; their columns: {columns}").format(
+                    column=repr(files.region_column),
+                    hint=suggest(files.region_column, columns),
+                    columns=listing(columns),
+                )
+                raise ScoringError(msg)
+            table = table.rename(columns={files.region_column: "region"})
+        if structure is not None:
+            return table, structure, units
+        if files.indicators is not None:
+            return table, _framework_structure(folder, files.indicators, files.framework), units
+        assert files.structure is not None  # noqa: S101 - DataFiles checks the tidy files come together
+        assert files.levels is not None  # noqa: S101 - same
+        return table, Structure.from_frame(_csv(folder, files.structure), files.levels), units
 
 
 def _line(lines: Mapping[tuple[str | int, ...], int], path: tuple[str | int, ...]) -> int | None:
@@ -406,6 +477,57 @@ def _line(lines: Mapping[tuple[str | int, ...], int], path: tuple[str | int, ...
         if path[:depth] in lines:
             return lines[path[:depth]]
     return None
+
+
+def _framework_structure(folder: Path, indicators: str, framework: str) -> Structure:
+    """Read a YAML list of indicators and set them on a framework: indicator → element → dimension → overall."""
+    from smartcity_model.frameworks import BUILTIN_FRAMEWORKS, builtin_framework  # noqa: PLC0415 - model layer
+    from smartcity_model.io.plan import load_framework  # noqa: PLC0415 - io sits above scoring
+    from smartcity_model.model import Indicator  # noqa: PLC0415 - same
+    from smartcity_model.model.masterplan import with_element_ids  # noqa: PLC0415 - same
+
+    tree = builtin_framework(framework) if framework in BUILTIN_FRAMEWORKS else load_framework(folder / framework)
+    path = folder / indicators
+    shown = str(path)
+    try:
+        parsed = parse_yaml(read_text(path, shown), shown)
+    except MasterplanError as error:
+        raise RecipeError(list(error.problems), shown) from None
+    if not isinstance(parsed.data, list):
+        problem = Problem("wrong-shape", _("the indicators file holds a list of indicators"), file=shown, line=1)
+        raise RecipeError([problem], shown)
+    items = with_element_ids({"indicators": parsed.data}, tree)["indicators"]
+    problems: list[Problem] = []
+    found = []
+    for position, item in enumerate(items):
+        try:
+            found.append(Indicator.model_validate(item))
+        except ValidationError as error:
+            label = item.get("id") if isinstance(item, Mapping) else None
+            problems.extend(
+                dataclasses.replace(problem, file=shown, line=_line(parsed.lines, problem.path))
+                for problem in problems_from_validation(error, prefix=(position,), kind="indicator", obj_id=label)
+            )
+    known = {element.id for element in tree.elements}
+    for position, indicator in enumerate(found):
+        if indicator.element not in known:
+            message = _("unknown element {element}{hint}").format(
+                element=repr(indicator.element), hint=suggest(indicator.element, known)
+            )
+            problems.append(
+                Problem(
+                    "dangling-reference",
+                    message,
+                    kind="indicator",
+                    id=indicator.id,
+                    field="element",
+                    file=shown,
+                    line=_line(parsed.lines, (position, "element")),
+                )
+            )
+    if problems:
+        raise RecipeError(problems, shown)
+    return Structure.from_framework(tree, found)
 
 
 def _csv(folder: Path, name: str) -> pd.DataFrame:
@@ -455,6 +577,8 @@ class Study:
     """The cells imputation and treatment changed."""
     result: RollUp
     """Normalised and aggregated scores."""
+    province: ProvinceReadiness | None = None
+    """The smart-province rule applied to the result, when the recipe has a ``province`` step."""
 
     @property
     def notes(self) -> tuple[str, ...]:
