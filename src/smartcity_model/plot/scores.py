@@ -280,9 +280,9 @@ def dot(  # noqa: PLR0913 - keyword-only choices of one chart
             axes.annotate(
                 text,
                 (0.0 if math.isnan(value) else value, y),
-                xytext=(0, 6),
+                xytext=(3 if math.isnan(value) else 0, 6),
                 textcoords="offset points",
-                ha="center",
+                ha="left" if math.isnan(value) else "center",
                 va="bottom",
                 fontsize=6.5,
                 color=HIGHLIGHT,
