@@ -102,17 +102,6 @@ def style() -> Iterator[None]:
         yield
 
 
-def styled(function: Callable[_P, _R]) -> Callable[_P, _R]:
-    """Run ``function`` under :func:`style`: the figure's artists take the house style when made."""
-
-    @functools.wraps(function)
-    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        with style():
-            return function(*args, **kwargs)
-
-    return wrapper
-
-
 @contextmanager
 def quiet_glyphs() -> Iterator[None]:
     """Silence matplotlib's warning that its font lacks a glyph (the SVG reader's fonts draw the text)."""
@@ -120,6 +109,28 @@ def quiet_glyphs() -> Iterator[None]:
         warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from", category=UserWarning)
         warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from", category=RuntimeWarning)
         yield
+
+
+def styled(function: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Run ``function`` under :func:`style`, and fix the layout of the figure it returns.
+
+    The figure's artists take the house style when made. Its constrained layout is computed once
+    and then kept (a later draw would start from the last one and move things by fractions of a
+    point), so the figure gives the same SVG however often and in whatever order it is saved; call
+    ``figure.set_layout_engine("constrained")`` after changing it to lay it out again.
+    """
+
+    @functools.wraps(function)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with style():
+            result = function(*args, **kwargs)
+            if isinstance(result, Figure):
+                with quiet_glyphs():
+                    result.draw_without_rendering()
+                result.set_layout_engine("none")
+            return result
+
+    return wrapper
 
 
 def new_figure(height: float, width: float = A4_WIDTH) -> Figure:
@@ -146,7 +157,8 @@ def note(figure: Figure, text: str, axes: Axes | None = None) -> None:
 
 def localise(axis: Axis) -> None:
     """Write an axis's tick values with the current language's decimal mark."""
-    axis.set_major_formatter(FuncFormatter(lambda value, _position: number(value, None)))
+    lang = language()
+    axis.set_major_formatter(FuncFormatter(lambda value, _position: number(value, None, lang)))
 
 
 def clean(text: object) -> str:
@@ -164,13 +176,13 @@ def shorten(text: object, limit: int = 40) -> str:
     return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
-def number(value: float, digits: int | None = 1) -> str:
-    """Return ``value`` with ``digits`` decimals (``None``: as few as needed).
+def number(value: float, digits: int | None = 1, lang: str | None = None) -> str:
+    """Return ``value`` with ``digits`` decimals (``None``: as few as needed), in ``lang`` (default: the current one).
 
     ``1,234.5`` in English, ``1.234,5`` in Bahasa Indonesia.
     """
     text = f"{value:g}" if digits is None else f"{value:,.{digits}f}"
-    if language() == "id":
+    if (lang or language()) == "id":
         text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
     return text
 

@@ -160,7 +160,7 @@ def framework(framework_or_plan: Framework | Masterplan, *, kind: str = "sunburs
     """
     chosen = choose(N_("kind"), kind, FRAMEWORK_KINDS)
     frame, plan = _framework_of(framework_or_plan)
-    names = framework_labels(frame)
+    names = {key: clean(name) or key for key, name in framework_labels(frame).items()}
     colours = dimension_colours([d.id for d in frame.dimensions])
     by_element: dict[str, list[tuple[str, str]]] = {e.id: [] for e in frame.elements}
     if plan is not None:
@@ -538,11 +538,12 @@ def network(plan: Masterplan, *, seed: int = 7) -> Figure:
         gid="opds",
     )
     acronyms = {opd.id: clean(opd.acronym or "") or opd.id for opd in plan.opds}
-    for node, (x, y) in zip(nodes, xy, strict=True):
+    for n, (node, (x, y)) in enumerate(zip(nodes, xy, strict=True)):
         axes.text(
             x,
             y,
             acronyms.get(node, node),
+            gid=f"opd-{n}",
             ha="center",
             va="center",
             fontsize=6.5,
@@ -569,7 +570,7 @@ def _budget_names(plan: Masterplan, key: str) -> Callable[[object], str]:
         names = {opd.id: clean(opd.acronym or "") or clean(opd.name) or opd.id for opd in plan.opds}
     elif key == "initiative":
         names = {initiative.id: clean(initiative.name) or initiative.id for initiative in plan.initiatives}
-    return lambda value: shorten(names.get(str(value), str(value)), 36)
+    return lambda value: shorten(names.get(str(value), str(value)), 44)
 
 
 def _budget_colours(plan: Masterplan, key: str, values: list[str]) -> list[str]:

@@ -40,6 +40,7 @@ from smartcity_model.plot._style import (
     band_colours,
     band_label,
     capitalised,
+    clean,
     dimension_colours,
     level_name,
     localise,
@@ -729,8 +730,8 @@ def trend(
     structure = rollup.structure
     chosen_node = node_of(structure, node)
     chosen = regions_of(rollup, regions)
-    names = Names(labels if labels is not None else plan, structure)
     planned = None if plan is None else _planned(plan, rollup, chosen_node)
+    names = Names(labels if labels is not None else plan, structure)
     scores = rollup.scores
     rows = scores[(scores["node"] == chosen_node) & scores["region"].isin(chosen)]
     scale = _scale(rollup)
@@ -744,7 +745,7 @@ def trend(
             axes.text(
                 1.01,
                 (low + high) / 2,
-                band.name,
+                clean(band.name),
                 transform=axes.get_yaxis_transform(),
                 ha="left",
                 va="center",
@@ -869,7 +870,7 @@ def radar(result: Result, region: str, *, year: int | None = None, labels: Label
     if not math.isnan(overall) and scale is not None:
         (band_level,) = _levels(scale, np.array([overall]))
         if band_level is not None:
-            reached = scale.band(band_level).name
+            reached = clean(scale.band(band_level).name)
             note(figure, _("Overall score {score}: {band}").format(score=number(overall), band=reached), axes)
     if scale is not None:
         _band_legend(figure, scale)
