@@ -71,12 +71,6 @@ def level_of(structure: Structure, level: object, *, allowed: Sequence[str] | No
     return choose(N_("level"), level, list(allowed if allowed is not None else structure.levels))
 
 
-def node_level(structure: Structure, node: str) -> str:
-    """Return the level of ``node``."""
-    nodes = structure.nodes
-    return str(nodes.loc[nodes["node"] == node, "level"].iloc[0])
-
-
 def regions_of(rollup: RollUp, regions: object) -> list[str]:
     """Return the regions asked for (all, by default), each checked, in the order given."""
     known = list(rollup.panel.regions)
