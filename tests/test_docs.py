@@ -53,3 +53,23 @@ def test_the_framework_page_lists_every_element_with_both_names() -> None:
         assert f"| `{element.id}` | {element.name} | {element.name_en} |" in text
     for pillar in framework.pillars:
         assert f"| `{pillar.id}` | {pillar.name} | {pillar.name_en} |" in text
+
+
+def test_every_charts_example_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("matplotlib")
+    text = (ROOT / "docs" / "charts.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL)
+    assert len(blocks) == 4
+    (tmp_path / "examples").symlink_to(ROOT / "examples")
+    monkeypatch.chdir(tmp_path)
+    namespace: dict[str, object] = {}
+    for number, block in enumerate(blocks, start=1):
+        exec(compile(block, f"docs/charts.md example {number}", "exec"), namespace)  # noqa: S102 - the documented example is the test
+    output = capsys.readouterr().out.splitlines()
+    assert output[:3] == ["<svg True", "True", "19"]
+    assert output[3].startswith("unknown node 'goverance' (did you mean 'governance'?); choose one of ")
+    assert output[4].startswith("no scores for the year 2025 (the closest is 2024); the years are 2019, 2020")
+    assert (tmp_path / "roadmap.png").read_bytes().startswith(b"\x89PNG")
+    assert "<h2>Jejaring kolaborasi OPD</h2>\n<svg " in (tmp_path / "laporan.html").read_text(encoding="utf-8")

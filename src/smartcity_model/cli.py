@@ -18,6 +18,7 @@ import click
 from smartcity_model import __version__
 from smartcity_model.checks import CHECKS_FILE
 from smartcity_model.checks import check as run_checks
+from smartcity_model.cli_report import report as report_command
 from smartcity_model.cli_results import budget, score
 from smartcity_model.cli_support import (
     EXIT_CRASH,
@@ -536,3 +537,4 @@ def schema(part: str, output: Path | None) -> None:
 
 main.add_command(score)
 main.add_command(budget)
+main.add_command(report_command)

@@ -25,6 +25,7 @@ __all__ = [
     "MasterplanError",
     "PlanNotFoundError",
     "PlanWarning",
+    "PlotUnavailableError",
     "Problem",
     "SaveError",
     "SmartCityError",
@@ -237,6 +238,10 @@ class SaveError(SmartCityError, OSError):
 
 class PlanNotFoundError(SmartCityError, FileNotFoundError):
     """The path given to :func:`~smartcity_model.load` does not exist."""
+
+
+class PlotUnavailableError(SmartCityError, ImportError):
+    """Charts were asked for, but matplotlib (the ``plot`` extra) is not installed."""
 
 
 class UnknownIdError(SmartCityError, KeyError):

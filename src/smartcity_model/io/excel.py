@@ -839,10 +839,14 @@ def tables_workbook(tables: Mapping[str, Any]) -> bytes:
 
 def _table_cell(value: Any, pd: Any) -> Any:
     """Return a table's value as a worksheet holds it: text escaped, missing values empty."""
-    if value is None or (not isinstance(value, str) and pd.api.types.is_scalar(value) and pd.isna(value)):
+    if value is None or (pd.api.types.is_scalar(value) and not isinstance(value, str) and pd.isna(value)):
         return None
     if isinstance(value, str):
         return _cell(value, "text", _("a cell"))
+    if isinstance(value, list | tuple | set | frozenset):
+        return _cell(", ".join(str(item) for item in value), "text", _("a cell"))
+    if isinstance(value, dict):
+        return _cell(_flow(value), "text", _("a cell"))
     if hasattr(value, "item"):  # a numpy scalar
         return value.item()
     return value

@@ -13,9 +13,11 @@ Needs the ``report`` extra (jinja2 and matplotlib): ``pip install "smartcity-mod
 
 from __future__ import annotations
 
+import functools
 import shutil
 import subprocess
 import tempfile
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,13 +26,20 @@ from typing import Any
 from smartcity_model.checks import CheckConfig
 from smartcity_model.checks import check as run_checks
 from smartcity_model.checks.report import ValidationReport
-from smartcity_model.errors import SmartCityError
-from smartcity_model.i18n import _, language
+from smartcity_model.errors import PlanWarning, SmartCityError
+from smartcity_model.i18n import _, format_number, language
 from smartcity_model.model import Masterplan
 from smartcity_model.report import sections
-from smartcity_model.scoring import RollUp, ScoringError, roll_up
+from smartcity_model.scoring import ProvinceReadiness, RollUp, ScoringError, ScoringWarning, roll_up
 
-__all__ = ["PDF_RENDERERS", "ReportUnavailableError", "find_pdf_renderer", "plan_report", "write_pdf"]
+__all__ = [
+    "PDF_RENDERERS",
+    "ReportUnavailableError",
+    "find_pdf_renderer",
+    "plan_report",
+    "regions_report",
+    "write_pdf",
+]
 
 _TEMPLATES = Path(__file__).parent / "templates"
 #: Browsers that print a report to PDF headless, looked for on the PATH in this order.
@@ -80,9 +89,11 @@ def _chart(name: str, make: Callable[[], Any], caption: str = "") -> dict[str, A
     plot = _plot()
     try:
         figure = make()
-    except (ScoringError, ValueError) as error:
+    except (ScoringError, plot.PlotError) as error:
         return {"kind": "missing-chart", "caption": _("This chart cannot be drawn: {reason}").format(reason=error)}
-    return {"kind": "chart", "name": name, "svg": markupsafe.Markup(plot.to_svg(figure)), "caption": caption}
+    # matplotlib's SVG writer escapes every text it draws (tested with hostile names), so the SVG is markup
+    svg = markupsafe.Markup(plot.to_svg(figure))  # noqa: S704
+    return {"kind": "chart", "name": name, "svg": svg, "caption": caption}
 
 
 def _table(table: sections.Table) -> dict[str, Any]:
@@ -98,7 +109,7 @@ def _labels() -> dict[str, str]:
     }
 
 
-def plan_report(  # noqa: PLR0915 - one block per section of the report
+def plan_report(
     plan: Masterplan,
     *,
     report: ValidationReport | None = None,
@@ -112,8 +123,25 @@ def plan_report(  # noqa: PLR0915 - one block per section of the report
     ``report`` is the plan's :class:`~smartcity_model.ValidationReport` (run with ``config`` if
     not given); ``year`` the year the readiness sections show (default: the latest with a score);
     ``options`` are :func:`~smartcity_model.roll_up`'s (default ``missing="locf"``, so that a
-    value carries to the years after it, each such value marked).
+    value carries to the years after it, each such value marked). What the scoring had to assume
+    (its warnings) is listed at the top of the report.
     """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ScoringWarning)
+        warnings.simplefilter("always", PlanWarning)
+        return _plan_report(plan, report=report, config=config, year=year, source=source, said=caught, **options)
+
+
+def _plan_report(  # noqa: PLR0913 - one block per section of the report
+    plan: Masterplan,
+    *,
+    report: ValidationReport | None = None,
+    config: CheckConfig | None = None,
+    year: int | None = None,
+    source: str | None = None,
+    said: list[warnings.WarningMessage],
+    **options: Any,
+) -> str:
     environment = _environment()
     plot = _plot()
     checked = report if report is not None else run_checks(plan, config or CheckConfig())
@@ -131,21 +159,25 @@ def plan_report(  # noqa: PLR0915 - one block per section of the report
     blocks_elements: list[dict[str, Any]] = []
     blocks_explained: list[dict[str, Any]] = []
     if result is not None and chosen is not None:
-        planned = sections.planned_scores(plan, result, scoring, chosen)
+        planned = sections.planned_scores(plan, scoring, chosen)
         blocks_ready = [
-            _chart("radar", lambda: plot.radar(result, region, chosen), _("Readiness per dimension, {year}.").format(year=chosen)),
+            _chart(
+                "radar",
+                lambda: plot.radar(result, region, year=chosen, labels=plan),
+                _("Readiness per dimension, {year}.").format(year=chosen),
+            ),
             _table(sections.dimension_table(plan, result, chosen, planned)),
             _chart(
-                "trend",
-                lambda: plot.trend(result, "dimension", plan=plan),
+                "paths",
+                lambda: plot.paths(result, region, plan=plan),
                 _("Observed readiness per dimension (lines) against the path the plan's targets imply (dashed)."),
             ),
         ]
         blocks_elements = [_table(sections.element_table(plan, result, chosen))]
         blocks_explained = [
             _chart(
-                "contributions",
-                lambda: plot.contributions(result, level="dimension", year=chosen),
+                "explained",
+                lambda: plot.explained(result, region, year=chosen, labels=plan),
                 _("Each dimension's score is the sum of its indicators' contributions."),
             )
         ]
@@ -156,15 +188,17 @@ def plan_report(  # noqa: PLR0915 - one block per section of the report
         blocks_ready, blocks_elements, blocks_explained = [missing], [missing], [missing]
     counts, data_table = sections.provenance(plan)
     observed = counts["verified"] + counts["estimated"]
-    data_lead = _("{verified} of {total} observations are verified by their custodian; {estimated} are estimated.").format(
-        verified=counts["verified"], total=observed, estimated=counts["estimated"]
-    )
+    data_lead = _(
+        "{verified} of {total} observations are verified by their custodian; {estimated} are estimated."
+    ).format(verified=counts["verified"], total=observed, estimated=counts["estimated"])
     budget_first, budget_second = sections.budget_tables(plan)
     blocks: list[_Section] = [
         _Section("readiness", _("Readiness per dimension"), blocks_ready),
         _Section("elements", _("Element scores"), blocks_elements),
         _Section("explained", _("What makes each dimension's score"), blocks_explained),
-        _Section("checks", _("Findings of the checks"), [{"kind": "findings", "groups": sections.finding_groups(checked)}]),
+        _Section(
+            "checks", _("Findings of the checks"), [{"kind": "findings", "groups": sections.finding_groups(checked)}]
+        ),
         _Section(
             "collaboration",
             _("Collaboration between OPDs"),
@@ -172,7 +206,10 @@ def plan_report(  # noqa: PLR0915 - one block per section of the report
                 _chart(
                     "network",
                     lambda: plot.network(plan),
-                    _("OPDs by acronym, sized by the initiatives they take part in, coloured by sector; a line joins OPDs that share initiatives."),
+                    _(
+                        "OPDs by acronym, sized by the initiatives they take part in, coloured by sector; "
+                        "a line joins OPDs that share initiatives."
+                    ),
                 ),
                 _table(sections.matrix_table(plan)),
             ],
@@ -181,7 +218,11 @@ def plan_report(  # noqa: PLR0915 - one block per section of the report
             "roadmap",
             _("Roadmap"),
             [
-                _chart("roadmap", lambda: plot.roadmap(plan), _("Initiatives by horizon and year; arrows lead from prerequisites.")),
+                _chart(
+                    "roadmap",
+                    lambda: plot.roadmap(plan),
+                    _("Initiatives by horizon and year; arrows lead from prerequisites."),
+                ),
                 _table(sections.roadmap_table(plan)),
             ],
         ),
@@ -189,7 +230,11 @@ def plan_report(  # noqa: PLR0915 - one block per section of the report
             "budget",
             _("Budget"),
             [
-                _chart("budget", lambda: plot.budget(plan, by="year", stack="source"), _("Planned budget by year and funding source.")),
+                _chart(
+                    "budget",
+                    lambda: plot.budget(plan, by="year", stack="source"),
+                    _("Planned budget by year and funding source."),
+                ),
                 _table(budget_first),
                 _table(budget_second),
             ],
@@ -207,7 +252,7 @@ def plan_report(  # noqa: PLR0915 - one block per section of the report
             region=plan.region.name, period=plan.period, framework=plan.framework.name
         ),
         "figures": sections.key_figures(plan, checked, result),
-        "notes": _notes(result, chosen),
+        "notes": [*_notes(result, chosen), *dict.fromkeys(str(w.message) for w in said)],
         "sections": blocks,
         "t": _labels(),
         "footer": _("Made with smartcity-model {version} from {source}.").format(
@@ -215,6 +260,134 @@ def plan_report(  # noqa: PLR0915 - one block per section of the report
         ),
     }
     return str(environment.get_template("report.html.j2").render(**context))
+
+
+def regions_report(  # noqa: PLR0913 - keyword-only parts of one report
+    result: RollUp,
+    *,
+    province: ProvinceReadiness | None = None,
+    names: Mapping[str, str] | None = None,
+    title: str | None = None,
+    description: str | None = None,
+    year: int | None = None,
+    source: str | None = None,
+) -> str:
+    """Return the HTML report of many regions scored together, in the current language.
+
+    ``province`` adds the smart-province rule: the province's level on each node by year and the
+    regions holding it back. ``names`` gives region (and node) names, e.g. from a units table;
+    ``year`` is the year shown (default: the latest with a score).
+    """
+    environment = _environment()
+    plot = _plot()
+    structure = result.structure
+    level = structure.levels[-2] if len(structure.levels) > 1 else structure.levels[-1]
+    shown = year if year is not None else sections.latest_year(result, level)
+    labels: dict[str, str] = {**_structure_names(result), **(names or {})}
+    regions = sorted(set(result.units["region"].astype(str)))
+    scored = [node for node in structure.level_nodes(level) if _has_scores(result, node)]
+    blocks_regions: list[dict[str, Any]] = []
+    if shown is not None:
+        blocks_regions = [
+            _chart(
+                "dot",
+                lambda: plot.dot(result, level, year=shown, labels=labels),
+                _("Every region's score on each {level}, {year}.").format(level=level, year=shown),
+            ),
+            _table(sections.region_table(result, level, shown, labels)),
+        ]
+    blocks_nodes: list[dict[str, Any]] = []
+    for node in scored:
+        blocks_nodes += [
+            {"kind": "heading", "text": labels.get(node, node)},
+            _chart("bar", functools.partial(plot.bar, result, node, year=shown, labels=labels)),
+            _chart("trend", functools.partial(plot.trend, result, node, labels=labels)),
+        ]
+    parts: list[_Section] = []
+    if province is not None and shown is not None:
+        parts.append(
+            _Section(
+                "province",
+                _("Toward a smart province"),
+                [
+                    _table(sections.province_levels_table(province, labels)),
+                    {"kind": "heading", "text": _("What holds the province back in {year}").format(year=shown)},
+                    _table(sections.blockers_table(province, shown, labels)),
+                ],
+            )
+        )
+    parts += [
+        _Section("regions", _("The regions compared"), blocks_regions or [_no_scores()]),
+        _Section("nodes", _("Each {level} across the regions").format(level=level), blocks_nodes or [_no_scores()]),
+        _Section(
+            "indicators",
+            _("The indicators"),
+            [
+                _chart("correlation", lambda: plot.correlation(result, "indicator", labels=labels)),
+                _chart("distribution", lambda: plot.distribution(result, labels=labels)),
+            ],
+        ),
+        _Section("data", _("Data coverage"), [_table(sections.coverage_table(result, labels))]),
+    ]
+    figures = [
+        (_("Regions"), str(len(regions)), ""),
+        (_("Years"), _span(result), ""),
+        (_("Indicators"), str(len(structure.indicators)), ""),
+    ]
+    if province is not None and shown is not None:
+        latest = province.levels[province.levels["year"] == shown]
+        reached = int(latest["province_level"].notna().sum())
+        figures.append(
+            (
+                _("Smart-province rule"),
+                format_number(province.share, 0, percent=True),
+                _("{n} of {total} dimensions reached in {year}").format(n=reached, total=len(latest), year=shown),
+            )
+        )
+    context = {
+        "lang": language(),
+        "version": _version(),
+        "kicker": _("Readiness of many regions"),
+        "title": title or _("Readiness of {n} regions").format(n=len(regions)),
+        "subtitle": description or "",
+        "figures": figures,
+        "notes": list(result.notes),
+        "sections": parts,
+        "t": _labels(),
+        "footer": _("Made with smartcity-model {version} from {source}.").format(
+            version=_version(), source=source or title or ""
+        ),
+    }
+    return str(environment.get_template("report.html.j2").render(**context))
+
+
+def _no_scores() -> dict[str, Any]:
+    return {"kind": "text", "text": _("No region has a score here yet.")}
+
+
+def _has_scores(result: RollUp, node: str) -> bool:
+    scores = result.scores
+    return bool(scores.loc[scores["node"] == node, "score"].notna().any())
+
+
+def _span(result: RollUp) -> str:
+    years = sorted(set(result.units["year"].tolist()))
+    return f"{years[0]}–{years[-1]}" if years else "–"
+
+
+def _structure_names(result: RollUp) -> dict[str, str]:
+    """Name the nodes of a roll-up on the built-in framework, in the current language."""
+    from smartcity_model.frameworks import builtin_framework  # noqa: PLC0415 - the model layer
+
+    if result.structure.levels[-1] != "overall":
+        return {}
+    lang = language()
+    framework = builtin_framework()
+    names = {"overall": _("Overall readiness")}
+    for dimension in framework.dimensions:
+        names[dimension.id] = dimension.label(lang)
+        names.update({element.id: element.label(lang) for element in dimension.elements})
+    return names
 
 
 def _notes(result: RollUp | None, year: int | None) -> list[str]:
@@ -263,8 +436,3 @@ def write_pdf(html_path: Path, pdf_path: Path, renderer: str | None = None, time
         message = _("{browser} could not print the PDF (exit {code})").format(browser=browser, code=done.returncode)
         raise OSError(message)
     return pdf_path
-
-
-def options_of(options: Mapping[str, Any]) -> dict[str, Any]:
-    """Return the roll-up options a report uses: ``missing="locf"`` unless another policy is given."""
-    return {"missing": "locf", **options}

@@ -7,6 +7,7 @@ the template lays them out and escapes every string. Numbers a person reads are 
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -24,7 +25,9 @@ from smartcity_model.scoring import RollUp
 __all__ = [
     "Cell",
     "Table",
+    "blockers_table",
     "budget_tables",
+    "coverage_table",
     "dimension_table",
     "element_table",
     "explanations",
@@ -32,6 +35,8 @@ __all__ = [
     "key_figures",
     "matrix_table",
     "provenance",
+    "province_levels_table",
+    "region_table",
     "roadmap_table",
 ]
 
@@ -59,6 +64,14 @@ def _n(value: Any, decimals: int = 1, *, percent: bool = False) -> Cell:
     if value is None or value != value:  # noqa: PLR0124 - nan
         return Cell("–", number=True)
     return Cell(format_number(float(value), decimals, percent=percent), number=True)
+
+
+def _decimals(value: Any) -> int:
+    """Return the decimals a measured value is shown with: fewer as it grows."""
+    if value is None or value != value:  # noqa: PLR0124 - nan
+        return 0
+    size = abs(float(value))
+    return 0 if size >= 100 else 1 if size >= 10 else 2  # noqa: PLR2004 - thresholds of reading
 
 
 def _t(value: object, css: str = "") -> Cell:
@@ -101,7 +114,9 @@ def key_figures(plan: Masterplan, report: ValidationReport, result: RollUp | Non
             top = result.readiness()
             row = top[(top["level"] == result.structure.levels[-1]) & (top["year"] == year)].iloc[0]
             band = row["readiness"] or "–"
-            figures.insert(0, (_("Readiness {year}").format(year=year), format_number(float(row["score"]), 1), str(band)))
+            figures.insert(
+                0, (_("Readiness {year}").format(year=year), format_number(float(row["score"]), 1), str(band))
+            )
     return figures
 
 
@@ -197,7 +212,7 @@ def explanations(plan: Masterplan, result: RollUp, year: int) -> list[tuple[str,
         for row in _records(rows):
             indicator = plan.indicator(row["indicator"])
             value = raw.get(row["indicator"])
-            shown = _n(value, 2)
+            shown = _n(value, _decimals(value))
             if value is not None and imputed.get(row["indicator"]):
                 shown = Cell(shown.text + " *", number=True)
             body.append(
@@ -212,7 +227,9 @@ def explanations(plan: Masterplan, result: RollUp, year: int) -> list[tuple[str,
             )
         score = dim_score.get(dimension.id)
         headline = (
-            _("{name}: {score} in {year}").format(name=names[dimension.id], score=format_number(float(score), 1), year=year)
+            _("{name}: {score} in {year}").format(
+                name=names[dimension.id], score=format_number(float(score), 1), year=year
+            )
             if score is not None and score == score  # noqa: PLR0124
             else _("{name}: no score in {year}").format(name=names[dimension.id], year=year)
         )
@@ -282,7 +299,12 @@ def matrix_table(plan: Masterplan) -> Table:
             cells.append(Cell(text, number=True, css="cell-on" if lead or support else ""))
         cells.append(Cell(str(total), number=True))
         body.append(cells)
-    headers = [_("OPD"), _("name"), *[(d.name_en if english and d.name_en else d.name) for d in framework.dimensions], _("in all")]
+    headers = [
+        _("OPD"),
+        _("name"),
+        *[(d.name_en if english and d.name_en else d.name) for d in framework.dimensions],
+        _("in all"),
+    ]
     return Table(headers, body, _("L: initiatives the OPD leads; S: initiatives it supports."))
 
 
@@ -302,13 +324,21 @@ def roadmap_table(plan: Masterplan) -> Table:
             _t(ini.id),
             _t(ini.name),
             _t(acronym.get(ini.lead, ini.lead)),
-            _t(f"{start}–{end}" if end != start else str(start)),
+            _t(f"{start}–{end}" if end != start else str(start), "nowrap"),
             _t(", ".join(ini.depends_on) or "–"),
             _n(sum(line.amount for line in ini.budget) / 1e6, 0),
         ]
         for _order, start, end, ini, horizon in rows
     ]
-    headers = [_("horizon"), _("id"), _("initiative"), _("lead"), _("years"), _("prerequisites"), _("budget (Rp million)")]
+    headers = [
+        _("horizon"),
+        _("id"),
+        _("initiative"),
+        _("lead"),
+        _("years"),
+        _("prerequisites"),
+        _("budget (Rp million)"),
+    ]
     return Table(headers, body)
 
 
@@ -329,7 +359,8 @@ def budget_tables(plan: Masterplan) -> list[Table]:
     sources = [str(source) for source in pivot.columns]
     millions = pivot.to_numpy(dtype=float) / 1e6
     body = [
-        [_t(year), *[_n(value, 0) for value in row], _n(row.sum(), 0)] for year, row in zip(years, millions, strict=True)
+        [_t(year), *[_n(value, 0) for value in row], _n(row.sum(), 0)]
+        for year, row in zip(years, millions, strict=True)
     ]
     body.append([_t(_("in all")), *[_n(value, 0) for value in millions.sum(axis=0)], _n(millions.sum(), 0)])
     first = Table([_("year"), *sources, _("in all")], body, _("Rp million, by year and funding source."))
@@ -369,15 +400,23 @@ def provenance(plan: Masterplan) -> tuple[dict[str, int], Table]:
             [
                 _t(names.get(indicator.id, indicator.id)),
                 _t(acronym.get(indicator.custodian, indicator.custodian) if indicator.custodian else "–"),
-                _t(f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "–"), "" if years else "missing"),
+                _t(
+                    f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "–"),
+                    "" if years else "missing",
+                ),
                 Cell(str(verified), number=True),
                 Cell(str(len(rows) - verified), number=True, css="estimated" if len(rows) - verified else ""),
-                _t("; ".join(sources[:3]) + (" …" if len(sources) > 3 else "")),
+                _t("; ".join(sources[:_SOURCES_SHOWN]) + (" …" if len(sources) > _SOURCES_SHOWN else "")),
             ]
         )
     headers = [_("indicator"), _("custodian"), _("years"), _("verified"), _("estimated"), _("sources")]
     counts = {"verified": totals.get("verified", 0), "estimated": totals.get("estimated", 0)}
     return counts, Table(headers, body)
+
+
+#: Sources of an indicator listed before "…", and the longest source shown whole.
+_SOURCES_SHOWN = 3
+_SOURCE_LENGTH = 60
 
 
 def _source_label(source: str) -> str:
@@ -386,10 +425,10 @@ def _source_label(source: str) -> str:
     if text.startswith(("http://", "https://")):
         host = text.split("/")[2]
         return host.removeprefix("www.")
-    return text if len(text) <= 60 else text[:57] + "..."
+    return text if len(text) <= _SOURCE_LENGTH else text[: _SOURCE_LENGTH - 3] + "..."
 
 
-def planned_scores(plan: Masterplan, result: RollUp, options: Mapping[str, Any], year: int) -> pd.DataFrame | None:
+def planned_scores(plan: Masterplan, options: Mapping[str, Any], year: int) -> pd.DataFrame | None:
     """Return the dimension scores the plan's own baselines and targets imply in ``year`` (``None`` if none)."""
     from smartcity_model.scoring import ScoringError, plan_vs_actual  # noqa: PLC0415 - avoids an import cycle
 
@@ -399,3 +438,121 @@ def planned_scores(plan: Masterplan, result: RollUp, options: Mapping[str, Any],
         return None
     chosen = path[(path["level"] == "dimension") & (path["year"] == year)]
     return chosen.rename(columns={"planned": "score"})[["node", "score"]] if not chosen.empty else None
+
+
+# ------------------------------------------------------------------ many regions: a province
+
+
+def region_table(result: RollUp, level: str, year: int, names: Mapping[str, str]) -> Table:
+    """Return every region's score on each node of ``level`` in ``year``, banded, best first."""
+    ready = result.readiness()
+    rows = ready[(ready["level"] == level) & (ready["year"] == year)]
+    nodes = [
+        node for node in result.structure.level_nodes(level) if rows.loc[rows["node"] == node, "score"].notna().any()
+    ]
+    scores = rows.pivot_table(index="region", columns="node", values="score", aggfunc="first", dropna=False)
+    levels = rows.pivot_table(index="region", columns="node", values="readiness_level", aggfunc="first", dropna=False)
+    order = scores[nodes].mean(axis=1).sort_values(ascending=False).index if nodes else scores.index
+    body = [
+        [
+            _t(names.get(str(region), region)),
+            *[
+                Cell(_n(scores.loc[region, node]).text, number=True, css=band_css(levels.loc[region, node]))
+                for node in nodes
+            ],
+        ]
+        for region in order
+    ]
+    return Table(
+        [_("region"), *[names.get(node, node) for node in nodes]],
+        body,
+        _("Scores 0–100 in {year}, coloured by readiness band.").format(year=year),
+    )
+
+
+def province_levels_table(readiness: Any, names: Mapping[str, str]) -> Table:
+    """Return the province's level on each rule node by year (the share of regions at the next level beside it)."""
+    levels = readiness.levels
+    years = sorted(set(levels["year"].tolist()))
+    nodes = list(dict.fromkeys(levels["node"].tolist()))
+    body = []
+    for node in nodes:
+        cells = [_t(names.get(node, node))]
+        for year in years:
+            row = levels[(levels["node"] == node) & (levels["year"] == year)].iloc[0]
+            name = row["readiness"] if isinstance(row["readiness"], str) else "–"
+            cells.append(Cell(name, css=band_css(row["province_level"])))
+        body.append(cells)
+    caption = _("The province reaches a level on a node when at least {share} of its regions reach it there.").format(
+        share=format_number(readiness.share, 0, percent=True)
+    )
+    return Table([_("dimension"), *[str(year) for year in years]], body, caption)
+
+
+def blockers_table(readiness: Any, year: int, names: Mapping[str, str]) -> Table:
+    """Return the regions holding the province back in ``year``: their score and the points they need.
+
+    A node no region has a score on is one row: none of its regions can be ranked there.
+    """
+    blockers = readiness.blockers(year)
+    scale = readiness.scale
+    body = []
+    for node, group in blockers.groupby("node", sort=False):
+        rows = _records(group)
+        if all(row["score"] is None or row["score"] != row["score"] for row in rows):
+            body.append(
+                [
+                    _t(names.get(str(node), node)),
+                    _t(_("all {n} regions: no data").format(n=len(rows))),
+                    _n(None),
+                    _t(_("no score"), "band-none"),
+                    _t(_band_name(scale, rows[0]["target_level"]) or "–"),
+                    _n(None),
+                ]
+            )
+            continue
+        body.extend(
+            [
+                _t(names.get(row["node"], row["node"])),
+                _t(names.get(row["region"], row["region"])),
+                _n(row["score"]),
+                _t(_band_name(scale, row["readiness_level"]) or _("no score"), band_css(row["readiness_level"])),
+                _t(_band_name(scale, row["target_level"]) or "–"),
+                _n(row["points_needed"]),
+            ]
+            for row in rows
+        )
+    headers = [_("dimension"), _("region"), _("score"), _("readiness"), _("next level"), _("points needed")]
+    return Table(headers, body, _("Regions below the level the province needs next, in {year}.").format(year=year))
+
+
+def _band_name(scale: Any, level: Any) -> str | None:
+    """Return the name of a readiness level, ``None`` where there is none."""
+    if level is None or level is pd.NA or level != level:  # noqa: PLR0124 - nan
+        return None
+    return str(scale.band(int(level)).name)
+
+
+def coverage_table(result: RollUp, names: Mapping[str, str]) -> Table:
+    """Return, per indicator, how many region-years are observed, filled and missing."""
+    data = result.data
+    units = len(result.units)
+    body = []
+    for indicator in result.structure.indicators:
+        mine = data[data["indicator"] == indicator]
+        filled = int(mine["imputed"].sum()) if "imputed" in mine else 0
+        observed = len(mine) - filled
+        body.append(
+            [
+                _t(names.get(indicator, indicator)),
+                Cell(str(observed), number=True),
+                Cell(str(filled), number=True, css="estimated" if filled else ""),
+                Cell(str(units - len(mine)), number=True, css="missing" if units - len(mine) else ""),
+                _n(observed / units if units else math.nan, 0, percent=True),
+            ]
+        )
+    headers = [_("indicator"), _("observed"), _("filled"), _("missing"), _("coverage")]
+    caption = _("Of {units} region-years; filled values are carried from an earlier year or otherwise imputed.").format(
+        units=units
+    )
+    return Table(headers, body, caption)

@@ -26,7 +26,7 @@ from pydantic import Field, PrivateAttr, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
 from smartcity_model.errors import MasterplanError, Problem, suggest
-from smartcity_model.i18n import _, n_
+from smartcity_model.i18n import _, language, n_
 from smartcity_model.io.atomic import write_files_atomically
 from smartcity_model.io.yamlfile import parse_yaml, read_text
 from smartcity_model.model.assemble import problems_from_validation
@@ -419,7 +419,24 @@ class Recipe(FrozenModel):
             province = province_from_rollup(
                 result, regions=units, weights=step_p.weights, share=step_p.share, rule_levels=step_p.rule_levels
             )
-        return Study(self, structure, log.stages, log.details, log.changes, result, province)
+        return Study(self, structure, log.stages, log.details, log.changes, result, province, self._names(units))
+
+    def _names(self, units: pd.DataFrame | None) -> dict[str, str]:
+        """Return the names the study's files give: regions from the units table, indicators from their file."""
+        names: dict[str, str] = {}
+        if units is not None and "name" in units.columns:
+            key = "region" if "region" in units.columns else "id"
+            if key in units.columns:
+                names.update(zip(units[key].astype(str), units["name"].astype(str), strict=True))
+        files = self.data
+        if files is not None and files.indicators is not None and self._source is not None:
+            parsed = parse_yaml(read_text(self._source.parent / files.indicators, files.indicators), files.indicators)
+            lang = language()
+            for item in parsed.data if isinstance(parsed.data, list) else []:
+                if isinstance(item, Mapping) and isinstance(item.get("id"), str):
+                    english = item.get("name_en") if lang == "en" else None
+                    names[item["id"]] = str(english or item.get("name") or item["id"])
+        return names
 
     def _inputs(
         self,
@@ -579,6 +596,8 @@ class Study:
     """Normalised and aggregated scores."""
     province: ProvinceReadiness | None = None
     """The smart-province rule applied to the result, when the recipe has a ``province`` step."""
+    names: Mapping[str, str] = field(default_factory=dict)
+    """Names of regions (the units table's ``name`` column) and indicators (their ``name``), by id."""
 
     @property
     def notes(self) -> tuple[str, ...]:
