@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 import smartcity_model as scm
 from smartcity_model.cli import main
 from smartcity_model.i18n import use_language
-from smartcity_model.report import plan_report, regions_report
+from smartcity_model.report import CHROMIUM_FLAGS, plan_report, regions_report
 from smartcity_model.testing import masterplans
 
 ROOT = Path(__file__).parents[1]
@@ -211,17 +211,7 @@ def test_the_report_opens_in_chromium_without_errors_or_requests(
     pages = {which: html, f"{which}-hostile": plan_report(hostile_plan) if which == "solok-selatan" else None}
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=BROWSER,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
+        browser = playwright.chromium.launch(executable_path=BROWSER, args=list(CHROMIUM_FLAGS))
         try:
             for name, content in pages.items():
                 if content is None:

@@ -789,6 +789,18 @@ def _planned_scores(plan: object, rollup: RollUp, node: str | None = None) -> pd
     return planned.scores
 
 
+def _year_axis(axes: Axes, years: set[int], scale: ReadinessScale | None) -> None:
+    """Put the years across (every year, or every other when there are many) and scores up."""
+    span = sorted(years)
+    if span:
+        step = 1 if len(span) <= 12 else 2  # noqa: PLR2004 - room for the year labels
+        ticks = list(range(span[0], span[-1] + 1, step))
+        axes.set_xticks(ticks, labels=[str(tick) for tick in ticks])
+        axes.set_xlim(span[0] - 0.3, span[-1] + 0.3)
+    axes.set_xlabel(_("Year"))
+    _score_axis(axes, scale, axis="y")
+
+
 @styled
 def trend(
     result: Result,
@@ -872,14 +884,7 @@ def trend(
             gid="planned",
         )
         years |= {int(y) for y in planned["year"]}
-    span = sorted(years)
-    if span:
-        step = 1 if len(span) <= 12 else 2  # noqa: PLR2004 - room for the year labels
-        ticks = list(range(span[0], span[-1] + 1, step))
-        axes.set_xticks(ticks, labels=[str(tick) for tick in ticks])
-        axes.set_xlim(span[0] - 0.3, span[-1] + 0.3)
-    axes.set_xlabel(_("Year"))
-    _score_axis(axes, scale, axis="y")
+    _year_axis(axes, years, scale)
     title(figure, _("{node}: score over the years").format(node=names(chosen_node, 60)))
     entries = len(chosen) + (planned is not None)
     figure.legend(loc="outside lower center", ncols=min(entries, 3), fontsize=7)
@@ -957,14 +962,7 @@ def paths(
                 gid=f"planned-{n}",
             )
             years |= {int(y) for y in path["year"]}
-    span = sorted(years)
-    if span:
-        step = 1 if len(span) <= 12 else 2  # noqa: PLR2004 - room for the year labels
-        ticks = list(range(span[0], span[-1] + 1, step))
-        axes.set_xticks(ticks, labels=[str(tick) for tick in ticks])
-        axes.set_xlim(span[0] - 0.3, span[-1] + 0.3)
-    axes.set_xlabel(_("Year"))
-    _score_axis(axes, _scale(rollup), axis="y")
+    _year_axis(axes, years, _scale(rollup))
     if planned is None:
         heading = _("{region}: {levels} over the years").format(
             region=names(chosen_region, 40), levels=level_name(chosen_level, plural=True)

@@ -33,6 +33,7 @@ from smartcity_model.report import sections
 from smartcity_model.scoring import ProvinceReadiness, RollUp, ScoringError, ScoringWarning, roll_up
 
 __all__ = [
+    "CHROMIUM_FLAGS",
     "PDF_RENDERERS",
     "ReportUnavailableError",
     "find_pdf_renderer",
@@ -42,6 +43,15 @@ __all__ = [
 ]
 
 _TEMPLATES = Path(__file__).parent / "templates"
+#: Flags of a headless Chromium that asks the network for nothing of its own (no updates, no sync).
+CHROMIUM_FLAGS: tuple[str, ...] = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
 #: Browsers that print a report to PDF headless, looked for on the PATH in this order.
 PDF_RENDERERS: tuple[str, ...] = ("chromium", "chromium-browser", "google-chrome", "chrome")
 
@@ -420,12 +430,7 @@ def write_pdf(html_path: Path, pdf_path: Path, renderer: str | None = None, time
         command = [
             browser,
             "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
+            *CHROMIUM_FLAGS,
             f"--user-data-dir={profile}",
             "--no-pdf-header-footer",
             f"--print-to-pdf={pdf_path}",
