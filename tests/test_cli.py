@@ -146,7 +146,7 @@ def test_check_reports_a_broken_checks_yaml(run: CliRunner, tmp_path: Path) -> N
     ("fmt", "marker"), [("graphml", "<graphml"), ("json", '"multigraph": true'), ("dot", "digraph")]
 )
 def test_graph_exports(run: CliRunner, fmt: str, marker: str) -> None:
-    result = run.invoke(main, ["graph", str(CLEAN), "--format", fmt])
+    result = run.invoke(main, ["graph", str(CLEAN), "--view", "full", "--format", fmt])
     assert result.exit_code == 0
     assert marker in result.output
 

@@ -6,13 +6,16 @@ import io
 import json
 from collections import Counter
 from pathlib import Path
+from xml.etree import ElementTree as ET
 
 import networkx as nx
 import pydot
 import pytest
+from click.testing import CliRunner
 
 import smartcity_model as scm
-from smartcity_model.graph import EDGE_KINDS, NODE_KINDS, OPD_METRIC_COLUMNS
+from smartcity_model.cli import main
+from smartcity_model.graph import EDGE_KINDS, NODE_KINDS, OPD_METRIC_COLUMNS, views
 
 CLEAN = Path(__file__).parent / "data" / "clean.yaml"
 
@@ -131,3 +134,62 @@ def test_graphml_carries_every_name_the_model_accepts(plan_data: dict[str, objec
     names = {data["label"] for _, data in read.nodes(data=True) if data.get("kind") == "opd"}
     assert "Dinas\rKominfo" in names
     assert "Bappeda\\u0000\\u0001 \\ufffe" in names
+
+
+# ------------------------------------------------------------------ views people can read
+
+
+def test_the_dependency_view_holds_the_initiatives_and_their_prerequisites(example_plan: scm.Masterplan) -> None:
+    view = views.dependency_graph(example_plan)
+    assert set(view.nodes) == {ini.id for ini in example_plan.initiatives}
+    assert set(view.edges) == {(pre, ini.id) for ini in example_plan.initiatives for pre in ini.depends_on}
+    for ini in example_plan.initiatives:
+        assert (view.nodes[ini.id]["start"], view.nodes[ini.id]["end"]) == example_plan.schedule(ini)
+    dot = views.view_to_text(example_plan, "dependency", "dot")
+    (parsed,) = pydot.graph_from_dot_data(dot)
+    clusters = {sub.get_name().strip('"'): sub for sub in parsed.get_subgraphs()}
+    starts = {str(example_plan.schedule(ini)[0]) for ini in example_plan.initiatives}
+    assert set(clusters) == {f"cluster_{year}" for year in starts}
+
+
+def test_the_collaboration_view_names_opds_by_acronym(example_plan: scm.Masterplan) -> None:
+    view = views.graph_view(example_plan, "collaboration")
+    assert view.nodes["diskominfo"]["label"] == example_plan.opd("diskominfo").acronym
+    assert view.nodes["diskominfo"]["name"] == example_plan.opd("diskominfo").name
+
+
+def test_the_framework_view_is_a_tree_down_to_the_indicators(example_plan: scm.Masterplan) -> None:
+    view = views.framework_graph(example_plan)
+    roots = [node for node, degree in view.in_degree() if degree == 0]
+    assert sorted(roots) == sorted(d.id for d in example_plan.framework.dimensions)
+    assert nx.is_forest(view)
+    assert all(view.has_edge(ind.element, ind.id) for ind in example_plan.indicators)
+
+
+@pytest.mark.parametrize("view", ["dependency", "collaboration", "framework"])
+def test_a_view_is_drawn_without_graphviz(view: str, example_plan: scm.Masterplan) -> None:
+    svg = views.render(example_plan, view, "svg", graphviz=False).decode("utf-8")
+    ET.fromstring(svg)  # noqa: S314 - our own output
+    png = views.render(example_plan, view, "png", graphviz=False)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_an_unknown_view_or_picture_is_refused_with_the_closest(example_plan: scm.Masterplan) -> None:
+    with pytest.raises(views.GraphViewError, match=r"unknown view 'dependancy' \(did you mean 'dependency'\?\)"):
+        views.graph_view(example_plan, "dependancy")
+    with pytest.raises(views.GraphViewError, match="unknown picture format 'jpg'"):
+        views.render(example_plan, "dependency", "jpg")
+    with pytest.raises(views.GraphViewError, match="drawn by Graphviz only"):
+        views.render(example_plan, "full", "svg", graphviz=False)
+
+
+def test_graph_writes_pictures_from_the_suffix(tmp_path: Path) -> None:
+    run = CliRunner()
+    result = run.invoke(
+        main, ["graph", str(scm.example_path()), "--view", "collaboration", "-o", str(tmp_path / "g.svg")]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Diskominfo" in (tmp_path / "g.svg").read_text(encoding="utf-8")
+    refused = run.invoke(main, ["graph", str(scm.example_path()), "--format", "png"])
+    assert refused.exit_code == 2
+    assert "give -o FILE.png" in refused.output

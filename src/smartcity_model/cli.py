@@ -35,8 +35,8 @@ from smartcity_model.cli_support import (
 )
 from smartcity_model.errors import MasterplanError, UnknownIdError
 from smartcity_model.frameworks import builtin_framework
-from smartcity_model.graph import GRAPH_FORMATS, build_graph, collaboration_network, graph_to_text
-from smartcity_model.graph.export import GraphFormat
+from smartcity_model.graph import GRAPH_FORMATS
+from smartcity_model.graph.views import GRAPH_VIEWS, PICTURE_FORMATS, GraphViewError, render, view_to_text
 from smartcity_model.i18n import LANGUAGES, N_, _, n_
 from smartcity_model.i18n_click import SpeakingGroup, choose_language, click_speaks
 from smartcity_model.io import (
@@ -48,6 +48,7 @@ from smartcity_model.io import (
     json_schema,
     load_many,
 )
+from smartcity_model.io.atomic import write_files_atomically
 from smartcity_model.io.collect import merge_templates, write_template, write_templates
 from smartcity_model.io.excel import ExcelUnavailableError
 from smartcity_model.model import Horizon, Masterplan
@@ -292,43 +293,65 @@ def _check_tree(source: Path, fmt: str, config: Path | None, workers: int | None
 
 
 @main.command(
-    help=N_("Export the graph of the masterplan at PATH for Gephi, Cytoscape (graphml, json) or Graphviz (dot).")
+    help=N_(
+        "Export a view of the graph of the masterplan at PATH: for Gephi or Cytoscape (graphml, json), Graphviz "
+        "(dot), or as a picture (svg, png; drawn by Graphviz when it is installed, else by the charts).\n\n"
+        "Views: dependency (the initiatives, a prerequisite pointing to what depends on it, by start year), "
+        "collaboration (the OPDs by acronym, linked by the initiatives they share), framework (dimensions, "
+        "elements, indicators), full (every OPD, initiative, indicator, element and dimension)."
+    )
 )
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(list(GRAPH_FORMATS)),
+    type=click.Choice([*GRAPH_FORMATS, *PICTURE_FORMATS]),
     default=None,
-    help=N_("graphml, json or dot (default: from the output file's suffix, else graphml)."),
+    help=N_("graphml, json, dot, svg or png (default: from the output file's suffix, else graphml)."),
 )
 @click.option(
     "--view",
-    type=click.Choice(["dependency", "collaboration"]),
+    type=click.Choice(list(GRAPH_VIEWS)),
     default="dependency",
     show_default=True,
-    help=N_("The typed dependency graph, or the OPD collaboration network."),
+    help=N_("dependency, collaboration, framework or full (see above)."),
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help=N_("Write to this file."))
-def graph(path: Path, fmt: GraphFormat | None, view: str, output: Path | None) -> None:
+def graph(path: Path, fmt: str | None, view: str, output: Path | None) -> None:
     """Run ``smartcity graph`` (see its help)."""
     chosen = _graph_format(fmt, output)
+    if chosen == "png" and output is None:
+        exit_with_usage_error(ValueError(_("a PNG picture is written to a file: give -o FILE.png")))
     plan = load_or_exit(path, "text")
-    network = build_graph(plan) if view == "dependency" else collaboration_network(plan)
-    emit(graph_to_text(network, chosen), output)
+    if chosen in PICTURE_FORMATS:
+        try:
+            picture = render(plan, view, chosen)
+        except (GraphViewError, ImportError) as error:
+            exit_with_usage_error(error)
+        if output is None:
+            click.echo(picture.decode("utf-8"), nl=False)
+            return
+        try:
+            write_files_atomically({output: picture})
+        except OSError as error:
+            exit_with_usage_error(error)
+        return
+    emit(view_to_text(plan, view, chosen), output)
 
 
 #: The graph format each output suffix stands for.
-_GRAPH_SUFFIXES: dict[str, GraphFormat] = {
+_GRAPH_SUFFIXES: dict[str, str] = {
     ".graphml": "graphml",
     ".xml": "graphml",
     ".json": "json",
     ".dot": "dot",
     ".gv": "dot",
+    ".svg": "svg",
+    ".png": "png",
 }
 
 
-def _graph_format(fmt: GraphFormat | None, output: Path | None) -> GraphFormat:
+def _graph_format(fmt: str | None, output: Path | None) -> str:
     """Return the format asked for, or the one the output's suffix names; refuse the two disagreeing."""
     implied = None if output is None else _GRAPH_SUFFIXES.get(output.suffix.lower())
     if fmt is not None and implied is not None and fmt != implied:
