@@ -73,3 +73,27 @@ def test_every_charts_example_runs(
     assert output[4].startswith("no scores for the year 2025 (the closest is 2024); the years are 2019, 2020")
     assert (tmp_path / "roadmap.png").read_bytes().startswith(b"\x89PNG")
     assert "<h2>Jejaring kolaborasi OPD</h2>\n<svg " in (tmp_path / "laporan.html").read_text(encoding="utf-8")
+
+
+def test_every_report_example_runs(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    text = (ROOT / "docs" / "report.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL)
+    assert len(blocks) == 2
+    monkeypatch.chdir(ROOT)
+    namespace: dict[str, object] = {}
+    for number, block in enumerate(blocks, start=1):
+        exec(compile(block, f"docs/report.md example {number}", "exec"), namespace)  # noqa: S102 - the documented example is the test
+    assert str(namespace["html"]).startswith("<!DOCTYPE html>")
+    assert "Toward a smart province" in str(namespace["page"])
+    output = capsys.readouterr().out
+    assert output.split()[:3] == ["year", "source", "amount"]
+    assert "Terdefinisi" in output
+
+
+def test_the_report_page_shows_a_screenshot_that_is_in_the_repository() -> None:
+    text = (ROOT / "docs" / "report.md").read_text(encoding="utf-8") + (ROOT / "README.md").read_text(encoding="utf-8")
+    images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text)
+    assert images
+    for image in images:
+        found = (ROOT / "docs" / image) if not image.startswith("docs/") else ROOT / image
+        assert found.is_file(), image
