@@ -159,6 +159,8 @@ def read_text(path: Path, shown: str) -> str:
 MAX_INTEGER = 2**63
 #: Longer integers are refused before Python is asked to build them.
 _MAX_DIGITS = 64
+#: Plain decimal integers this short are built directly: they are well within :data:`MAX_INTEGER`.
+_SHORT_INTEGER = 18
 _MERGE = "tag:yaml.org,2002:merge"
 #: A plain number with one dot and three digits after it: thousands to an Indonesian reader.
 _AMBIGUOUS = re.compile(r"[+-]?[1-9]\d{0,2}\.\d{3}")
@@ -205,6 +207,8 @@ class _Constructor(yaml.constructor.SafeConstructor):
         super().__init__()
         self.duplicates: list[tuple[str, yaml.Mark]] = []
         self._flattened: dict[int, int] = {}
+        self.merges = True
+        """Whether the document may hold merge keys (``<<``) or value keys (``=``), which mappings flatten."""
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:  # noqa: FBT001, FBT002 - PyYAML hook
         """Build a node's value; a string is its own text, with no dispatch."""
@@ -213,7 +217,8 @@ class _Constructor(yaml.constructor.SafeConstructor):
         return super().construct_object(node, deep=deep)
 
     def _located(self, node: yaml.ScalarNode, what: str, build: Any) -> Any:
-        if what == "integer" and sum(char.isalnum() for char in str(node.value)) > _MAX_DIGITS:
+        text = str(node.value)
+        if what == "integer" and len(text) > _MAX_DIGITS and sum(char.isalnum() for char in text) > _MAX_DIGITS:
             message = _("the integer {start}... is too large (more than {n} digits)").format(
                 start=str(node.value)[:20], n=_MAX_DIGITS
             )
@@ -231,6 +236,10 @@ class _Constructor(yaml.constructor.SafeConstructor):
 
     def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
         """Build an integer, located when it cannot be built or is beyond :data:`MAX_INTEGER`."""
+        text = node.value
+        digits = text[1:] if text[:1] == "-" else text
+        if 0 < len(digits) <= _SHORT_INTEGER and digits.isascii() and digits.isdigit() and digits[0] != "0":
+            return int(text)  # plain decimal (a leading 0 is octal in YAML 1.1): nothing to check
         value: int = self._located(node, "integer", super().construct_yaml_int)
         return value
 
@@ -260,7 +269,7 @@ class _Constructor(yaml.constructor.SafeConstructor):
         """
         if not isinstance(node, yaml.MappingNode):
             return super().construct_mapping(node, deep=deep)
-        merged = self._flattened.get(id(node))
+        merged = self._flattened.get(id(node)) if self.merges else 0
         if merged is None:
             own = sum(1 for key_node, _ in node.value if key_node.tag != _MERGE)
             self.flatten_mapping(node)
@@ -464,6 +473,7 @@ def parse_yaml(text: str, shown: str) -> Parsed:
     breaks = _Lines(text)
     try:
         loader = _Loader(text)
+        loader.merges = "<<" in text or "=" in text
         node = loader.get_single_node()
         if node is None:
             return Parsed(None, {})

@@ -33,8 +33,14 @@ _BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 _KEY = re.compile(r"^(\s*(?:-\s+)*)([^\s#'\"\[{][^:#]*?|'[^']*'|\"[^\"]*\"):(?=\s|$)")
 #: ``: `` (or a colon ending the line): where YAML sees a key end.
 _COLON = re.compile(r":(?=\s|$)")
-#: An anchor on a value: ``&name`` at the start of a node.
-_ANCHOR = re.compile(r"(?:^|[\s\[{,])&\S")
+#: An ``&`` before a name; an anchor when it starts a node (after a space, ``[``, ``{`` or ``,``).
+_AMPERSAND = re.compile(r"&\S")
+_BEFORE_ANCHOR = frozenset(" \t\r\n[{,")
+
+
+def _has_anchor(text: str) -> bool:
+    """Tell whether ``text`` may hold an anchor: ``&name`` at the start of a node."""
+    return any(m.start() == 0 or text[m.start() - 1] in _BEFORE_ANCHOR for m in _AMPERSAND.finditer(text))
 #: `` #`` and text: a comment written against the value (``Rapat #2``), not one written ``  # note``.
 _HASH = re.compile(r"\S #\S|:\s+#\S")
 #: Characters that YAML keeps for itself at the start of a plain value.
@@ -246,7 +252,7 @@ def silent_slips(
     a comment is assumed). ``nodes`` gives the document's nodes, asked for only when a line may
     hold such a comment; ``loader`` parses the text again for its anchors, only when it has one.
     """
-    anchors = _unused_anchors(text, yaml.parse(text, Loader=loader)) if loader and _ANCHOR.search(text) else []
+    anchors = _unused_anchors(text, yaml.parse(text, Loader=loader)) if loader and _has_anchor(text) else []
     comments: list[Explained] = []
     lines = yaml_lines(text) if " #" in text else []
     suspects = {number for number, line in enumerate(lines) if _HASH.search(line) and not line.lstrip().startswith("#")}
