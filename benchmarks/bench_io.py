@@ -11,6 +11,7 @@ observations; ``--scale`` shrinks it) as a plan folder, then times in the same r
 
 The baselines run as a user would write them, with Python's cycle collector on; ``scm.load``
 and ``scm.dump`` pause it while they build objects, which the ``*_paused_gc`` baseline shows.
+Each time is the best of ``--repeat`` rounds in which the library and the baselines run in turn.
 
     python benchmarks/bench_io.py            # full size
     python benchmarks/bench_io.py --scale 0.1
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from timing import median_time, print_report, scale_arguments
+from timing import interleaved_best, print_report, scale_arguments
 
 import smartcity_model as scm
 from smartcity_model.io.yamlfile import LIBYAML
@@ -86,14 +87,17 @@ def measure(initiatives: int, repeat: int, root: Path) -> dict[str, float]:
     if baseline_load(folder) != plan or scm.load(folder) != plan:
         msg = "the plan does not load back equal"
         raise SystemExit(msg)
-    return {
-        "load_s": median_time(repeat, lambda: scm.load(folder)),
-        "baseline_load_s": median_time(repeat, lambda: baseline_load(folder)),
-        "baseline_load_paused_gc_s": median_time(repeat, paused(lambda: baseline_load(folder))),
-        "save_s": median_time(repeat, lambda: scm.dump(plan, folder)),
-        "baseline_save_s": median_time(repeat, lambda: baseline_save(data, copy)),
-        "baseline_save_paused_gc_s": median_time(repeat, paused(lambda: baseline_save(data, copy))),
-    }
+    return interleaved_best(
+        repeat,
+        {
+            "load_s": lambda: scm.load(folder),
+            "baseline_load_s": lambda: baseline_load(folder),
+            "baseline_load_paused_gc_s": paused(lambda: baseline_load(folder)),
+            "save_s": lambda: scm.dump(plan, folder),
+            "baseline_save_s": lambda: baseline_save(data, copy),
+            "baseline_save_paused_gc_s": paused(lambda: baseline_save(data, copy)),
+        },
+    )
 
 
 def main() -> None:
