@@ -16,7 +16,7 @@ import time
 from typing import Any
 
 import networkx as nx
-from timing import median_time, print_report, scale_arguments
+from timing import interleaved_best, print_report, scale_arguments
 
 import smartcity_model as scm
 
@@ -100,9 +100,10 @@ def main() -> None:
             pass
 
     report = scm.check(plan)
-    checks = median_time(args.repeat, lambda: scm.check(plan))
-    graph_seconds = median_time(args.repeat, lambda: scm.build_graph(plan))
-    base = median_time(args.repeat, baseline)
+    best = interleaved_best(
+        args.repeat, {"check": lambda: scm.check(plan), "graph": lambda: scm.build_graph(plan), "baseline": baseline}
+    )
+    checks, graph_seconds, base = best["check"], best["graph"], best["baseline"]
     result = {
         **size,
         "edges": graph.number_of_edges(),
