@@ -226,7 +226,7 @@ def test_a_value_out_of_bounds_is_located_by_the_merged_plans_validation(
     assert result.plan is None
 
 
-def test_two_opds_disagreeing_on_an_observation_is_a_conflict_the_custodian_wins(
+def test_another_opd_giving_the_custodians_observation_is_refused_and_the_custodian_keeps_its_change(
     templates: dict[str, Path], example_plan: scm.Masterplan
 ) -> None:
     _fill(templates["dinkes"], lambda book: _set(book, "Observasi", ("liv-stunting", 2023), "nilai", 24.5))
@@ -235,37 +235,54 @@ def test_two_opds_disagreeing_on_an_observation_is_a_conflict_the_custodian_wins
     workbooks = [templates["dinkes"], templates["rsud"]]
     result = scm.merge_templates(example_plan, workbooks)
     assert result.plan is None
-    codes = {conflict.code: conflict for conflict in result.conflicts}
-    assert set(codes) == {"not-custodian", "disagreement"}
-    assert codes["not-custodian"].file == str(templates["rsud"])
-    assert "the custodian of liv-stunting is dinkes, not rsud" in codes["not-custodian"].message
-    disagreement = codes["disagreement"]
-    assert dict(disagreement.values) == {str(templates["dinkes"]): 24.5, str(templates["rsud"]): 25}
-    assert f"{templates['dinkes']}, Observasi!C" in disagreement.message
-    assert "gives 24.5" in disagreement.message
-    assert "gives 25" in disagreement.message
-    assert all(conflict.resolution is None for conflict in result.conflicts)
-    assert [change.part for change in result.changes] == ["initiative"]  # what no conflict touches
+    (conflict,) = result.conflicts
+    assert conflict.code == "not-custodian"  # not a disagreement: rsud has no say on dinkes's indicator
+    assert conflict.file == str(templates["rsud"])
+    assert "the custodian of liv-stunting is dinkes, not rsud" in conflict.message
+    assert conflict.resolution is None
+    assert sorted(change.part for change in result.changes) == ["initiative", "observation"]  # dinkes's own
 
-    taken = scm.merge_templates(example_plan, workbooks, prefer="workbook")
-    assert taken.plan is not None
-    assert _observed(taken.plan, "liv-stunting", 2023) == 24.5
-    assert {conflict.resolution for conflict in taken.conflicts} == {str(templates["dinkes"])}
-
+    for prefer in ("workbook", "plan"):
+        merged = scm.merge_templates(example_plan, workbooks, prefer=prefer)  # type: ignore[arg-type]
+        assert merged.plan is not None
+        assert _observed(merged.plan, "liv-stunting", 2023) == 24.5  # the custodian's value, whichever is preferred
+        assert merged.plan.initiative("md-01").name_en == "Electronic records"
     kept = scm.merge_templates(example_plan, workbooks, prefer="plan")
-    assert kept.plan is not None
-    assert _observed(kept.plan, "liv-stunting", 2023) == 24.1
-    assert kept.plan.initiative("md-01").name_en == "Electronic records"
-    assert {conflict.resolution for conflict in kept.conflicts} == {"plan"}
+    assert [conflict.resolution for conflict in kept.conflicts] == ["plan"]
+    taken = scm.merge_templates(example_plan, workbooks, prefer="workbook")
+    assert [conflict.resolution for conflict in taken.conflicts] == [str(templates["dinkes"])]
 
     assert "(resolved: the plan's value is kept)" in str(kept.conflicts[0])
     with use_language("id"):
         text = "\n".join(map(str, scm.merge_templates(example_plan, workbooks).conflicts))
-        resolved = "\n".join(map(str, scm.merge_templates(example_plan, workbooks, prefer="plan").conflicts))
+        resolved = "\n".join(map(str, kept.conflicts))
     assert "wali data liv-stunting adalah dinkes, bukan rsud" in text
-    assert "buku kerja tidak sepakat tentang observasi liv-stunting 2023 (value)" in text
-    assert "memberi 24.5" in text
+    with use_language("id"):
+        resolved = "\n".join(map(str, scm.merge_templates(example_plan, workbooks, prefer="plan").conflicts))
     assert "(diselesaikan: nilai rencana dipertahankan)" in resolved
+
+
+def test_a_workbook_that_is_not_the_leads_cannot_undo_the_leads_change(
+    templates: dict[str, Path], example_plan: scm.Masterplan
+) -> None:
+    assert example_plan.initiative("md-01").lead == "dinkes"
+    _fill(templates["dinkes"], lambda book: _set(book, "Inisiatif", ("md-01",), "nama_en", "Records by Dinkes"))
+    lead_book = openpyxl.load_workbook(templates["dinkes"])
+    row = [cell.value for cell in lead_book["Inisiatif"][_row(lead_book["Inisiatif"], "md-01")]]
+    name = _column(lead_book["Inisiatif"], "nama_en") - 1
+
+    def copied(book: openpyxl.Workbook) -> None:
+        book["Inisiatif"].append([*row[:name], "Records by RSUD", *row[name + 1 :]])
+
+    _fill(templates["rsud"], copied)
+    workbooks = [templates["dinkes"], templates["rsud"]]
+    result = scm.merge_templates(example_plan, workbooks)
+    assert [conflict.code for conflict in result.conflicts] == ["not-lead"]
+    assert [change.part for change in result.changes] == ["initiative"]  # the lead's own change is listed
+    for prefer in ("plan", "workbook"):
+        merged = scm.merge_templates(example_plan, workbooks, prefer=prefer)  # type: ignore[arg-type]
+        assert merged.plan is not None
+        assert merged.plan.initiative("md-01").name_en == "Records by Dinkes"
 
 
 def test_an_opd_that_edits_another_opds_initiative_is_a_conflict(
@@ -432,7 +449,7 @@ def test_merge_from_the_command_line(
 
     conflicted = run.invoke(main, ["merge", str(plan), *workbooks])
     assert conflicted.exit_code == 1, conflicted.output
-    assert "2 conflicts:" in conflicted.output
+    assert "1 conflict:" in conflicted.output
     assert "[not-custodian]" in conflicted.output
     assert "Nothing was written" in conflicted.output
     assert snapshot(plan) == before

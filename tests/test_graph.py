@@ -155,7 +155,7 @@ def test_the_dependency_view_holds_the_initiatives_and_their_prerequisites(examp
 def test_the_collaboration_view_names_opds_by_acronym(example_plan: scm.Masterplan) -> None:
     view = views.graph_view(example_plan, "collaboration")
     assert view.nodes["diskominfo"]["label"] == example_plan.opd("diskominfo").acronym
-    assert view.nodes["diskominfo"]["name"] == example_plan.opd("diskominfo").name
+    assert view.nodes["diskominfo"]["full_name"] == example_plan.opd("diskominfo").name
 
 
 def test_the_framework_view_is_a_tree_down_to_the_indicators(example_plan: scm.Masterplan) -> None:
@@ -193,3 +193,18 @@ def test_graph_writes_pictures_from_the_suffix(tmp_path: Path) -> None:
     refused = run.invoke(main, ["graph", str(scm.example_path()), "--format", "png"])
     assert refused.exit_code == 2
     assert "give -o FILE.png" in refused.output
+
+
+@pytest.mark.parametrize("view", ["dependency", "collaboration", "framework", "full"])
+def test_every_view_is_written_as_dot_graphviz_reads(view: str, example_plan: scm.Masterplan) -> None:
+    (parsed,) = pydot.graph_from_dot_data(views.view_to_text(example_plan, view, "dot"))
+    nodes = {node.get_name().strip('"') for node in parsed.get_nodes()}
+    nodes |= {n.get_name().strip('"') for sub in parsed.get_subgraphs() for n in sub.get_nodes()}
+    assert set(views.graph_view(example_plan, view).nodes) <= nodes
+
+
+def test_a_node_attribute_called_name_does_not_break_dot() -> None:
+    graph = nx.Graph()
+    graph.add_node("a", name="Dinas A")
+    (parsed,) = pydot.graph_from_dot_data(scm.graph_to_text(graph, "dot"))
+    assert parsed.get_node('"a"')[0].get("name_") == '"Dinas A"'

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import tokenize
 from collections.abc import Callable
@@ -308,3 +309,25 @@ def test_summaries_stay_in_english(example_plan: scm.Masterplan) -> None:
         described = scm.NormaliseSpec(scope="year").describe()
     assert "normalisation declared (minmax where none is declared, peers: whole panel)" in shown
     assert described == "declared (minmax bila tidak ada yang dideklarasikan, pembanding: tiap tahun)"
+
+
+def test_the_language_chosen_inside_another_click_program_ends_with_its_command() -> None:
+    @click.group()
+    def host() -> None:
+        """A program that holds smartcity as one of its commands."""
+
+    host.add_command(main)
+    result = CliRunner().invoke(host, ["smartcity", "--lang", "id", "framework"])
+    assert result.exit_code == 0
+    assert "pilar:" in result.output
+    assert i18n._CHOSEN.get() is None  # noqa: SLF001
+    assert os.environ.get("LANGUAGE") != "id"
+
+
+def test_a_finding_names_its_subject_in_the_language_asked_for(example_plan: scm.Masterplan) -> None:
+    with i18n.use_language("id"):
+        report = scm.check(example_plan)
+        (finding,) = report.select(code="initiative-without-budget")
+        assert finding.subject() == "inisiatif 'lg-04'"
+        assert "inisiatif 'lg-04'" in str(report)
+    assert finding.subject() == "initiative 'lg-04'"

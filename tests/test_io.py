@@ -13,6 +13,8 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import smartcity_model as scm
 from smartcity_model.io import csvfile, yamlfile
@@ -680,3 +682,37 @@ def test_an_observations_file_where_the_folder_belongs_is_named(plan_folder: Pat
     (problem,) = caught.value.problems
     assert problem.code == "unknown-file"
     assert problem.file == str(plan_folder / "observations")
+
+
+def test_a_single_table_in_the_tables_folder_is_named_in_its_problems(plan_folder: Path) -> None:
+    table = plan_folder / "observations" / "dinkes.csv"
+    table.parent.mkdir()
+    (plan_folder / "observations.csv").rename(table)
+    lines = table.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace(lines[1].split(",")[0], "liv-unknown", 1)
+    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(scm.MasterplanError) as caught:
+        scm.load(plan_folder)
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.line) == (str(table), 2)
+
+
+def test_a_tag_on_a_list_is_a_located_problem(engine: str) -> None:  # noqa: ARG001 - both parsers
+    with pytest.raises(scm.MasterplanError) as caught:
+        yamlfile.parse_yaml("name: !!int [1]\n", "x.yaml")
+    assert caught.value.problems[0].code == "syntax-error"
+    assert caught.value.problems[0].line == 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.from_regex(r"-?[0-9]{1,20}", fullmatch=True))
+def test_plain_integers_read_as_pyyaml_reads_them(text: str) -> None:
+    expected = yaml.safe_load(f"x: {text}\n")["x"]
+    try:
+        found = yamlfile.parse_yaml(f"x: {text}\n", "x.yaml").data["x"]
+    except scm.MasterplanError:
+        assert isinstance(expected, int)
+        assert abs(expected) >= yamlfile.MAX_INTEGER
+    else:
+        assert found == expected
+        assert type(found) is type(expected)

@@ -269,3 +269,22 @@ def test_population_weights_need_a_units_table(tmp_path: Path) -> None:
     )
     with pytest.raises(scm.ScoringError, match="population weights need a units table"):
         scm.Recipe.load(tmp_path / "recipe.yaml").run()
+
+
+def test_a_region_left_out_that_the_data_do_not_have_is_refused(tmp_path: Path) -> None:
+    for name in ("observations.csv", "indicators.yaml", "regions.csv"):
+        (tmp_path / name).write_bytes((SUMBAR / name).read_bytes())
+    recipe = (SUMBAR / "recipe.yaml").read_text(encoding="utf-8").replace("[sumatera-barat]", "[sumatra-barat]")
+    (tmp_path / "recipe.yaml").write_text(recipe, encoding="utf-8")
+    with pytest.raises(scm.ScoringError, match=r"'sumatra-barat' \(did you mean 'sumatera-barat'\?\)"):
+        scm.Recipe.load(tmp_path / "recipe.yaml").run()
+
+
+def test_a_data_file_that_is_no_csv_table_is_named(tmp_path: Path) -> None:
+    (tmp_path / "observations.csv").write_text('region,year\n"x,2024\n', encoding="utf-8")
+    (tmp_path / "indicators.yaml").write_text("- {id: a, name: A, unit: '%', element: industry}\n", encoding="utf-8")
+    (tmp_path / "recipe.yaml").write_text(
+        "data:\n  observations: observations.csv\n  indicators: indicators.yaml\n", encoding="utf-8"
+    )
+    with pytest.raises(scm.ScoringError, match=r"observations\.csv cannot be read as a CSV table"):
+        scm.Recipe.load(tmp_path / "recipe.yaml").run()

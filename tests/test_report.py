@@ -28,6 +28,8 @@ HOSTILE = {
     "region": '<script>alert("region")</script>',
     "opd": 'Dinas "Kominfo" & <b>Statistik</b> </table>',
     "initiative": '=HYPERLINK("http://evil.example","klik")',
+    "indicator": "Indeks <i>SPBE</i> & 'kualitas'",
+    "source": "BPS <img src=x onerror=alert(1)>",
 }
 PLAN_CHARTS = {"radar", "paths", "explained", "network", "roadmap", "budget"}
 REGION_CHARTS = {"dot", "bar", "trend", "correlation", "distribution"}
@@ -87,6 +89,8 @@ def hostile_plan() -> scm.Masterplan:
     data["document"]["title"] = data["document"]["title_en"] = HOSTILE["region"] + " 2024"
     data["opds"][0]["name"] = HOSTILE["opd"]
     data["initiatives"][0]["name"] = HOSTILE["initiative"]
+    data["indicators"][0]["name"] = data["indicators"][0]["name_en"] = HOSTILE["indicator"]
+    data["observations"][0]["source"] = HOSTILE["source"]
     return scm.Masterplan.from_dict(data)
 
 

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 import smartcity_model as scm
 from smartcity_model.cli import main
-from smartcity_model.i18n import format_number, use_language
+from smartcity_model.i18n import use_language
 from smartcity_model.io.excel import tables_workbook
 
 EXAMPLE = str(scm.example_path())
@@ -99,35 +99,57 @@ def test_text_a_planner_wrote_is_never_a_formula_in_a_results_workbook() -> None
     assert sheet.cell(row=3, column=2).value is None
 
 
-def test_score_and_budget_tables_speak_the_language_chosen() -> None:
+def test_score_and_budget_tables_speak_the_language_chosen(example_plan: scm.Masterplan) -> None:
     indonesian = _run("--lang", "id", "score", EXAMPLE, "--year", "2024", "--level", "overall")
     english = _run("--lang", "en", "score", EXAMPLE, "--year", "2024", "--level", "overall")
-    assert "Kesiapan keseluruhan" in indonesian
-    assert "Overall readiness" in english
-    with use_language("id"):
-        shown = format_number(53.223909, 1)
-    assert shown in indonesian
-    assert "53.2" in english
+    (score,) = scm.score_table(example_plan, levels="overall", years=[2024])["score"]
+    rounded = f"{score:.1f}"
+    assert "," not in rounded
+    row_id = next(line for line in indonesian.splitlines() if line.startswith(" 2024"))
+    row_en = next(line for line in english.splitlines() if line.startswith("2024"))
+    assert "Kesiapan keseluruhan" in row_id
+    assert rounded.replace(".", ",") in row_id.split()
+    assert "Overall readiness" in row_en
+    assert rounded in row_en.split()
     budget_id = _run("--lang", "id", "budget", EXAMPLE, "--by", "source")
     assert "Rp 65.855.000.000" in budget_id
     assert "Rp 65,855,000,000" in _run("--lang", "en", "budget", EXAMPLE, "--by", "source")
 
 
 @pytest.mark.parametrize(
-    ("args", "words"),
+    ("args", "code", "words"),
     [
-        (["score", EXAMPLE, "--format", "xlsx"], "-o FILE.xlsx"),
-        (["score", EXAMPLE, "--format", "csv", "-o", "x.json"], "does not match the output file"),
-        (["budget", EXAMPLE, "--format", "csv"], "choose it with --by"),
-        (["score", EXAMPLE, "--level", "dimensi"], "did you mean 'dimension'?"),
-        (["score", EXAMPLE, "--year", "1990"], "no scores in the years asked for (1990); the data cover 2019–2024"),
+        (["score", EXAMPLE, "--format", "xlsx"], 2, "-o FILE.xlsx"),
+        (["score", EXAMPLE, "--format", "csv", "-o", "x.json"], 2, "does not match the output file"),
+        (["budget", EXAMPLE, "--format", "csv"], 2, "choose it with --by"),
+        (["budget", EXAMPLE, "--by", "yaer"], 2, "'yaer' is not one of"),
+        (["score", EXAMPLE, "--level", "dimensi"], 1, "did you mean 'dimension'?"),
+        (["score", EXAMPLE, "--year", "1990"], 1, "no scores in the years asked for (1990); the data cover 2019–2024"),
     ],
 )
-def test_what_cannot_be_given_is_refused_with_the_reason(args: list[str], words: str, tmp_path: Path) -> None:
+def test_what_cannot_be_given_is_refused_with_the_reason(
+    args: list[str], code: int, words: str, tmp_path: Path
+) -> None:
     result = CliRunner().invoke(main, [arg.replace("x.json", str(tmp_path / "x.json")) for arg in args])
-    assert result.exit_code in {1, 2}
+    assert result.exit_code == code
     assert words in result.output
     assert not (tmp_path / "x.json").exists()
+
+
+def test_a_year_asked_for_without_scores_is_named(example_plan: scm.Masterplan) -> None:
+    with pytest.warns(scm.ScoringWarning, match="no scores in 2050, asked for; the data cover 2019–2024"):
+        table = scm.score_table(example_plan, years=[2023, 2050])
+    assert set(table["year"]) == {2023}
+
+
+def test_a_csv_cell_a_spreadsheet_would_run_is_written_as_text(plan_data: dict[str, Any], tmp_path: Path) -> None:
+    plan_data["indicators"][0]["name"] = '=HYPERLINK("http://evil.example","klik")'
+    plan = scm.Masterplan.from_dict(plan_data)
+    scm.dump(plan, tmp_path / "plan")
+    _run("score", str(tmp_path / "plan"), "--level", "indicator", "-o", str(tmp_path / "s.csv"))
+    names = pd.read_csv(tmp_path / "s.csv")["name"].tolist()
+    assert "'" + plan_data["indicators"][0]["name"] in names
+    assert not any(str(name).startswith(("=", "+", "-", "@")) for name in names)
 
 
 def test_the_score_table_names_nodes_and_bands_them(example_plan: scm.Masterplan) -> None:

@@ -404,3 +404,17 @@ def test_a_save_into_tables_killed_at_any_instant_leaves_the_old_plan_or_the_new
         assert _strays(folder / "observations") == []
         assert sorted(p.name for p in (folder / "observations").iterdir()) == ["a.csv", "b.csv"]
         assert not (folder / "observations.csv").exists()
+
+
+def test_a_table_that_is_a_link_stops_the_save(
+    tmp_path: Path, plan_folder: Path, plan_data: dict[str, Any], snapshot: Any
+) -> None:
+    outside = tmp_path / "elsewhere.csv"
+    (plan_folder / "observations.csv").rename(outside)
+    (plan_folder / "observations").mkdir()
+    (plan_folder / "observations" / "dinkes.csv").symlink_to(outside)
+    before = snapshot(plan_folder)
+    with pytest.raises(scm.SaveError, match=r"dinkes\.csv is a link"):
+        scm.dump(_changed(plan_data), plan_folder)
+    assert snapshot(plan_folder) == before
+    assert scm.load(plan_folder) == scm.load(Path(__file__).parent / "data" / "minimal.yaml")

@@ -187,3 +187,28 @@ def test_check_prints_the_explanation_and_its_column(plan_folder: Path) -> None:
     result = CliRunner().invoke(main, ["--lang", "id", "check", str(plan_folder)])
     assert result.exit_code == 1
     assert f"{path}:5:14: nilainya mengandung ': ' (titik dua dan spasi)" in result.output
+
+
+def test_a_first_item_without_a_space_after_its_dash_is_named_at_its_line(plan_folder: Path) -> None:
+    path = plan_folder / "opds.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("- id: diskominfo", "-id: diskominfo", 1), "utf-8")
+    with pytest.raises(scm.MasterplanError) as caught:
+        scm.load(plan_folder)
+    (problem,) = caught.value.problems
+    assert "a dash and a space" in problem.message
+    assert (problem.line, problem.column) == (1, 1)
+
+
+def test_a_comment_meant_as_one_stays_a_comment_in_the_fix(plan_folder: Path) -> None:
+    _slipped(plan_folder, "  name: Rapat #2 # rapat kedua\n")
+    with pytest.warns(scm.PlanWarning, match=r'write: name: "Rapat #2"  # rapat kedua\)'):
+        scm.load(plan_folder)
+
+
+def test_double_quotes_inside_a_value_are_kept_in_the_fix(plan_folder: Path) -> None:
+    _slipped(plan_folder, '  name: "Dinas" Kesehatan\n')
+    with pytest.raises(scm.MasterplanError) as caught:
+        scm.load(plan_folder)
+    fixed = "name: '\"Dinas\" Kesehatan'"
+    assert fixed in caught.value.problems[0].message
+    assert yaml.safe_load(fixed) == {"name": '"Dinas" Kesehatan'}

@@ -33,7 +33,7 @@ from smartcity_model.cli_support import (
     exit_with_usage_error,
     load_or_exit,
 )
-from smartcity_model.errors import MasterplanError, UnknownIdError
+from smartcity_model.errors import MasterplanError, PlanWarning, UnknownIdError
 from smartcity_model.frameworks import builtin_framework
 from smartcity_model.graph import GRAPH_FORMATS
 from smartcity_model.graph.views import GRAPH_VIEWS, PICTURE_FORMATS, GraphViewError, render, view_to_text
@@ -54,6 +54,7 @@ from smartcity_model.io.excel import ExcelUnavailableError
 from smartcity_model.model import Horizon, Masterplan
 from smartcity_model.model.sectors import SECTORS
 from smartcity_model.scaffold import init_plan
+from smartcity_model.scoring import ScoringWarning
 
 __all__ = ["main"]
 
@@ -63,8 +64,15 @@ class _Commands(SpeakingGroup):
     """The command group: in the language chosen, and an unexpected exception is a short message and exit 3."""
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
-        """Run the command line, click's own messages included, in the language chosen."""
-        with click_speaks():
+        """Run the command line, click's own messages included, in the language chosen.
+
+        What the library had to assume (its warnings) is printed as one line each on standard
+        error, whatever the warning filters of the process say: never raised, never hidden.
+        """
+        with click_speaks(), warnings.catch_warnings():
+            warnings.simplefilter("always", PlanWarning)
+            warnings.simplefilter("always", ScoringWarning)
+            warnings.showwarning = _show_warning
             return super().main(*args, **kwargs)
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -157,9 +165,8 @@ def _text_summary(plan: Masterplan, source: str) -> str:
     callback=choose_language,
     help=N_("Language of messages: id (Bahasa Indonesia) or en (default: SMARTCITY_LANG, else the locale)."),
 )
-def main(*, debug: bool) -> None:  # noqa: ARG001 - read by the group around each command
+def main(*, debug: bool) -> None:
     """Run ``smartcity``: the group of commands (see ``smartcity --help``)."""
-    warnings.showwarning = _show_warning
 
 
 def _show_version(ctx: click.Context) -> None:

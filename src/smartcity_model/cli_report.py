@@ -57,13 +57,14 @@ def _study(recipe_path: Path) -> Study:
         sys.exit(EXIT_PROBLEMS)
 
 
-def _plan_tables(plan: Masterplan, options: dict[str, Any], config: Any) -> dict[str, pd.DataFrame]:
+def _plan_tables(plan: Masterplan, options: dict[str, Any], config: Any, year: int | None) -> dict[str, pd.DataFrame]:
     """Return every table of a plan's report, for a workbook: scores, contributions, findings, budget."""
     from smartcity_model.scoring import roll_up, score_table  # noqa: PLC0415 - only the workbook needs them
 
+    contributions = roll_up(plan, **options).contributions("dimension")
     tables = {
-        _("Scores"): score_table(plan, levels="all", **options),
-        _("Contributions"): roll_up(plan, **options).contributions("dimension"),
+        _("Scores"): score_table(plan, levels="all", years=None if year is None else [year], **options),
+        _("Contributions"): contributions if year is None else contributions[contributions["year"] == year],
         _("Findings"): run_checks(plan, config).to_frame(),
     }
     for key in ("year", "source", "opd", "dimension", "horizon"):
@@ -71,13 +72,17 @@ def _plan_tables(plan: Masterplan, options: dict[str, Any], config: Any) -> dict
     return tables
 
 
-def _study_tables(study: Study) -> dict[str, pd.DataFrame]:
+def _study_tables(study: Study, year: int | None) -> dict[str, pd.DataFrame]:
     """Return every table of a study's report, for a workbook: scores, and the province's levels and blockers."""
-    tables = {_("Scores"): study.result.readiness()}
+
+    def chosen(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame if year is None else frame[frame["year"] == year]
+
+    tables = {_("Scores"): chosen(study.result.readiness())}
     if study.province is not None:
-        tables[_("Province")] = study.province.province
-        tables[_("Province levels")] = study.province.levels
-        tables[_("Holding it back")] = study.province.blockers()
+        tables[_("Province")] = chosen(study.province.province)
+        tables[_("Province levels")] = chosen(study.province.levels)
+        tables[_("Holding it back")] = study.province.blockers(year)
     return tables
 
 
@@ -88,7 +93,7 @@ def _payload(source: Path, output: Path, year: int | None, options: dict[str, An
     if recipe_path is not None:
         study = _study(recipe_path)
         if workbook:
-            return tables_workbook(_study_tables(study))
+            return tables_workbook(_study_tables(study, year))
         step = study.recipe.province
         return regions_report(
             study.result,
@@ -102,7 +107,7 @@ def _payload(source: Path, output: Path, year: int | None, options: dict[str, An
     plan = load_or_exit(source, "text")
     config = config_or_exit(source, None, "text")
     if workbook:
-        return tables_workbook(_plan_tables(plan, options, config))
+        return tables_workbook(_plan_tables(plan, options, config, year))
     return plan_report(plan, config=config, year=year, source=str(source), **options)
 
 

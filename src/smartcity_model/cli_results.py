@@ -2,7 +2,8 @@
 
 Each prints a table for people, or writes CSV, JSON or an Excel workbook (``--format``, or the
 suffix of ``-o``). CSV and JSON carry every digit of the library's numbers; the table rounds
-them for reading.
+them for reading. In CSV, a text that a spreadsheet would run as a formula (``=HYPERLINK(...)``)
+is written after an apostrophe; in a workbook every text is stored as text.
 """
 
 from __future__ import annotations
@@ -63,6 +64,26 @@ def _plain(value: Any) -> Any:
     return value
 
 
+#: What a spreadsheet takes for the start of a formula in a cell it opens from CSV.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return the table with every text that a spreadsheet would run as a formula written after ``'``.
+
+    Names someone wrote can begin with ``=`` (``=HYPERLINK(...)``); a spreadsheet opening the CSV
+    shows such a cell, with its apostrophe, as text. Numbers are left as they are.
+    """
+    shown = frame.copy()
+    for column in shown.columns:
+        if shown[column].dtype == object or pd.api.types.is_string_dtype(shown[column]):
+            shown[column] = [
+                "'" + value if isinstance(value, str) and value.startswith(_FORMULA_STARTS) else value
+                for value in shown[column]
+            ]
+    return shown
+
+
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Return a table's rows as JSON-ready objects, every number exact."""
     columns = list(frame.columns)
@@ -82,7 +103,7 @@ def write_table(
     if fmt == "table":
         payload = text()
     elif fmt == "csv":
-        payload = next(iter(sheets.values())).to_csv(index=False, lineterminator="\n")
+        payload = _as_text(next(iter(sheets.values()))).to_csv(index=False, lineterminator="\n")
     elif fmt == "json":
         value = json_value() if json_value is not None else records(next(iter(sheets.values())))
         payload = json.dumps(value, ensure_ascii=False, indent=2) + "\n"

@@ -15,6 +15,7 @@ import contextlib
 import gettext
 import os
 from collections.abc import Iterator
+from contextvars import ContextVar
 from typing import Any
 
 import click
@@ -71,6 +72,8 @@ CLICK_MESSAGES: tuple[str | tuple[str, str], ...] = (
 
 #: The environment variable gettext reads the language from first.
 _LANGUAGE = "LANGUAGE"
+#: Whether smartcity's own ``main`` runs (it puts every language setting back when it ends).
+_MAIN: ContextVar[bool] = ContextVar("smartcity_main", default=False)
 
 
 @contextlib.contextmanager
@@ -85,10 +88,12 @@ def click_speaks() -> Iterator[None]:
     gettext.bindtextdomain(DOMAIN, str(LOCALE_DIR))
     gettext.textdomain(DOMAIN)
     os.environ[_LANGUAGE] = language()
+    token = _MAIN.set(True)
     try:
         with language_scope():
             yield
     finally:
+        _MAIN.reset(token)
         gettext.textdomain(domain)
         gettext.bindtextdomain(DOMAIN, folder)
         if before is None:
@@ -97,12 +102,36 @@ def click_speaks() -> Iterator[None]:
             os.environ[_LANGUAGE] = before
 
 
-def choose_language(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
-    """Apply ``--lang`` as soon as it is read (before ``--help`` is answered): messages and click's."""
-    if value is not None:
+def choose_language(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """Apply ``--lang`` as soon as it is read (before ``--help`` is answered): messages and click's.
+
+    The choice lasts until the command's context closes, also when ``smartcity`` runs inside
+    another click program.
+    """
+    if value is None:
+        return value
+    if _MAIN.get():  # smartcity's own main: the language lasts until its usage errors are printed
         set_language(value)
         os.environ[_LANGUAGE] = value
+    else:
+        ctx.with_resource(_speaking(value))
     return value
+
+
+@contextlib.contextmanager
+def _speaking(value: str) -> Iterator[None]:
+    """Speak ``value`` (messages and gettext's ``LANGUAGE``) inside the block, then what was before."""
+    before = os.environ.get(_LANGUAGE)
+    with language_scope():
+        set_language(value)
+        os.environ[_LANGUAGE] = value
+        try:
+            yield
+        finally:
+            if before is None:
+                os.environ.pop(_LANGUAGE, None)
+            else:
+                os.environ[_LANGUAGE] = before
 
 
 @contextlib.contextmanager

@@ -116,7 +116,7 @@ def report_html(report: ValidationReport) -> str:
         (
             finding.severity.value + (" (" + _("waived") + ")" if finding.waived else ""),
             finding.code,
-            finding.subject_kind if finding.subject_id is None else f"{finding.subject_kind} {finding.subject_id}",
+            finding.subject(),
             finding.message,
             finding.hint,
         )

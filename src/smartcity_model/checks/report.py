@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict
 
 from smartcity_model.checks.registry import CHECK_CODES, Family, Severity
 from smartcity_model.errors import SmartCityError
-from smartcity_model.i18n import _, n_
+from smartcity_model.i18n import N_, _, n_
 
 __all__ = ["FINDING_COLUMNS", "Finding", "PlanCheckError", "ValidationReport"]
 
@@ -28,6 +28,18 @@ FINDING_COLUMNS: tuple[str, ...] = (
     "waived",
     "waiver_reason",
 )
+
+
+#: The kinds of subject a finding names, as messages name them.
+_SUBJECT_KINDS = {
+    "opd": N_("opd"),
+    "initiative": N_("initiative"),
+    "indicator": N_("indicator"),
+    "element": N_("element"),
+    "dimension": N_("dimension"),
+    "plan": N_("plan"),
+    "waiver": N_("waiver"),
+}
 
 
 class Finding(BaseModel):
@@ -59,11 +71,15 @@ class Finding(BaseModel):
         """The rule family the code belongs to."""
         return CHECK_CODES[self.code].family
 
+    def subject(self) -> str:
+        """Return what the finding is about, in the current language: ``opd 'dinkes'``, ``plan``."""
+        kind = _(_SUBJECT_KINDS[self.subject_kind]) if self.subject_kind in _SUBJECT_KINDS else self.subject_kind
+        return kind if self.subject_id is None else f"{kind} {self.subject_id!r}"
+
     def __str__(self) -> str:
         """Render as ``severity code subject: message``."""
-        subject = self.subject_kind if self.subject_id is None else f"{self.subject_kind} {self.subject_id!r}"
-        waived = f" (waived: {self.waiver_reason})" if self.waived else ""
-        return f"{self.severity.value} {self.code} {subject}: {self.message}{waived}"
+        waived = _(" (waived: {reason})").format(reason=self.waiver_reason) if self.waived else ""
+        return f"{self.severity.value} {self.code} {self.subject()}: {self.message}{waived}"
 
 
 class PlanCheckError(SmartCityError):
@@ -197,11 +213,7 @@ class ValidationReport(BaseModel):
                 continue
             lines.append(f"{group[0].severity.value:<7} {code} ({len(group)}): {_(CHECK_CODES[code].title)}")
             for finding in group[: self.SHOWN_PER_CODE]:
-                subject = (
-                    finding.subject_kind
-                    if finding.subject_id is None
-                    else f"{finding.subject_kind} {finding.subject_id!r}"
-                )
+                subject = finding.subject()
                 note = _(" [waived: {reason}]").format(reason=finding.waiver_reason) if finding.waived else ""
                 lines.append(f"  {subject}: {finding.message}{note}")
             if len(group) > self.SHOWN_PER_CODE:

@@ -97,7 +97,11 @@ def check(plan: Masterplan, config: CheckConfig | Mapping[str, Any] | str | Path
                         severity=Severity(settings.severity.get(unused.code, unused.severity)),
                         subject_kind="waiver",
                         subject_id=subject,
-                        message=f"no {waiver.code} finding" + (f" for {waiver.subject!r}" if waiver.subject else ""),
+                        message=(
+                            _("no {code} finding for {subject}").format(code=waiver.code, subject=repr(waiver.subject))
+                            if waiver.subject
+                            else _("no {code} finding").format(code=waiver.code)
+                        ),
                         hint=_(unused.hint),
                     )
                 )

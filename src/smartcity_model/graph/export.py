@@ -64,6 +64,8 @@ def _dot(graph: nx.Graph[Any]) -> str:
 
     quoted = nx.relabel_nodes(_flat_copy(graph), lambda node: f'"{node}"')
     for _node, data in quoted.nodes(data=True):
+        if "name" in data:  # pydot takes a node's name from its id; the attribute is kept as name_
+            data["name_"] = data.pop("name")
         for name, value in list(data.items()):
             if isinstance(value, str):
                 data[name] = json.dumps(value, ensure_ascii=False)

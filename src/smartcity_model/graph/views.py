@@ -96,10 +96,10 @@ def framework_graph(plan: Masterplan) -> nx.DiGraph[str]:
 
 
 def _collaboration(plan: Masterplan) -> nx.Graph[str]:
-    """Return the collaboration network with each OPD labelled by its acronym (its name kept as ``name``)."""
+    """Return the collaboration network with each OPD labelled by its acronym (its name kept as ``full_name``)."""
     graph = collaboration_network(plan)
     for opd in plan.opds:
-        graph.nodes[opd.id]["name"] = opd.name
+        graph.nodes[opd.id]["full_name"] = opd.name
         graph.nodes[opd.id]["label"] = opd.acronym or opd.id
         graph.nodes[opd.id]["initiatives"] = graph.nodes[opd.id]["led"] + graph.nodes[opd.id]["supported"]
     graph.graph["view"] = "collaboration"

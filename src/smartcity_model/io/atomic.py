@@ -175,7 +175,8 @@ def _trusted(folder: Path, entry: _Entry) -> bool:
         return False
     target = Path(entry.target)
     home = Path(os.path.realpath(folder))
-    inside = home in {target.parent, target.parent.parent}  # the folder, or one of its folders
+    below = target.parent.parent == home and not target.parent.name.startswith(".")  # one of its own folders
+    inside = target.parent == home or below
     linked = not inside and any(
         Path(os.path.realpath(item)) == target for item in folder.iterdir() if item.is_symlink()
     )

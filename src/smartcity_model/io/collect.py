@@ -453,7 +453,9 @@ def write_templates(
     def untouched(written: Mapping[Path, Path]) -> None:
         result = merge_templates(plan, written.values())
         if result.problems or result.changes or result.conflicts:
-            msg = f"the templates were not written: they would not read back unchanged ({result.report()})"
+            msg = _("the templates were not written: they would not read back unchanged ({report})").format(
+                report=result.report()
+            )
             raise SaveError(msg)
 
     write_files_atomically(files, check=untouched)
@@ -708,6 +710,10 @@ class _Pending:
         )
 
 
+#: Conflicts about what another OPD owns (or about a workbook of an OPD the plan does not have).
+_OWNER_CODES = frozenset({"not-lead", "not-custodian", "unknown-opd"})
+
+
 class _Merge:
     """The state of one merge: the plan's items, the proposals of every workbook, the conflicts found."""
 
@@ -720,6 +726,8 @@ class _Merge:
         self.pending: list[_Pending] = []
         self.proposals: list[_Proposal] = []
         self.noop: set[int] = set()
+        self.trespass: set[int] = set()
+        """Proposals about what another OPD owns (or from an OPD not in the plan): never a disagreement."""
 
     def current(self, proposal: _Proposal) -> Any:
         item = self.ours[proposal.part].get(proposal.key)
@@ -740,9 +748,14 @@ class _Merge:
                 )
                 values = {returned.shown: returned.opd}
                 self.pending.append(_Pending("unknown-opd", message, proposals, values, file=returned.shown))
+                self.trespass.update(id(proposal) for proposal in proposals)
                 continue
             for proposal in proposals:
-                if id(proposal) not in self.noop and not self.owner_conflicts(proposal):
+                if id(proposal) in self.noop:
+                    continue
+                if self.owner_conflicts(proposal):
+                    self.trespass.add(id(proposal))
+                else:
                     self.stale_conflicts(proposal)
         self.disagreements()
 
@@ -832,7 +845,8 @@ class _Merge:
         """Report the items two workbooks give differently."""
         groups: dict[tuple[Part, Key], list[_Proposal]] = {}
         for proposal in self.proposals:
-            groups.setdefault((proposal.part, proposal.key), []).append(proposal)
+            if id(proposal) not in self.trespass:  # another OPD's item: its conflict says so; it cannot outvote the owner
+                groups.setdefault((proposal.part, proposal.key), []).append(proposal)
         for (part, key), group in groups.items():
             if len({id(proposal.source) for proposal in group}) < 2:  # noqa: PLR2004 - two workbooks disagree
                 continue
@@ -887,12 +901,26 @@ class _Merge:
                         if pending.resolution is None or proposal.source.shown != pending.resolution
                     }
             dropped.update(lost)
+            owned = self.owners_proposals()
             for pending in self.pending:
-                if pending.code != "disagreement":
+                if pending.code in _OWNER_CODES:  # the owner's own workbook, where it speaks of the item, wins
+                    beaten = [p for p in pending.proposals if (p.part, p.key) in owned]
+                    dropped.update(id(p) for p in beaten)
+                    owner = owned.get((beaten[0].part, beaten[0].key)) if beaten else None
+                    pending.resolution = owner or pending.proposals[0].source.shown
+                elif pending.code != "disagreement":
                     ids = [id(proposal) for proposal in pending.proposals]
                     first = pending.file or (pending.proposals[0].source.shown if pending.proposals else None)
                     pending.resolution = lost[ids[0]] if ids and all(i in lost for i in ids) else first
         return [p for p in self.proposals if id(p) not in dropped and id(p) not in self.noop]
+
+    def owners_proposals(self) -> dict[tuple[Part, Key], str]:
+        """Return the items the owner's own workbook proposes something about, with that workbook."""
+        return {
+            (proposal.part, proposal.key): proposal.source.shown
+            for proposal in self.proposals
+            if id(proposal) not in self.trespass and proposal.source.opd == self.owner_of(proposal.part, proposal.key)
+        }
 
     def winner(self, pending: _Pending) -> str | None:
         """Return the workbook that wins a disagreement: the owner's, if exactly its values are given."""

@@ -186,9 +186,7 @@ def _read_tables(tables: Sequence[tuple[Path, str]], problems: list[Problem]) ->
             read.append((name, _parse(path, name)))
         except MasterplanError as error:
             problems.extend(error.problems)
-    if not read:
-        return None
-    return read[0][1] if len(read) == 1 else _Rows(read)
+    return _Rows(read) if read else None
 
 
 def _load_parts(
@@ -562,9 +560,10 @@ def _observation_texts(plan: Masterplan, folder: Path) -> dict[Path, str]:
     tables = observation_tables(folder) if below.is_dir() else []
     if not any(path.parent == below for path in tables):
         return {single: format_observations(plan.observations)}
-    if below.is_symlink():
-        msg = _("the plan was not saved: {folder} is a link; observation tables are saved in a folder of the plan")
-        raise SaveError(msg.format(folder=below))
+    linked = [path for path in (below, *tables) if path.is_symlink()]
+    if linked:
+        msg = _("the plan was not saved: {path} is a link; observation tables are saved in a folder of the plan")
+        raise SaveError(msg.format(path=linked[0]))
     region = plan.region.id
     kept = {path: _existing_rows(path) for path in tables}
     home: dict[tuple[str, str, int], Path] = {}

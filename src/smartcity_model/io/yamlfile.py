@@ -225,8 +225,8 @@ class _Constructor(yaml.constructor.SafeConstructor):
             raise _Refused(None, None, message, node.start_mark)
         try:
             value = build(node)
-        except (ValueError, OverflowError, TypeError) as error:
-            message = _(_NOT_VALID[what]).format(value=repr(node.value[:40]), reason=error)
+        except (ValueError, OverflowError, TypeError, IndexError) as error:
+            message = _(_NOT_VALID[what]).format(value=repr(node.value[:40]), reason=error or _("empty"))
             raise _Refused(None, None, message, node.start_mark) from None
         if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= MAX_INTEGER:
             message = _("the integer {start}... is too large (it must lie strictly between -{limit} and {limit})")
@@ -236,7 +236,7 @@ class _Constructor(yaml.constructor.SafeConstructor):
 
     def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
         """Build an integer, located when it cannot be built or is beyond :data:`MAX_INTEGER`."""
-        text = node.value
+        text = node.value if isinstance(node, yaml.ScalarNode) else ""
         digits = text[1:] if text[:1] == "-" else text
         if 0 < len(digits) <= _SHORT_INTEGER and digits.isascii() and digits.isdigit() and digits[0] != "0":
             return int(text)  # plain decimal (a leading 0 is octal in YAML 1.1): nothing to check

@@ -41,6 +41,8 @@ _BEFORE_ANCHOR = frozenset(" \t\r\n[{,")
 def _has_anchor(text: str) -> bool:
     """Tell whether ``text`` may hold an anchor: ``&name`` at the start of a node."""
     return any(m.start() == 0 or text[m.start() - 1] in _BEFORE_ANCHOR for m in _AMPERSAND.finditer(text))
+
+
 #: `` #`` and text: a comment written against the value (``Rapat #2``), not one written ``  # note``.
 _HASH = re.compile(r"\S #\S|:\s+#\S")
 #: Characters that YAML keeps for itself at the start of a plain value.
@@ -62,22 +64,31 @@ def yaml_lines(text: str) -> list[str]:
 
 
 def _quoted(value: str) -> str:
-    """Return ``value`` as a YAML double-quoted string."""
+    """Return ``value`` as a quoted YAML string: single quotes around double ones, else double quotes."""
+    if '"' in value and "'" not in value:
+        return "'" + value + "'"
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _with_quotes(line: str) -> str | None:
-    """Return the line with its value in quotes (``name: "Dinas: Kesehatan"``), if it has a key."""
+def _with_quotes(line: str, comment: str = "") -> str | None:
+    """Return the line with its value in quotes (``name: "Dinas: Kesehatan"``), if it has a key.
+
+    ``comment`` is a comment meant as one at the end of the line: it stays after the quotes.
+    """
     match = _KEY.match(line)
     if match is None:
         return None
     value = line[match.end() :].strip()
-    return f"{match.group(2).strip()}: {_quoted(value)}" if value else None
+    if comment:
+        value = value.removesuffix(comment).rstrip()
+    if not value:
+        return None
+    return f"{match.group(2).strip()}: {_quoted(value)}" + (f"  {comment}" if comment else "")
 
 
-def _quote_hint(line: str) -> str:
+def _quote_hint(line: str, comment: str = "") -> str:
     """Return `` (write: name: "…")`` for a line whose value needs quotes, else an empty string."""
-    fixed = _with_quotes(line)
+    fixed = _with_quotes(line, comment)
     return _(" (write: {fixed})").format(fixed=fixed) if fixed else ""
 
 
@@ -89,8 +100,15 @@ def _at(lines: list[str], mark: yaml.Mark | None) -> tuple[str, str]:
     return line, line[mark.column] if mark.column < len(line) else ""
 
 
+def _no_space_after_dash(stripped: str) -> bool:
+    """Tell whether a line (without its indentation) begins a list item with no space after the dash."""
+    return stripped.startswith("-") and len(stripped) > 1 and not stripped[1].isspace() and stripped[1] != "-"
+
+
 def _mapping_values(line: str, column: int) -> str:
-    """Explain "mapping values are not allowed": a colon inside a value, or a line indented too far."""
+    """Explain "mapping values are not allowed": a colon inside a value, a dash without a space, or indentation."""
+    if _no_space_after_dash(line.lstrip()):
+        return _("a list item begins with '- ' (a dash and a space); write a space after the dash")
     colons = [match.start() for match in _COLON.finditer(line)]
     if colons and column > colons[0]:
         message = _(
@@ -105,14 +123,13 @@ def _mapping_values(line: str, column: int) -> str:
 
 def _block(line: str, column: int) -> str:
     """Explain "did not find expected key / '-' indicator": a dash without a space, text after a quote, indentation."""
-    stripped = line.lstrip()
-    if stripped.startswith("-") and len(stripped) > 1 and not stripped[1].isspace() and stripped[1] != "-":
+    if _no_space_after_dash(line.lstrip()):
         return _("a list item begins with '- ' (a dash and a space); write a space after the dash")
     before = line[:column].rstrip()
     if before.endswith(("'", '"')) and _KEY.match(line):
         return _(
             "there is text after the closing quote; put the whole value in quotes, or leave the quotes out"
-        ) + _quote_hint(line.replace('"', "'") if before.endswith('"') else line)
+        ) + _quote_hint(line)
     return _(
         "this line does not line up with the lines above it: the fields of one item start in the same "
         "column, and so do the '- ' of the items of one list (check this line and the one above)"
@@ -166,6 +183,14 @@ def _unclosed_quote(error: _Error) -> _Found:
 def _mapping_value(error: _Error) -> _Found:
     if "mapping values are not allowed" not in error.problem:
         return None
+    mark = error.mark
+    line = int(mark.line) if mark is not None else 0
+    above = next((n for n in range(line - 1, -1, -1) if error.lines[n].strip()), None)
+    stripped = error.lines[above].lstrip() if above is not None else ""
+    if above is not None and _no_space_after_dash(stripped):
+        message = _("a list item begins with '- ' (a dash and a space); write a space after the dash")
+        column = len(error.lines[above]) - len(stripped)
+        return message, yaml.error.Mark("", 0, above, column, "", 0)  # the item begins on the line above
     return _mapping_values(error.line, error.column), error.mark
 
 
@@ -230,9 +255,13 @@ def explain(error: yaml.MarkedYAMLError, text: str) -> Explained:
     )
     raw = " ".join(part for part in (seen.context, seen.problem) if part) or str(error)
     found = next((result for rule in _RULES if (result := rule(seen)) is not None), None)
-    message, mark = found if found is not None else (
-        _("YAML cannot read the file here; check the quotes, colons and indentation of this line"),
-        seen.mark,
+    message, mark = (
+        found
+        if found is not None
+        else (
+            _("YAML cannot read the file here; check the quotes, colons and indentation of this line"),
+            seen.mark,
+        )
     )
     line, column = (0, 0) if mark is None else (int(mark.line), int(mark.column))
     return Explained(_("{explanation} (YAML: {raw})").format(explanation=message, raw=raw), line, column)
@@ -270,9 +299,15 @@ def silent_slips(
                 "{dropped} is read as a comment, so the field is empty; to keep it, put the value in quotes"
             ).format(dropped=repr(dropped))
         elif node.value and rest.startswith(" #") and rest[2:3].strip():
+            dropped, _space, meant = rest[1:].rstrip().partition(" # ")  # "Rapat #2 # note": "# note" is one
+            comment = f"# {meant}" if meant else ""
             message = _(
                 "{dropped} is read as a comment, so the value is {kept}; to keep it, put the whole value in quotes"
-            ).format(dropped=repr(rest[1:].rstrip()), kept=repr(node.value))
+            ).format(dropped=repr(dropped), kept=repr(node.value))
+            comments.append(
+                Explained(message + _quote_hint(line, comment), int(end.line), len(line) - len(rest.lstrip()))
+            )
+            continue
         else:
             continue
         comments.append(Explained(message + _quote_hint(line), int(end.line), len(line) - len(rest.lstrip())))

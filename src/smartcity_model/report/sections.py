@@ -18,7 +18,7 @@ import pandas as pd
 from smartcity_model.budget import budget_summary, horizon_of
 from smartcity_model.checks.registry import CHECK_CODES
 from smartcity_model.checks.report import ValidationReport
-from smartcity_model.i18n import N_, _, format_number, language
+from smartcity_model.i18n import N_, _, format_number, language, n_
 from smartcity_model.model import Masterplan, ObservationStatus
 from smartcity_model.scoring import RollUp
 
@@ -95,12 +95,17 @@ def latest_year(result: RollUp, level: str) -> int | None:
 def key_figures(plan: Masterplan, report: ValidationReport, result: RollUp | None) -> list[tuple[str, str, str]]:
     """Return the figures of the summary: (label, value, detail)."""
     quick = sum(1 for ini in plan.initiatives if horizon_of(plan, ini).value == "quick_win")
+    sectors = len({o.sector for o in plan.opds})
     total = sum(line.amount for ini in plan.initiatives for line in ini.budget)
     counts = report.counts
     figures = [
-        (_("OPDs"), str(len(plan.opds)), _("{n} sectors").format(n=len({o.sector for o in plan.opds}))),
-        (_("Initiatives"), str(len(plan.initiatives)), _("{n} quick wins").format(n=quick)),
-        (_("Indicators"), str(len(plan.indicators)), _("{n} observations").format(n=len(plan.observations))),
+        (_("OPDs"), str(len(plan.opds)), n_("{n} sector", "{n} sectors", sectors).format(n=sectors)),
+        (_("Initiatives"), str(len(plan.initiatives)), n_("{n} quick win", "{n} quick wins", quick).format(n=quick)),
+        (
+            _("Indicators"),
+            str(len(plan.indicators)),
+            n_("{n} observation", "{n} observations", len(plan.observations)).format(n=len(plan.observations)),
+        ),
         (_("Budget"), "Rp " + _short_amount(total), str(plan.period)),
         (
             _("Checks"),
@@ -261,7 +266,7 @@ def finding_groups(report: ValidationReport) -> list[dict[str, Any]]:
                     "hint": findings[0].hint,
                     "items": [
                         {
-                            "subject": f.subject_kind if f.subject_id is None else f"{f.subject_kind} {f.subject_id}",
+                            "subject": f.subject(),
                             "message": f.message,
                             "waived": f.waiver_reason if f.waived else None,
                         }

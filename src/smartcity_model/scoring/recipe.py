@@ -42,7 +42,7 @@ from smartcity_model.scoring.readiness import readiness_scale
 from smartcity_model.scoring.rollup import RollUp, aggregation_per_level, score_panel
 from smartcity_model.scoring.screen import ScreenUnit, removed_note, screen_panel
 from smartcity_model.scoring.stages import filled_cells
-from smartcity_model.scoring.structure import ScoringError, Structure, listing, warn
+from smartcity_model.scoring.structure import ScoringError, Structure, listing, unknown_names, warn
 from smartcity_model.scoring.treat import Treatment, TreatmentRule, treat_panel, unchecked_message
 
 __all__ = [
@@ -369,6 +369,10 @@ class Recipe(FrozenModel):
         data, structure, units = self._inputs(data, structure, units, base)
         excluded: list[str] = []
         if self.province is not None and self.province.exclude:
+            regions = sorted(set(data["region"].astype(str)))
+            if (unknown := unknown_names(_("regions"), self.province.exclude, regions)) is not None:
+                msg = _("province.exclude names regions the data do not have: {unknown}").format(unknown=unknown)
+                raise ScoringError(msg)
             left_out = data["region"].astype(str).isin(self.province.exclude)
             excluded = sorted(set(data.loc[left_out, "region"].astype(str)))
             data = data[~left_out]
@@ -552,7 +556,13 @@ def _csv(folder: Path, name: str) -> pd.DataFrame:
     if not path.is_file():
         msg = _("the recipe's file {name} is not in {folder}").format(name=repr(name), folder=folder)
         raise ScoringError(msg)
-    return pd.read_csv(path)
+    try:
+        return pd.read_csv(path)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as error:
+        msg = _("the recipe's file {path} cannot be read as a CSV table: {reason}").format(
+            path=path, reason=str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
+        )
+        raise ScoringError(msg) from None
 
 
 def _needed(units: pd.DataFrame | None, stage: str) -> pd.DataFrame:

@@ -26,7 +26,7 @@ from smartcity_model.errors import suggest
 from smartcity_model.i18n import _, language
 from smartcity_model.model import Masterplan
 from smartcity_model.scoring.rollup import check_options, plan_vs_actual, roll_up
-from smartcity_model.scoring.structure import TOP_NODE, ScoringError, Structure
+from smartcity_model.scoring.structure import TOP_NODE, ScoringError, Structure, warn
 
 __all__ = ["SCORE_TABLE_COLUMNS", "node_names", "score_table"]
 
@@ -92,7 +92,8 @@ def score_table(
     """Score the plan and return the chosen levels as one tidy table with names and bands.
 
     ``levels`` is a level name, several, or ``"all"`` (every level above the indicators;
-    indicator rows carry no band). ``years`` keeps those years only. ``options`` are
+    indicator rows carry no band). ``years`` keeps those years only; a year asked for without
+    scores is named in a :class:`~smartcity_model.ScoringWarning` (all of them: a ``ScoringError``). ``options`` are
     :func:`~smartcity_model.roll_up`'s (``method``, ``aggregation``, ``missing``,
     ``min_coverage``, ``scale``...). Rows are sorted by region, level (top first), node and year.
     """
@@ -115,6 +116,13 @@ def score_table(
     if years is not None:
         kept = {int(year) for year in years}
         frame = frame[frame["year"].isin(kept)]
+        absent = sorted(kept - set(frame["year"].tolist()))
+        if absent and not frame.empty:
+            warn(
+                _("no scores in {years}, asked for; the data cover {span}").format(
+                    years=", ".join(map(str, absent)), span=_span(scores)
+                )
+            )
     if vs_plan:
         path = plan_vs_actual(plan, **options)[["region", "year", "level", "node", "planned", "gap"]]
         frame = frame.merge(path, on=keys, how="left")
