@@ -308,7 +308,7 @@ def test_check_without_a_path_elsewhere_says_it_checks_the_example(
     monkeypatch.chdir(tmp_path)
     result = run.invoke(main, ["check", "--no-checks"])
     assert result.exit_code == 0
-    assert "checking the bundled example" in result.output
+    assert "the bundled example is used" in result.output
     assert "smartcity init PATH" in result.output
 
 

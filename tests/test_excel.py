@@ -240,3 +240,21 @@ def test_workbook_problems_are_given_in_bahasa_indonesia_too(workbook: Path) -> 
     assert "OPD 'dinkess' tidak dikenal (maksud Anda 'dinkes'?)" in text
     assert "lembar 'Observasi 2024' bukan bagian dari buku kerja (maksud Anda 'Observasi'?)" in text
     assert "tidak ada lembar 'Observasi'" in text
+
+
+def test_export_and_import_never_replace_what_is_there_without_force(tmp_path: Path) -> None:
+    run = CliRunner()
+    workbook, folder = tmp_path / "plan.xlsx", tmp_path / "plan"
+    assert run.invoke(main, ["export", str(scm.example_path()), str(workbook)]).exit_code == 0
+    assert run.invoke(main, ["import", str(workbook), str(folder)]).exit_code == 0
+    edited = (folder / "opds.yaml").read_text(encoding="utf-8") + "# catatan tim\n"
+    (folder / "opds.yaml").write_text(edited, encoding="utf-8")
+    before = workbook.read_bytes()
+    again = run.invoke(main, ["--lang", "id", "import", str(workbook), str(folder)])
+    assert again.exit_code == 2
+    assert "--force" in again.output
+    assert (folder / "opds.yaml").read_text(encoding="utf-8") == edited
+    assert run.invoke(main, ["export", str(folder), str(workbook)]).exit_code == 2
+    assert workbook.read_bytes() == before
+    assert run.invoke(main, ["import", str(workbook), str(folder), "--force"]).exit_code == 0
+    assert "# catatan tim" not in (folder / "opds.yaml").read_text(encoding="utf-8")

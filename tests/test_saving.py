@@ -185,7 +185,11 @@ def test_the_plan_is_checked_to_load_back_before_anything_is_replaced(  # noqa: 
 ) -> None:
     before = snapshot(plan_folder)
     written = plan_io.format_observations
-    monkeypatch.setattr(plan_io, "format_observations", lambda rows: written(rows).replace(",verified", written_as, 1))
+
+    def misread(rows: Any, *form: Any) -> str:
+        return written(rows, *form).replace(",verified", written_as, 1)
+
+    monkeypatch.setattr(plan_io, "format_observations", misread)
     with pytest.raises(scm.SaveError, match=message):
         scm.dump(_changed(plan_data), plan_folder)
     assert snapshot(plan_folder) == before
@@ -418,3 +422,32 @@ def test_a_table_that_is_a_link_stops_the_save(
         scm.dump(_changed(plan_data), plan_folder)
     assert snapshot(plan_folder) == before
     assert scm.load(plan_folder) == scm.load(Path(__file__).parent / "data" / "minimal.yaml")
+
+
+def test_a_table_an_opd_keeps_in_excels_form_stays_in_it_when_its_rows_change(plan_folder: Path) -> None:
+    (plan_folder / "observations.csv").unlink()
+    (plan_folder / "observations").mkdir()
+    table = plan_folder / "observations" / "dinkes.csv"
+    rows = "sep=;\r\nindikator;tahun;nilai;status;sumber\r\n"
+    rows += "liv-referral;2022;35,5;estimated;illustrative\r\nliv-referral;2023;40;verified;Dinkes – laporan\r\n"
+    rows += "gov-spbe;2023;2,5;estimated;\r\n"
+    table.write_bytes(rows.encode("cp1252"))
+    with pytest.warns(scm.PlanWarning, match="Windows-1252"):
+        plan = scm.load(plan_folder)
+    changed = [obs.model_copy(update={"value": obs.value + 0.25}) for obs in plan.observations]
+    edited = plan.model_copy(update={"observations": tuple(changed)})
+    scm.dump(edited, plan_folder)
+    raw = table.read_bytes()
+    text = raw.decode("cp1252")
+    assert text.startswith("sep=;\r\nindikator;tahun;nilai;status;sumber\r\n")
+    assert "liv-referral;2022;35,75;estimated;illustrative\r\n" in text
+    assert "Dinkes – laporan" in text
+    with pytest.warns(scm.PlanWarning, match="Windows-1252"):
+        assert scm.load(plan_folder) == edited
+    wider = [changed[0].model_copy(update={"note": "catatan ✓"}), *changed[1:]]  # ✓ is not in Windows-1252
+    scm.dump(edited.model_copy(update={"observations": tuple(wider)}), plan_folder)
+    raw = table.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8, with the mark Excel reads it by
+    text = raw.decode("utf-8-sig")
+    assert text.startswith("sep=;\r\nindikator;tahun;nilai;status;sumber;catatan\r\n")
+    assert scm.load(plan_folder).observations[0].note == "catatan ✓"

@@ -59,7 +59,6 @@ from smartcity_model.scoring import ScoringWarning
 __all__ = ["main"]
 
 
-
 class _Commands(SpeakingGroup):
     """The command group: in the language chosen, and an unexpected exception is a short message and exit 3."""
 
@@ -401,9 +400,7 @@ def framework(fmt: str, *, sectors: bool) -> None:
         click.echo("\n" + _("pillars: {pillars}").format(pillars=", ".join(f"{p.id} ({p.name})" for p in fw.pillars)))
 
 
-@main.command(
-    help=N_("Start a new plan at PATH: a valid, commented skeleton to fill in (one example per dimension).")
-)
+@main.command(help=N_("Start a new plan at PATH: a valid, commented skeleton to fill in (one example per dimension)."))
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--region", required=True, help=N_("Region id, a lowercase slug such as padang-panjang."))
 @click.option("--name", required=True, help=N_('Region name, e.g. "Kota Padang Panjang".'))
@@ -431,9 +428,12 @@ def init(path: Path, region: str, name: str, kind: str, lang: str, start: int | 
 )
 @click.argument("path", type=click.Path(path_type=Path))
 @click.argument("output", type=click.Path(path_type=Path))
-def export_plan(path: Path, output: Path) -> None:
+@click.option("--force", is_flag=True, help=N_("Replace OUTPUT if it exists already (it may hold edits of its own)."))
+def export_plan(path: Path, output: Path, *, force: bool) -> None:
     """Run ``smartcity export`` (see its help)."""
-    _convert(load_or_exit(path, "text"), output)
+    plan = load_or_exit(path, "text")
+    _refuse_replacing(output, force=force)
+    _convert(plan, output)
 
 
 @main.command(
@@ -445,11 +445,29 @@ def export_plan(path: Path, output: Path) -> None:
 )
 @click.argument("workbook", type=click.Path(path_type=Path))
 @click.argument("path", type=click.Path(path_type=Path))
-def import_plan(workbook: Path, path: Path) -> None:
+@click.option(
+    "--force", is_flag=True, help=N_("Replace the plan at PATH if there is one (it may hold edits of its own).")
+)
+def import_plan(workbook: Path, path: Path, *, force: bool) -> None:
     """Run ``smartcity import`` (see its help)."""
     if workbook.suffix.lower() != ".xlsx":
         exit_with_usage_error(ValueError(_("{path}: expected an Excel workbook (.xlsx)").format(path=workbook)))
-    _convert(load_or_exit(workbook, "text"), path)
+    plan = load_or_exit(workbook, "text")
+    _refuse_replacing(path, force=force)
+    _convert(plan, path)
+
+
+def _refuse_replacing(output: Path, *, force: bool) -> None:
+    """Refuse to replace a plan or a file the user may have edited, unless ``--force`` says so (exit 2)."""
+    if force or not output.exists():
+        return
+    holds = not output.is_dir() or any(output.iterdir())
+    if holds:
+        message = _(
+            "{path} exists already and may hold edits of its own; give --force to replace it "
+            "(it is replaced all-or-nothing), or choose another name"
+        )
+        exit_with_usage_error(FileExistsError(message.format(path=output)))
 
 
 def _convert(plan: Masterplan, output: Path) -> None:

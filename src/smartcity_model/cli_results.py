@@ -389,7 +389,9 @@ def budget(path: Path | None, keys: tuple[str, ...], dimensions: str, fmt: str |
     try:
         sheets = {
             " × ".join(_(_BUDGET_HEADERS[key]) for key in group): budget_summary(
-                plan, list(group), dimensions=dimensions  # type: ignore[arg-type]
+                plan,
+                list(group),
+                dimensions=dimensions,  # type: ignore[arg-type]
             )
             for group in groups
         }

@@ -101,8 +101,8 @@ def default_plan() -> Path:
     if (here / FOLDER_FILES[None]).is_file():
         return here
     message = _(
-        "No {file} in {here}: checking the bundled example. "
-        "Give a PATH to check your plan, or start one with: smartcity init PATH"
+        "No {file} in {here}: the bundled example is used. "
+        "Give a PATH for your plan, or start one with: smartcity init PATH"
     )
     click.echo(message.format(file=FOLDER_FILES[None], here=here), err=True)
     return example_path()

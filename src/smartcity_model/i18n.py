@@ -155,4 +155,3 @@ def format_number(value: float, decimals: int = 0, *, percent: bool = False) -> 
     if language() == "id":
         text = text.translate(_SEPARATORS_ID)
     return text
-

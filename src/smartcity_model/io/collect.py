@@ -845,7 +845,7 @@ class _Merge:
         """Report the items two workbooks give differently."""
         groups: dict[tuple[Part, Key], list[_Proposal]] = {}
         for proposal in self.proposals:
-            if id(proposal) not in self.trespass:  # another OPD's item: its conflict says so; it cannot outvote the owner
+            if id(proposal) not in self.trespass:  # another OPD's item: its own conflict says so, no outvoting
                 groups.setdefault((proposal.part, proposal.key), []).append(proposal)
         for (part, key), group in groups.items():
             if len({id(proposal.source) for proposal in group}) < 2:  # noqa: PLR2004 - two workbooks disagree

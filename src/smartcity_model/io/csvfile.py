@@ -11,9 +11,12 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from smartcity_model.errors import MasterplanError, Problem, suggest, warn_caller
 from smartcity_model.i18n import N_, _
@@ -24,7 +27,9 @@ from smartcity_model.numerals import column_convention, convention_of, read_numb
 __all__ = [
     "COLUMN_ALIASES",
     "OBSERVATION_COLUMNS",
+    "CsvDialect",
     "compact_number",
+    "csv_dialect",
     "format_observations",
     "parse_observations",
     "read_csv_text",
@@ -57,28 +62,76 @@ def read_csv_text(path: Path, shown: str) -> str:
     :class:`~smartcity_model.PlanWarning`; bytes it cannot hold either are refused with the
     way to save the file as UTF-8.
     """
-    raw = read_bytes(path, shown)
+    text, encoding = _decoded(read_bytes(path, shown), shown)
+    if encoding == "cp1252":
+        warning = _("{file} is not UTF-8; read as Windows-1252 (Excel's ANSI CSV). To be sure, {advice}")
+        warn_caller(warning.format(file=shown, advice=_(_SAVE_AS)))
+    return text
+
+
+def _decoded(raw: bytes, shown: str) -> tuple[str, str]:
+    """Return a CSV file's text and the encoding it was read in (``utf-8``, ``utf-8-sig``, ``utf-16``...)."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return raw.decode("utf-16")
-        except UnicodeDecodeError:
-            pass
+        with contextlib.suppress(UnicodeDecodeError):
+            return raw.decode("utf-16"), "utf-16"
     elif raw[1:] and raw.count(b"\x00") * 3 > len(raw):  # UTF-16 without its byte-order mark
         little = raw[1::2].count(b"\x00") > raw[::2].count(b"\x00")
+        encoding = "utf-16-le" if little else "utf-16-be"
         with contextlib.suppress(UnicodeDecodeError):
-            return raw.decode("utf-16-le" if little else "utf-16-be")
+            return raw.decode(encoding), encoding
     try:
-        return raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig"), "utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "utf-8"
     except UnicodeDecodeError as error:
         try:
-            text = raw.decode("cp1252")
+            return raw.decode("cp1252"), "cp1252"
         except UnicodeDecodeError:
             line = raw[: error.start].count(b"\n") + 1
             message = _("not UTF-8 text (byte {byte}); {advice}").format(byte=error.start, advice=_(_SAVE_AS))
             raise MasterplanError([Problem("file-unreadable", message, file=shown, line=line)], shown) from None
-        warning = _("{file} is not UTF-8; read as Windows-1252 (Excel's ANSI CSV). To be sure, {advice}")
-        warn_caller(warning.format(file=shown, advice=_(_SAVE_AS)))
-        return text
+
+
+@dataclass(frozen=True)
+class CsvDialect:
+    """How a table was written, so that saving it again keeps it so (what Excel wrote stays as Excel wrote it)."""
+
+    separator: str = ","
+    decimal_comma: bool = False
+    encoding: str = "utf-8"
+    newline: str = "\n"
+    declared: bool = False
+    """Whether a first line ``sep=;`` declares the separator (Excel's way)."""
+    headers: Mapping[str, str] = field(default_factory=dict)
+    """The header each column was written with (``indikator`` for ``indicator``)."""
+
+    @property
+    def indonesian(self) -> bool:
+        """Whether the headers are the Indonesian names (new columns are then named so too)."""
+        return any(header.strip().lower() in COLUMN_ALIASES[column][:1] for column, header in self.headers.items())
+
+
+def csv_dialect(path: Path) -> CsvDialect:
+    """Return how the table at ``path`` is written: separator, decimals, encoding, line ends, headers."""
+    shown = str(path)
+    raw = read_bytes(path, shown)
+    text, encoding = _decoded(raw, shown)
+    separator, declared = _dialect(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    if declared:
+        next(reader, None)
+    cells = next(reader, None) or []
+    headers = {_NAMES[cell.strip().lower()]: cell.strip() for cell in cells if cell.strip().lower() in _NAMES}
+    values = [
+        row[index]
+        for row in reader
+        for index, cell in enumerate(cells)
+        if _NAMES.get(cell.strip().lower()) == "value" and index < len(row)
+    ]
+    try:
+        convention = column_convention(value for value in values if value.strip())
+    except ValueError:
+        convention = None
+    newline = "\r\n" if b"\r\n" in raw[:4096] or "\r\n" in text[:4096] else "\n"
+    return CsvDialect(separator, convention == "id", encoding, newline, declared, headers)
 
 
 def _separator(header_line: str) -> str:
@@ -206,28 +259,52 @@ def compact_number(value: float) -> float | int:
     return int(value) if value.is_integer() and abs(value) < _EXACT_INTEGERS else value
 
 
-def _cell(value: object) -> str:
+def _cell(value: object, *, decimal_comma: bool = False) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
-        return repr(compact_number(value))
+        number = compact_number(value)
+        if not decimal_comma or isinstance(number, int):
+            return repr(number)
+        return str(np.format_float_positional(number, unique=True, trim="-")).replace(".", ",")
     return str(value)
 
 
-def format_observations(observations: Sequence[Observation]) -> str:
-    """Write observations as CSV text: required columns, then optional ones any row uses."""
+def format_observations(observations: Sequence[Observation], dialect: CsvDialect | None = None) -> str:
+    """Write observations as CSV text: required columns, then optional ones any row uses.
+
+    With a ``dialect`` (see :func:`csv_dialect`), the table is written as that file was: its
+    separator (and ``sep=`` line), decimal commas, headers and line ends; the caller encodes it
+    with ``dialect.encoding``.
+    """
     optional = [
         name
         for name in OBSERVATION_COLUMNS[3:]
-        if name == "status" or any(getattr(obs, name) is not None for obs in observations)
+        if name == "status"
+        or any(getattr(obs, name) is not None for obs in observations)
+        or (dialect is not None and name in dialect.headers)
     ]
     columns = [*_REQUIRED, *optional]
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    separator = "," if dialect is None else dialect.separator
+    newline = "\n" if dialect is None else dialect.newline
+    decimal_comma = dialect is not None and dialect.decimal_comma
+    writer = csv.writer(out, lineterminator=newline, delimiter=separator)
     # Lines end in "\n", so the csv module would write a carriage return bare; quote such rows.
-    quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
-    writer.writerow(columns)
+    quoted = csv.writer(out, lineterminator=newline, delimiter=separator, quoting=csv.QUOTE_ALL)
+    if dialect is not None and dialect.declared:
+        out.write(f"sep={separator}{newline}")
+    writer.writerow([_header_of(name, dialect) for name in columns])
     for obs in observations:
-        cells = [_cell(getattr(obs, name)) for name in columns]
+        cells = [_cell(getattr(obs, name), decimal_comma=decimal_comma) for name in columns]
         (quoted if any("\r" in cell for cell in cells) else writer).writerow(cells)
     return out.getvalue()
+
+
+def _header_of(column: str, dialect: CsvDialect | None) -> str:
+    """Return the header a column is written with: the file's own, else its Indonesian name in an Indonesian file."""
+    if dialect is None:
+        return column
+    if column in dialect.headers:
+        return dialect.headers[column]
+    return COLUMN_ALIASES[column][0] if dialect.indonesian and COLUMN_ALIASES[column] else column

@@ -20,6 +20,7 @@ import difflib
 import gc
 import json
 import re
+import warnings
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -27,10 +28,10 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from smartcity_model.checks.config import CHECKS_FILE
-from smartcity_model.errors import MasterplanError, PlanNotFoundError, Problem, SaveError, SmartCityError
+from smartcity_model.errors import MasterplanError, PlanNotFoundError, PlanWarning, Problem, SaveError, SmartCityError
 from smartcity_model.i18n import N_, _, n_
 from smartcity_model.io.atomic import (
     JOURNAL,
@@ -40,7 +41,14 @@ from smartcity_model.io.atomic import (
     recover,
     write_files_atomically,
 )
-from smartcity_model.io.csvfile import compact_number, format_observations, parse_observations, read_csv_text
+from smartcity_model.io.csvfile import (
+    CsvDialect,
+    compact_number,
+    csv_dialect,
+    format_observations,
+    parse_observations,
+    read_csv_text,
+)
 from smartcity_model.io.excel import EXCEL_SUFFIXES, read_workbook, write_workbook
 from smartcity_model.io.yamlfile import Parsed, format_yaml, parse_json, parse_yaml, read_text
 from smartcity_model.model import Framework, Masterplan, Observation
@@ -71,6 +79,7 @@ FOLDER_FILES: dict[str | None, str] = {
 #: ``observations.csv``; a save keeps each row in the table that holds it.
 OBSERVATIONS_FOLDER = "observations"
 _M = TypeVar("_M", bound=BaseModel)
+Observation_list = TypeAdapter(list[Observation])
 _YAML_SUFFIXES = frozenset({".yaml", ".yml"})
 _SINGLE_SUFFIXES = _YAML_SUFFIXES | {".json"}
 #: A suffix that names a kind of file (``.xlsx``, ``.csv``): a folder is not created under such a name.
@@ -520,23 +529,25 @@ def dumps(plan: Masterplan, fmt: str = "yaml") -> str:
     raise UnsupportedFormatError(msg)
 
 
-def _folder_texts(plan: Masterplan, folder: Path, comments: Mapping[str, str] | None = None) -> dict[Path, str]:
+def _folder_texts(plan: Masterplan, folder: Path, comments: Mapping[str, str] | None = None) -> dict[Path, str | bytes]:
     data = plan_to_data(plan)
     header = {key: value for key, value in data.items() if key not in SECTIONS}
-    texts = {folder / FOLDER_FILES[None]: _yaml(header)}
+    texts: dict[Path, str | bytes] = {folder / FOLDER_FILES[None]: _yaml(header)}
     for section in ("opds", "indicators", "initiatives"):
         texts[folder / FOLDER_FILES[section]] = _yaml(data[section])
-    texts.update(_observation_texts(plan, folder))
     for name, comment in (comments or {}).items():
         lines = "".join(f"# {line}".rstrip() + "\n" for line in comment.splitlines())
-        texts[folder / name] = lines + texts[folder / name]
+        texts[folder / name] = lines + str(texts[folder / name])
+    texts.update(_observation_texts(plan, folder))
     return texts
 
 
 def _existing_rows(path: Path) -> list[Observation]:
     """Read the rows a table holds now, to keep each where it is; refuse the save if they cannot be read."""
     try:
-        rows = _parse(path, str(path)).data
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", PlanWarning)  # said when the plan was loaded
+            rows = _parse(path, str(path)).data
         return [Observation.model_validate(row) for row in rows]
     except (MasterplanError, ValidationError) as error:
         reason = error if isinstance(error, MasterplanError) else _("a row cannot be read")
@@ -547,19 +558,49 @@ def _existing_rows(path: Path) -> list[Observation]:
         raise SaveError(msg) from None
 
 
-def _observation_texts(plan: Masterplan, folder: Path) -> dict[Path, str]:
+def _table_text(path: Path, rows: Sequence[Observation]) -> str | bytes:
+    """Write a table as the file at ``path`` is written (Excel's ``;``, decimal commas, headers, encoding).
+
+    A new table, or one whose form cannot hold these rows (they would read back otherwise), is
+    written in the plain form: commas, decimal points, English headers, UTF-8.
+    """
+    try:
+        dialect = csv_dialect(path) if path.is_file() else None
+    except MasterplanError:
+        dialect = None
+    plain = format_observations(rows)
+    if dialect is None or dialect == CsvDialect():
+        return plain
+    text = format_observations(rows, dialect)
+    try:
+        reread = Observation_list.validate_python(parse_observations(text, str(path)).data)
+    except (MasterplanError, ValidationError):
+        return plain
+    if list(reread) != list(rows):
+        return plain
+    if dialect.encoding == "utf-8":
+        return text
+    try:
+        return text.encode(dialect.encoding)
+    except UnicodeEncodeError:  # a character the file's old encoding cannot hold: UTF-8, marked so Excel knows
+        return text.encode("utf-8-sig")
+
+
+def _observation_texts(plan: Masterplan, folder: Path) -> dict[Path, str | bytes]:
     """Return the observation tables to write: ``observations.csv``, or the tables the folder keeps.
 
     In a folder with tables in ``observations/``, every row goes back to the table that holds its
     indicator, region and year; a new row goes to the table with most rows of its indicator (else
     ``observations.csv`` if the folder has one, else the first table). A table whose rows are
-    unchanged is not rewritten, so the files an OPD keeps in Excel's own CSV stay as they are.
+    unchanged is not rewritten, and one that is keeps the form it was written in (Excel's ``;``
+    and decimal commas, Indonesian headers, its encoding), so the files an OPD keeps in Excel
+    open there as before.
     """
     single = folder / FOLDER_FILES["observations"]
     below = folder / OBSERVATIONS_FOLDER
     tables = observation_tables(folder) if below.is_dir() else []
     if not any(path.parent == below for path in tables):
-        return {single: format_observations(plan.observations)}
+        return {single: _table_text(single, plan.observations)}
     linked = [path for path in (below, *tables) if path.is_symlink()]
     if linked:
         msg = _("the plan was not saved: {path} is a link; observation tables are saved in a folder of the plan")
@@ -580,7 +621,7 @@ def _observation_texts(plan: Masterplan, folder: Path) -> dict[Path, str]:
             counts = most.get(obs.indicator)
             found = counts.most_common(1)[0][0] if counts else fallback
         placed[found].append(obs)
-    return {path: format_observations(rows) for path, rows in placed.items() if rows != kept[path]}
+    return {path: _table_text(path, rows) for path, rows in placed.items() if rows != kept[path]}
 
 
 def dump_commented(plan: Masterplan, folder: str | Path, comments: Mapping[str, str]) -> Path:
@@ -640,7 +681,7 @@ def dump(plan: Masterplan, path: str | Path) -> Path:
     return target
 
 
-def _save_folder(plan: Masterplan, folder: Path, texts: Mapping[Path, str]) -> None:
+def _save_folder(plan: Masterplan, folder: Path, texts: Mapping[Path, str | bytes]) -> None:
     """Write a plan folder's files all-or-nothing, checking first that the folder will load as ``plan``."""
     single, below = folder / FOLDER_FILES["observations"], folder / OBSERVATIONS_FOLDER
     tables = set(observation_tables(folder)) | {path for path in texts if path == single or path.parent == below}
@@ -687,7 +728,9 @@ def _check_folder(plan: Masterplan, folder: Path, written: Mapping[Path, Path], 
     files = {part: written.get(folder / name, folder / name) for part, name in FOLDER_FILES.items()}
     shown = {part: str(folder / name) for part, name in FOLDER_FILES.items()}
     try:
-        loaded = _load_parts(files, shown, str(folder), [(written.get(path, path), str(path)) for path in tables])
+        with warnings.catch_warnings():  # what a load would warn of is said when the plan is loaded, not here
+            warnings.simplefilter("ignore", PlanWarning)
+            loaded = _load_parts(files, shown, str(folder), [(written.get(path, path), str(path)) for path in tables])
     except MasterplanError as error:
         raise _not_saved(error) from error
     if len(tables) > 1:  # rows kept in several tables come back table by table

@@ -381,9 +381,7 @@ class _Subject:
     kind: str
     id: str | None
 
-    def problem(
-        self, code: str, message: str, field: str = "", *sub: str | int, related: int | None = None
-    ) -> Problem:
+    def problem(self, code: str, message: str, field: str = "", *sub: str | int, related: int | None = None) -> Problem:
         """Return a problem about ``field`` (dotted, then ``sub`` parts such as list positions).
 
         ``related`` is the position of another object of the section the problem is about.

@@ -132,9 +132,9 @@ def plan_report(
 
     ``report`` is the plan's :class:`~smartcity_model.ValidationReport` (run with ``config`` if
     not given); ``year`` the year the readiness sections show (default: the latest with a score);
-    ``options`` are :func:`~smartcity_model.roll_up`'s (default ``missing="locf"``, so that a
-    value carries to the years after it, each such value marked). What the scoring had to assume
-    (its warnings) is listed at the top of the report.
+    ``options`` are :func:`~smartcity_model.roll_up`'s (default ``missing="locf"`` with
+    ``count_imputed=True``, so that a value carries to the years after it and counts there, each
+    such value marked). What the scoring had to assume (its warnings) is listed at the top.
     """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ScoringWarning)
@@ -156,6 +156,8 @@ def _plan_report(  # noqa: PLR0913 - one block per section of the report
     plot = _plot()
     checked = report if report is not None else run_checks(plan, config or CheckConfig())
     scoring = {"missing": "locf", **options}
+    if scoring["missing"] not in {"coverage", "raise"}:
+        scoring.setdefault("count_imputed", True)  # a value carried forward is shown, marked, and counts
     result: RollUp | None
     try:
         result = roll_up(plan, **scoring)
@@ -163,8 +165,11 @@ def _plan_report(  # noqa: PLR0913 - one block per section of the report
         result = None
     region = plan.region.id
     chosen = year
-    if result is not None and chosen is None:
-        chosen = sections.latest_year(result, "dimension")
+    if result is not None and chosen is None:  # the latest year with a score, on the dimensions or else below
+        chosen = next(
+            (found for level in result.structure.levels[-2:0:-1] if (found := sections.latest_year(result, level))),
+            None,
+        )
     blocks_ready: list[dict[str, Any]] = []
     blocks_elements: list[dict[str, Any]] = []
     blocks_explained: list[dict[str, Any]] = []
