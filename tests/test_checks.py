@@ -482,3 +482,49 @@ def test_every_sector_is_documented_with_its_names() -> None:
     doc = (Path(__file__).parents[1] / "docs" / "checks.md").read_text(encoding="utf-8")
     for sector in SECTORS.values():
         assert f"| `{sector.id}` | {sector.name_en} | {sector.name_id} |" in doc
+
+
+def test_an_unknown_sector_written_in_indonesian_suggests_the_sector_meant() -> None:
+    data = clean_data()
+    data["opds"][0]["sector"] = "kesehatann"
+    (finding,) = scm.check(scm.Masterplan.from_dict(data)).select(code="unknown-sector")
+    assert "did you mean 'health'?" in finding.message
+    assert "smartcity framework --sectors" in finding.message
+
+
+def test_every_slip_in_checks_yaml_is_named_at_once_with_the_name_meant(tmp_path: Path) -> None:
+    path = tmp_path / "checks.yaml"
+    path.write_text(
+        "severity:\n  element-without-indicatr: off\n  opd-leads-nothing: loud\n"
+        "thresholds:\n  max_lead_shar: 0.3\nwaivers:\n  - {code: opd-leads-nothin, reason: x}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(scm.MasterplanError) as caught:
+        scm.load_check_config(path)
+    found = {(p.line, p.code, p.field): p.message for p in caught.value.problems}
+    assert set(found) == {
+        (2, "invalid-choice", "severity.element-without-indicatr"),
+        (3, "invalid-choice", "severity.opd-leads-nothing"),
+        (5, "unknown-field", "thresholds.max_lead_shar"),
+        (7, "invalid-choice", "waivers.0.code"),
+    }
+    assert "(did you mean 'element-without-indicator'?)" in found[2, "invalid-choice", "severity.element-without-indicatr"]
+    assert "'error', 'warning', 'info' or 'off'" in found[3, "invalid-choice", "severity.opd-leads-nothing"]
+    assert "(did you mean 'max_lead_share'?)" in found[5, "unknown-field", "thresholds.max_lead_shar"]
+    assert "(did you mean 'opd-leads-nothing'?)" in found[7, "invalid-choice", "waivers.0.code"]
+
+
+def test_findings_are_grouped_errors_first_with_their_severity_in_the_language_chosen() -> None:
+    data = clean_data()
+    _set("brd-a", depends_on=["eco-a"])(data)
+    _set("eco-a", depends_on=["brd-a"])(data)
+    for indicator in data["indicators"]:
+        indicator["custodian"] = None
+    report = scm.check(scm.Masterplan.from_dict(data))
+    heads = [line.split()[0] for line in str(report).splitlines()[1:] if not line.startswith(" ")]
+    assert heads == sorted(heads, key=["error", "warning", "info"].index)
+    assert heads[0] == "error"
+    with scm.use_language("id"):
+        heads_id = [line.split()[0] for line in str(report).splitlines()[1:] if not line.startswith(" ")]
+    assert heads_id[0] == "kesalahan"
+    assert "error" not in heads_id

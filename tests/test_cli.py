@@ -278,7 +278,7 @@ def test_init_writes_a_commented_plan_that_checks_clean(run: CliRunner, tmp_path
     assert "Kota Padang Panjang (kota), period 2026-2035" in checked.output
     again = run.invoke(main, ["init", str(folder), *arguments])
     assert again.exit_code == 2
-    assert "not an empty folder" in again.output
+    assert {"id": "bukan folder kosong", "en": "not an empty folder"}[lang] in again.output  # --lang speaks too
 
 
 def test_init_names_the_field_of_a_bad_region_id(run: CliRunner, tmp_path: Path) -> None:
@@ -324,3 +324,40 @@ def test_framework_lists_every_dimension_and_element_with_both_names(run: CliRun
     sectors = run.invoke(main, ["framework", "--sectors"]).output
     assert "ict" in sectors
     assert "Komunikasi dan Informatika / Communication and informatics  (also: tik" in sectors
+
+
+@pytest.mark.parametrize("command", ["check", "score", "budget", "graph", "report", "framework", "schema"])
+def test_lang_may_follow_the_command_too(run: CliRunner, command: str) -> None:
+    before = run.invoke(main, ["--lang", "id", command, "--help"])
+    after = run.invoke(main, [command, "--lang", "id", "--help"])
+    assert after.exit_code == before.exit_code == 0, after.output
+    assert after.output == before.output
+    assert "Opsi:" in after.output
+
+
+def test_required_options_are_marked_in_the_language_chosen(run: CliRunner) -> None:
+    result = run.invoke(main, ["--lang", "id", "init", "--help"])
+    assert "[wajib]" in result.output
+    assert "required" not in result.output
+
+
+def test_init_refuses_a_first_year_no_plan_can_start_in_with_one_problem(run: CliRunner, tmp_path: Path) -> None:
+    arguments = ["--region", "x", "--name", "X", "--kind", "kota", "--start", "1800"]
+    result = run.invoke(main, ["init", str(tmp_path / "x"), *arguments])
+    assert result.exit_code == 2
+    assert "1 problem" in result.output
+    assert "the first year 1800 is not in 1900-2191" in result.output
+    assert not (tmp_path / "x").exists()
+
+
+def test_graph_refuses_an_output_whose_suffix_names_no_format_and_says_where_it_wrote(
+    run: CliRunner, tmp_path: Path
+) -> None:
+    refused = run.invoke(main, ["graph", str(CLEAN), "-o", str(tmp_path / "graph.txt")])
+    assert refused.exit_code == 2
+    assert "names no graph format" in refused.output
+    assert not (tmp_path / "graph.txt").exists()
+    written = run.invoke(main, ["graph", str(CLEAN), "-o", str(tmp_path / "graph.txt"), "--format", "dot"])
+    assert written.exit_code == 0
+    assert f"written to {tmp_path / 'graph.txt'}" in written.output
+    assert (tmp_path / "graph.txt").read_text(encoding="utf-8").startswith(("digraph", "strict digraph"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -170,8 +171,8 @@ def test_a_renamed_or_missing_sheet_is_named_never_skipped(workbook: Path) -> No
     book.save(workbook)
     messages = {(p.code, p.sheet): p.message for p in _problems(workbook)}
     assert "did you mean 'Observasi'?" in messages["unknown-file", "Observasi 2024"]
-    assert ("missing-field", "Anggaran") in messages
-    assert ("missing-field", "Observasi") in messages
+    assert ("file-missing", "Anggaran") in messages
+    assert ("file-missing", "Observasi") in messages
 
 
 def test_sheet_names_in_another_case_are_read(workbook: Path, example_plan: scm.Masterplan) -> None:
@@ -198,7 +199,7 @@ def test_what_a_cell_shows_but_does_not_hold_is_refused(workbook: Path) -> None:
     nilai = _column(observations, "nilai")
     assert "shows 84.95% but holds 0.8495" in messages["Observasi", 2, nilai]
     assert messages["Observasi", 3, nilai] == "TRUE is not a number"
-    assert "column without a known header" in messages["OPD", 2, 12]
+    assert "1 value is in a column without a header (row 2)" in messages["OPD", 2, 12]
 
 
 def test_expected_values_need_a_year_and_are_given_once(workbook: Path) -> None:
@@ -258,3 +259,68 @@ def test_export_and_import_never_replace_what_is_there_without_force(tmp_path: P
     assert workbook.read_bytes() == before
     assert run.invoke(main, ["import", str(workbook), str(folder), "--force"]).exit_code == 0
     assert "# catatan tim" not in (folder / "opds.yaml").read_text(encoding="utf-8")
+
+
+def test_sheets_named_in_english_are_read_and_a_sheet_of_notes_is_named_but_kept(
+    workbook: Path, example_plan: scm.Masterplan
+) -> None:
+    book = openpyxl.load_workbook(workbook)
+    book["Observasi"].title = "Observations"
+    book["Inisiatif"].title = "Initiatives"
+    book.create_sheet("Catatan")["A1"] = "rapat tim 12 Mei"
+    book.save(workbook)
+    with pytest.warns(scm.PlanWarning, match=r"sheet 'Catatan' is not read"):
+        assert scm.load(workbook) == example_plan
+
+
+def test_a_missing_part_sheet_is_one_problem_counting_the_references_into_it(workbook: Path) -> None:
+    book = openpyxl.load_workbook(workbook)
+    del book["OPD"]
+    book.save(workbook)
+    (problem,) = _problems(workbook)
+    assert (problem.code, problem.sheet) == ("file-missing", "OPD")
+    assert re.search(r"no sheet 'OPD', so \d+ references to its rows cannot be resolved", problem.message)
+
+
+def test_a_misspelt_header_is_one_problem_naming_the_header_meant(workbook: Path) -> None:
+    book = openpyxl.load_workbook(workbook)
+    initiatives = book["Inisiatif"]
+    initiatives.cell(row=1, column=_column(initiatives, "opd_pengusul"), value="opd_pengusull")
+    book.save(workbook)
+    (problem,) = _problems(workbook)  # not also "required" for every row
+    assert (problem.code, problem.sheet, problem.line) == ("unknown-field", "Inisiatif", 1)
+    assert "(did you mean 'opd_pengusul'?)" in problem.message
+
+
+def test_values_in_a_column_without_header_are_one_problem_listing_the_rows(workbook: Path) -> None:
+    book = openpyxl.load_workbook(workbook)
+    opds = book["OPD"]
+    free = opds.max_column + 2
+    for row in (2, 3, 4, 7):
+        opds.cell(row=row, column=free, value="catatan")
+    book.save(workbook)
+    (problem,) = _problems(workbook)
+    assert (problem.sheet, problem.line, problem.column) == ("OPD", 2, free)
+    assert "4 values are in a column without a header (rows 2-4, 7)" in problem.message
+
+
+def test_a_problem_names_the_column_by_its_header(workbook: Path) -> None:
+    book = openpyxl.load_workbook(workbook)
+    initiatives = book["Inisiatif"]
+    initiatives.cell(row=_row(initiatives, "qw-01"), column=_column(initiatives, "opd_pengusul"), value="dinkess")
+    book.save(workbook)
+    (problem,) = _problems(workbook)
+    assert problem.field == "opd_pengusul"
+    assert "opd_pengusul" in str(problem)
+
+
+def test_a_formula_whose_value_was_never_computed_is_named_not_read_as_empty(workbook: Path) -> None:
+    book = openpyxl.load_workbook(workbook)
+    budget, indicators = book["Anggaran"], book["Indikator"]
+    budget.cell(row=2, column=_column(budget, "jumlah_rupiah"), value="=1000*5")
+    indicators.cell(row=2, column=_column(indicators, "bobot"), value="=1+1")  # an optional column
+    book.save(workbook)  # openpyxl writes formulas without their values, as any program but a spreadsheet
+    problems = {(p.sheet, p.line): p.message for p in _problems(workbook)}
+    assert set(problems) == {("Anggaran", 2), ("Indikator", 2)}
+    assert "the cell holds the formula =1000*5 but no value" in problems["Anggaran", 2]
+    assert "=1+1" in problems["Indikator", 2]

@@ -213,6 +213,8 @@ def test_the_messages_of_click_kept_in_the_catalogue_are_clicks_own() -> None:
         str(click_dir), keywords={"_": None, "ngettext": (1, 2)}
     ):
         own.add(message if isinstance(message, str) else tuple(message))
+    if '_(extra["required"])' in (click_dir / "core.py").read_text(encoding="utf-8"):
+        own.add("required")  # translated at run time, from a variable holding it: no extractor sees it
     assert set(CLICK_MESSAGES) <= own, set(CLICK_MESSAGES) - own
 
 

@@ -290,7 +290,9 @@ def test_load_framework_errors_name_the_line(tmp_path: Path) -> None:
     )
     with pytest.raises(scm.MasterplanError) as caught:
         scm.load_framework(path)
-    assert sorted((p.code, p.line) for p in caught.value.problems) == [("missing-field", 4), ("unknown-field", 5)]
+    (problem,) = caught.value.problems  # nama for name: one problem, not also "name: required"
+    assert (problem.code, problem.line) == ("unknown-field", 5)
+    assert "did you mean 'name'?" in problem.message
 
 
 # ----------------------------------------------------------------------------- JSON Schema
@@ -716,3 +718,42 @@ def test_plain_integers_read_as_pyyaml_reads_them(text: str) -> None:
     else:
         assert found == expected
         assert type(found) is type(expected)
+
+
+@pytest.mark.parametrize(
+    ("name", "meant"),
+    [("observations.xlsx", "observations.csv"), ("observations.txt", "observations.csv"), ("initiatives.yaml.bak", "initiatives.yaml")],
+)
+def test_a_file_named_like_a_part_but_not_read_is_named_in_a_warning(plan_folder: Path, name: str, meant: str) -> None:
+    (plan_folder / name).write_bytes(b"\xff\xfe")
+    with pytest.warns(scm.PlanWarning, match=rf"'{re.escape(name)}' in .* is not read \(a plan folder reads {meant}"):
+        plan = scm.load(plan_folder)
+    assert plan == scm.load(Path(__file__).parent / "data" / "minimal.yaml")
+
+
+@pytest.mark.parametrize(("name", "meant"), [("check.yaml", "checks.yaml"), ("inisiatif.yml", "initiatives.yaml")])
+def test_a_misnamed_data_file_names_the_file_meant(plan_folder: Path, name: str, meant: str) -> None:
+    (plan_folder / name).write_text("[]\n", encoding="utf-8")
+    with pytest.raises(scm.MasterplanError) as caught:
+        scm.load(plan_folder)
+    (problem,) = caught.value.problems
+    assert problem.code == "unknown-file"
+    assert f"(did you mean '{meant}'?)" in problem.message
+
+
+def test_a_table_mixing_utf8_and_windows_1252_is_refused_not_misread(plan_folder: Path) -> None:
+    table = plan_folder / "observations.csv"
+    text = table.read_text(encoding="utf-8").replace(",illustrative", ",Dinas – laporan", 1)  # an en dash in UTF-8
+    table.write_bytes(text.encode("utf-8") + "gov-spbe,2021,2,estimated,Dinas Kominfo é\n".encode("cp1252"))
+    with pytest.raises(scm.MasterplanError, match="part UTF-8 and part not"):
+        scm.load(plan_folder)
+
+
+def test_a_decimal_comma_in_a_comma_separated_table_is_explained(plan_folder: Path) -> None:
+    table = plan_folder / "observations.csv"
+    header, first, *rest = table.read_text(encoding="utf-8").splitlines()
+    cells = first.split(",")
+    cells[2] = "79,5"
+    table.write_text("\n".join([header, ",".join(cells), *rest]) + "\n", encoding="utf-8")
+    with pytest.raises(scm.MasterplanError, match=r'put such a value in quotes \("79,5"\)'):
+        scm.load(plan_folder)

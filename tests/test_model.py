@@ -254,6 +254,34 @@ def test_an_element_named_in_either_language_is_read_as_its_id(plan_data: dict[s
 
 
 def test_an_unknown_element_lists_the_frameworks_elements(plan_data: dict[str, Any]) -> None:
-    plan_data["indicators"][0]["element"] = "smart-mobility"
-    with pytest.raises(scm.MasterplanError, match=r"unknown element 'smart-mobility'; the elements are bureaucracy, "):
+    plan_data["indicators"][0]["element"] = "e-gov"
+    with pytest.raises(scm.MasterplanError, match=r"unknown element 'e-gov'; the elements are bureaucracy, "):
         scm.Masterplan.from_dict(plan_data)
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [("smart-mobility", "mobility"), ("Sampah", "waste"), ("helth", "health"), ("Kesehatn", "health")],
+)
+def test_an_unknown_element_names_the_element_it_likely_means(
+    plan_data: dict[str, Any], written: str, meant: str
+) -> None:
+    plan_data["indicators"][0]["element"] = written
+    with pytest.raises(scm.MasterplanError) as caught:
+        scm.Masterplan.from_dict(plan_data)
+    (problem,) = caught.value.problems
+    assert problem.code == "dangling-reference"
+    assert f"(did you mean '{meant}'?)" in problem.message
+
+
+def test_one_bad_field_never_hides_the_other_problems_of_its_object(plan_data: dict[str, Any]) -> None:
+    initiative = plan_data["initiatives"][0]
+    initiative.update(horizon="quickwin", lead="diskes", depends_on=["sh-99"])
+    with pytest.raises(scm.MasterplanError) as caught:
+        scm.Masterplan.from_dict(plan_data)
+    found = {(p.code, p.field) for p in caught.value.problems}
+    assert found == {
+        ("invalid-choice", "horizon"),
+        ("dangling-reference", "lead"),
+        ("dangling-reference", "depends_on.0"),
+    }

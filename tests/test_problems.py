@@ -105,6 +105,7 @@ FILE_CASES: dict[str, tuple[str, str | bytes | None, int | None]] = {
     "file-missing": ("masterplan.yaml", None, None),
     "file-unreadable": ("opds.yaml", b"- id: dinkes\n  name: Dinas \xff\n", 2),
     "syntax-error": ("initiatives.yaml", "- id: qw-01\n  name: [unclosed\n", 2),  # where the bracket opens
+    "ambiguous-number": ("observations.csv", "indicator,year,value\nliv-referral,2023,1.250\n", 2),
     "empty-document": ("masterplan.yaml", "", None),
     "alias-bomb": ("masterplan.yaml", BILLION_LAUGHS, 1),
     "unknown-file": ("opd.yaml", "- {id: dinkes, name: Dinas Kesehatan, sector: health}\n", None),
@@ -250,12 +251,15 @@ def test_a_data_file_that_is_not_the_plans_is_named_not_skipped(
 
 
 def test_a_missing_part_file_is_named_beside_the_references_into_it(plan_folder: Path) -> None:
+    (plan_folder / "opds.yaml").write_text("[]\n", encoding="utf-8")
+    with pytest.raises(scm.MasterplanError) as caught:
+        scm.load(plan_folder)
+    dangling = caught.value.codes["dangling-reference"]
     (plan_folder / "opds.yaml").unlink()
     with pytest.raises(scm.MasterplanError) as caught:
         scm.load(plan_folder)
-    (first,) = [problem for problem in caught.value.problems if problem.code == "file-missing"]
-    assert first.file == str(plan_folder / "opds.yaml")
-    dangling = caught.value.codes["dangling-reference"]
+    (first,) = caught.value.problems  # in place of the references into it, which it counts
+    assert (first.code, first.file) == ("file-missing", str(plan_folder / "opds.yaml"))
     assert f"so {dangling} references to its opds cannot be resolved" in first.message
 
 
@@ -270,3 +274,95 @@ def test_problems_are_listed_by_file_and_line(plan_folder: Path) -> None:
     places = [(problem.file or "", problem.line or 0) for problem in caught.value.problems]
     assert places == sorted(places)
     assert {file.rsplit("/", 1)[-1] for file, _ in places} >= {"masterplan.yaml", "indicators.yaml"}
+
+
+# ----------------------------------------------------------------------- words a person can act on
+
+
+@pytest.mark.parametrize(
+    ("section", "written", "meant"),
+    [
+        ("initiatives", "leed", "lead"),
+        ("initiatives", "suporting", "supporting"),
+        ("initiatives", "depends-on", "depends_on"),
+        ("opds", "sektor", "sector"),
+    ],
+)
+def test_a_misspelt_field_names_the_field_meant_in_one_problem(
+    plan_data: Data, section: str, written: str, meant: str
+) -> None:
+    item = plan_data[section][0]
+    item[written] = item.pop(meant, "diskominfo")
+    with pytest.raises(scm.MasterplanError) as caught:
+        scm.Masterplan.from_dict(plan_data)
+    (problem,) = caught.value.problems  # not also "field required" for the field meant
+    assert problem.code == "unknown-field"
+    assert problem.message.endswith(f"(did you mean '{meant}'?)")
+
+
+def test_a_misspelt_field_inside_a_budget_line_names_the_field_meant(plan_data: Data) -> None:
+    plan_data["initiatives"][0]["budget"][0]["sumber"] = plan_data["initiatives"][0]["budget"][0].pop("source")
+    with pytest.raises(scm.MasterplanError, match=r"unknown field 'sumber'"):
+        scm.Masterplan.from_dict(plan_data)
+    plan_data["initiatives"][0]["budget"][0]["sorce"] = plan_data["initiatives"][0]["budget"][0].pop("sumber")
+    with pytest.raises(scm.MasterplanError, match=r"unknown field 'sorce' \(did you mean 'source'\?\)"):
+        scm.Masterplan.from_dict(plan_data)
+
+
+def test_a_misspelt_normalisation_method_names_the_method_meant(plan_data: Data) -> None:
+    plan_data["indicators"][0]["normalisation"]["method"] = "goalpost"
+    with pytest.raises(scm.MasterplanError) as caught:
+        scm.Masterplan.from_dict(plan_data)
+    (problem,) = caught.value.problems
+    assert problem.code == "invalid-choice"
+    assert "method 'goalpost' is unknown" in problem.message
+    assert problem.message.endswith("(did you mean 'goalposts'?)")
+
+
+@pytest.mark.parametrize(
+    ("path", "written", "meant"),
+    [("initiatives.0.budget.0.source", "APBD", "apbd"), ("initiatives.0.horizon", "quickwin", "quick_win")],
+)
+def test_a_choice_in_another_case_or_spelling_names_the_choice_meant(
+    plan_data: Data, path: str, written: str, meant: str
+) -> None:
+    _set(path, written)(plan_data)
+    with pytest.raises(scm.MasterplanError) as caught:
+        scm.Masterplan.from_dict(plan_data)
+    (problem,) = [p for p in caught.value.problems if p.code == "invalid-choice"]
+    assert problem.message.endswith(f"(got '{written}') (did you mean '{meant}'?)")
+
+
+def test_a_yes_in_a_text_field_is_shown_as_written_not_as_python_shows_it(plan_data: Data) -> None:
+    plan_data["opds"][0]["acronym"] = True
+    with pytest.raises(scm.MasterplanError) as caught:
+        scm.Masterplan.from_dict(plan_data)
+    (problem,) = caught.value.problems
+    assert "(got true)" in problem.message
+    assert "True" not in problem.message
+
+
+def _replace_line(path: Path, start: str, line: str) -> None:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    index = next(i for i, text in enumerate(lines) if text.lstrip(" -").startswith(start))
+    indent = lines[index][: len(lines[index]) - len(lines[index].lstrip(" -"))]
+    lines[index] = indent + line
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_a_number_that_reads_two_ways_is_refused_where_a_number_is_meant(plan_folder: Path) -> None:
+    _replace_line(plan_folder / "masterplan.yaml", "kind: kota", "kind: kota\n  population: 182.027")
+    with pytest.raises(scm.MasterplanError) as caught:
+        scm.load(plan_folder)
+    (problem,) = caught.value.problems  # not also "not a whole number": that follows from the misreading
+    assert problem.code == "ambiguous-number"
+    assert "182027 with '.' grouping thousands" in problem.message
+
+
+def test_a_number_that_reads_two_ways_in_a_text_field_is_told_to_be_quoted(plan_folder: Path) -> None:
+    _replace_line(plan_folder / "opds.yaml", "sector: ict", "sector: ict\n  acronym: 1.250")
+    with pytest.raises(scm.MasterplanError) as caught:
+        scm.load(plan_folder)
+    (problem,) = caught.value.problems
+    assert problem.code == "wrong-type"
+    assert "put it in quotes" in problem.message

@@ -47,6 +47,7 @@ from smartcity_model.graph import (
     opd_metrics,
     sector_matrix,
 )
+from smartcity_model.i18n import LANGUAGES, language, set_language, use_language
 from smartcity_model.io import (
     CONFLICT_CODES,
     FOLDER_FILES,
@@ -142,6 +143,7 @@ __all__ = [
     "EXAMPLES",
     "FOLDER_FILES",
     "GRAPH_FORMATS",
+    "LANGUAGES",
     "OPD",
     "PROBLEM_CODES",
     "PROBLEM_HINTS",
@@ -225,6 +227,7 @@ __all__ = [
     "impute",
     "init_plan",
     "json_schema",
+    "language",
     "load",
     "load_check_config",
     "load_framework",
@@ -239,10 +242,12 @@ __all__ = [
     "score_table",
     "screen",
     "sector_matrix",
+    "set_language",
     "spbe_index",
     "synthetic_plan",
     "template_workbook",
     "treat",
+    "use_language",
     "write_synthetic_country",
     "write_template",
     "write_templates",

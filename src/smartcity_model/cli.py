@@ -37,7 +37,7 @@ from smartcity_model.errors import MasterplanError, PlanWarning, UnknownIdError
 from smartcity_model.frameworks import builtin_framework
 from smartcity_model.graph import GRAPH_FORMATS
 from smartcity_model.graph.views import GRAPH_VIEWS, PICTURE_FORMATS, GraphViewError, render, view_to_text
-from smartcity_model.i18n import LANGUAGES, N_, _, n_
+from smartcity_model.i18n import N_, _, n_
 from smartcity_model.i18n_click import SpeakingGroup, choose_language, click_speaks
 from smartcity_model.io import (
     FOLDER_FILES,
@@ -48,7 +48,6 @@ from smartcity_model.io import (
     json_schema,
     load_many,
 )
-from smartcity_model.io.atomic import write_files_atomically
 from smartcity_model.io.collect import merge_templates, write_template, write_templates
 from smartcity_model.io.excel import ExcelUnavailableError
 from smartcity_model.model import Horizon, Masterplan
@@ -155,15 +154,6 @@ def _text_summary(plan: Masterplan, source: str) -> str:
     help=N_("Show the version and exit."),
 )
 @click.option("--debug", is_flag=True, help=N_("Show the full traceback of an internal error."))
-@click.option(
-    "--lang",
-    type=click.Choice(LANGUAGES),
-    default=None,
-    is_eager=True,
-    expose_value=False,
-    callback=choose_language,
-    help=N_("Language of messages: id (Bahasa Indonesia) or en (default: SMARTCITY_LANG, else the locale)."),
-)
 def main(*, debug: bool) -> None:
     """Run ``smartcity``: the group of commands (see ``smartcity --help``)."""
 
@@ -334,13 +324,7 @@ def graph(path: Path, fmt: str | None, view: str, output: Path | None) -> None:
             picture = render(plan, view, chosen)
         except (GraphViewError, ImportError) as error:
             exit_with_usage_error(error)
-        if output is None:
-            click.echo(picture.decode("utf-8"), nl=False)
-            return
-        try:
-            write_files_atomically({output: picture})
-        except OSError as error:
-            exit_with_usage_error(error)
+        emit(picture.decode("utf-8") if output is None else picture, output)
         return
     emit(view_to_text(plan, view, chosen), output)
 
@@ -363,6 +347,9 @@ def _graph_format(fmt: str | None, output: Path | None) -> str:
     if fmt is not None and implied is not None and fmt != implied:
         message = _("--format {fmt} does not match the output file {output} ({implied})")
         exit_with_usage_error(ValueError(message.format(fmt=fmt, output=output, implied=implied)))
+    if fmt is None and output is not None and implied is None:
+        message = _("{output}: its suffix names no graph format; end it in {suffixes}, or give --format")
+        exit_with_usage_error(ValueError(message.format(output=output, suffixes=", ".join(_GRAPH_SUFFIXES))))
     return fmt or implied or "graphml"
 
 
@@ -400,13 +387,26 @@ def framework(fmt: str, *, sectors: bool) -> None:
         click.echo("\n" + _("pillars: {pillars}").format(pillars=", ".join(f"{p.id} ({p.name})" for p in fw.pillars)))
 
 
+def _comments_and_messages(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """Speak the language ``init --lang`` asks the comments in, when it is given."""
+    if ctx.get_parameter_source("lang") is click.core.ParameterSource.COMMANDLINE:
+        choose_language(ctx, param, value)
+    return value
+
+
 @main.command(help=N_("Start a new plan at PATH: a valid, commented skeleton to fill in (one example per dimension)."))
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--region", required=True, help=N_("Region id, a lowercase slug such as padang-panjang."))
 @click.option("--name", required=True, help=N_('Region name, e.g. "Kota Padang Panjang".'))
 @click.option("--kind", required=True, type=click.Choice(["kabupaten", "kota"]), help=N_("Kabupaten or kota."))
 @click.option(
-    "--lang", type=click.Choice(["id", "en"]), default="id", show_default=True, help=N_("Language of the comments.")
+    "--lang",
+    type=click.Choice(["id", "en"]),
+    default="id",
+    show_default=True,
+    is_eager=True,
+    callback=_comments_and_messages,
+    help=N_("Language of the comments (and, when given, of the messages)."),
 )
 @click.option("--start", type=int, default=None, help=N_("First year of the period (default: next year)."))
 def init(path: Path, region: str, name: str, kind: str, lang: str, start: int | None) -> None:  # noqa: PLR0913, PLR0917 - one per option

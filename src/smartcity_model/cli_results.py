@@ -19,10 +19,9 @@ import click
 import pandas as pd
 
 from smartcity_model.budget import BUDGET_KEYS, BudgetError, budget_summary
-from smartcity_model.cli_support import EXIT_PROBLEMS, default_plan, exit_with_usage_error, load_or_exit
+from smartcity_model.cli_support import EXIT_PROBLEMS, default_plan, emit, exit_with_usage_error, load_or_exit
 from smartcity_model.i18n import N_, _, format_number
 from smartcity_model.i18n_click import SpeakingCommand
-from smartcity_model.io.atomic import write_files_atomically
 from smartcity_model.io.excel import ExcelUnavailableError, tables_workbook
 from smartcity_model.model import Masterplan
 from smartcity_model.scoring import (
@@ -112,14 +111,7 @@ def write_table(
             payload = tables_workbook(sheets)
         except (ExcelUnavailableError, ValueError) as error:
             exit_with_usage_error(error)
-    if output is None:
-        click.echo(payload, nl=False)
-        return
-    try:
-        write_files_atomically({output: payload})
-    except OSError as error:
-        exit_with_usage_error(error)
-    click.echo(_("written to {path}").format(path=output), err=True)
+    emit(payload, output)
 
 
 def _readable(

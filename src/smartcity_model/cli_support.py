@@ -108,12 +108,13 @@ def default_plan() -> Path:
     return example_path()
 
 
-def emit(text: str, output: Path | None) -> None:
-    """Print ``text``, or write it atomically to ``output`` (exit 2 if that fails)."""
+def emit(payload: str | bytes, output: Path | None) -> None:
+    """Print ``payload``, or write it atomically to ``output`` and say so on standard error (exit 2 if that fails)."""
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(payload, nl=False)
         return
     try:
-        write_files_atomically({output: text})
+        write_files_atomically({output: payload})
     except OSError as error:
         exit_with_usage_error(error)
+    click.echo(_("written to {path}").format(path=output), err=True)

@@ -30,6 +30,7 @@ __all__ = [
     "SaveError",
     "SmartCityError",
     "UnknownIdError",
+    "closest",
     "suggest",
     "unknown_id",
     "warn_caller",
@@ -39,9 +40,10 @@ __all__ = [
 PROBLEM_CODES: dict[str, str] = {
     # reading files
     "file-missing": N_("a file the masterplan needs does not exist"),
-    "file-unreadable": N_("a file cannot be read or decoded as UTF-8 text"),
+    "file-unreadable": N_("a file cannot be read, or is not what its name says (UTF-8 text, a workbook)"),
     "unknown-file": N_("a data file in a plan folder is not one of the plan's files (often a misspelt name)"),
     "syntax-error": N_("a YAML, JSON or CSV file is not well formed"),
+    "ambiguous-number": N_("a number reads two ways (1.250: thousands, or a decimal point)"),
     "empty-document": N_("a file holds no data where some is required"),
     "alias-bomb": N_("a YAML document expands through aliases beyond the allowed size"),
     "wrong-shape": N_("a file or section has the wrong container type (list versus mapping)"),
@@ -78,9 +80,13 @@ PROBLEM_CODES: dict[str, str] = {
 #: What to do about each problem code (the third column of ``docs/problems.md``).
 PROBLEM_HINTS: dict[str, str] = {
     "file-missing": N_(
-        "Create the file, or point `load()` at the right folder. Only `masterplan.yaml` is required in a folder."
+        "Create the file or the sheet (with its header row), or give the right folder or workbook. Only "
+        "`masterplan.yaml` is required in a folder."
     ),
-    "file-unreadable": N_("Save the file as UTF-8 (a byte-order mark is fine)."),
+    "file-unreadable": N_(
+        "Save the file as what its name says: text as UTF-8 (a byte-order mark is fine), a workbook as an Excel "
+        ".xlsx workbook; and check that you may read it."
+    ),
     "unknown-file": N_(
         "Rename it to the file it was meant to be (the message suggests one), or move it out of the plan "
         "folder: only `masterplan.yaml`, `opds.yaml`, `indicators.yaml`, `initiatives.yaml`, "
@@ -91,6 +97,10 @@ PROBLEM_HINTS: dict[str, str] = {
         "Fix the YAML/JSON/CSV at the line and column shown; the message names the slip (a tab, a colon or a "
         "quote inside a value, an indentation) and its fix. Duplicate keys and Python-specific YAML tags are "
         "refused too."
+    ),
+    "ambiguous-number": N_(
+        "Write the number so it reads one way only: the message gives both readings and how to write each "
+        "(`1250` or `1.2500`; in a text field, put the text in quotes)."
     ),
     "empty-document": N_("Write the content; for an empty list write `[]`."),
     "alias-bomb": N_(
@@ -333,10 +343,16 @@ def column_letters(column: int) -> str:
     return letters
 
 
+def closest(wanted: str, known: Iterable[str]) -> str | None:
+    """Return the known name closest to ``wanted`` (a likely typo of it), or ``None``."""
+    close = difflib.get_close_matches(wanted, list(known), n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
 def suggest(wanted: str, known: Iterable[str]) -> str:
     """Return ``" (did you mean 'x'?)"`` for the closest known id, or an empty string."""
-    close = difflib.get_close_matches(wanted, list(known), n=1, cutoff=0.75)
-    return _(" (did you mean {id}?)").format(id=repr(close[0])) if close else ""
+    close = closest(wanted, known)
+    return _(" (did you mean {id}?)").format(id=repr(close)) if close is not None else ""
 
 
 def unknown_id(kind: str, wanted: str, known: Iterable[str]) -> UnknownIdError:

@@ -20,9 +20,9 @@ from typing import Any
 
 import click
 
-from smartcity_model.i18n import DOMAIN, LOCALE_DIR, N_, Nn_, _, language, language_scope, set_language
+from smartcity_model.i18n import DOMAIN, LANGUAGES, LOCALE_DIR, N_, Nn_, _, language, language_scope, set_language
 
-__all__ = ["CLICK_MESSAGES", "SpeakingCommand", "SpeakingGroup", "choose_language", "click_speaks"]
+__all__ = ["CLICK_MESSAGES", "SpeakingCommand", "SpeakingGroup", "choose_language", "click_speaks", "language_option"]
 
 #: click's messages that a user of ``smartcity`` can meet, translated by this package's catalogue.
 CLICK_MESSAGES: tuple[str | tuple[str, str], ...] = (
@@ -50,6 +50,7 @@ CLICK_MESSAGES: tuple[str | tuple[str, str], ...] = (
     N_("default: {default}"),
     N_("env var: {var}"),
     N_("(dynamic)"),
+    N_("required"),
     N_("Choose from:\n\t{choices}"),
     N_("{value!r} is not a valid {number_type}."),
     N_("{value} is not in the range {range}."),
@@ -147,8 +148,31 @@ def _translated(*items: Any) -> Iterator[None]:
             item.help = text
 
 
+def language_option() -> click.Option:
+    """Return the ``--lang`` option: applied as soon as it is read, before any other option or ``--help``."""
+    return click.Option(
+        ["--lang"],
+        type=click.Choice(LANGUAGES),
+        default=None,
+        is_eager=True,
+        expose_value=False,
+        callback=choose_language,
+        help=N_("Language of messages: id (Bahasa Indonesia) or en (default: SMARTCITY_LANG, else the locale)."),
+    )
+
+
 class SpeakingCommand(click.Command):
-    """A command whose help, and the help of its options, is shown in the current language."""
+    """A command whose help, and the help of its options, is shown in the current language.
+
+    Every such command takes ``--lang`` (unless it has an option of that name already), so that
+    ``smartcity report PLAN --lang id`` works as ``smartcity --lang id report PLAN`` does.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """Build the command, with a ``--lang`` option of its own."""
+        super().__init__(*args, **kwargs)
+        if not any(param.name == "lang" for param in self.params):
+            self.params.append(language_option())
 
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         """Return the ``--help`` option, its help kept as the English key (translated when shown)."""

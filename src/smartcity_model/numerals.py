@@ -13,7 +13,7 @@ Examples
 >>> read_number("1.250")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-ValueError: '1.250' is ambiguous: 1250 with '.' grouping thousands (Indonesian) or 1.25 with '.' as ...
+smartcity_model.numerals.AmbiguousNumberError: '1.250' is ambiguous: 1250 with '.' grouping thousands (Indonesian) or 1.25 with '.' as ...
 >>> read_number("1.250", convention="id")
 1250.0
 """
@@ -26,7 +26,7 @@ from typing import Literal
 
 from smartcity_model.i18n import N_, _
 
-__all__ = ["Convention", "column_convention", "convention_of", "read_number"]
+__all__ = ["AmbiguousNumberError", "Convention", "column_convention", "convention_of", "read_number"]
 
 #: ``id``: ``.`` groups thousands and ``,`` is the decimal comma; ``en``: the other way round.
 Convention = Literal["id", "en"]
@@ -90,11 +90,16 @@ def _readings(value: str) -> tuple[float, float]:
     return float(value.replace(",", ".")), float(value.replace(",", ""))
 
 
+class AmbiguousNumberError(ValueError):
+    """A number that reads two ways (``1.250``: one thousand two hundred and fifty, or 1.25)."""
+
+
 def read_number(text: str, convention: Convention | None = None) -> float:
     """Read a number written with a decimal comma or point, with or without thousands groups or ``Rp``.
 
     ``convention`` is the column's (see :func:`column_convention`); it settles ``1.250``. Raises
-    ``ValueError`` with a message for people when the text is no number or is ambiguous.
+    ``ValueError`` with a message for people when the text is no number, and
+    :class:`AmbiguousNumberError` (a ``ValueError``) when it reads two ways.
     """
     value, rupiah = _clean(text)
     own = "id" if rupiah else convention_of(text)
@@ -120,7 +125,7 @@ def read_number(text: str, convention: Convention | None = None) -> float:
             "{text} is ambiguous: {meaning}; write {whole:g} for the whole number, "
             "or {fraction} (a fourth decimal) for the fraction"
         ).format(text=repr(text.strip()), meaning=meaning, whole=whole, fraction=f"{value}0")
-        raise ValueError(msg)
+        raise AmbiguousNumberError(msg)
     if chosen == "id" and (_GROUPED_ID.fullmatch(value) or _COMMA.fullmatch(value) or ambiguous):
         return float(value.replace(".", "").replace(",", "."))
     if chosen == "en" and (_GROUPED_EN.fullmatch(value) or _POINT.fullmatch(value) or ambiguous):

@@ -22,9 +22,11 @@ import datetime as dt
 from pathlib import Path
 from typing import Any, Literal
 
+from smartcity_model.errors import MasterplanError, Problem
 from smartcity_model.i18n import _
 from smartcity_model.io.plan import dump_commented
 from smartcity_model.model import Masterplan
+from smartcity_model.model.base import FIRST_YEAR, LAST_YEAR
 
 __all__ = ["init_plan"]
 
@@ -214,6 +216,15 @@ def init_plan(  # noqa: PLR0913 - keyword-only fields of the new plan
         msg = _("lang must be 'id' or 'en', not {value}").format(value=repr(lang))
         raise ValueError(msg)
     first = dt.datetime.now(tz=dt.UTC).year + 1 if start is None else start
+    if not FIRST_YEAR <= first <= LAST_YEAR - years + 1:  # one problem, not one per year the plan would hold
+        message = _("the first year {start} is not in {low}-{high}, the years a {years}-year plan can start in")
+        problem = Problem(
+            "out-of-range",
+            message.format(start=first, low=FIRST_YEAR, high=LAST_YEAR - years + 1, years=years),
+            kind="masterplan",
+            field="period.start",
+        )
+        raise MasterplanError([problem])
     data = _plan_data({"id": region, "name": name, "kind": kind}, first, years, lang)
     plan = Masterplan.from_dict(data)
     return dump_commented(plan, folder, _COMMENTS[lang])

@@ -114,7 +114,7 @@ def report_html(report: ValidationReport) -> str:
     findings = sorted(report.findings, key=lambda f: (f.waived, order.get(f.severity.value, 3)))
     rows = [
         (
-            finding.severity.value + (" (" + _("waived") + ")" if finding.waived else ""),
+            finding.severity.label + (" (" + _("waived") + ")" if finding.waived else ""),
             finding.code,
             finding.subject(),
             finding.message,

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 
 import networkx as nx
 
 from smartcity_model.checks.context import Context, Raw
 from smartcity_model.i18n import _
-from smartcity_model.model.sectors import SECTORS
+from smartcity_model.model.sectors import SECTORS, closest_sector
 
 __all__ = ["collaboration_rules"]
 
@@ -31,9 +30,10 @@ def _unknown_sectors(ctx: Context) -> Iterator[Raw]:
     known = SECTORS.keys() | set(ctx.config.sectors) | set(ctx.config.ict_sectors)
     for opd in ctx.plan.opds:
         if opd.sector not in known:
-            close = difflib.get_close_matches(opd.sector, list(SECTORS), n=1, cutoff=0.6)
-            hint = _(" (did you mean {id}?)").format(id=repr(close[0])) if close else ""
+            meant = closest_sector(opd.sector)
+            hint = _(" (did you mean {id}?)").format(id=repr(meant)) if meant else ""
             message = _("sector {sector} is not in the vocabulary").format(sector=repr(opd.sector)) + hint
+            message += _("; smartcity framework --sectors lists the vocabulary")
             yield Raw("unknown-sector", "opd", opd.id, message)
 
 

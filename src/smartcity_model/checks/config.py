@@ -17,9 +17,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import AfterValidator, Field, field_validator
+from pydantic_core import PydanticCustomError
 
-from smartcity_model.checks.registry import CHECK_CODES, Severity
+from smartcity_model.checks.registry import CHECK_CODES
+from smartcity_model.errors import suggest
 from smartcity_model.i18n import _
 from smartcity_model.model.base import FrozenModel, Label, Slug
 
@@ -33,9 +35,15 @@ Share = Annotated[float, Field(gt=0, le=1)]
 
 def _known_code(code: str) -> str:
     if code not in CHECK_CODES:
-        msg = _("unknown check code {code}").format(code=repr(code))
-        raise ValueError(msg)
+        message = _("unknown check code {code}").format(code=repr(code)) + suggest(code, CHECK_CODES)
+        raise PydanticCustomError("invalid-choice", message)
     return code
+
+
+#: A check code, refused (with the closest code) when the registry does not know it.
+CheckCode = Annotated[str, AfterValidator(_known_code)]
+#: A severity for a check, or ``off`` to drop it.
+SeverityChoice = Literal["error", "warning", "info", "off"]
 
 
 class CheckThresholds(FrozenModel):
@@ -56,14 +64,12 @@ class CheckThresholds(FrozenModel):
 class Waiver(FrozenModel):
     """An accepted finding: it stays in the report, marked waived, with the written reason."""
 
-    code: str
+    code: CheckCode
     """The check code waived."""
     subject: Slug | None = None
     """Id of the subject waived; ``None`` waives every finding of the code."""
     reason: Label
     """Why the finding is accepted; required."""
-
-    _code = field_validator("code")(_known_code)
 
 
 class CheckConfig(FrozenModel):
@@ -71,7 +77,7 @@ class CheckConfig(FrozenModel):
 
     thresholds: CheckThresholds = Field(default_factory=CheckThresholds)
     """Limits of the collaboration and balance checks."""
-    severity: dict[str, Severity | Literal["off"]] = Field(default_factory=dict)
+    severity: dict[CheckCode, SeverityChoice] = Field(default_factory=dict)
     """Severity per code, replacing the default; ``off`` drops the check."""
     sectors: tuple[Slug, ...] = ()
     """Sector ids this plan uses beyond the vocabulary (not reported as ``unknown-sector``)."""
@@ -88,13 +94,6 @@ class CheckConfig(FrozenModel):
         """Read ``off`` as YAML 1.1 does (the boolean false) back as ``off``."""
         if isinstance(value, dict):
             return {code: "off" if level is False else level for code, level in value.items()}
-        return value
-
-    @field_validator("severity")
-    @classmethod
-    def _known_codes(cls, value: dict[str, Severity | Literal["off"]]) -> dict[str, Severity | Literal["off"]]:
-        for code in value:
-            _known_code(code)
         return value
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from smartcity_model.i18n import N_
+from smartcity_model.i18n import N_, _
 
 __all__ = ["CHECK_CODES", "CheckSpec", "Family", "Severity"]
 
@@ -28,6 +28,14 @@ class Severity(StrEnum):
     def rank(self) -> int:
         """Order for sorting: errors first."""
         return {"error": 0, "warning": 1, "info": 2}[self.value]
+
+    @property
+    def label(self) -> str:
+        """The severity's name in the current language (``kesalahan`` for ``error`` in Bahasa Indonesia)."""
+        return _(_SEVERITY_LABELS[self.value])
+
+
+_SEVERITY_LABELS = {"error": N_("error"), "warning": N_("warning"), "info": N_("info")}
 
 
 class Family(StrEnum):

@@ -207,11 +207,15 @@ class ValidationReport(BaseModel):
         head = _("Checks on {subject}: {counts}").format(subject=self.subject, counts=shown)
         waived = _(" ({n} waived)").format(n=counts["waived"]) if counts["waived"] else ""
         lines = [head + waived]
-        for code in CHECK_CODES:
-            group = [f for f in self.findings if f.code == code]
-            if not group:
-                continue
-            lines.append(f"{group[0].severity.value:<7} {code} ({len(group)}): {_(CHECK_CODES[code].title)}")
+        groups: dict[str, list[Finding]] = {}
+        for finding in self.findings:
+            groups.setdefault(finding.code, []).append(finding)
+        order = {code: position for position, code in enumerate(CHECK_CODES)}
+        ordered = sorted(groups.values(), key=lambda group: (group[0].severity.rank, order[group[0].code]))
+        width = max((len(severity.label) for severity in Severity), default=0)
+        for group in ordered:
+            code = group[0].code
+            lines.append(f"{group[0].severity.label:<{width}} {code} ({len(group)}): {_(CHECK_CODES[code].title)}")
             for finding in group[: self.SHOWN_PER_CODE]:
                 subject = finding.subject()
                 note = _(" [waived: {reason}]").format(reason=finding.waiver_reason) if finding.waived else ""

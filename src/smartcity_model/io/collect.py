@@ -582,7 +582,7 @@ def _read_returned(path: Path, shown: str, plan: Masterplan) -> _Returned | list
     """Read one returned workbook; its problems if it cannot be merged at all."""
     reading = Reading(shown)
     try:
-        book = open_book(path, shown)
+        book = open_book(path, shown, reading)
     except MasterplanError as error:
         return list(error.problems)
     try:

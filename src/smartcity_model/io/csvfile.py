@@ -22,7 +22,7 @@ from smartcity_model.errors import MasterplanError, Problem, suggest, warn_calle
 from smartcity_model.i18n import N_, _
 from smartcity_model.io.yamlfile import Parsed, read_bytes
 from smartcity_model.model import Observation
-from smartcity_model.numerals import column_convention, convention_of, read_number
+from smartcity_model.numerals import AmbiguousNumberError, column_convention, convention_of, read_number
 
 __all__ = [
     "COLUMN_ALIASES",
@@ -82,10 +82,16 @@ def _decoded(raw: bytes, shown: str) -> tuple[str, str]:
     try:
         return raw.decode("utf-8-sig"), "utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "utf-8"
     except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        mixed = any(not char.isascii() and char != "\ufffd" for char in raw.decode("utf-8", errors="replace"))
+        if mixed:  # UTF-8 characters beside bytes that are not: read either way, some text would be wrong
+            message = _(
+                "part UTF-8 and part not (byte {byte}): the text cannot be read one way only; {advice}"
+            ).format(byte=error.start, advice=_(_SAVE_AS))
+            raise MasterplanError([Problem("file-unreadable", message, file=shown, line=line)], shown) from None
         try:
             return raw.decode("cp1252"), "cp1252"
         except UnicodeDecodeError:
-            line = raw[: error.start].count(b"\n") + 1
             message = _("not UTF-8 text (byte {byte}); {advice}").format(byte=error.start, advice=_(_SAVE_AS))
             raise MasterplanError([Problem("file-unreadable", message, file=shown, line=line)], shown) from None
 
@@ -191,9 +197,9 @@ def _values(rows: list[dict[str, Any]], lines: dict[tuple[str | int, ...], int],
         try:
             row["value"] = read_number(cell, convention)
         except ValueError as error:
-            field = "value"
+            code = "ambiguous-number" if isinstance(error, AmbiguousNumberError) else "wrong-type"
             problems.append(
-                Problem("wrong-type", str(error), kind="observation", field=field, file=shown, line=lines[(position,)])
+                Problem(code, str(error), kind="observation", field="value", file=shown, line=lines[(position,)])
             )
     return problems
 
@@ -238,6 +244,11 @@ def parse_observations(text: str, shown: str) -> Parsed:
             row = _trimmed(cells, len(header))
             if len(row) != len(header):
                 message = _("{n} cells where the header has {header}").format(n=len(row), header=len(header))
+                if separator == "," and len(row) > len(header) and "value" in header:
+                    message += _(
+                        "; a decimal comma (79,5) splits a cell in two where commas separate the columns: "
+                        'put such a value in quotes ("79,5"), write 79.5, or separate the columns with ;'
+                    )
                 problems.append(Problem("syntax-error", message, file=shown, line=reader.line_num))
                 continue
             lines[(len(rows),)] = reader.line_num

@@ -23,13 +23,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from smartcity_model.errors import MasterplanError, Problem, SmartCityError, column_letters
-from smartcity_model.i18n import N_, _
+from smartcity_model.errors import MasterplanError, Problem, SmartCityError, column_letters, warn_caller
+from smartcity_model.i18n import N_, _, n_
 from smartcity_model.io.yamlfile import format_yaml, parse_yaml, read_bytes
 from smartcity_model.model import FundingSource, Horizon, InitiativeStatus, Masterplan, ObservationStatus, OPDKind
-from smartcity_model.model.assemble import assemble
+from smartcity_model.model.assemble import SECTION_OF_FIELD, assemble
 from smartcity_model.model.sectors import SECTORS
-from smartcity_model.numerals import read_number
+from smartcity_model.numerals import AmbiguousNumberError, read_number
 
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
@@ -454,6 +454,16 @@ class Reading:
     problems: list[Problem] = dataclasses.field(default_factory=list)
     reported: set[tuple[str, int | None, int | None]] = dataclasses.field(default_factory=set)
     """Cells already reported as unreadable: what follows from them is not reported again."""
+    formulas: dict[tuple[str, int, int], str] = dataclasses.field(default_factory=dict)
+    """Cells (sheet title, row, column) holding a formula whose value was never saved with the file."""
+    titles: dict[str, str] = dataclasses.field(default_factory=dict)
+    """The title each sheet found has in the workbook (``Opd`` or ``OPDs`` for the sheet ``OPD``)."""
+    headers: dict[tuple[str, int], str] = dataclasses.field(default_factory=dict)
+    """The header as written of each (sheet, column) read: problems name the column so."""
+    misnamed: dict[str, set[str]] = dataclasses.field(default_factory=dict)
+    """Per sheet, the keys of columns whose header was misspelt (reported once, at the header)."""
+    missing_sheets: set[str] = dataclasses.field(default_factory=set)
+    """Part sheets the workbook does not have."""
 
     def problem(self, code: str, message: str, sheet: str, row: int | None = None, column: int | None = None) -> None:
         self.problems.append(Problem(code, message, file=self.shown, line=row, sheet=sheet, column=column))
@@ -488,6 +498,14 @@ _READERS: dict[Kind, Any] = {
 def _value(raw: Any, kind: Kind, where: tuple[str, int, int], reading: Reading) -> Any:
     """Read one cell as its column's kind; a value that cannot be read is a located problem."""
     sheet, row, column = where
+    formula = reading.formulas.get((reading.titles.get(sheet, sheet), row, column))
+    if raw is None and formula is not None:
+        message = _(
+            "the cell holds the formula {formula} but no value: the file was not saved by a spreadsheet program "
+            "that computes formulas; open it in Excel or LibreOffice and save it, or type the value"
+        )
+        reading.problem("wrong-type", message.format(formula=formula), sheet, row, column)
+        return None
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     if isinstance(raw, str):
@@ -497,7 +515,8 @@ def _value(raw: Any, kind: Kind, where: tuple[str, int, int], reading: Reading) 
             return parse_yaml(str(raw), f"{reading.shown}, {sheet}!{column_letters(column)}{row}").data
         return _READERS[kind](raw)
     except ValueError as error:
-        reading.problem("wrong-type", str(error), sheet, row, column)
+        code = "ambiguous-number" if isinstance(error, AmbiguousNumberError) else "wrong-type"
+        reading.problem(code, str(error), sheet, row, column)
     except MasterplanError as error:
         reading.problem("syntax-error", "; ".join(p.message for p in error.problems), sheet, row, column)
     return None
@@ -518,32 +537,56 @@ def _unflatten(flat: Mapping[str, Any]) -> dict[str, Any]:
 PLAN_PARTS = (_PLAN_SHEET, *_SHEETS)
 
 
+#: English (and other) names of the sheets, read as the sheet they name.
+_SHEET_ALIASES = {
+    "opds": "OPD",
+    "indicators": "Indikator",
+    "initiatives": "Inisiatif",
+    "budget": "Anggaran",
+    "expected": "Harapan",
+    "expected values": "Harapan",
+    "observations": "Observasi",
+    "plan": "Rencana",
+    "instructions": "Petunjuk",
+    "readme": "Petunjuk",
+    "lists": "Daftar",
+}
+
+
 def find_sheets(
     book: Any, reading: Reading, parts: Sequence[str] = PLAN_PARTS, others: Iterable[str] = ()
 ) -> dict[str, Any]:
-    """Find each sheet of ``parts`` and ``others`` (any case, spaces trimmed); name missing parts and unknown sheets."""
-    wanted = {name.lower(): name for name in (*parts, _README_SHEET, _LISTS_SHEET, *others)}
+    """Find each sheet of ``parts`` and ``others`` (any case, spaces trimmed, English names too).
+
+    A missing part is a located problem; a sheet that is none of them is a problem when its name
+    is close to a part's (a misspelt part is never skipped), else a warning that it is not read
+    (a sheet of notes may stay).
+    """
+    names = (*parts, _README_SHEET, _LISTS_SHEET, *others)
+    wanted = {name.lower(): name for name in names}
+    wanted |= {alias: name for alias, name in _SHEET_ALIASES.items() if name in names}
     found: dict[str, Any] = {}
     for title in book.sheetnames:
         name = wanted.get(title.strip().lower())
         if name is None or name in found:
             close = difflib.get_close_matches(title.strip().lower(), list(wanted), n=1, cutoff=0.6)
-            hint = (
-                _(" (did you mean {id}?)").format(id=repr(wanted[close[0]]))
-                if close and wanted[close[0]] not in found
-                else ""
-            )
-            known = ", ".join(parts)
+            meant = wanted[close[0]] if close and wanted[close[0]] not in found else None
+            if meant is None:
+                warning = _("{file}: sheet {sheet} is not read; the parts are {parts}")
+                warn_caller(warning.format(file=reading.shown, sheet=repr(title), parts=", ".join(parts)))
+                continue
             message = _("sheet {sheet} is not one of the workbook's parts{hint}; the parts are {parts}").format(
-                sheet=repr(title), hint=hint, parts=known
+                sheet=repr(title), hint=_(" (did you mean {id}?)").format(id=repr(meant)), parts=", ".join(parts)
             )
             reading.problem("unknown-file", message, title)
             continue
         found[name] = book[title]
+        reading.titles[name] = title
     for name in parts:
         if name not in found:
+            reading.missing_sheets.add(name)
             message = _("no sheet {sheet}: write its header row even when it has no rows").format(sheet=repr(name))
-            reading.problem("missing-field", message, name)
+            reading.problem("file-missing", message, name)
     return found
 
 
@@ -588,7 +631,10 @@ def _sheet_rows(
         return []
     columns = _SHEETS[name]
     rows = sheets[name].iter_rows()
-    where = _header(name, [cell.value for cell in next(rows, ())], columns, reading)
+    titles = [cell.value for cell in next(rows, ())]
+    where = _header(name, titles, columns, reading)
+    headed = {index for index, title in enumerate(titles, start=1) if title is not None and str(title).strip()}
+    unheaded: dict[int, list[int]] = {}  # a column with values but no header: its rows, reported once
     found = []
     for number, cells in enumerate(rows, start=2):
         values = [cell.value for cell in cells]
@@ -597,10 +643,8 @@ def _sheet_rows(
         item: dict[str, Any] = {}
         positions: dict[str, int] = {}
         for index, cell in enumerate(cells, start=1):
-            if index not in where and cell.value is not None and str(cell.value).strip():
-                message = _("{value} is in a column without a known header; give the column a header or move it")
-                message = message.format(value=repr(cell.value))
-                reading.problem("unknown-field", message, name, number, index)
+            if index not in headed and cell.value is not None and str(cell.value).strip():
+                unheaded.setdefault(index, []).append(number)
         for index, column in where.items():
             cell = cells[index - 1] if index - 1 < len(cells) else None
             value = None if cell is None else _checked_cell(cell, column.kind, (name, number, index), reading)
@@ -608,27 +652,54 @@ def _sheet_rows(
                 item[column.key] = value
             positions[column.key] = index
         found.append((number, item, positions))
+    for index, numbers in unheaded.items():
+        message = n_(
+            "{n} value is in a column without a header (row {rows}); give the column a header or move it",
+            "{n} values are in a column without a header (rows {rows}); give the column a header or move them",
+            len(numbers),
+        )
+        reading.problem("unknown-field", message.format(n=len(numbers), rows=_rows(numbers)), name, numbers[0], index)
     return found
+
+
+def _rows(numbers: Sequence[int]) -> str:
+    """Write row numbers short: ``2-5, 9``."""
+    spans: list[list[int]] = []
+    for number in numbers:
+        if spans and number == spans[-1][1] + 1:
+            spans[-1][1] = number
+        else:
+            spans.append([number, number])
+    return ", ".join(str(low) if low == high else f"{low}-{high}" for low, high in spans)
 
 
 def _header(name: str, titles: Sequence[Any], columns: Sequence[_Column], reading: Reading) -> dict[int, _Column]:
     """Match a sheet's header cells to its columns (any case; spaces read as ``_``)."""
     known = {alias: column for column in columns for alias in column.names}
     where: dict[int, _Column] = {}
+    unknown: list[tuple[int, Any]] = []
     for index, title in enumerate(titles, start=1):
         if title is None or not str(title).strip():
             continue
         column = known.get(str(title).strip().lower()) or known.get(str(title).strip().lower().replace(" ", "_"))
         if column is None:
-            names = ", ".join(c.header for c in columns)
-            message = _("unknown column {name}{hint}; the columns are {columns}").format(
-                name=repr(title), hint="", columns=names
-            )
-            reading.problem("unknown-field", message, name, 1, index)
+            unknown.append((index, title))
         elif column in where.values():
             reading.problem("syntax-error", _("column {name} appears twice").format(name=repr(title)), name, 1, index)
         else:
             where[index] = column
+            reading.headers[(name, index)] = str(title).strip()
+    for index, title in unknown:
+        spelt = str(title).strip().lower().replace(" ", "_")
+        close = difflib.get_close_matches(spelt, list(known), n=1, cutoff=0.75)
+        meant = known[close[0]] if close and known[close[0]] not in where.values() else None
+        hint = "" if meant is None else _(" (did you mean {id}?)").format(id=repr(meant.header))
+        if meant is not None:  # its rows' "required" problems follow from the header: not reported again
+            reading.misnamed.setdefault(name, set()).add(meant.key)
+        message = _("unknown column {name}{hint}; the columns are {columns}").format(
+            name=repr(title), hint=hint, columns=", ".join(c.header for c in columns)
+        )
+        reading.problem("unknown-field", message, name, 1, index)
     return where
 
 
@@ -682,16 +753,45 @@ def _record(
         reading.cells[(*prefix, *key.split("."))] = (sheet, row, column)
 
 
-def open_book(path: str | Path, shown: str) -> Any:
-    """Open a workbook to read (values, not formulas); a file openpyxl cannot open is one located problem."""
+def open_book(path: str | Path, shown: str, reading: Reading | None = None) -> Any:
+    """Open a workbook to read (values, not formulas); a file openpyxl cannot open is one located problem.
+
+    With a ``reading``, the cells that hold a formula whose value was never saved with the file
+    (a workbook written by a program, not by Excel) are noted in it, to be named, never read as empty.
+    """
     openpyxl = _openpyxl()
     raw = read_bytes(Path(path), shown)
     try:
-        return openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 - any file openpyxl cannot open is one located problem
-        message = _("not an Excel workbook openpyxl can read ({reason})").format(reason=error)
+        message = _("not an Excel workbook ({reason}); save it from Excel as an .xlsx workbook").format(reason=error)
         problem = Problem("file-unreadable", message, file=shown)
         raise MasterplanError([problem], shown) from None
+    if reading is not None and b"</f>" in _sheet_xml(raw):
+        formulas = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
+        for sheet in formulas.worksheets:
+            values = book[sheet.title].iter_rows()
+            for row, (cells, computed) in enumerate(zip(sheet.iter_rows(), values, strict=False), start=1):
+                for column, cell in enumerate(cells, start=1):
+                    text = cell.value
+                    saved = computed[column - 1].value if column - 1 < len(computed) else None
+                    if isinstance(text, str) and text.startswith("=") and saved is None:
+                        reading.formulas[(sheet.title, row, column)] = text
+        formulas.close()
+    return book
+
+
+def _sheet_xml(raw: bytes) -> bytes:
+    """Return the worksheets' XML of an ``.xlsx`` file, joined (empty if it cannot be read)."""
+    import zipfile  # noqa: PLC0415 - only to look for formulas
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            return b"".join(
+                archive.read(name) for name in archive.namelist() if name.startswith("xl/worksheets/")
+            )
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return b""
 
 
 def read_parts(
@@ -719,8 +819,8 @@ def read_workbook(path: str | Path, shown: str | None = None) -> Masterplan:
     column, and :class:`ExcelUnavailableError` without openpyxl.
     """
     shown = str(path) if shown is None else shown
-    book = open_book(path, shown)
     reading = Reading(shown)
+    book = open_book(path, shown, reading)
     sheets = find_sheets(book, reading)
     data: dict[str, Any] = _plan_header(sheets, reading)
     data.update(read_parts(sheets, reading))
@@ -786,17 +886,42 @@ def _link_index(links: Sequence[Any], indicator: Any) -> int | None:
 
 
 def relocated(problems: Iterable[Problem], reading: Reading) -> list[Problem]:
-    """Locate problems by the cells their paths were read from; those at cells already reported are left out."""
+    """Locate problems by the cells their paths were read from, each field named by its column's header.
+
+    Left out: problems at cells already reported, a required value of a column whose header is
+    misspelt (the header's problem says it), and references into a sheet that is missing (its
+    problem counts them).
+    """
     out = []
+    unresolved: dict[str, int] = {}
     for problem in problems:
+        section = SECTION_OF_FIELD.get((problem.field or "").split(".")[0])
+        if problem.code == "dangling-reference" and section in {_SECTION_OF.get(s) for s in reading.missing_sheets}:
+            unresolved[str(section)] = unresolved.get(str(section), 0) + 1
+            continue
         found = locate_cell(reading, problem.path)
         if found is None:
             out.append(dataclasses.replace(problem, file=reading.shown))
             continue
         sheet, row, column = found
-        if (sheet, row, column) in reading.reported:
+        key = ".".join(str(part) for part in problem.path[2:] if isinstance(part, str))
+        if (sheet, row, column) in reading.reported or (
+            problem.code == "missing-field" and key in reading.misnamed.get(sheet, set())
+        ):
             continue
-        out.append(dataclasses.replace(problem, file=reading.shown, line=row, sheet=sheet, column=column))
+        field = reading.headers.get((sheet, column), problem.field) if problem.field else None
+        out.append(dataclasses.replace(problem, file=reading.shown, line=row, sheet=sheet, column=column, field=field))
+    for section, count in unresolved.items():  # the sheet's own problem, with the references it leaves unresolved
+        message = n_(
+            "no sheet {sheet}, so {n} reference to its rows cannot be resolved; write its header row even when "
+            "it has no rows",
+            "no sheet {sheet}, so {n} references to its rows cannot be resolved; write its header row even when "
+            "it has no rows",
+            count,
+        )
+        sheet = _SHEET_OF[section]
+        reading.problems[:] = [p for p in reading.problems if not (p.code == "file-missing" and p.sheet == sheet)]
+        out.append(Problem("file-missing", message.format(sheet=repr(sheet), n=count), file=reading.shown, sheet=sheet))
     return out
 
 

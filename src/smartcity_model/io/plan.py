@@ -31,7 +31,15 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from smartcity_model.checks.config import CHECKS_FILE
-from smartcity_model.errors import MasterplanError, PlanNotFoundError, PlanWarning, Problem, SaveError, SmartCityError
+from smartcity_model.errors import (
+    MasterplanError,
+    PlanNotFoundError,
+    PlanWarning,
+    Problem,
+    SaveError,
+    SmartCityError,
+    warn_caller,
+)
 from smartcity_model.i18n import N_, _, n_
 from smartcity_model.io.atomic import (
     JOURNAL,
@@ -52,7 +60,15 @@ from smartcity_model.io.csvfile import (
 from smartcity_model.io.excel import EXCEL_SUFFIXES, read_workbook, write_workbook
 from smartcity_model.io.yamlfile import Parsed, format_yaml, parse_json, parse_yaml, read_text
 from smartcity_model.model import Framework, Masterplan, Observation
-from smartcity_model.model.assemble import SECTIONS, Locator, assemble, locate_problem, problems_from_validation
+from smartcity_model.model.assemble import (
+    NUMBER_AS_TEXT,
+    SECTION_OF_FIELD,
+    SECTIONS,
+    Locator,
+    assemble,
+    locate_problem,
+    problems_from_validation,
+)
 from smartcity_model.model.framework import BUILTIN_FRAMEWORKS, builtin_framework
 
 __all__ = [
@@ -118,7 +134,7 @@ def _parse(path: Path, shown: str) -> Parsed:
     text = read_text(path, shown)
     if suffix == ".json":
         return parse_json(text, shown)
-    return parse_yaml(text, shown)
+    return parse_yaml(text, shown, defer_doubtful=True)
 
 
 class _Rows(Parsed):
@@ -160,7 +176,36 @@ def _locator(parsed: Mapping[str | None, Parsed], shown: Mapping[str | None, str
 def _load_single(path: Path, shown: str | None = None) -> Masterplan:
     shown = str(path) if shown is None else shown
     parsed = _parse(path, shown)
-    return assemble(parsed.data, _locator({None: parsed}, {None: shown}), shown)
+    return _assembled(parsed.data, {None: parsed}, {None: shown}, shown)
+
+
+def _assembled(
+    data: Any,
+    parsed: Mapping[str | None, Parsed],
+    shown: Mapping[str | None, str],
+    source: str,
+    files: Mapping[str | None, Path] | None = None,
+) -> Masterplan:
+    """Assemble a plan from parsed files; a number that reads two ways (``1.250``) is a problem too.
+
+    Such a number in a field that wants text is named by that field's own problem (put it in
+    quotes), not again as ambiguous. With the part ``files`` of a folder, a missing one is named
+    in place of the references into it.
+    """
+    doubtful = [problem for part in parsed.values() for problem in part.doubtful]
+    try:
+        plan = assemble(data, _locator(parsed, shown), source)
+    except MasterplanError as error:
+        problems = _missing_parts(error.problems, files) if files is not None else list(error.problems)
+        as_text = _(NUMBER_AS_TEXT)
+        text = {(p.file, p.line) for p in problems if p.message.endswith(as_text)}  # "put it in quotes" says it
+        doubtful = [problem for problem in doubtful if (problem.file, problem.line) not in text]
+        misread = {(problem.file, problem.line) for problem in doubtful}  # "not a whole number" follows from it
+        problems = [problem for problem in problems if (problem.file, problem.line) not in misread]
+        raise MasterplanError([*problems, *doubtful], source) from None
+    if doubtful:
+        raise MasterplanError(doubtful, source)
+    return plan
 
 
 def _merge_sections(
@@ -228,46 +273,58 @@ def _load_parts(
         parsed["observations"] = observations
     header = parsed[None].data
     if not isinstance(header, dict):
-        return assemble(header, _locator({None: parsed[None]}, shown), source)
-    data = _merge_sections(header, parsed, shown)
-    try:
-        return assemble(data, _locator(parsed, shown), source)
-    except MasterplanError as error:
-        missing = _missing_parts(error.problems, files)
-        if not missing:
-            raise
-        raise MasterplanError([*missing, *error.problems], source) from None
+        return _assembled(header, {None: parsed[None]}, shown, source)
+    return _assembled(_merge_sections(header, parsed, shown), parsed, shown, source, files)
 
 
 #: Suffixes of data files: in a plan folder, each must be one of the plan's files (or checks.yaml).
 _DATA_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".csv", ".tsv"})
-_SECTION_OF_FIELD = {
-    "lead": "opds",
-    "supporting": "opds",
-    "custodian": "opds",
-    "indicators": "indicators",
-    "indicator": "indicators",
-    "depends_on": "initiatives",
+
+
+#: Names a planner may give a plan's file in Bahasa Indonesia, or in the singular, with the file meant.
+_FILE_ALIASES = {
+    "opd": "opds.yaml",
+    "indikator": "indicators.yaml",
+    "inisiatif": "initiatives.yaml",
+    "observasi": "observations.csv",
+    "check": CHECKS_FILE,
+    "pemeriksaan": CHECKS_FILE,
 }
 
 
+def _meant_file(name: str) -> str | None:
+    """Return the plan file that ``name`` (``Initiatives.yaml``, ``inisiatif.yml``, ``check.yaml``) likely means."""
+    names = [*FOLDER_FILES.values(), CHECKS_FILE]
+    stems = {Path(file).stem: file for file in names} | _FILE_ALIASES
+    lower = name.lower()
+    if lower in {file.lower() for file in names}:
+        return next(file for file in names if file.lower() == lower)
+    stem = lower.split(".")[0]
+    if stem in stems:
+        return stems[stem]
+    close = difflib.get_close_matches(stem, list(stems), n=1, cutoff=0.75)
+    return stems[close[0]] if close else None
+
+
 def _unknown_files(folder: Path) -> list[Problem]:
-    """Report data files in a plan folder that are not the plan's own: a misspelt name is never skipped."""
-    known = {name.lower(): name for name in FOLDER_FILES.values()}
-    stems = {Path(name).stem: name for name in FOLDER_FILES.values()}
+    """Report data files in a plan folder that are not the plan's own: a misspelt name is never skipped.
+
+    A file of another kind named like a plan's file (``observations.xlsx``, ``initiatives.yaml.bak``)
+    is not data the plan reads, but it is named in a warning, never passed over in silence.
+    """
     problems = []
     for path in sorted(folder.iterdir()):
         name = path.name
-        if name in FOLDER_FILES.values() or name == CHECKS_FILE or path.suffix.lower() not in _DATA_SUFFIXES:
+        if name in FOLDER_FILES.values() or name == CHECKS_FILE or not path.is_file() or name.startswith("."):
             continue
-        if not path.is_file() or name.startswith("."):
-            continue
-        meant = known.get(name.lower()) or stems.get(path.stem.lower())
+        meant = _meant_file(name)
         if meant is not None and (folder / meant).exists() and (folder / meant).samefile(path):
             continue  # a case-insensitive file system: this is the plan's own file
-        if meant is None:
-            close = difflib.get_close_matches(path.stem.lower(), list(stems), n=1, cutoff=0.75)
-            meant = stems[close[0]] if close else None
+        if path.suffix.lower() not in _DATA_SUFFIXES:
+            if meant is not None and name != OBSERVATIONS_FOLDER:  # that one is named by the tables' check
+                warning = _("{name} in {folder} is not read (a plan folder reads {meant}, not this file)")
+                warn_caller(warning.format(name=repr(name), folder=folder, meant=meant))
+            continue
         hint = _(" (did you mean {id}?)").format(id=repr(meant)) if meant else ""
         files = ", ".join([*FOLDER_FILES.values(), CHECKS_FILE])
         message = _("{name} is not one of a plan folder's files{hint}; the files read are {files}").format(
@@ -322,14 +379,16 @@ def _unknown_tables(folder: Path) -> list[Problem]:
 
 
 def _missing_parts(problems: tuple[Problem, ...], files: Mapping[str | None, Path]) -> list[Problem]:
-    """Name each missing part file that the plan's dangling references point into."""
+    """Name each missing part file in place of the dangling references that point into it (counted)."""
     pointing: dict[str, int] = {}
+    kept = []
     for problem in problems:
-        if problem.code == "dangling-reference" and problem.field:
-            section = _SECTION_OF_FIELD.get(problem.field.split(".")[0])
-            if section is not None and not files[section].exists():
-                pointing[section] = pointing.get(section, 0) + 1
-    return [
+        section = SECTION_OF_FIELD.get((problem.field or "").split(".")[0])
+        if problem.code == "dangling-reference" and section is not None and not files[section].exists():
+            pointing[section] = pointing.get(section, 0) + 1
+        else:
+            kept.append(problem)
+    missing = [
         Problem(
             "file-missing",
             n_(
@@ -341,6 +400,7 @@ def _missing_parts(problems: tuple[Problem, ...], files: Mapping[str | None, Pat
         )
         for section, count in pointing.items()
     ]
+    return [*missing, *kept] if missing else list(problems)
 
 
 def _load_folder(folder: Path) -> Masterplan:
@@ -435,7 +495,7 @@ def load_model_file(path: str | Path, model: type[_M], kind: str) -> _M:
     try:
         return model.model_validate(parsed.data)
     except ValidationError as error:
-        problems = problems_from_validation(error, prefix=(), kind=kind, obj_id=None)
+        problems = problems_from_validation(error, prefix=(), kind=kind, obj_id=None, model=model)
         locate = _locator({None: parsed}, {None: shown})
         raise MasterplanError([locate_problem(p, locate) for p in problems], shown) from None
 

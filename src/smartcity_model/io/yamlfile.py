@@ -8,7 +8,7 @@ import json
 import os
 import re
 import stat
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -90,11 +90,14 @@ class Parsed:
         *,
         root: yaml.Node | None = None,
         breaks: _Lines = _PLAIN_LINES,
+        doubtful: Sequence[Problem] = (),
     ) -> None:
         self.data = data
         self._lines = lines
         self._root = root
         self._breaks = breaks
+        self.doubtful = tuple(doubtful)
+        """Located problems with values that were read one way but may be meant another (``1.250``)."""
 
     @property
     def lines(self) -> Mapping[Path_, int]:
@@ -206,6 +209,8 @@ class _Constructor(yaml.constructor.SafeConstructor):
     def __init__(self) -> None:
         super().__init__()
         self.duplicates: list[tuple[str, yaml.Mark]] = []
+        self.ambiguous: list[tuple[str, yaml.Mark]] = []
+        """Plain numbers that read two ways (``1.250``), with why: built, and reported by the caller."""
         self._flattened: dict[int, int] = {}
         self.merges = True
         """Whether the document may hold merge keys (``<<``) or value keys (``=``), which mappings flatten."""
@@ -247,13 +252,14 @@ class _Constructor(yaml.constructor.SafeConstructor):
         """Build a float, located when it cannot be built (``!!float abc``) or is ambiguous (``1.250``).
 
         ``1.250`` is one thousand two hundred and fifty to an Indonesian reader; a plain number
-        written so is refused with both readings (``1250`` or ``1.25`` say it plainly).
+        written so is noted in :attr:`ambiguous`, to be refused with both readings (``1250`` or
+        ``1.25`` say it plainly).
         """
         if not node.style and _AMBIGUOUS.fullmatch(str(node.value)):  # plain: None in Python, "" in libyaml
             try:
                 read_number(str(node.value))
             except ValueError as error:
-                raise _Refused(None, None, str(error), node.start_mark) from None
+                self.ambiguous.append((str(error), node.start_mark))
         value: float = self._located(node, "number", super().construct_yaml_float)
         return value
 
@@ -461,13 +467,15 @@ def _reader_problem(error: yaml.reader.ReaderError, text: str, shown: str) -> Pr
     return Problem("syntax-error", message.format(char=shown_char), file=shown, line=line, column=column)
 
 
-def parse_yaml(text: str, shown: str) -> Parsed:
+def parse_yaml(text: str, shown: str, *, defer_doubtful: bool = False) -> Parsed:
     """Parse one YAML document safely; any text gives a plan's data or located problems.
 
     Syntax errors, characters YAML does not allow, values that cannot be built (``2024-02-30``),
     integers beyond :data:`MAX_INTEGER`, duplicate keys (``2026`` and ``0x7ea`` are the same),
     documents nested too deeply and aliases that expand the document more than
-    :data:`ALIAS_EXPANSION_LIMIT` times (in nodes or in characters) are all problems.
+    :data:`ALIAS_EXPANSION_LIMIT` times (in nodes or in characters) are all problems. So is a
+    plain number that reads two ways (``1.250``), unless ``defer_doubtful``: it is then in
+    :attr:`Parsed.doubtful`, for a caller that knows whether the field wanted a number at all.
     """
     loader = None
     breaks = _Lines(text)
@@ -492,11 +500,15 @@ def parse_yaml(text: str, shown: str) -> Parsed:
         ]
         anchors, comments = silent_slips(text, lambda: _distinct_nodes(node), _EventLoader)
         problems += [_slip("syntax-error", slip, shown, breaks) for slip in anchors]
-        if problems:
-            raise MasterplanError(problems, shown)
+        doubtful = [
+            Problem("ambiguous-number", message, file=shown, line=breaks.of(mark), column=int(mark.column) + 1)
+            for message, mark in loader.ambiguous
+        ]
+        if problems or (doubtful and not defer_doubtful):
+            raise MasterplanError([*problems, *([] if defer_doubtful else doubtful)], shown)
         for slip in comments:
             warn_caller(str(_slip("syntax-error", slip, shown, breaks)).removesuffix(" [syntax-error]"))
-        return Parsed(data, root=node, breaks=breaks)
+        return Parsed(data, root=node, breaks=breaks, doubtful=doubtful)
     except yaml.reader.ReaderError as error:
         raise MasterplanError([_reader_problem(error, text, shown)], shown) from None
     except yaml.MarkedYAMLError as error:

@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
+import re
+import types
 from collections.abc import Callable, Mapping
-from typing import Annotated, Any
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 
-from smartcity_model.errors import PROBLEM_CODES, MasterplanError, Problem
+from smartcity_model.errors import PROBLEM_CODES, MasterplanError, Problem, closest, suggest
 from smartcity_model.i18n import N_, _
+from smartcity_model.model.base import slugify
 from smartcity_model.model.indicator import Indicator
 from smartcity_model.model.initiative import Initiative
 from smartcity_model.model.masterplan import (
@@ -30,7 +34,16 @@ from smartcity_model.model.masterplan import (
 from smartcity_model.model.observation import Observation
 from smartcity_model.model.opd import OPD
 
-__all__ = ["SECTIONS", "Locator", "assemble", "locate_problem", "problems_from_validation", "validate_items"]
+__all__ = [
+    "NUMBER_AS_TEXT",
+    "SECTIONS",
+    "SECTION_OF_FIELD",
+    "Locator",
+    "assemble",
+    "locate_problem",
+    "problems_from_validation",
+    "validate_items",
+]
 
 #: The list sections of a masterplan, with the model of their items and the kind shown in messages.
 SECTIONS: dict[str, tuple[type[BaseModel], str]] = {
@@ -38,6 +51,16 @@ SECTIONS: dict[str, tuple[type[BaseModel], str]] = {
     "indicators": (Indicator, "indicator"),
     "initiatives": (Initiative, "initiative"),
     "observations": (Observation, "observation"),
+}
+
+#: The section each reference field of a plan's objects points into (``lead`` into ``opds``).
+SECTION_OF_FIELD = {
+    "lead": "opds",
+    "supporting": "opds",
+    "custodian": "opds",
+    "indicators": "indicators",
+    "indicator": "indicators",
+    "depends_on": "initiatives",
 }
 
 #: Maps a path in the plan's data to its (file, line), either of which may be unknown.
@@ -99,6 +122,9 @@ _MESSAGES = {
     "date_from_datetime_parsing": N_("Input should be a date (YYYY-MM-DD)"),
     "date_parsing": N_("Input should be a date (YYYY-MM-DD)"),
     "date_type": N_("Input should be a date (YYYY-MM-DD)"),
+    "value_error": "{error}",
+    "assertion_error": "{error}",
+    "union_tag_invalid": N_("{discriminator} {tag} is unknown; write one of {expected_tags}"),
 }
 
 
@@ -110,11 +136,43 @@ def _message(item: Mapping[str, Any]) -> str:
     context = dict(item.get("ctx", {}))
     if "expected" in context:
         context["expected"] = str(context["expected"]).replace(" or ", _(" or "))
+    if item["type"] == "union_tag_invalid":
+        context["discriminator"] = str(context.get("discriminator")).strip("'")
+        context["tag"] = repr(str(context.get("tag")))
     try:
-        return _(template).format(**context)
+        message = _(template).format(**context)
     except (KeyError, IndexError, ValueError):
         return str(item["msg"])
+    if item["type"] == "union_tag_invalid":  # a misspelt kind: name the closest (goalpost → goalposts)
+        message += suggest(str(context["tag"]).strip("'"), re.findall(r"'([^']*)'", str(context.get("expected_tags"))))
+    return message
 
+
+def _choice_meant(item: Mapping[str, Any]) -> str:
+    """Return ``" (did you mean 'apbd'?)"`` for a choice written in another case or spelling, else ``""``."""
+    if item["type"] not in {"enum", "literal_error"} or not isinstance(item.get("input"), str):
+        return ""
+    choices = re.findall(r"'([^']*)'", str(item.get("ctx", {}).get("expected", "")))
+    written = str(item["input"]).strip().lower()
+    meant = closest(written, choices) or closest(written.replace("-", "_").replace(" ", "_"), choices)
+    return _(" (did you mean {id}?)").format(id=repr(meant)) if meant is not None else ""
+
+
+def _shown(value: Any) -> str:
+    """Show a value as it was written: ``true`` as YAML writes it, a date as a date, long text cut."""
+    if isinstance(value, bool):
+        shown = str(value).lower()
+    elif isinstance(value, dt.datetime) and value.time() == dt.time():
+        shown = value.date().isoformat()
+    elif isinstance(value, dt.date):
+        shown = value.isoformat()
+    else:
+        shown = repr(value)
+    return shown if len(shown) <= _SHOWN_INPUT else shown[: _SHOWN_INPUT - 3] + "..."
+
+
+#: Why a text field holds a number: said after the problem, which callers recognise by it.
+NUMBER_AS_TEXT = N_(": YAML reads it as a number; put it in quotes to keep it as written")
 
 #: How messages name the kind of a value that is not what was expected.
 _VALUE_KINDS: dict[type, str] = {
@@ -147,23 +205,85 @@ def _why_not_text(value: Any) -> str:
     if isinstance(value, dt.date):
         return _(": YAML reads an unquoted date as a date; put it in quotes to keep it as text")
     if isinstance(value, int | float):
-        return _(": YAML reads it as a number; put it in quotes to keep it as written")
+        return _(NUMBER_AS_TEXT)
     return ""
 
 
 def _not_an_id(value: str) -> str:
     """Say in plain words why ``value`` is not an id, and what it would be as one."""
-    slug = "-".join("".join(char if char.isalnum() else " " for char in value.lower()).split())
+    slug = slugify(value)
     example = _(" (for example {id})").format(id=repr(slug)) if slug and slug != value else ""
     shown = value if len(value) <= _SHOWN_INPUT else value[: _SHOWN_INPUT - 3] + "..."
     message = _("{value} is not an id: write ids in lowercase letters and digits, joined by '-', '_' or '.'")
     return message.format(value=repr(shown)) + example
 
 
+def _models_in(annotation: Any) -> set[type[BaseModel]]:
+    """Return the models an annotation holds, through optionals, unions, ``Annotated`` and containers."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return {annotation}
+    origin = get_origin(annotation)
+    if origin is None:
+        return set()
+    args = get_args(annotation)[:1] if origin is Annotated else get_args(annotation)
+    if origin in {Union, types.UnionType, Annotated, tuple, list, dict, frozenset, set}:
+        return set().union(*(_models_in(arg) for arg in args))
+    return set()
+
+
+def _fields_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> set[str]:
+    """Return the field names (and aliases) the object at ``loc`` inside ``model`` takes."""
+    candidates = {model}
+    for part in loc:
+        inner = [m for m in candidates if isinstance(part, str) and part in m.model_fields]
+        if inner:  # a field: go into its models; else a list position, a key or a union's tag: stay
+            candidates = set().union(*(_models_in(m.model_fields[str(part)].annotation) for m in inner))
+    names: set[str] = set()
+    for candidate in candidates:
+        for name, info in candidate.model_fields.items():
+            names.add(name)
+            if isinstance(info.alias, str):
+                names.add(info.alias)
+    return names
+
+
+def _did_you_mean_fields(problems: list[Problem], model: type[BaseModel], prefix_length: int) -> list[Problem]:
+    """Name the closest field of each unknown field; one that names a missing field replaces that problem.
+
+    ``leed: diskominfo`` is then one problem, *unknown field 'leed' (did you mean 'lead'?)*, instead
+    of that and *lead: field required*.
+    """
+    replaced: set[tuple[str | int, ...]] = set()
+    out = []
+    for problem in problems:
+        if problem.code != "unknown-field" or not problem.path or not isinstance(problem.path[-1], str):
+            out.append(problem)
+            continue
+        *parent, name = problem.path
+        name = str(name)
+        known = _fields_at(model, tuple(parent[prefix_length:]))
+        close = closest(name, known) or closest(name.replace("-", "_").lower(), known)
+        if close is None:
+            out.append(problem)
+            continue
+        hint = _(" (did you mean {id}?)").format(id=repr(close))
+        out.append(dataclasses.replace(problem, message=problem.message + hint))
+        replaced.add((*parent, close))
+    return [problem for problem in out if not (problem.code == "missing-field" and problem.path in replaced)]
+
+
 def problems_from_validation(
-    error: ValidationError, *, prefix: tuple[str | int, ...], kind: str, obj_id: str | None
+    error: ValidationError,
+    *,
+    prefix: tuple[str | int, ...],
+    kind: str,
+    obj_id: str | None,
+    model: type[BaseModel] | None = None,
 ) -> list[Problem]:
-    """Turn pydantic's errors for one object into problems located under ``prefix``."""
+    """Turn pydantic's errors for one object into problems located under ``prefix``.
+
+    With the ``model`` validated, an unknown field is given the closest field it may mean.
+    """
     problems = []
     for item in error.errors(include_url=False):
         loc = tuple(item["loc"])
@@ -175,26 +295,31 @@ def problems_from_validation(
             code not in {"missing-field", "unknown-field"}
             and "input" in item
             and not isinstance(item["input"], Mapping)
+            and repr(item["input"]) not in message  # the message quotes it already
         ):
             value = item["input"]
-            shown = str(value) if isinstance(value, dt.date) else repr(value)
-            shown = shown if len(shown) <= _SHOWN_INPUT else shown[: _SHOWN_INPUT - 3] + "..."
-            message += _(" (got {value})").format(value=shown)
+            message += _(" (got {value})").format(value=_shown(value)) + _choice_meant(item)
             if item["type"] == "string_type":
                 message += _why_not_text(value)
         elif code == "unknown-field":
             message = _("unknown field {name}").format(name=repr(loc[-1])) if loc else message
-        field = ".".join(str(part) for part in loc) or None
+        field = ".".join(str(part) for part in loc if part != "[key]") or None  # a key's problem is its entry's
         problems.append(Problem(code, message, kind=kind, id=obj_id, field=field, path=(*prefix, *loc)))
-    return problems
+    return problems if model is None else _did_you_mean_fields(problems, model, len(prefix))
 
 
 def validate_items(
-    section: str, raw_items: list[Any], problems: list[Problem], unparsed: set[str]
+    section: str,
+    raw_items: list[Any],
+    problems: list[Problem],
+    unparsed: set[str],
+    partial: list[tuple[int, Any]] | None = None,
 ) -> list[tuple[int, Any]]:
     """Validate one section's items one by one: the valid ones with their positions; problems appended.
 
-    The label (id) of each item that fails is added to ``unparsed``.
+    The label (id) of each item that fails is added to ``unparsed``. With a ``partial`` list, each
+    item that fails is added to it with its valid fields only (see :func:`partial_object`), so
+    that the plan's checks can report its other problems in the same round.
     """
     model, kind = SECTIONS[section]
     valid: list[tuple[int, Any]] = []
@@ -205,8 +330,46 @@ def validate_items(
             label = _object_label(kind, raw)
             if label is not None:
                 unparsed.add(label)
-            problems.extend(problems_from_validation(error, prefix=(section, position), kind=kind, obj_id=label))
+            problems.extend(
+                problems_from_validation(error, prefix=(section, position), kind=kind, obj_id=label, model=model)
+            )
+            item = partial_object(model, raw, error) if partial is not None else None
+            if item is not None and partial is not None:
+                partial.append((position, item))
     return valid
+
+
+def partial_object(model: type[BaseModel], raw: Any, error: ValidationError) -> Any:
+    """Return an object of ``model`` holding the fields of ``raw`` that are valid on their own, else ``None``.
+
+    A field that failed is left empty (its default, or ``None``), so the plan's checks pass over
+    it; the object is never part of a plan, only of the checks that find the rest of its problems.
+    """
+    if not isinstance(raw, Mapping) or "id" not in raw:
+        return None
+    failed = {item["loc"][0] for item in error.errors(include_url=False) if item["loc"]}
+    values: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        value = _field_value(model, name, raw[name]) if name in raw and name not in failed else None
+        if value is None and not info.is_required():
+            value = info.get_default(call_default_factory=True)
+        values[name] = value
+    return model.model_construct(**values) if isinstance(values["id"], str) else None
+
+
+def _field_value(model: type[BaseModel], name: str, value: Any) -> Any:
+    """Validate one field of ``model`` on its own; ``None`` if it is invalid."""
+    try:
+        return _field_adapter(model, name).validate_python(value)
+    except ValidationError:
+        return None
+
+
+@functools.cache
+def _field_adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
+    info = model.model_fields[name]
+    annotation: Any = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
+    return TypeAdapter(annotation)
 
 
 def _validate_observations(raw_items: list[Any], problems: list[Problem]) -> list[tuple[int, Observation]]:
@@ -261,18 +424,21 @@ def assemble(data: Any, locate: Locator | None = None, source: str | None = None
         header = PlanHeader.model_validate(header_data)
     except ValidationError as error:
         header = None
-        problems.extend(problems_from_validation(error, prefix=(), kind="masterplan", obj_id=None))
+        problems.extend(problems_from_validation(error, prefix=(), kind="masterplan", obj_id=None, model=PlanHeader))
     fields = PlanHeader.model_fields
     data = with_element_ids(data, header.framework if header is not None else framework_of(data))
 
     unparsed: dict[str, set[str]] = {name: set() for name in SECTIONS}
     valid: dict[str, list[tuple[int, Any]]] = {}
+    checked: dict[str, list[tuple[int, Any]]] = {}  # the valid items and the valid parts of the others
     for section in SECTIONS:
         items = _section_items(data, section, problems)
         if section == "observations":
-            valid[section] = _validate_observations(items, problems)
+            valid[section] = checked[section] = _validate_observations(items, problems)
         else:
-            valid[section] = validate_items(section, items, problems, unparsed[section])
+            partial: list[tuple[int, Any]] = []
+            valid[section] = validate_items(section, items, problems, unparsed[section], partial)
+            checked[section] = sorted([*valid[section], *partial], key=lambda pair: pair[0])
 
     def part(name: str) -> Any:
         if header is not None:
@@ -286,10 +452,10 @@ def assemble(data: Any, locate: Locator | None = None, source: str | None = None
         period=part("period"),
         framework=part("framework"),
         horizons=part("horizons"),
-        opds=valid["opds"],
-        indicators=valid["indicators"],
-        initiatives=valid["initiatives"],
-        observations=valid["observations"],
+        opds=checked["opds"],
+        indicators=checked["indicators"],
+        initiatives=checked["initiatives"],
+        observations=checked["observations"],
         unparsed_ids=unparsed,
     )
     problems.extend(plan_problems(parts))

@@ -9,17 +9,38 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstr
 from pydantic_core import PydanticCustomError
 
 from smartcity_model.i18n import _
-from smartcity_model.numerals import read_number
+from smartcity_model.numerals import AmbiguousNumberError, read_number
 
-__all__ = ["Amount", "Entity", "FrozenModel", "Label", "Slug", "Text", "Weight", "Year", "YearValues"]
-
-#: An identifier: a lowercase slug such as ``diskominfo`` or ``gov-01``.
-Slug = Annotated[
-    str,
-    StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=80),
+__all__ = [
+    "FIRST_YEAR",
+    "LAST_YEAR",
+    "SLUG_PATTERN",
+    "Amount",
+    "Entity",
+    "FrozenModel",
+    "Label",
+    "Slug",
+    "Text",
+    "Weight",
+    "Year",
+    "YearValues",
+    "slugify",
 ]
-#: A calendar year.
-Year = Annotated[int, Field(ge=1900, le=2200)]
+
+#: What an identifier looks like: lowercase letters and digits, joined by ``-``, ``_`` or ``.``.
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
+#: An identifier: a lowercase slug such as ``diskominfo`` or ``gov-01``.
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=80)]
+
+
+def slugify(text: str) -> str:
+    """Return ``text`` as an id: lowercase words joined by ``-`` (``Pelayanan publik`` → ``pelayanan-publik``)."""
+    return "-".join("".join(char if char.isalnum() else " " for char in text.lower()).split())
+
+
+#: The first and last years a plan, an observation or a target may name.
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+Year = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)]
 #: A strictly positive, finite weight.
 Weight = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 
@@ -30,7 +51,8 @@ def _rupiah(value: object) -> object:
         try:
             return read_number(value, "id" if value.strip().lower().startswith(("rp", "idr")) else None)
         except ValueError as error:
-            raise PydanticCustomError("wrong-type", "{reason}", {"reason": str(error)}) from None
+            code = "ambiguous-number" if isinstance(error, AmbiguousNumberError) else "wrong-type"
+            raise PydanticCustomError(code, "{reason}", {"reason": str(error)}) from None
     return value
 
 

@@ -7,6 +7,7 @@ U4SSC, a region's own) is plain data of the same shape.
 
 from __future__ import annotations
 
+import difflib
 from collections import Counter
 from functools import cache, cached_property
 from importlib import resources
@@ -17,7 +18,7 @@ from pydantic_core import PydanticCustomError
 
 from smartcity_model.errors import unknown_id
 from smartcity_model.i18n import _
-from smartcity_model.model.base import Entity, FrozenModel, Label, Slug, Text, Weight
+from smartcity_model.model.base import Entity, FrozenModel, Label, Slug, Text, Weight, slugify
 
 __all__ = ["BUILTIN_FRAMEWORKS", "Dimension", "Element", "Framework", "Pillar", "builtin_framework"]
 
@@ -115,6 +116,37 @@ class Framework(FrozenModel):
         """Tell whether the framework has an element ``element_id``."""
         return element_id in self._elements
 
+    def closest_element(self, word: str) -> str | None:
+        """Return the id of the element ``word`` most likely means, or ``None``.
+
+        A misspelt id or name (``pelayanan publk``), or words of one element's name only
+        (``Sampah`` for *Tata kelola sampah dan limbah*, ``smart-mobility`` for *Mobility*).
+
+        Examples
+        --------
+        >>> fw = builtin_framework()
+        >>> fw.closest_element("Sampah"), fw.closest_element("helth"), fw.closest_element("smart-mobility")
+        ('waste', 'health', 'mobility')
+        >>> fw.closest_element("ekosistem") is None  # a word of several names
+        True
+        """
+        words = self._element_words
+        close = difflib.get_close_matches(slugify(word), list(words), n=1, cutoff=0.75)
+        if close:
+            return words[close[0]]
+        wanted = set(slugify(word).split("-")) - {""}
+        named = {
+            element.id: set().union(
+                *(slugify(label).split("-") for label in (element.id, element.name, element.name_en) if label)
+            )
+            for element in self.elements
+        }
+        for holds in (wanted.issubset, wanted.intersection):  # every word of one name, else a word of one
+            holding = [element for element, words in named.items() if wanted and holds(words)]
+            if len(holding) == 1:
+                return holding[0]
+        return None
+
     @cached_property
     def _element_words(self) -> dict[str, str]:
         words: dict[str, str] = {}
@@ -122,7 +154,7 @@ class Framework(FrozenModel):
             for label in (element.name, element.name_en):
                 if label:
                     words.setdefault(_word(label), element.id)
-                    words.setdefault(_slugify(label), element.id)
+                    words.setdefault(slugify(label), element.id)
         words.update({element.id: element.id for element in self.elements})
         return words
 
@@ -138,15 +170,11 @@ class Framework(FrozenModel):
         >>> fw.element_id("Pelayanan publik"), fw.element_id("pelayanan-publik"), fw.element_id("Health")
         ('public-service', 'public-service', 'health')
         """
-        return self._element_words.get(_word(word), self._element_words.get(_slugify(word), word))
+        return self._element_words.get(_word(word), self._element_words.get(slugify(word), word))
 
 
 def _word(text: str) -> str:
     return " ".join(text.lower().split())
-
-
-def _slugify(text: str) -> str:
-    return "-".join("".join(char if char.isalnum() else " " for char in text.lower()).split())
 
 
 @cache

@@ -9,7 +9,8 @@ wrong with a plan's parts, all at once; the model raises them as one
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Mapping, Sequence
+import re
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
@@ -23,7 +24,7 @@ from pydantic_core import PydanticCustomError
 
 from smartcity_model.errors import MasterplanError, Problem, suggest, unknown_id
 from smartcity_model.i18n import N_, _
-from smartcity_model.model.base import FrozenModel, Text, Year
+from smartcity_model.model.base import SLUG_PATTERN, FrozenModel, Text, Year, slugify
 from smartcity_model.model.framework import BUILTIN_FRAMEWORKS, Framework, builtin_framework
 from smartcity_model.model.indicator import Indicator
 from smartcity_model.model.initiative import Horizon, Initiative
@@ -177,18 +178,19 @@ def with_element_ids(data: Mapping[str, Any], framework: Framework | None) -> Ma
     if framework is None:
         return data
 
+    def as_id(word: Any) -> Any:
+        return _element_as_id(framework, word)
+
     def indicator(item: Any) -> Any:
         element = item.get("element") if isinstance(item, Mapping) else None
-        if isinstance(element, str) and framework.element_id(element) != element:
-            return {**item, "element": framework.element_id(element)}
+        if isinstance(element, str) and as_id(element) != element:
+            return {**item, "element": as_id(element)}
         return item
 
     def initiative(item: Any) -> Any:
         elements = item.get("elements") if isinstance(item, Mapping) else None
-        if isinstance(elements, list | tuple) and any(
-            isinstance(e, str) and framework.element_id(e) != e for e in elements
-        ):
-            return {**item, "elements": [framework.element_id(e) if isinstance(e, str) else e for e in elements]}
+        if isinstance(elements, list | tuple) and any(as_id(e) != e for e in elements):
+            return {**item, "elements": [as_id(e) for e in elements]}
         return item
 
     fixed = dict(data)
@@ -197,6 +199,16 @@ def with_element_ids(data: Mapping[str, Any], framework: Framework | None) -> Ma
         if isinstance(items, list | tuple):
             fixed[section] = [fix(item) for item in items]
     return fixed
+
+
+def _element_as_id(framework: Framework, word: Any) -> Any:
+    """Return the element id ``word`` names; a name of no element as an id, reported as unknown (``sampah``)."""
+    if not isinstance(word, str):
+        return word
+    found = framework.element_id(word)
+    if found != word or re.match(SLUG_PATTERN, word):
+        return found
+    return slugify(word) or word
 
 
 FrameworkField = Annotated[
@@ -405,13 +417,23 @@ _TARGETS = {
 }
 
 
-def _dangling(
-    subject: _Subject, known: Collection[str] | None, target: str, value: str | None, field: str, *sub: int
+def _dangling(  # noqa: PLR0913 - a reference: its subject, the ids known, kind, value, field, what it may mean
+    subject: _Subject,
+    known: Collection[str] | None,
+    target: str,
+    value: str | None,
+    field: str,
+    *sub: int,
+    closest: Callable[[str], str | None] | None = None,
 ) -> list[Problem]:
-    """Return a ``dangling-reference`` problem if ``value`` is not among ``known`` (unchecked if ``None``)."""
+    """Return a ``dangling-reference`` problem if ``value`` is not among ``known`` (unchecked if ``None``).
+
+    ``closest`` finds what a value may mean beyond a close spelling (an element by a word of its name).
+    """
     if value is None or known is None or value in known:
         return []
-    hint = suggest(value, known)
+    meant = closest(value) if closest is not None else None
+    hint = _(" (did you mean {id}?)").format(id=repr(meant)) if meant else suggest(value, known)
     if not hint and target in _LISTED:  # a framework's ids are few: name them all
         hint = _("; the {kinds} are {ids}").format(kinds=_(_LISTED[target]), ids=", ".join(sorted(known)))
     message = _("unknown {kind} {id}").format(kind=_(_TARGETS.get(target, target)), id=repr(value)) + hint
@@ -456,6 +478,7 @@ class _Context:
     indicator_ids: Collection[str]
     initiative_ids: Collection[str]
     indicators: Mapping[str, Indicator]
+    framework: Framework | None = None
 
 
 def plan_problems(parts: PlanParts) -> list[Problem]:
@@ -476,6 +499,7 @@ def plan_problems(parts: PlanParts) -> list[Problem]:
         indicator_ids=indicators.keys() | unparsed.get("indicators", set()),
         initiative_ids=initiatives.keys() | unparsed.get("initiatives", set()),
         indicators=indicators,
+        framework=framework,
     )
     for position, indicator in parts.indicators:
         out += _indicator_problems(_Subject("indicators", position, "indicator", indicator.id), indicator, context)
@@ -486,7 +510,8 @@ def plan_problems(parts: PlanParts) -> list[Problem]:
 
 
 def _indicator_problems(subject: _Subject, ind: Indicator, ctx: _Context) -> list[Problem]:
-    out = _dangling(subject, ctx.elements, "element", ind.element, "element")
+    closest = None if ctx.framework is None else ctx.framework.closest_element
+    out = _dangling(subject, ctx.elements, "element", ind.element, "element", closest=closest)
     out += _dangling(subject, ctx.pillars, "pillar", ind.pillar, "pillar")
     out += _dangling(subject, ctx.opds, "OPD", ind.custodian, "custodian")
     bounds, period, baseline = ind.value_bounds, ctx.period, ind.baseline
@@ -539,9 +564,10 @@ def _initiative_problems(subject: _Subject, ini: Initiative, ctx: _Context) -> l
         (ctx.initiative_ids, "initiative", "depends_on", ini.depends_on),
     ]
     out = _dangling(subject, ctx.opds, "OPD", ini.lead, "lead")
+    closest = None if ctx.framework is None else ctx.framework.closest_element
     for known, target, name, values in references:
         for i, value in enumerate(values):
-            out += _dangling(subject, known, target, value, name, i)
+            out += _dangling(subject, known, target, value, name, i, closest=closest if target == "element" else None)
         out += [
             subject.problem("duplicate-reference", _("{id} is listed twice").format(id=repr(value)), name)
             for value in _repeated(values)

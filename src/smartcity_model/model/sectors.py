@@ -16,9 +16,10 @@ Examples
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
-__all__ = ["SECTORS", "Sector", "sector_id"]
+__all__ = ["SECTORS", "Sector", "closest_sector", "sector_id"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,3 +89,9 @@ _WORDS: dict[str, str] = {
 def sector_id(value: str) -> str:
     """Return the sector id a word stands for (any case; an id, an alias or a name), else ``value``."""
     return _WORDS.get(value.strip().lower(), value)
+
+
+def closest_sector(value: str) -> str | None:
+    """Return the id of the sector a misspelt word most likely means (``kesehatann`` → ``health``), or ``None``."""
+    close = difflib.get_close_matches(value.strip().lower(), list(_WORDS), n=1, cutoff=0.75)
+    return _WORDS[close[0]] if close else None

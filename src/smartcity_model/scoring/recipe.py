@@ -326,7 +326,7 @@ class Recipe(FrozenModel):
             recipe = cls.model_validate(parsed.data)
         except ValidationError as error:
             problems = []
-            for problem in problems_from_validation(error, prefix=(), kind="recipe", obj_id=None):
+            for problem in problems_from_validation(error, prefix=(), kind="recipe", obj_id=None, model=cls):
                 line = _line(parsed.lines, problem.path)
                 problems.append(
                     Problem(
@@ -527,7 +527,9 @@ def _framework_structure(folder: Path, indicators: str, framework: str) -> Struc
             label = item.get("id") if isinstance(item, Mapping) else None
             problems.extend(
                 dataclasses.replace(problem, file=shown, line=_line(parsed.lines, problem.path))
-                for problem in problems_from_validation(error, prefix=(position,), kind="indicator", obj_id=label)
+                for problem in problems_from_validation(
+                    error, prefix=(position,), kind="indicator", obj_id=label, model=Indicator
+                )
             )
     known = {element.id for element in tree.elements}
     for position, indicator in enumerate(found):
