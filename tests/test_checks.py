@@ -508,7 +508,8 @@ def test_every_slip_in_checks_yaml_is_named_at_once_with_the_name_meant(tmp_path
         (5, "unknown-field", "thresholds.max_lead_shar"),
         (7, "invalid-choice", "waivers.0.code"),
     }
-    assert "(did you mean 'element-without-indicator'?)" in found[2, "invalid-choice", "severity.element-without-indicatr"]
+    code = found[2, "invalid-choice", "severity.element-without-indicatr"]
+    assert "(did you mean 'element-without-indicator'?)" in code
     assert "'error', 'warning', 'info' or 'off'" in found[3, "invalid-choice", "severity.opd-leads-nothing"]
     assert "(did you mean 'max_lead_share'?)" in found[5, "unknown-field", "thresholds.max_lead_shar"]
     assert "(did you mean 'opd-leads-nothing'?)" in found[7, "invalid-choice", "waivers.0.code"]

@@ -161,7 +161,7 @@ def test_what_an_opd_changes_adds_and_removes_is_merged_with_before_and_after(
     book = openpyxl.load_workbook(templates["dinkes"])
     row = _row(book["Observasi"], "liv-stunting", 2024)
     assert change.where() == f"{templates['dinkes']}, Observasi!C{row}"
-    assert str(change).endswith("observation liv-stunting 2024 changed: value 21.8 → 20.9")
+    assert str(change).endswith("observation liv-stunting 2024 changed: nilai 21.8 → 20.9")
 
     merged = result.plan
     assert merged is not None
@@ -461,7 +461,7 @@ def test_merge_from_the_command_line(
 
     dry = run.invoke(main, ["merge", str(plan), *workbooks, "--prefer", "workbook", "--dry-run"])
     assert dry.exit_code == 0, dry.output
-    assert "observation liv-stunting 2023 changed: value 24.1 → 24.5" in dry.output
+    assert "observation liv-stunting 2023 changed: nilai 24.1 → 24.5" in dry.output
     assert "Dry run: nothing was written." in dry.output
     assert snapshot(plan) == before
 

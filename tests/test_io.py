@@ -722,7 +722,11 @@ def test_plain_integers_read_as_pyyaml_reads_them(text: str) -> None:
 
 @pytest.mark.parametrize(
     ("name", "meant"),
-    [("observations.xlsx", "observations.csv"), ("observations.txt", "observations.csv"), ("initiatives.yaml.bak", "initiatives.yaml")],
+    [
+        ("observations.xlsx", "observations.csv"),
+        ("observations.txt", "observations.csv"),
+        ("initiatives.yaml.bak", "initiatives.yaml"),
+    ],
 )
 def test_a_file_named_like_a_part_but_not_read_is_named_in_a_warning(plan_folder: Path, name: str, meant: str) -> None:
     (plan_folder / name).write_bytes(b"\xff\xfe")

@@ -46,6 +46,7 @@ from smartcity_model.io.excel import (
     Reading,
     book_bytes,
     build_workbook,
+    column_header,
     escape_text,
     find_sheets,
     locate_cell,
@@ -145,6 +146,15 @@ def _key_text(part: Part | None, key: Key) -> str:
     return " ".join(map(str, key))
 
 
+#: The sheet of a workbook each part of a merge is read from (its columns name the fields changed).
+_SHEET_OF_PART: dict[Part, str] = {
+    "initiative": "Inisiatif",
+    "budget": "Anggaran",
+    "expected": "Harapan",
+    "observation": "Observasi",
+}
+
+
 def _subject(part: Part | None, key: Key) -> str:
     return f"{_(_PART_WORDS[part])} {_key_text(part, key)}" if part is not None else ""
 
@@ -173,15 +183,17 @@ class Change:
         return place(self.workbooks[0] if self.workbooks else None, self.line, self.sheet, self.column)
 
     def __str__(self) -> str:
-        """Render as one line: ``where: observation liv-referral 2024 changed: value 40 → 41.5``."""
+        """Render as one line: ``where: observation liv-referral 2024 changed: nilai 40 → 41.5``."""
         subject = _subject(self.part, self.key)
         if self.action == "added":
             text = _("{subject} added").format(subject=subject)
         elif self.action == "removed":
             text = _("{subject} removed").format(subject=subject)
         else:
+            sheet = _SHEET_OF_PART[self.part]
             fields = "; ".join(
-                f"{name} {_shown(self.before.get(name))} → {_shown(self.after.get(name))}" for name in self.after
+                f"{column_header(sheet, name)} {_shown(self.before.get(name))} → {_shown(self.after.get(name))}"
+                for name in self.after
             )
             text = _("{subject} changed: {fields}").format(subject=subject, fields=fields)
         where = self.where()

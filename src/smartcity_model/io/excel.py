@@ -35,7 +35,14 @@ if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
 
-__all__ = ["EXCEL_SUFFIXES", "ExcelUnavailableError", "read_workbook", "tables_workbook", "write_workbook"]
+__all__ = [
+    "EXCEL_SUFFIXES",
+    "ExcelUnavailableError",
+    "column_header",
+    "read_workbook",
+    "tables_workbook",
+    "write_workbook",
+]
 
 #: Suffixes of the workbooks read and written.
 EXCEL_SUFFIXES = frozenset({".xlsx"})
@@ -149,6 +156,13 @@ _SHEETS: dict[str, tuple[_Column, ...]] = {
     ),
 }
 _PLAN_SHEET, _LISTS_SHEET, _README_SHEET = "Rencana", "Daftar", "Petunjuk"
+
+
+def column_header(sheet: str, key: str) -> str:
+    """Return the header of the column holding ``key`` in ``sheet`` (``tahun_mulai`` for ``start_year``)."""
+    return next((column.header for column in _SHEETS.get(sheet, ()) if column.key == key), key)
+
+
 #: Keys of the plan sheet whose values are one-line YAML (a list).
 _PLAN_YAML = frozenset({"document.authors"})
 _SECTION_OF = {"OPD": "opds", "Indikator": "indicators", "Inisiatif": "initiatives", "Observasi": "observations"}
