@@ -155,7 +155,7 @@ PROBLEM_HINTS: dict[str, str] = {
 
 #: The kinds of object a problem is about, as messages name them.
 _KINDS = {
-    "opd": N_("opd"),
+    "opd": N_("OPD"),
     "indicator": N_("indicator"),
     "initiative": N_("initiative"),
     "observation": N_("observation"),
@@ -165,7 +165,7 @@ _KINDS = {
 }
 #: The kinds of object looked up by id, as :func:`unknown_id` names them.
 _ID_KINDS = (
-    N_("opd"),
+    N_("OPD"),
     N_("indicator"),
     N_("initiative"),
     N_("dimension"),

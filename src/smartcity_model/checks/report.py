@@ -32,7 +32,7 @@ FINDING_COLUMNS: tuple[str, ...] = (
 
 #: The kinds of subject a finding names, as messages name them.
 _SUBJECT_KINDS = {
-    "opd": N_("opd"),
+    "opd": N_("OPD"),
     "initiative": N_("initiative"),
     "indicator": N_("indicator"),
     "element": N_("element"),

@@ -277,7 +277,7 @@ class Masterplan(PlanHeader):
     @cached_property
     def _index(self) -> dict[str, dict[str, Any]]:
         return {
-            "opd": {o.id: o for o in self.opds},
+            "OPD": {o.id: o for o in self.opds},
             "indicator": {i.id: i for i in self.indicators},
             "initiative": {i.id: i for i in self.initiatives},
         }
@@ -291,7 +291,7 @@ class Masterplan(PlanHeader):
 
     def opd(self, opd_id: str) -> OPD:
         """Return the OPD with id ``opd_id`` (raises :class:`~smartcity_model.UnknownIdError`)."""
-        result: OPD = self._get("opd", opd_id)
+        result: OPD = self._get("OPD", opd_id)
         return result
 
     def indicator(self, indicator_id: str) -> Indicator:
