@@ -173,7 +173,21 @@ def test_a_crash_is_one_line_and_exit_3_unless_debugging(run: CliRunner, monkeyp
     assert "--debug" in result.output
     assert "Traceback" not in result.output
     debugging = run.invoke(main, ["--debug", "check"])
-    assert isinstance(debugging.exception, RuntimeError)
+    assert debugging.exit_code == 3  # never 1, which says problems were found
+    assert "Traceback" in debugging.output
+    assert "RuntimeError: something unexpected" in debugging.output
+
+
+def test_a_plan_a_workbook_cannot_hold_is_refused_with_a_reason_not_a_crash(
+    run: CliRunner, tmp_path: Path, plan_data: dict[str, object]
+) -> None:
+    plan_data["opds"][0]["note"] = "x" * 40_000  # type: ignore[index]  # more than an Excel cell holds
+    source = scm.dump(scm.Masterplan.from_dict(plan_data), tmp_path / "plan.yaml")
+    result = run.invoke(main, ["export", str(source), str(tmp_path / "plan.xlsx")])
+    assert result.exit_code == 2
+    assert "the plan was not saved as a workbook" in result.output
+    assert "an Excel cell holds at most 32,767" in result.output
+    assert not (tmp_path / "plan.xlsx").exists()
 
 
 def test_hostile_files_are_problems_not_crashes(run: CliRunner, plan_folder: Path) -> None:

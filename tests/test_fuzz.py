@@ -179,3 +179,124 @@ def test_every_mutation_gives_a_located_error_or_a_plan_that_round_trips(
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
         shutil.rmtree(folder.parent)
     assert outcomes.get("refused", 0) > 0
+
+
+def _json_special(rng: random.Random, data: bytes) -> bytes:
+    pieces = [b'"x": ' + b"9" * 5000 + b",", b'"x": NaN,', b'"x": 1e999,', b"[" * 3000, b'"id": "a", "id": "b",']
+    return _insert(rng, data, pieces)
+
+
+JSON_MUTATIONS: tuple[Mutation, ...] = (_flip, _delete_line, _double_line, _control, _json_special, _truncate)
+
+
+def _single_outcome(path: Path) -> str:
+    """Load one plan file; a loaded plan must save and load back equal. Return what happened."""
+    refused: scm.MasterplanError | None = None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", scm.PlanWarning)
+            plan = scm.load(path)
+    except scm.MasterplanError as error:
+        refused = error
+    if refused is not None:
+        assert refused.problems
+        assert all(problem.file for problem in refused.problems), str(refused)
+        return "refused"
+    saved = scm.dump(plan, path.with_name("saved" + path.suffix))
+    assert scm.load(saved) == plan
+    saved.unlink()
+    return "loaded"
+
+
+def test_every_mutation_of_a_json_plan_gives_a_located_error_or_a_plan_that_round_trips(tmp_path: Path) -> None:
+    original = scm.dumps(scm.load(scm.example_path()), "json").encode("utf-8")
+    outcomes: dict[str, int] = {}
+    for case in range(CASES // 2):
+        rng = random.Random(10_000 + case)  # noqa: S311 - a reproducible corpus, not secrets
+        path = tmp_path / f"case-{case}.json"
+        data = original
+        for _ in range(rng.choice([1, 1, 2])):
+            data = rng.choice(JSON_MUTATIONS)(rng, data)
+        path.write_bytes(data)
+        try:
+            outcome = _bounded(lambda path=path: _single_outcome(path))
+        except AssertionError as error:
+            pytest.fail(f"case {case}: {error}")
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    assert outcomes.get("refused", 0) > 0
+
+
+#: Values planted in a workbook's cells: what a planner, a spreadsheet or an attacker may put there.
+CELL_VALUES: tuple[object, ...] = (
+    None,
+    "",
+    "  ",
+    "=1+1",
+    '=HYPERLINK("http://x")',
+    True,
+    0,
+    -1,
+    1e308,
+    float(2**63),
+    "1.250",
+    "Rp 1.200.000.000",
+    "79,5",
+    "x" * 5000,
+    "dinkes, , rsud",
+    "{2030: 80, 2030.0: 81}",
+    "[unclosed",
+    "\u2028",
+    "é",
+)
+
+
+def test_every_edit_of_a_workbook_gives_a_located_error_or_a_plan_that_round_trips(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    original = scm.dump(scm.load(scm.example_path()), tmp_path / "plan.xlsx")
+    outcomes: dict[str, int] = {}
+    for case in range(max(CASES // 8, 6)):
+        rng = random.Random(20_000 + case)  # noqa: S311 - a reproducible corpus, not secrets
+        path = tmp_path / f"case-{case}.xlsx"
+        if rng.random() < 0.25:  # the archive itself damaged
+            path.write_bytes(_flip(rng, original.read_bytes()))
+        else:
+            book = openpyxl.load_workbook(original)
+            for _ in range(rng.choice([1, 2, 4])):
+                sheet = book[rng.choice(["OPD", "Indikator", "Inisiatif", "Anggaran", "Observasi", "Rencana"])]
+                row, column = rng.randint(1, sheet.max_row + 1), rng.randint(1, sheet.max_column + 1)
+                sheet.cell(row=row, column=column, value=rng.choice(CELL_VALUES))
+            book.save(path)
+        try:
+            outcome = _bounded(lambda path=path: _single_outcome(path))
+        except AssertionError as error:
+            pytest.fail(f"case {case}: {error}")
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    assert outcomes.get("refused", 0) > 0
+
+
+def test_every_mutation_of_checks_yaml_gives_a_located_error_or_a_configuration(tmp_path: Path) -> None:
+    plan = scm.load(scm.example_path())
+    original = (scm.example_path() / "checks.yaml").read_bytes()
+    outcomes: dict[str, int] = {}
+    for case in range(CASES // 2):
+        rng = random.Random(30_000 + case)  # noqa: S311 - a reproducible corpus, not secrets
+        path = tmp_path / "checks.yaml"
+        data = original
+        for _ in range(rng.choice([1, 2])):
+            data = rng.choice(MUTATIONS)(rng, data) if data else data
+        path.write_bytes(data)
+
+        def run(path: Path = path) -> str:
+            refused: scm.MasterplanError | None = None
+            try:
+                scm.check(plan, path)
+            except scm.MasterplanError as error:
+                refused = error
+            if refused is not None:
+                assert all(problem.file == str(path) for problem in refused.problems), str(refused)
+                return "refused"
+            return "checked"
+
+        outcome = _bounded(run)
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    assert outcomes.get("refused", 0) > 0

@@ -761,3 +761,59 @@ def test_a_decimal_comma_in_a_comma_separated_table_is_explained(plan_folder: Pa
     table.write_text("\n".join([header, ",".join(cells), *rest]) + "\n", encoding="utf-8")
     with pytest.raises(scm.MasterplanError, match=r'put such a value in quotes \("79,5"\)'):
         scm.load(plan_folder)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ('{\n  "region": 1,\n  "x": ' + "9" * 100 + "\n}", 3, "is too large (more than 64 digits)"),
+        ('{\n  "a": 1,\n  "a": 2\n}', 3, "duplicate key 'a'"),
+        ('{\n  "a": 1,\n  "b": NaN\n}', 3, "NaN is not a number"),
+    ],
+)
+def test_json_values_refused_while_read_are_located(tmp_path: Path, text: str, line: int, message: str) -> None:
+    path = tmp_path / "plan.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(scm.MasterplanError) as caught:
+        scm.load(path)
+    (problem,) = caught.value.problems
+    assert (problem.code, problem.line) == ("syntax-error", line)
+    assert message in problem.message
+
+
+def test_binary_yaml_values_are_refused_not_read_as_text(plan_folder: Path) -> None:
+    header = plan_folder / "masterplan.yaml"
+    text = header.read_text(encoding="utf-8").replace("kind: kota", "kind: kota\n  capital: !!binary UGFkYW5n")
+    header.write_text(text, encoding="utf-8")
+    with pytest.raises(scm.MasterplanError, match=r"binary data \(!!binary\) is not plan data") as caught:
+        scm.load(plan_folder)
+    assert caught.value.problems[0].line == text.splitlines().index("  capital: !!binary UGFkYW5n") + 1
+
+
+def test_a_workbook_that_unpacks_to_far_more_than_it_holds_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    import zipfile  # noqa: PLC0415 - only this test builds an archive by hand
+
+    path = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", "<row/>" * 5_000_000)
+    with pytest.raises(scm.MasterplanError) as caught:
+        scm.load(path)
+    (problem,) = caught.value.problems
+    assert problem.code == "alias-bomb"
+    assert "the workbook would unpack to 30,000,000 bytes" in problem.message
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+@pytest.mark.parametrize("kind", ["pipe", "folder", "broken link"])
+def test_a_checks_yaml_that_cannot_be_read_is_reported_never_skipped(plan_folder: Path, kind: str) -> None:
+    target = plan_folder / "checks.yaml"
+    if kind == "pipe":
+        os.mkfifo(target)
+    elif kind == "folder":
+        target.mkdir()
+    else:
+        target.symlink_to(plan_folder / "nowhere.yaml")
+    assert scm.find_check_config(plan_folder) == target
+    with pytest.raises(scm.MasterplanError) as caught:
+        scm.load_check_config(target)
+    assert caught.value.problems[0].code in {"file-unreadable", "file-missing"}

@@ -285,3 +285,18 @@ def test_one_bad_field_never_hides_the_other_problems_of_its_object(plan_data: d
         ("dangling-reference", "lead"),
         ("dangling-reference", "depends_on.0"),
     }
+
+
+@pytest.mark.parametrize("twice", ["02025", "2025.0", "2_025", "+2025", " 2025"])
+def test_a_year_given_twice_in_any_spelling_is_refused(plan_data: dict[str, Any], twice: object) -> None:
+    plan_data["initiatives"][0]["indicators"][0]["expected"] = {2025: 55, twice: 60}
+    with pytest.raises(scm.MasterplanError, match="year 2025 is given twice"):
+        scm.Masterplan.from_dict(plan_data)
+
+
+def test_a_population_no_region_has_is_refused(plan_data: dict[str, Any]) -> None:
+    plan_data["region"]["population"] = 2**63
+    with pytest.raises(scm.MasterplanError) as caught:
+        scm.Masterplan.from_dict(plan_data)
+    (problem,) = caught.value.problems
+    assert (problem.code, problem.field) == ("out-of-range", "region.population")

@@ -152,3 +152,33 @@ def test_regions_are_listed_once_with_finite_populations() -> None:
         scm.roll_up_province(
             _data(SCORES), _structure(), regions=POPULATION | {"kab-c": float("inf")}, weights="population"
         )
+
+
+@pytest.mark.parametrize(
+    "populations",
+    [
+        dict.fromkeys(SCORES, 1e308),
+        {"kota-a": 5e-324, "kab-b": 1e308, "kab-c": 1e308, "kab-d": 1e308},
+        {"kota-a": 1.7e308, "kab-b": 1.0, "kab-c": 1.0, "kab-d": 1.0},
+    ],
+)
+def test_population_weights_of_any_finite_size_never_overflow(populations: dict[str, float]) -> None:
+    weighted = scm.roll_up_province(_data(SCORES), _structure(), regions=populations, weights="population")
+    total = sum(populations.values()) if all(p < 1e300 for p in populations.values()) else None
+    scores = weighted.province["score"]
+    assert scores.notna().all()
+    assert scores.between(0, 100).all()
+    if total is None:  # the largest regions carry the province: the weighted mean of their scores
+        largest = max(populations.values())
+        heavy = [r for r, p in populations.items() if p == largest]
+        d1 = sum(SCORES[r][0] for r in heavy) / len(heavy)
+        assert weighted.province.query("node == 'd1'")["score"].item() == pytest.approx(d1)
+
+
+def test_a_population_too_large_for_a_number_or_a_region_listed_twice_is_refused() -> None:
+    with pytest.raises(scm.ScoringError, match="populations must be finite numbers above 0; not so for regions kab-c"):
+        scm.roll_up_province(
+            _data(SCORES), _structure(), regions=POPULATION | {"kab-c": 10**400}, weights="population"
+        )
+    with pytest.raises(scm.ScoringError, match="regions= lists regions more than once: kab-b"):
+        scm.roll_up_province(_data(SCORES), _structure(), regions=[*SCORES, "kab-b"])

@@ -451,3 +451,106 @@ def test_a_table_an_opd_keeps_in_excels_form_stays_in_it_when_its_rows_change(pl
     text = raw.decode("utf-8-sig")
     assert text.startswith("sep=;\r\nindikator;tahun;nilai;status;sumber;catatan\r\n")
     assert scm.load(plan_folder).observations[0].note == "catatan ✓"
+
+
+# ------------------------------------------------------------------ folders someone else wrote
+
+
+def test_a_journal_reaching_outside_the_folder_through_a_link_touches_nothing(
+    plan_folder: Path, tmp_path: Path
+) -> None:
+    victim = tmp_path / "victim" / "important.txt"
+    victim.parent.mkdir()
+    victim.write_text("precious", encoding="utf-8")
+    (plan_folder / "evil-link").symlink_to(victim)
+    (plan_folder / "x.d").mkdir()
+    (plan_folder / ".x.d.smartcity-bbbbbbbbbbbb.new").write_text("hi", encoding="utf-8")
+    entries = [
+        atomic._Entry(str(plan_folder / "x.d"), str(plan_folder / ".x.d.smartcity-bbbbbbbbbbbb.new"), None),  # noqa: SLF001 - a journal as an attacker writes it
+        atomic._Entry(str(victim), str(victim.parent / ".important.txt.smartcity-aaaaaaaaaaaa.new"), None),  # noqa: SLF001 - same
+    ]
+    atomic._write_journal(plan_folder, "committed", entries)  # noqa: SLF001 - same
+    with pytest.raises(scm.MasterplanError, match="outside this folder"):
+        scm.load(plan_folder)
+    assert victim.read_text(encoding="utf-8") == "precious"
+    assert (plan_folder / "x.d").is_dir()
+
+
+def test_saving_a_file_beside_a_plan_folder_being_saved_leaves_that_save_alone(plan_folder: Path) -> None:
+    plans = plan_folder.parent
+    half_written = plan_folder / ".opds.yaml.smartcity-0123456789ab.new"
+    half_written.write_text("- {id: x}\n", encoding="utf-8")
+    plan = scm.load(plans / "plan")
+    half_written.write_text("- {id: x}\n", encoding="utf-8")  # written again: the load above cleaned it
+    with atomic.folder_lock(plan_folder, exclusive=True):  # another process saving that plan
+        scm.dump(plan, plans / "backup.yaml")
+        assert half_written.exists()
+    (plan_folder / atomic.JOURNAL).write_text('{"state": "prepared", "entries": []}', encoding="utf-8")
+    scm.dump(scm.load(plans / "backup.yaml"), plans / "backup.yaml")  # a folder with a journal: its own saves'
+    assert half_written.exists()
+
+
+def test_a_save_interrupted_just_before_a_reader_takes_its_lock_is_finished_not_read_half_done(
+    tmp_path: Path, two_plans: tuple[scm.Masterplan, scm.Masterplan, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second, _, _ = two_plans
+    folder = scm.dump(first, tmp_path / "plan")
+    original_replace, original_lock = Path.replace, plan_io.folder_lock
+
+    def killed_after_two(self: Path, target: Any) -> Path:
+        if self.name.endswith(".new") and not self.name.startswith(atomic.JOURNAL):
+            killed_after_two.count += 1  # type: ignore[attr-defined]
+            if killed_after_two.count == 3:  # type: ignore[attr-defined]
+                raise KeyboardInterrupt  # the writer dies here
+        return original_replace(self, target)
+
+    killed_after_two.count = 0  # type: ignore[attr-defined]
+
+    def writer_dies_first(where: Path, *, exclusive: bool) -> Any:
+        if not exclusive and not writer_dies_first.done:  # type: ignore[attr-defined]
+            writer_dies_first.done = True  # type: ignore[attr-defined]
+            monkeypatch.setattr(Path, "replace", killed_after_two)
+            with pytest.raises(KeyboardInterrupt):
+                scm.dump(second, folder)
+            monkeypatch.setattr(Path, "replace", original_replace)
+        return original_lock(where, exclusive=exclusive)
+
+    writer_dies_first.done = False  # type: ignore[attr-defined]
+    monkeypatch.setattr(plan_io, "folder_lock", writer_dies_first)
+    assert scm.load(folder) == second  # finished under the lock, never a mixture
+    assert _strays(folder) == []
+
+
+# ------------------------------------------------------------------ values the files cannot carry
+
+
+def test_an_unclosed_quote_in_a_table_is_refused_not_read_as_the_rest_of_the_file(plan_folder: Path) -> None:
+    table = plan_folder / "observations.csv"
+    lines = table.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1] + ',"BPS'  # a note whose quote never closes
+    lines[0] = lines[0] + ",note"
+    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(scm.MasterplanError) as caught:
+        scm.load(plan_folder)
+    (problem,) = caught.value.problems
+    assert (problem.code, problem.line) == ("syntax-error", 2)
+    assert "a quote opened in a cell must close it" in problem.message
+
+
+def test_a_table_with_a_cell_longer_than_the_csv_default_limit_is_saved_over(
+    plan_folder: Path, plan_data: dict[str, Any]
+) -> None:
+    plan_data["observations"][0]["note"] = "x" * 200_000
+    long = scm.Masterplan.from_dict(plan_data)
+    scm.dump(long, plan_folder)
+    code = (
+        "import sys, smartcity_model as scm\n"
+        "plan = scm.load(sys.argv[2])\n"
+        "scm.dump(plan, sys.argv[1])\n"
+        "assert scm.load(sys.argv[1]) == plan\n"
+    )
+    other = scm.dump(_changed(plan_data), plan_folder.parent / "other.yaml")
+    result = subprocess.run(  # noqa: S603 - our own snippet, in a fresh process (the csv limit is per process)
+        [sys.executable, "-c", code, str(plan_folder), str(other)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import traceback
 import warnings
 from pathlib import Path
 from typing import Any, NoReturn
@@ -21,6 +22,7 @@ from smartcity_model.checks import check as run_checks
 from smartcity_model.cli_report import report as report_command
 from smartcity_model.cli_results import budget, score
 from smartcity_model.cli_support import (
+    EXIT_BROKEN_PIPE,
     EXIT_CRASH,
     EXIT_OK,
     EXIT_PROBLEMS,
@@ -82,10 +84,11 @@ class _Commands(SpeakingGroup):
         except BrokenPipeError:  # the reader stopped early (``smartcity framework | head``): not a crash
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
-            ctx.exit(EXIT_PROBLEMS)
-        except Exception as error:
+            ctx.exit(EXIT_BROKEN_PIPE)
+        except Exception as error:  # noqa: BLE001 - any other exception is a bug: one line (--debug: its traceback), exit 3
             if ctx.params.get("debug"):
-                raise
+                traceback.print_exc()
+                ctx.exit(EXIT_CRASH)
             message = _("internal error: {kind}: {error}").format(kind=type(error).__name__, error=error)
             hint = _("This is a bug in smartcity-model; run again with --debug to see where.")
             click.echo(f"{message}\n{hint}", err=True)

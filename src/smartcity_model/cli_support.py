@@ -23,6 +23,7 @@ from smartcity_model.io.excel import ExcelUnavailableError
 from smartcity_model.model import Masterplan
 
 __all__ = [
+    "EXIT_BROKEN_PIPE",
     "EXIT_CRASH",
     "EXIT_OK",
     "EXIT_PROBLEMS",
@@ -38,6 +39,8 @@ __all__ = [
 ]
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_CRASH = 0, 1, 2, 3
+#: The reader of the output stopped early (``smartcity framework | head``): 128 + SIGPIPE, as a shell reports it.
+EXIT_BROKEN_PIPE = 141
 
 #: The ``--format`` option of the commands that print for people or for programs.
 TEXT_OR_JSON = click.option(

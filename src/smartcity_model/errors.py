@@ -45,7 +45,7 @@ PROBLEM_CODES: dict[str, str] = {
     "syntax-error": N_("a YAML, JSON or CSV file is not well formed"),
     "ambiguous-number": N_("a number reads two ways (1.250: thousands, or a decimal point)"),
     "empty-document": N_("a file holds no data where some is required"),
-    "alias-bomb": N_("a YAML document expands through aliases beyond the allowed size"),
+    "alias-bomb": N_("a file expands beyond the allowed size (YAML aliases, a workbook's compression)"),
     "wrong-shape": N_("a file or section has the wrong container type (list versus mapping)"),
     # one object at a time
     "missing-field": N_("a required field is absent"),
@@ -104,7 +104,8 @@ PROBLEM_HINTS: dict[str, str] = {
     ),
     "empty-document": N_("Write the content; for an empty list write `[]`."),
     "alias-bomb": N_(
-        "Expand the aliases by hand; a document may grow through aliases to at most ten times its own size."
+        "Expand the aliases by hand; a document may grow through aliases to at most ten times its own size. A "
+        "workbook that unpacks to more than a hundred times its size is not a plan's: save it again from Excel."
     ),
     "wrong-shape": N_(
         "Use a list where a list is expected (e.g. `opds.yaml` is a list of OPDs), and give each section "

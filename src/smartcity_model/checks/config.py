@@ -14,6 +14,7 @@ Set it in code (:class:`CheckConfig`) or in a ``checks.yaml`` beside the plan::
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -106,7 +107,11 @@ def load_check_config(path: str | Path) -> CheckConfig:
 
 
 def find_check_config(plan_path: str | Path) -> Path | None:
-    """Return the ``checks.yaml`` beside a plan (inside its folder, or next to its file), if there is one."""
+    """Return the ``checks.yaml`` beside a plan (inside its folder, or next to its file), if there is one.
+
+    A ``checks.yaml`` that is not a readable file is returned too, so that it is reported, never skipped.
+    """
     path = Path(plan_path)
     candidate = (path if path.is_dir() else path.parent) / CHECKS_FILE
-    return candidate if candidate.is_file() else None
+    # anything of that name counts (a folder, a pipe, a broken link): loading it says what is wrong with it
+    return candidate if os.path.lexists(candidate) else None

@@ -159,29 +159,43 @@ def _read_journal(folder: Path) -> tuple[str, list[_Entry]] | None:
             "{path}: the journal of an interrupted save cannot be read ({reason}); remove it if no save is running"
         ).format(path=path, reason=error)
         raise SaveError(msg) from None
-    untrusted = state not in {"prepared", "committed"} or not all(_trusted(folder, entry) for entry in entries)
+    untrusted = state not in {"prepared", "committed"} or not all(_trusted(entry) for entry in entries)
     if untrusted:
         msg = _(
             "{path}: the journal of an interrupted save names files this folder's saves never write; "
             "nothing was touched; remove the journal if no save is running"
         ).format(path=path)
         raise SaveError(msg)
+    outside = [entry.target for entry in entries if not _inside(folder, Path(entry.target))]
+    if outside:  # a link of the folder led the save elsewhere: finishing it would write outside the folder
+        msg = _(
+            "{path}: an interrupted save replaced files outside this folder, which its links point to ({files}); "
+            "to be safe it is not finished here, and nothing was touched: check those files, then remove the "
+            "journal and save the plan again"
+        ).format(path=path, files=", ".join(outside))
+        raise SaveError(msg)
     return str(state), entries
 
 
-def _trusted(folder: Path, entry: _Entry) -> bool:
-    """Tell whether a journal entry is one a save of ``folder`` writes: its files, beside each other."""
+def _inside(folder: Path, target: Path) -> bool:
+    """Tell whether ``target`` lies in ``folder`` or in one of its own (not hidden, not linked) folders."""
+    home = Path(os.path.realpath(folder))
+    parent = target.parent
+    if parent == home:
+        return True
+    own = parent.parent == home and not parent.name.startswith(".")
+    return own and not (home / parent.name).is_symlink() and (home / parent.name).is_dir()
+
+
+def _trusted(entry: _Entry) -> bool:
+    """Tell whether a journal entry is one a save writes: a target with its new and kept old files beside it.
+
+    Whether the target lies inside the folder is checked apart (:func:`_inside`): a save that
+    followed a link elsewhere is one this module wrote, but it is not finished from the folder.
+    """
     if not all(isinstance(name, str) for name in (entry.target, entry.new)) or not isinstance(entry.old, str | None):
         return False
     target = Path(entry.target)
-    home = Path(os.path.realpath(folder))
-    below = target.parent.parent == home and not target.parent.name.startswith(".")  # one of its own folders
-    inside = target.parent == home or below
-    linked = not inside and any(
-        Path(os.path.realpath(item)) == target for item in folder.iterdir() if item.is_symlink()
-    )
-    if not inside and not linked:
-        return False
     pattern = re.compile(rf"\.{re.escape(target.name)}{re.escape(_MARK)}[0-9a-f]{{12}}")
     new_ok = Path(entry.new).parent == target.parent and pattern.fullmatch(Path(entry.new).name.removesuffix(_NEW))
     old_ok = entry.old is None or (
@@ -190,10 +204,17 @@ def _trusted(folder: Path, entry: _Entry) -> bool:
     return bool(new_ok and old_ok and entry.new.endswith(_NEW) and (entry.old is None or entry.old.endswith(_OLD)))
 
 
-def _roll_forward(entries: list[_Entry]) -> None:
+def _roll_forward(entries: list[_Entry], *, strict: bool = False) -> None:
+    """Rename every new file over its target; ``strict`` (a save, not a recovery): each must still be there.
+
+    A recovery finds some new files renamed already; a save that finds one gone (removed by
+    something else) raises, to be rolled back rather than half done.
+    """
     for entry in entries:
         if os.path.lexists(entry.new):
             Path(entry.new).replace(entry.target)
+        elif strict:
+            raise SaveError(_("{path} was removed while the plan was being saved").format(path=entry.new))
     for folder in {Path(e.target).parent for e in entries}:
         _fsync_folder(folder)
 
@@ -227,23 +248,64 @@ def _finish(folder: Path, entries: list[_Entry]) -> None:
         _remove(entry.new)
 
 
-def _strays(folder: Path) -> list[Path]:
+def _strays(folder: Path, places: list[Path] | None = None) -> list[Path]:
     """Files that only an interrupted save leaves: new and kept old files, journals being written.
 
-    New and kept old files are looked for in the folder and in its own folders.
+    New and kept old files are looked for in the folder and in ``places`` (by default its own folders).
     """
     patterns = (f".*{_MARK}*{_NEW}", f".*{_MARK}*{_OLD}")
-    files = [path for place in [folder, *_subfolders(folder)] for pattern in patterns for path in place.glob(pattern)]
+    where = [folder, *(_subfolders(folder) if places is None else places)]
+    files = [path for place in where for pattern in patterns for path in place.glob(pattern)]
     return sorted({*files, *folder.glob(f"{JOURNAL}.*{_NEW}")})
 
 
 def _subfolders(folder: Path) -> list[Path]:
-    """Return the folders a save may write into below ``folder``: its own, not hidden, not linked."""
+    """Return the folders a save may write into below ``folder``: its own, not hidden, not linked.
+
+    A folder with a journal of its own is another folder's saves (a plan folder inside a folder of
+    plans), not this one's.
+    """
     try:
         items = list(folder.iterdir())
     except OSError:
         return []
-    return [item for item in items if not item.name.startswith(".") and item.is_dir() and not item.is_symlink()]
+    return [
+        item
+        for item in items
+        if not item.name.startswith(".") and item.is_dir() and not item.is_symlink() and not (item / JOURNAL).exists()
+    ]
+
+
+@contextlib.contextmanager
+def _free_subfolders(folder: Path) -> Iterator[list[Path]]:
+    """Yield the folder's own folders that no other save holds, each locked until the block ends.
+
+    A folder another process has locked is saving as a folder of its own: its files are left alone.
+    """
+    with contextlib.ExitStack() as stack:
+        yield [place for place in _subfolders(folder) if stack.enter_context(_try_lock(place))]
+
+
+@contextlib.contextmanager
+def _try_lock(folder: Path) -> Iterator[bool]:
+    """Take an exclusive lock on ``folder`` if no one holds it; yield whether it was taken."""
+    if fcntl is None:  # pragma: no cover - no locks where flock is missing
+        yield True
+        return
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        yield False
+        return
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(descriptor)
 
 
 def recover(folder: Path) -> bool:
@@ -263,9 +325,10 @@ def recover(folder: Path) -> bool:
         else:
             _discard(entries)
         _finish(folder, entries)
-    strays = _strays(folder)
-    for stray in strays:
-        _remove(str(stray))
+    with _free_subfolders(folder) as places:
+        strays = _strays(folder, places)
+        for stray in strays:
+            _remove(str(stray))
     return found is not None or bool(strays)
 
 
@@ -344,7 +407,7 @@ def write_files_atomically(
             _finish(folder, list(entries.values()))
             raise
         try:
-            _roll_forward(list(entries.values()))
+            _roll_forward(list(entries.values()), strict=True)
         except OSError as error:
             _roll_back(list(entries.values()))
             _finish(folder, list(entries.values()))

@@ -47,6 +47,7 @@ from smartcity_model.io.excel import (
     book_bytes,
     build_workbook,
     column_header,
+    damaged_sheets,
     escape_text,
     find_sheets,
     locate_cell,
@@ -598,11 +599,14 @@ def _read_returned(path: Path, shown: str, plan: Masterplan) -> _Returned | list
     except MasterplanError as error:
         return list(error.problems)
     try:
-        origin = _read_origin(book, reading, plan)
-        if origin is None:
-            return reading.problems
-        sheets = find_sheets(book, reading, _EDITABLE, (*_REFERENCE, ORIGIN_SHEET))
-        data = read_parts(sheets, reading, ("initiatives", "observations"))
+        with damaged_sheets(shown):
+            origin = _read_origin(book, reading, plan)
+            if origin is None:
+                return reading.problems
+            sheets = find_sheets(book, reading, _EDITABLE, (*_REFERENCE, ORIGIN_SHEET))
+            data = read_parts(sheets, reading, ("initiatives", "observations"))
+    except MasterplanError as error:
+        return list(error.problems)
     finally:
         book.close()
     fixed = with_element_ids(data, plan.framework)

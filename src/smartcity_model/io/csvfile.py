@@ -121,17 +121,20 @@ def csv_dialect(path: Path) -> CsvDialect:
     raw = read_bytes(path, shown)
     text, encoding = _decoded(raw, shown)
     separator, declared = _dialect(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
-    if declared:
-        next(reader, None)
-    cells = next(reader, None) or []
+    reader = _reader(text, separator)
+    try:
+        if declared:
+            next(reader, None)
+        cells = next(reader, None) or []
+        values = [
+            row[index]
+            for row in reader
+            for index, cell in enumerate(cells)
+            if _NAMES.get(cell.strip().lower()) == "value" and index < len(row)
+        ]
+    except csv.Error as error:
+        raise MasterplanError([Problem("syntax-error", str(error), file=shown, line=reader.line_num)], shown) from None
     headers = {_NAMES[cell.strip().lower()]: cell.strip() for cell in cells if cell.strip().lower() in _NAMES}
-    values = [
-        row[index]
-        for row in reader
-        for index, cell in enumerate(cells)
-        if _NAMES.get(cell.strip().lower()) == "value" and index < len(row)
-    ]
     try:
         convention = column_convention(value for value in values if value.strip())
     except ValueError:
@@ -220,12 +223,20 @@ def _trimmed(cells: list[str], width: int) -> list[str]:
     return cells[:end]
 
 
+def _reader(text: str, separator: str) -> Any:
+    """Return a strict CSV reader of ``text``: a quote left open is an error, never the rest of the file in a cell.
+
+    A cell may be as long as the file (a long note); the csv module's default limit is 131,072.
+    """
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
+    return csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
+
+
 def parse_observations(text: str, shown: str) -> Parsed:
     """Parse an observations CSV into row dicts; ``lines`` maps ``(row,)`` to its line number."""
-    # A cell may be as long as the file (a long note); the csv module's default limit is 131,072.
-    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     separator, declared = _dialect(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    reader = _reader(text, separator)
+    started = 1  # the line the row being read starts on: where a quote left open is reported
     try:
         if declared:
             next(reader)
@@ -238,8 +249,10 @@ def parse_observations(text: str, shown: str) -> Parsed:
             raise MasterplanError(problems, shown)
         rows: list[dict[str, Any]] = []
         lines: dict[tuple[str | int, ...], int] = {}
+        started = reader.line_num + 1
         for cells in reader:
             if not any(cell.strip() for cell in cells):
+                started = reader.line_num + 1
                 continue
             row = _trimmed(cells, len(header))
             if len(row) != len(header):
@@ -253,8 +266,13 @@ def parse_observations(text: str, shown: str) -> Parsed:
                 continue
             lines[(len(rows),)] = reader.line_num
             rows.append({name: cell for name, cell in zip(header, row, strict=True) if cell != "" or name in _REQUIRED})
+            started = reader.line_num + 1
     except csv.Error as error:
-        raise MasterplanError([Problem("syntax-error", str(error), file=shown, line=reader.line_num)], shown) from None
+        message = _(
+            "the row cannot be read ({reason}): a quote opened in a cell must close it, and a quote inside a "
+            'quoted cell is written twice ("")'
+        ).format(reason=error)
+        raise MasterplanError([Problem("syntax-error", message, file=shown, line=started)], shown) from None
     problems += _values(rows, lines, shown)
     if problems:
         raise MasterplanError(problems, shown)

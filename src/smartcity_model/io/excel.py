@@ -13,19 +13,20 @@ Needs the ``excel`` extra (openpyxl): ``pip install "smartcity-model[excel]"``.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import difflib
 import io
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from smartcity_model.errors import MasterplanError, Problem, SmartCityError, column_letters, warn_caller
 from smartcity_model.i18n import N_, _, n_
-from smartcity_model.io.yamlfile import format_yaml, parse_yaml, read_bytes
+from smartcity_model.io.yamlfile import MAX_FILE_BYTES, format_yaml, parse_yaml, read_bytes
 from smartcity_model.model import FundingSource, Horizon, InitiativeStatus, Masterplan, ObservationStatus, OPDKind
 from smartcity_model.model.assemble import SECTION_OF_FIELD, assemble
 from smartcity_model.model.sectors import SECTORS
@@ -39,6 +40,7 @@ __all__ = [
     "EXCEL_SUFFIXES",
     "ExcelUnavailableError",
     "column_header",
+    "damaged_sheets",
     "read_workbook",
     "tables_workbook",
     "write_workbook",
@@ -767,6 +769,20 @@ def _record(
         reading.cells[(*prefix, *key.split("."))] = (sheet, row, column)
 
 
+@contextlib.contextmanager
+def damaged_sheets(shown: str) -> Iterator[None]:
+    """Turn a sheet openpyxl cannot read as it streams it (damaged XML in the archive) into one located problem."""
+    try:
+        yield
+    except (MasterplanError, ExcelUnavailableError):
+        raise
+    except Exception as error:  # noqa: BLE001 - whatever openpyxl or its XML parser raises, the workbook is damaged
+        message = _("the workbook is damaged and cannot be read ({reason}); save it again from Excel").format(
+            reason=f"{type(error).__name__}: {error}"
+        )
+        raise MasterplanError([Problem("file-unreadable", message, file=shown)], shown) from None
+
+
 def open_book(path: str | Path, shown: str, reading: Reading | None = None) -> Any:
     """Open a workbook to read (values, not formulas); a file openpyxl cannot open is one located problem.
 
@@ -775,6 +791,7 @@ def open_book(path: str | Path, shown: str, reading: Reading | None = None) -> A
     """
     openpyxl = _openpyxl()
     raw = read_bytes(Path(path), shown)
+    _check_expansion(raw, shown)
     try:
         book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 - any file openpyxl cannot open is one located problem
@@ -782,7 +799,15 @@ def open_book(path: str | Path, shown: str, reading: Reading | None = None) -> A
         problem = Problem("file-unreadable", message, file=shown)
         raise MasterplanError([problem], shown) from None
     if reading is not None and b"</f>" in _sheet_xml(raw):
-        formulas = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
+        with damaged_sheets(shown):
+            _note_formulas(openpyxl, raw, book, reading)
+    return book
+
+
+def _note_formulas(openpyxl: Any, raw: bytes, book: Any, reading: Reading) -> None:
+    """Note in ``reading`` the cells holding a formula whose value was never saved with the workbook."""
+    formulas = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
+    try:
         for sheet in formulas.worksheets:
             values = book[sheet.title].iter_rows()
             for row, (cells, computed) in enumerate(zip(sheet.iter_rows(), values, strict=False), start=1):
@@ -791,8 +816,32 @@ def open_book(path: str | Path, shown: str, reading: Reading | None = None) -> A
                     saved = computed[column - 1].value if column - 1 < len(computed) else None
                     if isinstance(text, str) and text.startswith("=") and saved is None:
                         reading.formulas[(sheet.title, row, column)] = text
+    finally:
         formulas.close()
-    return book
+
+
+#: A workbook is a zip archive: its parts may unpack to at most this many times the workbook's size...
+EXPANSION_LIMIT = 100
+#: ...and to at most as much as the largest file read (:data:`~smartcity_model.io.yamlfile.MAX_FILE_BYTES`).
+
+
+def _check_expansion(raw: bytes, shown: str) -> None:
+    """Refuse a workbook whose parts would unpack to far more than it holds (a zip bomb), before reading it."""
+    import zipfile  # noqa: PLC0415 - only to read the archive's table of contents
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        return  # not a zip: openpyxl says so
+    if unpacked > min(MAX_FILE_BYTES, EXPANSION_LIMIT * max(len(raw), 1)):
+        message = _(
+            "the workbook would unpack to {size} bytes, {ratio:.0f} times its own size; a workbook of a plan "
+            "holds far less (at most {limit} bytes, {times} times its size)"
+        ).format(
+            size=f"{unpacked:,}", ratio=unpacked / max(len(raw), 1), limit=f"{MAX_FILE_BYTES:,}", times=EXPANSION_LIMIT
+        )
+        raise MasterplanError([Problem("alias-bomb", message, file=shown)], shown)
 
 
 def _sheet_xml(raw: bytes) -> bytes:
@@ -835,10 +884,13 @@ def read_workbook(path: str | Path, shown: str | None = None) -> Masterplan:
     shown = str(path) if shown is None else shown
     reading = Reading(shown)
     book = open_book(path, shown, reading)
-    sheets = find_sheets(book, reading)
-    data: dict[str, Any] = _plan_header(sheets, reading)
-    data.update(read_parts(sheets, reading))
-    book.close()
+    try:
+        with damaged_sheets(shown):
+            sheets = find_sheets(book, reading)
+            data: dict[str, Any] = _plan_header(sheets, reading)
+            data.update(read_parts(sheets, reading))
+    finally:
+        book.close()
     try:
         plan = assemble(data)
     except MasterplanError as error:

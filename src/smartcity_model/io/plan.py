@@ -19,6 +19,7 @@ import datetime as dt
 import difflib
 import gc
 import json
+import os
 import re
 import warnings
 from collections import Counter
@@ -422,16 +423,17 @@ def _load_folder_parts(folder: Path) -> Masterplan:
     def tables() -> list[tuple[Path, str]]:
         return [(path, str(path)) for path in observation_tables(folder)]
 
-    if needs_recovery(folder):
-        try:
-            with folder_lock(folder, exclusive=True):
-                recover(folder)
-                return _load_parts(files, shown, str(folder), tables())
-        except SaveError as error:  # a journal this library did not write
-            raise MasterplanError(
-                [Problem("file-unreadable", str(error), file=str(folder / JOURNAL))], folder
-            ) from None
-        except PermissionError as error:
+    with folder_lock(folder, exclusive=False):  # looked at under the lock: a save cannot be caught half done
+        if not needs_recovery(folder):
+            return _load_parts(files, shown, str(folder), tables())
+    try:
+        with folder_lock(folder, exclusive=True):
+            recover(folder)
+            return _load_parts(files, shown, str(folder), tables())
+    except SaveError as error:  # a journal this library did not write, or a save it will not finish here
+        raise MasterplanError([Problem("file-unreadable", str(error), file=str(folder / JOURNAL))], folder) from None
+    except PermissionError as error:
+        with folder_lock(folder, exclusive=False):
             if interrupted_state(folder) == "committed":  # the files may be half old, half new
                 message = _(
                     "a save of this plan was interrupted and cannot be finished here ({reason}); "
@@ -439,8 +441,7 @@ def _load_folder_parts(folder: Path) -> Masterplan:
                 ).format(reason=error.strerror)
                 raise MasterplanError([Problem("file-unreadable", message, file=str(folder))], folder) from None
             # a read-only folder where no save committed: the old files are whole; read them
-    with folder_lock(folder, exclusive=False):
-        return _load_parts(files, shown, str(folder), tables())
+            return _load_parts(files, shown, str(folder), tables())
 
 
 def load(path: str | Path) -> Masterplan:
@@ -487,7 +488,7 @@ _MODEL_KINDS = {"framework": N_("framework"), "check configuration": N_("check c
 def load_model_file(path: str | Path, model: type[_M], kind: str) -> _M:
     """Load one YAML or JSON file into ``model``; problems are raised as one error with file and line."""
     target = Path(path)
-    if not target.is_file():
+    if not os.path.lexists(target):  # anything else of that name (a folder, a pipe) is read, and refused located
         msg = _("no {kind} file at {path}").format(kind=_(_MODEL_KINDS.get(kind, kind)), path=target)
         raise PlanNotFoundError(msg)
     shown = str(target)
@@ -729,8 +730,12 @@ def dump(plan: Masterplan, path: str | Path) -> Path:
         ).format(path=target, kinds=_(_SAVED_TO), suffix=suffix)
         raise UnsupportedFormatError(msg)
     if suffix in EXCEL_SUFFIXES and not target.is_dir():
+        try:
+            book = write_workbook(plan)
+        except ValueError as error:  # what a worksheet cannot hold (a cell over Excel's limit)
+            raise SaveError(_("the plan was not saved as a workbook: {reason}").format(reason=error)) from None
         with collector_paused():
-            write_files_atomically({target: write_workbook(plan)}, check=lambda written: _check_workbook(plan, written))
+            write_files_atomically({target: book}, check=lambda written: _check_workbook(plan, written))
         return target
     with collector_paused():
         if suffix in _SINGLE_SUFFIXES and not target.is_dir():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import io
+import itertools
 import json
 import os
 import re
@@ -295,11 +296,18 @@ class _Constructor(yaml.constructor.SafeConstructor):
         return mapping
 
 
+def _no_binary(_constructor: _Constructor, node: yaml.Node) -> Any:
+    """Refuse ``!!binary``: a plan holds text, and bytes would not come back as they were written."""
+    message = _("binary data (!!binary) is not plan data; write the text itself")
+    raise _Refused(None, None, message, node.start_mark)
+
+
 _Constructor.yaml_constructors = {
     **yaml.constructor.SafeConstructor.yaml_constructors,
     "tag:yaml.org,2002:int": _Constructor.construct_yaml_int,
     "tag:yaml.org,2002:float": _Constructor.construct_yaml_float,
     "tag:yaml.org,2002:timestamp": _Constructor.construct_yaml_timestamp,
+    "tag:yaml.org,2002:binary": _no_binary,
 }
 
 
@@ -616,19 +624,43 @@ def format_yaml(data: Any) -> str:
 # ---------------------------------------------------------------------------------------- JSON
 
 
+class _JsonValueError(ValueError):
+    """A JSON value refused while it is built, with the pattern that finds it in the text (JSON gives no place)."""
+
+    def __init__(self, message: str, pattern: str, occurrence: int = 1) -> None:
+        super().__init__(message)
+        self.pattern, self.occurrence = pattern, occurrence
+
+
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, value in pairs:
         if key in result:
             msg = _("duplicate key {key}: write each key once, and keep one of the two").format(key=repr(key))
-            raise ValueError(msg)
+            raise _JsonValueError(msg, re.escape(json.dumps(key, ensure_ascii=False)) + r"\s*:", 2)
         result[key] = value
     return result
 
 
 def _reject_constant(name: str) -> float:
     msg = _("{name} is not a number").format(name=name)
-    raise ValueError(msg)
+    raise _JsonValueError(msg, rf"(?<![\w\"]){re.escape(name)}(?![\w\"])")
+
+
+def _bounded_int(text: str) -> int:
+    """Build a JSON integer; one longer than :data:`_MAX_DIGITS` digits is refused before Python builds it."""
+    if len(text.lstrip("-")) > _MAX_DIGITS:
+        message = _("the integer {start}... is too large (more than {n} digits)").format(start=text[:20], n=_MAX_DIGITS)
+        raise _JsonValueError(message, re.escape(text))
+    return int(text)
+
+
+def _json_line(text: str, error: ValueError) -> int | None:
+    """Return the line of the value a hook refused, found by its pattern (``None`` if it cannot be found)."""
+    if not isinstance(error, _JsonValueError):
+        return None
+    found = list(itertools.islice(re.finditer(error.pattern, text), error.occurrence))
+    return text.count("\n", 0, found[-1].start()) + 1 if len(found) == error.occurrence else None
 
 
 def parse_json(text: str, shown: str) -> Parsed:
@@ -636,7 +668,10 @@ def parse_json(text: str, shown: str) -> Parsed:
     if not text.strip():
         return Parsed(None)
     try:
-        return Parsed(json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_reject_constant))
+        data = json.loads(
+            text, object_pairs_hook=_no_duplicate_keys, parse_constant=_reject_constant, parse_int=_bounded_int
+        )
+        return Parsed(data)
     except RecursionError:
         problem = Problem("syntax-error", _(_TOO_DEEP), file=shown)
         raise MasterplanError([problem], shown) from None
@@ -647,4 +682,5 @@ def parse_json(text: str, shown: str) -> Parsed:
         problem = Problem("syntax-error", message, file=shown, line=error.lineno, column=error.colno)
         raise MasterplanError([problem], shown) from None
     except ValueError as error:
-        raise MasterplanError([Problem("syntax-error", str(error), file=shown)], shown) from None
+        problem = Problem("syntax-error", str(error), file=shown, line=_json_line(text, error))
+        raise MasterplanError([problem], shown) from None

@@ -64,19 +64,36 @@ Label = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 Language = Literal["id", "en"]
 
 
+def _year_of(key: object) -> object:
+    """Return the year a mapping key stands for as validation reads it (``'02025'``, ``2025.0``: 2025)."""
+    if isinstance(key, bool):
+        return key
+    if isinstance(key, float) and key.is_integer():
+        return int(key)
+    if isinstance(key, str):
+        text = key.strip().removeprefix("+").replace("_", "")
+        for read in (int, float):
+            try:
+                number = read(text)
+            except ValueError:
+                continue
+            return int(number) if isinstance(number, float) and number.is_integer() else number
+    return key
+
+
 def _distinct_years(value: object) -> object:
-    """Refuse a mapping that gives one year twice, written two ways (``2026`` and ``'2026'``)."""
+    """Refuse a mapping that gives one year twice, written two ways (``2026`` and ``'02026'``)."""
     if isinstance(value, Mapping):
-        seen: dict[str, object] = {}
+        seen: dict[object, object] = {}
         for key in value:
-            spelled = str(key).strip().lstrip("+")
-            if spelled in seen and not isinstance(key, bool):
+            year = _year_of(key)
+            if year in seen and not isinstance(key, bool):
                 raise PydanticCustomError(
                     "duplicate-reference",
                     _("year {year} is given twice ({first} and {second}); keep one"),
-                    {"year": spelled, "first": repr(seen[spelled]), "second": repr(key)},
+                    {"year": str(year), "first": repr(seen[year]), "second": repr(key)},
                 )
-            seen[spelled] = key
+            seen[year] = key
     return value
 
 

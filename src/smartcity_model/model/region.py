@@ -9,7 +9,10 @@ from pydantic import ConfigDict, Field, StringConstraints
 
 from smartcity_model.model.base import Entity, Slug, Text, Year
 
-__all__ = ["Region", "RegionKind"]
+__all__ = ["MAX_POPULATION", "Region", "RegionKind"]
+
+#: More people than any region has (ten billion): a larger population is a slip, and could not be saved exactly.
+MAX_POPULATION = 10**10
 
 
 class RegionKind(StrEnum):
@@ -36,7 +39,7 @@ class Region(Entity):
     """BPS statistical code, e.g. ``1310`` (a different numbering from Kemendagri's)."""
     capital: Text = None
     """Seat of government."""
-    population: Annotated[int, Field(ge=0)] | None = None
+    population: Annotated[int, Field(ge=0, le=MAX_POPULATION)] | None = None
     """Population."""
     population_year: Year | None = None
     """Year the population figure refers to."""

@@ -138,6 +138,7 @@ def _province_scores(rollup: RollUp, weights: pd.Series, levels: Sequence[str]) 
         bad = sorted(set(scores.loc[~usable, "region"]))
         msg = _("populations must be finite numbers above 0; not so for regions {regions}").format(regions=listing(bad))
         raise ScoringError(msg)
+    scores["w"] /= scores["w"].max()  # relative weights: a sum of huge populations cannot overflow
     scored = scores["score"].notna()
     scores["ws"] = np.where(scored, scores["score"] * scores["w"], 0.0)
     scores["wp"] = np.where(scored, scores["w"], 0.0)
@@ -192,23 +193,36 @@ def _population(regions: pd.DataFrame | Mapping[str, float] | Sequence[str] | No
         numbers = pd.to_numeric(regions["population"], errors="coerce").to_numpy(dtype=float)
         return dict(zip(regions[key].astype(str), numbers.tolist(), strict=True))
     if isinstance(regions, Mapping):
-        population: dict[str, float] = {}
-        for key, value in regions.items():
-            if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
-                msg = _("regions=: the population of {region} must be a number, not {value}").format(
-                    region=repr(key), value=repr(value)
-                )
-                raise ScoringError(msg)
-            population[str(key)] = float(value)
-        return population
+        return _mapped_population(regions)
     if regions is not None:
         if isinstance(regions, str | bytes) or not isinstance(regions, Iterable):
             msg = _("regions= must be a table, a mapping region → population or a list of regions, not {value}").format(
                 value=repr(regions)
             )
             raise ScoringError(msg)
-        return dict.fromkeys((str(r) for r in regions), np.nan)
+        listed = [str(r) for r in regions]
+        twice = sorted({r for r in listed if listed.count(r) > 1})
+        if twice:
+            msg = _("regions= lists regions more than once: {regions}").format(regions=listing(twice))
+            raise ScoringError(msg)
+        return dict.fromkeys(listed, np.nan)
     return {}
+
+
+def _mapped_population(regions: Mapping[str, float]) -> dict[str, float]:
+    """Return region → population from a mapping; a value that is no number is refused."""
+    population: dict[str, float] = {}
+    for key, value in regions.items():
+        if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+            msg = _("regions=: the population of {region} must be a number, not {value}").format(
+                region=repr(key), value=repr(value)
+            )
+            raise ScoringError(msg)
+        try:
+            population[str(key)] = float(value)
+        except OverflowError:  # an integer beyond any float: not a population (refused as not finite)
+            population[str(key)] = np.inf
+    return population
 
 
 def roll_up_province(  # noqa: PLR0913 - keyword-only options of the public API

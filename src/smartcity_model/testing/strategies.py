@@ -30,6 +30,7 @@ from smartcity_model.model import (
     Period,
 )
 from smartcity_model.model.framework import builtin_framework
+from smartcity_model.model.region import MAX_POPULATION
 
 __all__ = [
     "DEFECTS",
@@ -54,11 +55,18 @@ def _slug(prefix: str) -> st.SearchStrategy[str]:
 
 
 labels = (
-    st.text(st.characters(categories=("L", "N", "P", "Zs", "Zl", "Zp", "Cc")), min_size=1, max_size=24)
+    st.text(
+        st.characters(
+            categories=("L", "N", "P", "S", "Zs", "Zl", "Zp", "Cc", "Cf", "Co"), include_characters="\ufffe\uffff"
+        ),
+        min_size=1,
+        max_size=24,
+    )
     .map(str.strip)
     .filter(bool)
 )
-"""Non-blank names in any script, with punctuation, line breaks (CR, NEL, U+2028) and control characters."""
+"""Non-blank names in any script, with punctuation, symbols, line breaks (CR, NEL, U+2028), control and
+format characters (a byte-order mark inside a name), private-use characters and the non-characters U+FFFE/U+FFFF."""
 
 
 def _unique_ids(prefix: str, count: int) -> list[str]:
@@ -186,7 +194,7 @@ def initiatives(  # noqa: PLR0913 - keyword-only knobs of a strategy
             "budget": [
                 {
                     "year": start,
-                    "amount": draw(st.floats(0, 1e11)),
+                    "amount": draw(st.floats(0, 1e15)),
                     "source": draw(st.sampled_from(list(FundingSource))),
                 }
             ],
@@ -267,7 +275,7 @@ def plan_data(  # noqa: PLR0913 - keyword-only knobs of a strategy
                 "budget": [
                     {
                         "year": begin,
-                        "amount": draw(st.floats(0, 1e11)),
+                        "amount": draw(st.floats(0, 1e15)),
                         "source": draw(st.sampled_from(list(FundingSource))).value,
                     }
                 ],
@@ -282,7 +290,12 @@ def plan_data(  # noqa: PLR0913 - keyword-only knobs of a strategy
         for year in draw(st.lists(st.sampled_from(obs_years), unique=True, max_size=len(obs_years)))
     ]
     return {
-        "region": {"id": "kota-uji", "name": draw(labels), "kind": draw(st.sampled_from(["kota", "kabupaten"]))},
+        "region": {
+            "id": "kota-uji",
+            "name": draw(labels),
+            "kind": draw(st.sampled_from(["kota", "kabupaten"])),
+            "population": draw(st.none() | st.integers(0, MAX_POPULATION)),
+        },
         "period": {"start": period.start, "end": period.end},
         "framework": chosen.model_dump(),
         "opds": [
