@@ -87,8 +87,8 @@ def hostile_plan() -> scm.Masterplan:
     data = scm.load(scm.example_path()).model_dump(mode="json")
     data["region"]["name"] = HOSTILE["region"]
     data["document"]["title"] = data["document"]["title_en"] = HOSTILE["region"] + " 2024"
-    data["opds"][0]["name"] = HOSTILE["opd"]
-    data["initiatives"][0]["name"] = HOSTILE["initiative"]
+    data["opds"][0]["name"] = data["opds"][0]["name_en"] = HOSTILE["opd"]
+    data["initiatives"][0]["name"] = data["initiatives"][0]["name_en"] = HOSTILE["initiative"]
     data["indicators"][0]["name"] = data["indicators"][0]["name_en"] = HOSTILE["indicator"]
     data["observations"][0]["source"] = HOSTILE["source"]
     return scm.Masterplan.from_dict(data)
@@ -188,6 +188,44 @@ def test_a_report_that_cannot_be_written_so_is_refused(args: list[str], words: s
     assert result.exit_code == 2
     assert words in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_report_shows_the_year_asked_for_and_names_only_its_source_folder(tmp_path: Path) -> None:
+    output = tmp_path / "r.html"
+    result = CliRunner().invoke(main, ["report", str(scm.example_path()), "-o", str(output), "--year", "2022"])
+    assert result.exit_code == 0, result.output
+    text = " ".join(_read(output.read_text(encoding="utf-8")).text)
+    assert "Readiness 2022" in text
+    assert "Readiness 2024" not in text
+    assert "Readiness is shown for 2022, the year asked for." in text
+    assert "from solok-selatan." in text
+    assert str(scm.example_path().parent) not in text  # no path of the computer it was made on
+
+
+def test_every_id_in_a_report_is_unique_and_every_reference_finds_its_id(example_html: str) -> None:
+    ids = re.findall(r'\bid="([^"]+)"', example_html)
+    assert len(ids) == len(set(ids)) > 100
+    referenced = {a or b for a, b in re.findall(r'url\(#([^)]+)\)|href="#([^"]+)"', example_html)}
+    assert referenced <= set(ids)
+
+
+def test_a_province_report_says_where_its_data_come_from_in_the_language_chosen() -> None:
+    study = scm.Recipe.load(SUMBAR / "recipe.yaml").run()
+    with use_language("id"):
+        html = regions_report(study.result, province=study.province, names=dict(study.names), sources=study.sources)
+    text = " ".join(_read(html).text)
+    assert "Setiap dimensi di seluruh wilayah" in text
+    assert "Asal data setiap indikator." in text
+    assert "https://github.com/nabilrn/ranah-observatory" in text
+
+
+def test_the_english_report_names_initiatives_and_funding_sources_in_english(example_html: str) -> None:
+    text = " ".join(_read(example_html).text)
+    plan = scm.load(scm.example_path())
+    assert plan.initiative("qw-01").name_en in text
+    for shown in ("APBD (province)", "KPBU (public-private partnership)", "Other sources"):
+        assert shown in text  # the budget table names the funding sources, as its chart does
+    assert "apbd_provinsi" not in text
 
 
 # ------------------------------------------------------------------ in a real browser

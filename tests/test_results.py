@@ -19,6 +19,7 @@ from smartcity_model.i18n import use_language
 from smartcity_model.io.excel import tables_workbook
 
 EXAMPLE = str(scm.example_path())
+SUMBAR = str(Path(__file__).parents[1] / "examples" / "sumatera-barat")
 OPTIONS = {"missing": "locf", "method": "minmax", "min_coverage": 0.5}
 FLAGS = ["--missing", "locf", "--method", "minmax", "--min-coverage", "0.5"]
 
@@ -123,17 +124,30 @@ def test_score_and_budget_tables_speak_the_language_chosen(example_plan: scm.Mas
         (["score", EXAMPLE, "--format", "csv", "-o", "x.json"], 2, "does not match the output file"),
         (["budget", EXAMPLE, "--format", "csv"], 2, "choose it with --by"),
         (["budget", EXAMPLE, "--by", "yaer"], 2, "'yaer' is not one of"),
-        (["score", EXAMPLE, "--level", "dimensi"], 1, "did you mean 'dimension'?"),
+        (["score", EXAMPLE, "--level", "dimensi"], 2, "did you mean 'dimension'?"),
         (["score", EXAMPLE, "--year", "1990"], 1, "no scores in the years asked for (1990); the data cover 2019–2024"),
+        (["score", EXAMPLE, "--aggregation", "power"], 2, "--aggregation power needs --power P"),
+        (["score", EXAMPLE, "--power", "2"], 2, "--power is used by --aggregation power only"),
+        (["score", EXAMPLE, "--method", "distance_to_reference"], 2, "needs --reference REGION"),
+        (["score", EXAMPLE, "--range", "1", "100"], 2, "--range is used by --method minmax only"),
+        (["score", EXAMPLE, "--nonpositive", "zero"], 2, "--nonpositive is used by --aggregation geometric"),
+        (["score", EXAMPLE, "--aggregation", "geometric"], 1, "--method minmax --range 1 100"),
+        (["score", SUMBAR, "--method", "minmax"], 2, "a study is scored as its recipe declares"),
+        (["report", SUMBAR, "-o", "x.html", "--missing", "locf"], 2, "a study is scored as its recipe declares"),
+        (["report", EXAMPLE, "-o", "x.html", "--year", "2030"], 1, "no readiness scores in 2030, asked for"),
+        (["report", EXAMPLE, "-o", "x.html", "--missing", "raise"], 1, "error: "),
     ],
 )
 def test_what_cannot_be_given_is_refused_with_the_reason(
     args: list[str], code: int, words: str, tmp_path: Path
 ) -> None:
-    result = CliRunner().invoke(main, [arg.replace("x.json", str(tmp_path / "x.json")) for arg in args])
-    assert result.exit_code == code
+    given = [arg.replace("x.json", str(tmp_path / "x.json")) for arg in args]
+    given = [arg.replace("x.html", str(tmp_path / "x.html")) for arg in given]
+    result = CliRunner().invoke(main, given)
+    assert result.exit_code == code, result.output
     assert words in result.output
     assert not (tmp_path / "x.json").exists()
+    assert not (tmp_path / "x.html").exists()
 
 
 def test_a_year_asked_for_without_scores_is_named(example_plan: scm.Masterplan) -> None:
@@ -165,3 +179,33 @@ def test_the_score_table_names_nodes_and_bands_them(example_plan: scm.Masterplan
     assert english.loc[english["node"] == dimension.id, "name"].iloc[0] == dimension.label("en")
     with pytest.raises(scm.ScoringError, match="unknown level 'dimensions' \\(did you mean 'dimension'\\?\\)"):
         scm.score_table(example_plan, levels="dimensions")
+
+
+def test_a_study_is_scored_from_the_command_line_as_its_recipe_declares() -> None:
+    rows = json.loads(_run("score", SUMBAR, "--level", "overall", "--format", "json"))
+    study = scm.Recipe.load(Path(SUMBAR) / "recipe.yaml").run()
+    table = scm.score_table(study.result, levels="overall", names=study.names)
+    assert len(rows) == len(table) > 19
+    assert [row["region"] for row in rows] == table["region"].tolist()
+    expected = [None if math.isnan(v) else v for v in table["score"]]
+    assert [row["score"] for row in rows] == expected
+
+
+def test_the_report_shows_the_numbers_score_prints_and_says_how_they_were_made(tmp_path: Path) -> None:
+    report = tmp_path / "report.html"
+    CliRunner().invoke(main, ["report", EXAMPLE, "-o", str(report)], catch_exceptions=False)
+    html = report.read_text(encoding="utf-8")
+    rows = json.loads(_run("score", EXAMPLE, "--level", "overall", "--format", "json"))
+    latest = max((row for row in rows if row["score"] is not None), key=lambda row: row["year"])
+    assert f"Readiness {latest['year']}" in html
+    assert f"{latest['score']:.1f}" in html
+    assert "missing data coverage" in html
+    assert "smartcity score with the same options prints the same numbers" in html
+
+
+def test_shares_in_a_results_workbook_are_shown_as_percentages_and_keep_every_digit() -> None:
+    frame = pd.DataFrame({"node": ["a", "b"], "score": [52.5, 61.0], "coverage": [2 / 3, 1.0]})
+    sheet = openpyxl.load_workbook(io.BytesIO(tables_workbook({"Scores": frame}))).worksheets[0]
+    assert [sheet.cell(row=n, column=3).number_format for n in (2, 3)] == ["0.0%", "0.0%"]
+    assert sheet.cell(row=2, column=3).value == 2 / 3
+    assert sheet.cell(row=2, column=2).number_format == "General"

@@ -830,7 +830,7 @@ def test_results_print_in_a_few_lines(example_plan: scm.Masterplan) -> None:
     for shown in (repr(result), repr(province), repr(result.structure), repr(result.panel)):
         assert len(shown.splitlines()) <= 8
         assert len(shown) < 1000
-    assert "1 regions × 6 years (2019–2024)" in repr(result)
+    assert "1 region × 6 years (2019–2024)" in repr(result)
     assert "observed" in repr(result)
 
 

@@ -29,10 +29,21 @@ from typing import Literal
 import pandas as pd
 
 from smartcity_model.errors import SmartCityError, suggest
-from smartcity_model.i18n import _
-from smartcity_model.model import FundingSource, Horizon, Initiative, Masterplan
+from smartcity_model.i18n import N_, _
+from smartcity_model.model import FundingSource, Horizon, Initiative, InitiativeStatus, Masterplan
 
-__all__ = ["BUDGET_COLUMNS", "BUDGET_KEYS", "BudgetError", "budget_lines", "budget_summary", "horizon_of"]
+__all__ = [
+    "BUDGET_COLUMNS",
+    "BUDGET_KEYS",
+    "BUDGET_KEY_NAMES",
+    "HORIZON_NAMES",
+    "SOURCE_NAMES",
+    "STATUS_NAMES",
+    "BudgetError",
+    "budget_lines",
+    "budget_summary",
+    "horizon_of",
+]
 
 #: Columns of :func:`budget_lines`, in order.
 BUDGET_COLUMNS: tuple[str, ...] = (
@@ -48,6 +59,44 @@ BUDGET_COLUMNS: tuple[str, ...] = (
     "dimension",
     "weight",
 )
+#: Names of the roadmap horizons.
+HORIZON_NAMES: dict[str, str] = {
+    Horizon.QUICK_WIN.value: N_("Quick win"),
+    Horizon.SHORT.value: N_("Short term"),
+    Horizon.MEDIUM.value: N_("Medium term"),
+    Horizon.LONG.value: N_("Long term"),
+}
+
+#: Names of the initiatives' statuses.
+STATUS_NAMES: dict[str, str] = {
+    InitiativeStatus.PLANNED.value: N_("Planned"),
+    InitiativeStatus.ONGOING.value: N_("Ongoing"),
+    InitiativeStatus.DONE.value: N_("Done"),
+    InitiativeStatus.POSTPONED.value: N_("Postponed"),
+    InitiativeStatus.CANCELLED.value: N_("Cancelled"),
+}
+
+#: Names of the funding sources (the acronyms are Indonesian in both languages).
+SOURCE_NAMES: dict[str, str] = {
+    "apbd": "APBD",
+    "apbd_provinsi": N_("APBD (province)"),
+    "apbn": "APBN",
+    "kpbu": N_("KPBU (public-private partnership)"),
+    "csr": "CSR",
+    "other": N_("Other sources"),
+}
+
+#: Names of the keys a budget is totalled by.
+BUDGET_KEY_NAMES: dict[str, str] = {
+    "year": N_("year"),
+    "source": N_("funding source"),
+    "opd": N_("OPD"),
+    "dimension": N_("dimension"),
+    "horizon": N_("horizon"),
+    "initiative": N_("initiative"),
+    "status": N_("status"),
+}
+
 #: What :func:`budget_summary` can total by.
 BUDGET_KEYS: tuple[str, ...] = ("year", "source", "opd", "dimension", "horizon", "initiative", "status")
 #: The dimension of money an initiative spends without naming an element.

@@ -7,59 +7,38 @@ compared and, with a ``province`` step, the smart-province rule.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
 import click
 import pandas as pd
 
-from smartcity_model.budget import budget_summary
+from smartcity_model.budget import BUDGET_KEY_NAMES, budget_summary
 from smartcity_model.checks import check as run_checks
-from smartcity_model.cli_support import (
-    EXIT_PROBLEMS,
-    config_or_exit,
-    default_plan,
-    exit_with_usage_error,
-    load_or_exit,
+from smartcity_model.cli_scoring import (
+    fail_scoring,
+    recipe_of,
+    run_study,
+    scoring_kwargs,
+    scoring_options,
+    study_options_refused,
 )
+from smartcity_model.cli_support import config_or_exit, default_plan, emit, exit_with_usage_error, load_or_exit
 from smartcity_model.i18n import N_, _
 from smartcity_model.i18n_click import SpeakingCommand
-from smartcity_model.io import FOLDER_FILES
-from smartcity_model.io.atomic import write_files_atomically
 from smartcity_model.io.excel import ExcelUnavailableError, tables_workbook
 from smartcity_model.model import Masterplan
 from smartcity_model.report import ReportUnavailableError, plan_report, regions_report, write_pdf
-from smartcity_model.scoring import MISSING_POLICIES, NORMALISATION_METHODS, Recipe, RecipeError, ScoringError, Study
+from smartcity_model.scoring import ScoringError, Study, score_table
 
-__all__ = ["RECIPE_FILE", "report"]
+__all__ = ["report"]
 
-#: The file that declares a study of many regions, looked for in a folder that holds no plan.
-RECIPE_FILE = "recipe.yaml"
 _OUTPUTS = (".html", ".htm", ".xlsx")
-
-
-def _recipe_of(path: Path) -> Path | None:
-    """Return the recipe file ``path`` names (the file, or the one in the folder), if it is a study, not a plan."""
-    if path.is_dir() and not (path / FOLDER_FILES[None]).is_file() and (path / RECIPE_FILE).is_file():
-        return path / RECIPE_FILE
-    if path.is_file() and path.name == RECIPE_FILE:
-        return path
-    return None
-
-
-def _study(recipe_path: Path) -> Study:
-    """Run a study's recipe; its problems end the command with exit 1."""
-    try:
-        return Recipe.load(recipe_path).run()
-    except (RecipeError, ScoringError) as error:
-        click.echo(_("error: {message}").format(message=error), err=True)
-        sys.exit(EXIT_PROBLEMS)
 
 
 def _plan_tables(plan: Masterplan, options: dict[str, Any], config: Any, year: int | None) -> dict[str, pd.DataFrame]:
     """Return every table of a plan's report, for a workbook: scores, contributions, findings, budget."""
-    from smartcity_model.scoring import roll_up, score_table  # noqa: PLC0415 - only the workbook needs them
+    from smartcity_model.scoring import roll_up  # noqa: PLC0415 - only the workbook needs it
 
     contributions = roll_up(plan, **options).contributions("dimension")
     tables = {
@@ -68,7 +47,7 @@ def _plan_tables(plan: Masterplan, options: dict[str, Any], config: Any, year: i
         _("Findings"): run_checks(plan, config).to_frame(),
     }
     for key in ("year", "source", "opd", "dimension", "horizon"):
-        tables[_("Budget by {key}").format(key=_(key))] = budget_summary(plan, key)
+        tables[_("Budget by {key}").format(key=_(BUDGET_KEY_NAMES[key]))] = budget_summary(plan, key)
     return tables
 
 
@@ -78,7 +57,14 @@ def _study_tables(study: Study, year: int | None) -> dict[str, pd.DataFrame]:
     def chosen(frame: pd.DataFrame) -> pd.DataFrame:
         return frame if year is None else frame[frame["year"] == year]
 
-    tables = {_("Scores"): chosen(study.result.readiness())}
+    structure = study.structure
+    level = structure.levels[-2] if len(structure.levels) > 2 else structure.levels[-1]  # noqa: PLR2004 - top and one below
+    tables = {
+        _("Scores"): score_table(
+            study.result, levels="all", years=None if year is None else [year], names=study.names
+        ),
+        _("Contributions"): chosen(study.result.contributions(level)),
+    }
     if study.province is not None:
         tables[_("Province")] = chosen(study.province.province)
         tables[_("Province levels")] = chosen(study.province.levels)
@@ -89,9 +75,9 @@ def _study_tables(study: Study, year: int | None) -> dict[str, pd.DataFrame]:
 def _payload(source: Path, output: Path, year: int | None, options: dict[str, Any]) -> str | bytes:
     """Build the report of the plan or study at ``source``: HTML text, or the bytes of a workbook."""
     workbook = output.suffix.lower() == ".xlsx"
-    recipe_path = _recipe_of(source)
+    recipe_path = recipe_of(source)
     if recipe_path is not None:
-        study = _study(recipe_path)
+        study = run_study(recipe_path)
         if workbook:
             return tables_workbook(_study_tables(study, year))
         step = study.recipe.province
@@ -102,13 +88,14 @@ def _payload(source: Path, output: Path, year: int | None, options: dict[str, An
             title=study.recipe.name or (step.name if step is not None else None),
             description=study.recipe.description,
             year=year,
-            source=str(recipe_path),
+            source=recipe_path.name,
+            sources=study.sources,
         )
     plan = load_or_exit(source, "text")
     config = config_or_exit(source, None, "text")
     if workbook:
         return tables_workbook(_plan_tables(plan, options, config, year))
-    return plan_report(plan, config=config, year=year, source=str(source), **options)
+    return plan_report(plan, config=config, year=year, source=source.resolve().name, **options)
 
 
 @click.command(
@@ -118,6 +105,7 @@ def _payload(source: Path, output: Path, year: int | None, options: dict[str, An
         "OUTPUT: one self-contained HTML file to open offline, print or send (charts included), or an Excel "
         "workbook (.xlsx) with every table. PATH may also be a study of many regions declared in a recipe.yaml "
         "(the file, or a folder holding it), such as examples/sumatera-barat.\n\n"
+        "The scores are made with the options and defaults of smartcity score, and are its numbers. "
         "Exit 0, 1 when the plan or study cannot be loaded or scored, 2 on usage or I/O errors."
     ),
 )
@@ -130,22 +118,12 @@ def _payload(source: Path, output: Path, year: int | None, options: dict[str, An
     help=N_("The report to write: .html, or .xlsx for the tables."),
 )
 @click.option("--year", type=int, default=None, help=N_("The year the readiness sections show (default: the latest)."))
-@click.option(
-    "--method",
-    type=click.Choice(NORMALISATION_METHODS),
-    default="declared",
-    show_default=True,
-    help=N_("Normalisation of a plan's indicators (a study uses its recipe's)."),
-)
-@click.option(
-    "--missing",
-    type=click.Choice(MISSING_POLICIES),
-    default="locf",
-    show_default=True,
-    help=N_("Missing data in a plan: locf carries each value to the years after it, marking it."),
-)
+@scoring_options
 @click.option("--pdf", is_flag=True, help=N_("Also print the HTML to PDF (A4) beside it, with a headless Chromium."))
-def report(path: Path | None, output: Path, year: int | None, method: str, missing: str, *, pdf: bool) -> None:  # noqa: PLR0913 - one per option
+@click.pass_context
+def report(
+    ctx: click.Context, /, *, path: Path | None, output: Path, year: int | None, pdf: bool, **scoring: Any
+) -> None:
     """Run ``smartcity report`` (see its help)."""
     if output.suffix.lower() not in _OUTPUTS:
         message = _("{path}: a report is written to a .html file, or to a .xlsx workbook of its tables")
@@ -153,21 +131,21 @@ def report(path: Path | None, output: Path, year: int | None, method: str, missi
     if pdf and output.suffix.lower() == ".xlsx":
         exit_with_usage_error(ValueError(_("--pdf prints the HTML report: give -o FILE.html")))
     source = path if path is not None else default_plan()
+    if recipe_of(source) is not None:
+        study_options_refused(ctx)
+        options: dict[str, Any] = {}
+    else:
+        options = scoring_kwargs(scoring)
     try:
-        payload = _payload(source, output, year, {"method": method, "missing": missing})
+        payload = _payload(source, output, year, options)
     except (ReportUnavailableError, ExcelUnavailableError) as error:
         exit_with_usage_error(error)
     except ScoringError as error:
-        click.echo(_("error: {message}").format(message=error), err=True)
-        sys.exit(EXIT_PROBLEMS)
-    try:
-        write_files_atomically({output: payload})
-    except OSError as error:
-        exit_with_usage_error(error)
-    click.echo(_("written to {path}").format(path=output))
+        fail_scoring(error)
+    emit(payload, output)
     if pdf:
         try:
             written = write_pdf(output, output.with_suffix(".pdf"))
         except (ReportUnavailableError, OSError) as error:
             exit_with_usage_error(error)
-        click.echo(_("written to {path}").format(path=written))
+        click.echo(_("written to {path}").format(path=written), err=True)

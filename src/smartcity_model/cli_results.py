@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import math
-import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -19,19 +18,21 @@ import click
 import pandas as pd
 
 from smartcity_model.budget import BUDGET_KEYS, BudgetError, budget_summary
-from smartcity_model.cli_support import EXIT_PROBLEMS, default_plan, emit, exit_with_usage_error, load_or_exit
+from smartcity_model.cli_scoring import (
+    check_levels,
+    fail_scoring,
+    recipe_of,
+    run_study,
+    scoring_kwargs,
+    scoring_options,
+    study_options_refused,
+)
+from smartcity_model.cli_support import default_plan, emit, exit_with_usage_error, load_or_exit
 from smartcity_model.i18n import N_, _, format_number
 from smartcity_model.i18n_click import SpeakingCommand
 from smartcity_model.io.excel import ExcelUnavailableError, tables_workbook
 from smartcity_model.model import Masterplan
-from smartcity_model.scoring import (
-    AGGREGATIONS,
-    MISSING_POLICIES,
-    NORMALISATION_METHODS,
-    READINESS_SCALES,
-    ScoringError,
-    score_table,
-)
+from smartcity_model.scoring import NormaliseSpec, ScoringError, Structure, score_table
 
 __all__ = ["TABLE_FORMATS", "budget", "records", "score", "write_table"]
 
@@ -169,17 +170,14 @@ _SCORE_HEADERS = {
 }
 
 
-def _score_text(plan: Masterplan, table: pd.DataFrame, options: Mapping[str, Any]) -> str:
+def _score_text(subject: str, table: pd.DataFrame, options: Mapping[str, Any]) -> str:
     method = options.get("method", "declared")
-    heading = _(
-        "Readiness of {region}, {period} (normalisation {method}, aggregation {aggregation}, missing {missing})"
-    )
+    heading = _("Readiness of {subject} (normalisation {method}, aggregation {aggregation}, missing {missing})")
     lines = [
         heading.format(
-            region=plan.region.name,
-            period=plan.period,
-            method=method,
-            aggregation=options.get("aggregation", "arithmetic"),
+            subject=subject,
+            method=method.describe() if isinstance(method, NormaliseSpec) else method,
+            aggregation=_shown_option(options.get("aggregation", "arithmetic")),
             missing=options.get("missing", "coverage"),
         )
     ]
@@ -196,9 +194,12 @@ def _score_text(plan: Masterplan, table: pd.DataFrame, options: Mapping[str, Any
     cls=SpeakingCommand,
     help=N_(
         "Score the readiness of the plan at PATH (default: the plan in this folder, else the bundled example) "
-        "by level and year: score, coverage, imputed share and readiness band, as a table, CSV, JSON or Excel.\n\n"
+        "by level and year: score, coverage, imputed share and readiness band, as a table, CSV, JSON or Excel. "
+        "PATH may also be a study of many regions declared in a recipe.yaml (the file, or a folder holding it), "
+        "scored as its recipe declares.\n\n"
         "The numbers are those of scm.score_table (and scm.roll_up) with the same options, to the last digit "
-        "in CSV and JSON. Exit 0, 1 when the plan cannot be loaded or scored, 2 on usage or I/O errors."
+        "in CSV and JSON, and those smartcity report shows. Exit 0, 1 when the plan cannot be loaded or scored, "
+        "2 on usage or I/O errors."
     ),
 )
 @click.argument("path", required=False, type=click.Path(path_type=Path))
@@ -211,49 +212,7 @@ def _score_text(plan: Masterplan, table: pd.DataFrame, options: Mapping[str, Any
     help=N_("Level to show: overall, dimension, element, indicator, or all (repeat for several)."),
 )
 @click.option("--year", "years", type=int, multiple=True, help=N_("Year to show (repeat for several; default: all)."))
-@click.option(
-    "--method",
-    type=click.Choice(NORMALISATION_METHODS),
-    default="declared",
-    show_default=True,
-    help=N_("Normalisation: each indicator's declared one, or a method relative to the other years."),
-)
-@click.option(
-    "--aggregation",
-    type=click.Choice(AGGREGATIONS),
-    default="arithmetic",
-    show_default=True,
-    help=N_("How children are combined at every level."),
-)
-@click.option(
-    "--nonpositive",
-    type=click.Choice(["raise", "zero"]),
-    default="raise",
-    show_default=True,
-    help=N_("Geometric, harmonic and power means: refuse scores of 0 or below, or let them sink the mean to 0."),
-)
-@click.option(
-    "--missing",
-    type=click.Choice(MISSING_POLICIES),
-    default="coverage",
-    show_default=True,
-    help=N_("Missing data: aggregate what is observed, refuse gaps, or fill them (locf carries values forward)."),
-)
-@click.option(
-    "--min-coverage",
-    type=click.FloatRange(0, 1),
-    default=0.65,
-    show_default=True,
-    help=N_("Share of a node's weight that must be observed for it to get a score."),
-)
-@click.option("--count-imputed", is_flag=True, help=N_("Count filled values towards --min-coverage too."))
-@click.option(
-    "--scale",
-    type=click.Choice(list(READINESS_SCALES)),
-    default="default",
-    show_default=True,
-    help=N_("Readiness scale naming the bands."),
-)
+@scoring_options
 @click.option("--vs-plan", is_flag=True, help=N_("Add the score the plan's own targets imply, and the gap to it."))
 @click.option(
     "--format",
@@ -263,47 +222,65 @@ def _score_text(plan: Masterplan, table: pd.DataFrame, options: Mapping[str, Any
     help=N_("table, csv, json or xlsx (default: from the output file's suffix, else table)."),
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help=N_("Write to this file."))
-def score(  # noqa: PLR0913, PLR0917 - one per option
+@click.pass_context
+def score(  # noqa: PLR0913 - one per option
+    ctx: click.Context,
+    /,
+    *,
     path: Path | None,
     levels: tuple[str, ...],
     years: tuple[int, ...],
-    method: str,
-    aggregation: str,
-    nonpositive: str,
-    missing: str,
-    min_coverage: float,
-    scale: str,
     fmt: str | None,
     output: Path | None,
-    *,
-    count_imputed: bool,
     vs_plan: bool,
+    **scoring: Any,
 ) -> None:
     """Run ``smartcity score`` (see its help)."""
     chosen = _format(fmt, output)
-    plan = load_or_exit(path if path is not None else default_plan(), "text")
-    options: dict[str, Any] = {
-        "method": method,
-        "aggregation": aggregation,
-        "missing": missing,
-        "min_coverage": min_coverage,
-        "count_imputed": count_imputed,
-        "scale": scale,
-    }
-    if nonpositive != "raise":
-        options["nonpositive"] = nonpositive
+    source = path if path is not None else default_plan()
+    recipe_path = recipe_of(source)
+    if recipe_path is not None:
+        study_options_refused(ctx)
+        if vs_plan:
+            exit_with_usage_error(ValueError(_("--vs-plan compares a plan with its own targets; a study has none")))
+        study = run_study(recipe_path)
+        check_levels(study.structure, levels)
+        try:
+            table = score_table(study.result, levels=levels, years=years or None, names=study.names)
+        except ScoringError as error:
+            fail_scoring(error)
+        sheets = {_("Scores"): table}
+        if chosen == "xlsx":
+            sheets[_("Contributions")] = study.result.contributions(_second_level(study.structure))
+        title = study.recipe.name or str(recipe_path)
+        write_table(sheets, chosen, output, text=lambda: _score_text(title, table, study.result.options))
+        return
+    plan = load_or_exit(source, "text")
+    options = scoring_kwargs(scoring)
+    check_levels(Structure.from_plan(plan), levels)
     try:
         table = score_table(plan, levels=levels, years=years or None, vs_plan=vs_plan, **options)
         sheets = {_("Scores"): table}
         if chosen == "xlsx":
             from smartcity_model.scoring import roll_up  # noqa: PLC0415 - only the workbook needs contributions
 
-            contributions = roll_up(plan, **options).contributions("dimension")
-            sheets[_("Contributions")] = contributions
+            sheets[_("Contributions")] = roll_up(plan, **options).contributions("dimension")
     except ScoringError as error:
-        click.echo(_("error: {message}").format(message=error), err=True)
-        sys.exit(EXIT_PROBLEMS)
-    write_table(sheets, chosen, output, text=lambda: _score_text(plan, table, options))
+        fail_scoring(error)
+    heading = f"{plan.region.name}, {plan.period}"
+    write_table(sheets, chosen, output, text=lambda: _score_text(heading, table, options))
+
+
+def _shown_option(value: Any) -> str:
+    """Show an option as people read it: a method per level as ``level: method, ...``."""
+    if isinstance(value, Mapping):
+        return ", ".join(f"{level}: {method}" for level, method in value.items())
+    return str(value)
+
+
+def _second_level(structure: Structure) -> str:
+    """Return the level just below the top (dimensions), or the top of a structure of two levels."""
+    return structure.levels[-2] if len(structure.levels) > 2 else structure.levels[-1]  # noqa: PLR2004 - top and one below
 
 
 #: Headers of the budget tables shown to people.

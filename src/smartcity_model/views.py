@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from smartcity_model.i18n import _, format_number, n_
+from smartcity_model.i18n import _, format_number, language, n_
 
 if TYPE_CHECKING:
     from smartcity_model.checks.report import ValidationReport
@@ -95,7 +95,8 @@ def plan_html(plan: Masterplan) -> str:
     horizons = Counter(horizon_of(plan, initiative).value for initiative in plan.initiatives)
     order = [horizon.value for horizon in Horizon]
     by_horizon = _table([_("horizon"), _("initiatives")], [(name, horizons[name]) for name in order if horizons[name]])
-    title = plan.document.title or f"Masterplan {plan.region.name}"
+    english = language() == "en" and plan.document.title_en
+    title = (plan.document.title_en if english else plan.document.title) or f"Masterplan {plan.region.name}"
     return _heading(title) + _table([_("part"), _("value")], rows) + by_horizon
 
 

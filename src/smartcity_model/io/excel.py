@@ -996,14 +996,18 @@ _SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
 _SHEET_NAME_LIMIT = 31
 
 
+#: Columns of result tables that hold shares (0-1), shown as percentages in a workbook.
+SHARE_COLUMNS = frozenset({"coverage", "imputed", "share", "indicator_coverage", "indicator_imputed"})
+
+
 def tables_workbook(tables: Mapping[str, Any]) -> bytes:
     """Return tables (pandas DataFrames) as an ``.xlsx`` workbook, one sheet per table, in order.
 
     Every text cell is stored as text, so a name someone wrote that begins with ``=``, ``+``,
     ``-`` or ``@`` (``=HYPERLINK(...)``) is shown, never run as a formula; missing values are
-    empty cells; numbers are numbers, as precise as Excel holds them (15 significant digits).
-    Header rows are bold and frozen, columns fit their content. Sheet names are cut to Excel's
-    31 characters.
+    empty cells; numbers are numbers, as precise as Excel holds them (15 significant digits),
+    and the shares (coverage, imputed, share) are shown as percentages. Header rows are bold and
+    frozen, columns fit their content. Sheet names are cut to Excel's 31 characters.
     """
     import pandas as pd  # noqa: PLC0415 - pandas is a dependency; imported where tables are written
 
@@ -1018,10 +1022,13 @@ def tables_workbook(tables: Mapping[str, Any]) -> bytes:
         sheet.append([escape_text(str(column)) for column in frame.columns])
         for row in frame.itertuples(index=False, name=None):
             sheet.append([_table_cell(value, pd) for value in row])
+        shares = {index for index, column in enumerate(frame.columns, start=1) if str(column) in SHARE_COLUMNS}
         for cells in sheet.iter_rows():
             for cell in cells:
                 if isinstance(cell.value, str):
                     cell.data_type = "s"
+                elif cell.column in shares and isinstance(cell.value, int | float) and cell.row > 1:
+                    cell.number_format = "0.0%"
         _dress(sheet, bold)
     if not book.worksheets:
         book.create_sheet("-")

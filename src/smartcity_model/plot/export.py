@@ -32,12 +32,13 @@ def to_svg(figure: Figure) -> str:
 
     Text stays text (searchable, translatable, drawn in the reader's fonts), there is no metadata
     or date, and ids are derived from the content, so the same figure always gives the same text.
+    The picture is cut to what the figure draws, so a long label is never cut off at its edge.
     The XML declaration is left out and no style sheet leaks into the page around it.
     """
     chosen = _figure(figure)
     buffer = io.StringIO()
     with style(), quiet_glyphs():
-        chosen.savefig(buffer, format="svg", metadata=_NO_METADATA)
+        chosen.savefig(buffer, format="svg", metadata=_NO_METADATA, bbox_inches="tight", pad_inches=0.06)
     text = buffer.getvalue()
     text = text[text.index("<svg") :]
     if _DEFAULT_STYLE in text:
@@ -57,5 +58,5 @@ def to_png(figure: Figure, path: str | os.PathLike[str], *, dpi: float = 200) ->
         raise PlotError(_("dpi must be a number from 10 to 1200, not {value}").format(value=repr(dpi)))
     target = Path(path)
     with style():
-        chosen.savefig(target, format="png", dpi=dpi, metadata={"Software": None})
+        chosen.savefig(target, format="png", dpi=dpi, metadata={"Software": None}, bbox_inches="tight", pad_inches=0.06)
     return target

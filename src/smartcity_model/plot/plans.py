@@ -18,7 +18,16 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, Patch
 from matplotlib.projections.polar import PolarAxes
 
-from smartcity_model.budget import BUDGET_KEYS, UNASSIGNED, budget_summary, horizon_of
+from smartcity_model.budget import (
+    BUDGET_KEY_NAMES,
+    BUDGET_KEYS,
+    HORIZON_NAMES,
+    SOURCE_NAMES,
+    STATUS_NAMES,
+    UNASSIGNED,
+    budget_summary,
+    horizon_of,
+)
 from smartcity_model.graph import collaboration_network, opd_metrics
 from smartcity_model.i18n import N_, _, language, n_
 from smartcity_model.model import Framework, Horizon, Initiative, InitiativeStatus, Masterplan
@@ -46,26 +55,11 @@ from smartcity_model.plot._style import (
 __all__ = ["budget", "framework", "network", "roadmap"]
 
 FRAMEWORK_KINDS: tuple[str, ...] = ("sunburst", "tree")
-#: Names of the roadmap horizons.
-HORIZON_NAMES: dict[str, str] = {
-    Horizon.QUICK_WIN.value: N_("Quick win"),
-    Horizon.SHORT.value: N_("Short term"),
-    Horizon.MEDIUM.value: N_("Medium term"),
-    Horizon.LONG.value: N_("Long term"),
-}
 HORIZON_COLOURS: dict[str, str] = {
     Horizon.QUICK_WIN.value: "#D55E00",
     Horizon.SHORT.value: "#E69F00",
     Horizon.MEDIUM.value: "#56B4E9",
     Horizon.LONG.value: "#0072B2",
-}
-#: Names of the initiatives' statuses.
-STATUS_NAMES: dict[str, str] = {
-    InitiativeStatus.PLANNED.value: N_("Planned"),
-    InitiativeStatus.ONGOING.value: N_("Ongoing"),
-    InitiativeStatus.DONE.value: N_("Done"),
-    InitiativeStatus.POSTPONED.value: N_("Postponed"),
-    InitiativeStatus.CANCELLED.value: N_("Cancelled"),
 }
 STATUS_COLOURS: dict[str, str] = {
     InitiativeStatus.PLANNED.value: "#56B4E9",
@@ -74,15 +68,6 @@ STATUS_COLOURS: dict[str, str] = {
     InitiativeStatus.POSTPONED.value: "#E69F00",
     InitiativeStatus.CANCELLED.value: "#999999",
 }
-#: Names of the funding sources (the acronyms are Indonesian in both languages).
-SOURCE_NAMES: dict[str, str] = {
-    "apbd": "APBD",
-    "apbd_provinsi": N_("APBD (province)"),
-    "apbn": "APBN",
-    "kpbu": N_("KPBU (public-private partnership)"),
-    "csr": "CSR",
-    "other": N_("Other sources"),
-}
 SOURCE_COLOURS: dict[str, str] = {
     "apbd": "#0072B2",
     "apbd_provinsi": "#56B4E9",
@@ -90,16 +75,6 @@ SOURCE_COLOURS: dict[str, str] = {
     "kpbu": "#009E73",
     "csr": "#CC79A7",
     "other": "#999999",
-}
-#: Names of the keys a budget is totalled by.
-BUDGET_KEY_NAMES: dict[str, str] = {
-    "year": N_("year"),
-    "source": N_("funding source"),
-    "opd": N_("OPD"),
-    "dimension": N_("dimension"),
-    "horizon": N_("horizon"),
-    "initiative": N_("initiative"),
-    "status": N_("status"),
 }
 #: Units of rupiah amounts, largest first: (size, name).
 RUPIAH_UNITS: tuple[tuple[float, str], ...] = (
@@ -165,7 +140,7 @@ def framework(framework_or_plan: Framework | Masterplan, *, kind: str = "sunburs
     by_element: dict[str, list[tuple[str, str]]] = {e.id: [] for e in frame.elements}
     if plan is not None:
         for indicator in plan.indicators:
-            by_element.setdefault(indicator.element, []).append((indicator.id, indicator.name))
+            by_element.setdefault(indicator.element, []).append((indicator.id, indicator.label(language())))
     counts = [
         n_("{n} dimension", "{n} dimensions", len(frame.dimensions)).format(n=len(frame.dimensions)),
         n_("{n} element", "{n} elements", len(frame.elements)).format(n=len(frame.elements)),
@@ -427,35 +402,45 @@ def roadmap(plan: Masterplan) -> Figure:
 
 
 def _arrows(axes: Axes, items: list[_Item]) -> int:
-    """Draw an arrow from the end of each prerequisite to the start of what depends on it; return how many."""
+    """Draw an arrow from the end of each prerequisite to the start of what depends on it; return how many.
+
+    Arrows leaving in the same year are set a little apart, each on a line of its own, so that
+    which prerequisite leads to which initiative can be followed.
+    """
     row = {item[3]: n for n, item in enumerate(items)}
+    pairs = [
+        (row[prerequisite], n, start)
+        for n, (_order, start, _end, _id, initiative, _horizon) in enumerate(items)
+        for prerequisite in initiative.depends_on
+        if prerequisite in row
+    ]
+    leaving: dict[int, int] = {}  # arrows already leaving at each year's end
     count = 0
-    for n, (_order, start, _end, _id, initiative, _horizon) in enumerate(items):
-        for prerequisite in initiative.depends_on:
-            if prerequisite not in row:
-                continue
-            m = row[prerequisite]
-            arrow = FancyArrowPatch(
-                (items[m][2] + 1, m),
-                (start, n),
-                arrowstyle="-|>",
-                mutation_scale=7,
-                linewidth=0.7,
-                color=ARROW,
-                connectionstyle="angle,angleA=-90,angleB=180,rad=0",
-                shrinkA=0,
-                shrinkB=0,
-                zorder=5,
-            )
-            arrow.set_gid(f"dependency-{count}")
-            axes.add_patch(arrow)
-            count += 1
+    for m, n, start in pairs:
+        end = items[m][2] + 1
+        offset = min(leaving.get(end, 0), 5) * 0.12
+        leaving[end] = leaving.get(end, 0) + 1
+        arrow = FancyArrowPatch(
+            (end - offset, m),
+            (start, n),
+            arrowstyle="-|>",
+            mutation_scale=7,
+            linewidth=0.7,
+            color=ARROW,
+            connectionstyle="angle,angleA=-90,angleB=180,rad=0",
+            shrinkA=0,
+            shrinkB=0,
+            zorder=5,
+        )
+        arrow.set_gid(f"dependency-{count}")
+        axes.add_patch(arrow)
+        count += 1
     return count
 
 
 def _years(axes: Axes, items: list[_Item], *, first: int, last: int) -> None:
     """Lay out the roadmap's axes: a column per year, a row per initiative, a line between horizons."""
-    axes.set_yticks(range(len(items)), labels=[shorten(item[4].name, 44) for item in items], fontsize=7)
+    axes.set_yticks(range(len(items)), labels=[shorten(item[4].label(language()), 44) for item in items], fontsize=7)
     axes.set_ylim(len(items) - 0.4, -0.6)
     axes.tick_params(axis="y", length=0)
     axes.set_xlim(first - 0.5, last + 1.1)
@@ -567,9 +552,9 @@ def _budget_names(plan: Masterplan, key: str) -> Callable[[object], str]:
         return lambda value: _(words.get(str(value), str(value)))
     names: dict[str, str] = {UNASSIGNED: _("No dimension"), **framework_labels(plan.framework)}
     if key == "opd":
-        names = {opd.id: clean(opd.acronym or "") or clean(opd.name) or opd.id for opd in plan.opds}
+        names = {opd.id: clean(opd.acronym or "") or clean(opd.label(language())) or opd.id for opd in plan.opds}
     elif key == "initiative":
-        names = {initiative.id: clean(initiative.name) or initiative.id for initiative in plan.initiatives}
+        names = {initiative.id: clean(initiative.label(language())) or initiative.id for initiative in plan.initiatives}
     return lambda value: shorten(names.get(str(value), str(value)), 44)
 
 

@@ -505,13 +505,14 @@ def correlation(
     count = len(enough)
     lower = np.tril(np.ones((count, count), dtype=bool))
     shown = np.where(lower, matrix, np.nan)
-    side = min(5.4, 1.6 + 0.3 * count)
+    side = min(9.0, 1.6 + 0.3 * count)
     figure = new_figure(side + 1.3)
     axes = figure.add_subplot()
     cmap = mpl.colormaps["RdBu"].with_extremes(bad="white")
     image = axes.imshow(np.ma.masked_invalid(shown), cmap=cmap, vmin=-1, vmax=1, aspect="equal")
-    size = max(3.5, min(7.5, 100 / count))
-    _cells(axes, matrix, lower, size)
+    size = max(5.0, min(7.5, 100 / count))
+    if count <= _NUMBERED_CELLS:  # more cells than that: their colours speak, numbers would not be read
+        _cells(axes, matrix, lower, size)
     tick_names = [names(node, 28) for node in enough]
     axes.set_xticks(range(count), labels=tick_names, rotation=45, ha="right", rotation_mode="anchor", fontsize=size + 1)
     axes.set_yticks(range(count), labels=tick_names, fontsize=size + 1)
@@ -524,6 +525,10 @@ def correlation(
     localise(bar_.ax.yaxis)
     note(figure, _correlation_note(len(wide), None if year is None else shown_year, len(wide.columns) - count), axes)
     return figure
+
+
+#: A correlation matrix of up to this many nodes has each coefficient written in its cell.
+_NUMBERED_CELLS = 16
 
 
 def _cells(axes: Axes, matrix: FloatArray, lower: npt.NDArray[np.bool_], size: float) -> None:
@@ -858,19 +863,22 @@ def trend(
                 fontsize=6,
                 color=GREY,
             )
-    line_colours = dict(zip(chosen, palette(len(chosen)), strict=True))
+    many = len(chosen) > _MANY_LINES  # too many colours to tell apart: grey lines, the median and the ends named
+    line_colours = dict(zip(chosen, palette(len(chosen)), strict=True)) if not many else {}
     for n, region in enumerate(chosen):
         mine = rows[rows["region"] == region].sort_values("year")
         axes.plot(
             mine["year"].to_numpy(dtype=float),
             mine["score"].to_numpy(dtype=float),
-            marker="o",
+            marker="o" if not many else None,
             markersize=3.5,
-            linewidth=1.6,
-            color=line_colours[region],
-            label=names(region, 40),
+            linewidth=1.6 if not many else 0.8,
+            color=line_colours.get(region, tint(GREY, 0.35)),
+            label=names(region, 40) if not many else None,
             gid=f"trend-{n}",
         )
+    if many:
+        _median_and_ends(axes, rows, names)
     years = {int(y) for y in rows["year"]}
     if planned is not None and plan is not None:
         colour = line_colours.get(plan.region.id, DARK)
@@ -886,9 +894,42 @@ def trend(
         years |= {int(y) for y in planned["year"]}
     _year_axis(axes, years, scale)
     title(figure, _("{node}: score over the years").format(node=names(chosen_node, 60)))
-    entries = len(chosen) + (planned is not None)
+    entries = (1 if many else len(chosen)) + (planned is not None)
     figure.legend(loc="outside lower center", ncols=min(entries, 3), fontsize=7)
     return figure
+
+
+#: A trend of more regions than this draws them in grey, with their median and the best and worst named.
+_MANY_LINES = 8
+
+
+def _median_and_ends(axes: Axes, rows: pd.DataFrame, names: Names) -> None:
+    """Draw the regions' median score by year, and name the best and the worst region of the last year."""
+    scored = rows[rows["score"].notna()]
+    if scored.empty:
+        return
+    median = scored.groupby("year")["score"].median()
+    axes.plot(
+        median.index.to_numpy(dtype=float),
+        median.to_numpy(dtype=float),
+        color=DARK,
+        linewidth=2,
+        marker="o",
+        markersize=3.5,
+        label=_("Median of the {n} regions").format(n=rows["region"].nunique()),
+        gid="median",
+    )
+    last = scored[scored["year"] == scored["year"].max()].sort_values("score")
+    for _position, row in (last.iloc[[0, -1]] if len(last) > 1 else last).iterrows():
+        axes.annotate(
+            names(str(row["region"]), 28),
+            (float(row["year"]), float(row["score"])),
+            xytext=(4, 0),
+            textcoords="offset points",
+            fontsize=6.5,
+            color=DARK,
+            va="center",
+        )
 
 
 @styled

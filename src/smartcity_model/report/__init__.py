@@ -14,6 +14,8 @@ Needs the ``report`` extra (jinja2 and matplotlib): ``pip install "smartcity-mod
 from __future__ import annotations
 
 import functools
+import hashlib
+import re
 import shutil
 import subprocess
 import tempfile
@@ -22,6 +24,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import pandas as pd
 
 from smartcity_model.checks import CheckConfig
 from smartcity_model.checks import check as run_checks
@@ -102,8 +106,21 @@ def _chart(name: str, make: Callable[[], Any], caption: str = "") -> dict[str, A
     except (ScoringError, plot.PlotError) as error:
         return {"kind": "missing-chart", "caption": _("This chart cannot be drawn: {reason}").format(reason=error)}
     # matplotlib's SVG writer escapes every text it draws (tested with hostile names), so the SVG is markup
-    svg = markupsafe.Markup(plot.to_svg(figure))  # noqa: S704
+    svg = markupsafe.Markup(_own_ids(plot.to_svg(figure)))  # noqa: S704
     return {"kind": "chart", "name": name, "svg": svg, "caption": caption}
+
+
+_SVG_ID = re.compile(r'(\bid="|url\(#|href="#)([^"\)]+)')
+
+
+def _own_ids(svg: str) -> str:
+    """Give the ids of one SVG (``axes_1``, clip paths) and the references to them a prefix of the chart's own.
+
+    Every chart drawn by matplotlib names its parts alike; in one page ids must be unique. The
+    prefix is drawn from the chart itself, so the same report is always the same text.
+    """
+    prefix = "c" + hashlib.sha256(svg.encode("utf-8")).hexdigest()[:10]
+    return _SVG_ID.sub(lambda match: f"{match.group(1)}{prefix}-{match.group(2)}", svg)
 
 
 def _table(table: sections.Table) -> dict[str, Any]:
@@ -132,9 +149,12 @@ def plan_report(
 
     ``report`` is the plan's :class:`~smartcity_model.ValidationReport` (run with ``config`` if
     not given); ``year`` the year the readiness sections show (default: the latest with a score);
-    ``options`` are :func:`~smartcity_model.roll_up`'s (default ``missing="locf"`` with
-    ``count_imputed=True``, so that a value carries to the years after it and counts there, each
-    such value marked). What the scoring had to assume (its warnings) is listed at the top.
+    ``options`` are :func:`~smartcity_model.roll_up`'s, with its defaults, so the report shows the
+    numbers :func:`~smartcity_model.score_table` and ``smartcity score`` give with the same
+    options. How the scores were made and what the scoring had to assume (its warnings) are
+    listed at the top. A plan without observations is reported without scores; a plan whose
+    observations cannot be scored with these options, or a ``year`` without scores, raises
+    :class:`~smartcity_model.ScoringError`.
     """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ScoringWarning)
@@ -155,21 +175,10 @@ def _plan_report(  # noqa: PLR0913 - one block per section of the report
     environment = _environment()
     plot = _plot()
     checked = report if report is not None else run_checks(plan, config or CheckConfig())
-    scoring = {"missing": "locf", **options}
-    if scoring["missing"] not in {"coverage", "raise"}:
-        scoring.setdefault("count_imputed", True)  # a value carried forward is shown, marked, and counts
-    result: RollUp | None
-    try:
-        result = roll_up(plan, **scoring)
-    except ScoringError:
-        result = None
+    scoring = dict(options)
+    result = roll_up(plan, **scoring) if plan.observations else None  # a new plan has no scores yet
     region = plan.region.id
-    chosen = year
-    if result is not None and chosen is None:  # the latest year with a score, on the dimensions or else below
-        chosen = next(
-            (found for level in result.structure.levels[-2:0:-1] if (found := sections.latest_year(result, level))),
-            None,
-        )
+    chosen = _year_shown(result, year)
     blocks_ready: list[dict[str, Any]] = []
     blocks_elements: list[dict[str, Any]] = []
     blocks_explained: list[dict[str, Any]] = []
@@ -193,7 +202,10 @@ def _plan_report(  # noqa: PLR0913 - one block per section of the report
             _chart(
                 "explained",
                 lambda: plot.explained(result, region, year=chosen, labels=plan),
-                _("Each dimension's score is the sum of its indicators' contributions."),
+                _(
+                    "Each dimension's score is the sum of its elements' contributions; the tables below give "
+                    "each indicator's."
+                ),
             )
         ]
         for _dimension, headline, table in sections.explanations(plan, result, chosen):
@@ -266,8 +278,8 @@ def _plan_report(  # noqa: PLR0913 - one block per section of the report
         "subtitle": _("{region}, {period} · framework {framework}").format(
             region=plan.region.name, period=plan.period, framework=plan.framework.name
         ),
-        "figures": sections.key_figures(plan, checked, result),
-        "notes": [*_notes(result, chosen), *dict.fromkeys(str(w.message) for w in said)],
+        "figures": sections.key_figures(plan, checked, result, chosen),
+        "notes": [*_notes(result, chosen, asked=year is not None), *dict.fromkeys(str(w.message) for w in said)],
         "sections": blocks,
         "t": _labels(),
         "footer": _("Made with smartcity-model {version} from {source}.").format(
@@ -286,15 +298,19 @@ def regions_report(  # noqa: PLR0913 - keyword-only parts of one report
     description: str | None = None,
     year: int | None = None,
     source: str | None = None,
+    sources: pd.DataFrame | None = None,
 ) -> str:
     """Return the HTML report of many regions scored together, in the current language.
 
     ``province`` adds the smart-province rule: the province's level on each node by year and the
     regions holding it back. ``names`` gives region (and node) names, e.g. from a units table;
-    ``year`` is the year shown (default: the latest with a score).
+    ``year`` is the year shown (default: the latest with a score); ``sources`` says where each
+    indicator's data come from (a study's ``sources``).
     """
     environment = _environment()
     plot = _plot()
+    from smartcity_model.plot._style import level_name  # noqa: PLC0415 - the charts' words, with the charts
+
     structure = result.structure
     level = structure.levels[-2] if len(structure.levels) > 1 else structure.levels[-1]
     shown = year if year is not None else sections.latest_year(result, level)
@@ -307,7 +323,7 @@ def regions_report(  # noqa: PLR0913 - keyword-only parts of one report
             _chart(
                 "dot",
                 lambda: plot.dot(result, level, year=shown, labels=labels),
-                _("Every region's score on each {level}, {year}.").format(level=level, year=shown),
+                _("Every region's score on each {level}, {year}.").format(level=level_name(level), year=shown),
             ),
             _table(sections.region_table(result, level, shown, labels)),
         ]
@@ -333,7 +349,11 @@ def regions_report(  # noqa: PLR0913 - keyword-only parts of one report
         )
     parts += [
         _Section("regions", _("The regions compared"), blocks_regions or [_no_scores()]),
-        _Section("nodes", _("Each {level} across the regions").format(level=level), blocks_nodes or [_no_scores()]),
+        _Section(
+            "nodes",
+            _("Each {level} across the regions").format(level=level_name(level)),
+            blocks_nodes or [_no_scores()],
+        ),
         _Section(
             "indicators",
             _("The indicators"),
@@ -342,7 +362,14 @@ def regions_report(  # noqa: PLR0913 - keyword-only parts of one report
                 _chart("distribution", lambda: plot.distribution(result, labels=labels)),
             ],
         ),
-        _Section("data", _("Data coverage"), [_table(sections.coverage_table(result, labels))]),
+        _Section(
+            "data",
+            _("Data coverage and sources"),
+            [
+                _table(sections.coverage_table(result, labels)),
+                *([_table(sections.sources_table(sources, labels))] if sources is not None and len(sources) else []),
+            ],
+        ),
     ]
     figures = [
         (_("Regions"), str(len(regions)), ""),
@@ -405,10 +432,46 @@ def _structure_names(result: RollUp) -> dict[str, str]:
     return names
 
 
-def _notes(result: RollUp | None, year: int | None) -> list[str]:
+def _year_shown(result: RollUp | None, year: int | None) -> int | None:
+    """Return the year the readiness sections show: the one asked for (it must have scores), or the latest."""
+    if result is None:
+        return None
+    levels = result.structure.levels[-2:0:-1] or result.structure.levels[-1:]  # dimensions, else below
+    if year is None:
+        return next((found for level in levels if (found := sections.latest_year(result, level))), None)
+    scores = result.scores
+    scored = scores.loc[scores["score"].notna() & (scores["level"] != result.structure.levels[0]), "year"]
+    if year not in set(scored.tolist()):
+        years = sorted(set(scored.tolist()))
+        span = f"{years[0]}–{years[-1]}" if years else "-"
+        message = _("no readiness scores in {year}, asked for; the years with scores are {span}")
+        raise ScoringError(message.format(year=year, span=span))
+    return year
+
+
+def _notes(result: RollUp | None, year: int | None, *, asked: bool) -> list[str]:
+    """Say which year the readiness sections show and how the scores were made."""
     if result is None or year is None:
-        return []
-    return [_("Readiness is shown for {year}, the latest year with scores.").format(year=year)]
+        return [] if result is None else [_("The plan's observations do not give a readiness score yet.")]
+    shown = (
+        _("Readiness is shown for {year}, the year asked for.")
+        if asked
+        else _("Readiness is shown for {year}, the latest year with scores.")
+    )
+    options = result.options
+    imputed = _("counted") if options.get("count_imputed") else _("not counted")
+    made = _(
+        "Scores: normalisation {normalisation}; aggregation {aggregation}; missing data {missing} (filled values "
+        "{imputed} toward coverage); a score needs {coverage} of its weight observed. smartcity score with the "
+        "same options prints the same numbers."
+    ).format(
+        normalisation=result.normalisation.describe(),
+        aggregation=", ".join(dict.fromkeys(result.aggregation.values())),
+        missing=options.get("missing", "coverage"),
+        imputed=imputed,
+        coverage=format_number(float(str(options.get("min_coverage", 0.65))), 0, percent=True),
+    )
+    return [shown.format(year=year), made]
 
 
 def _version() -> str:

@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from smartcity_model.budget import budget_summary, horizon_of
+from smartcity_model.budget import HORIZON_NAMES, SOURCE_NAMES, budget_summary, horizon_of
 from smartcity_model.checks.registry import CHECK_CODES
 from smartcity_model.checks.report import ValidationReport
 from smartcity_model.i18n import N_, _, format_number, language, n_
@@ -92,8 +92,10 @@ def latest_year(result: RollUp, level: str) -> int | None:
     return int(scored["year"].max()) if not scored.empty else None
 
 
-def key_figures(plan: Masterplan, report: ValidationReport, result: RollUp | None) -> list[tuple[str, str, str]]:
-    """Return the figures of the summary: (label, value, detail)."""
+def key_figures(
+    plan: Masterplan, report: ValidationReport, result: RollUp | None, year: int | None = None
+) -> list[tuple[str, str, str]]:
+    """Return the figures of the summary: (label, value, detail); readiness is ``year``'s (default: the latest)."""
     quick = sum(1 for ini in plan.initiatives if horizon_of(plan, ini).value == "quick_win")
     sectors = len({o.sector for o in plan.opds})
     total = sum(line.amount for ini in plan.initiatives for line in ini.budget)
@@ -114,14 +116,18 @@ def key_figures(plan: Masterplan, report: ValidationReport, result: RollUp | Non
         ),
     ]
     if result is not None:
-        year = latest_year(result, result.structure.levels[-1])
-        if year is not None:
-            top = result.readiness()
-            row = top[(top["level"] == result.structure.levels[-1]) & (top["year"] == year)].iloc[0]
+        top_level = result.structure.levels[-1]
+        shown = year if year is not None else latest_year(result, top_level)
+        top = result.readiness()
+        rows = top[(top["level"] == top_level) & (top["year"] == shown) & top["score"].notna()]
+        if not rows.empty:
+            row = rows.iloc[0]
             band = row["readiness"] or "–"
             figures.insert(
-                0, (_("Readiness {year}").format(year=year), format_number(float(row["score"]), 1), str(band))
+                0, (_("Readiness {year}").format(year=shown), format_number(float(row["score"]), 1), str(band))
             )
+        elif shown is not None:
+            figures.insert(0, (_("Readiness {year}").format(year=shown), "–", _("too little data for a score")))
     return figures
 
 
@@ -295,7 +301,7 @@ def matrix_table(plan: Masterplan) -> Table:
     english = language() == "en"
     body = []
     for body_opd in plan.opds:
-        cells = [_t(body_opd.acronym or body_opd.id), _t(body_opd.name)]
+        cells = [_t(body_opd.acronym or body_opd.id), _t(body_opd.label(language()))]
         total = 0
         for dimension in framework.dimensions:
             lead, support = led[body_opd.id, dimension.id], supported[body_opd.id, dimension.id]
@@ -325,9 +331,9 @@ def roadmap_table(plan: Masterplan) -> Table:
     acronym = {opd.id: opd.acronym or opd.id for opd in plan.opds}
     body = [
         [
-            _t(_(_HORIZON_NAMES[horizon]) if horizon in _HORIZON_NAMES else horizon),
-            _t(ini.id),
-            _t(ini.name),
+            _t(_(HORIZON_NAMES[horizon]) if horizon in HORIZON_NAMES else horizon, "nowrap"),
+            _t(ini.id, "nowrap"),
+            _t(ini.label(language())),
             _t(acronym.get(ini.lead, ini.lead)),
             _t(f"{start}–{end}" if end != start else str(start), "nowrap"),
             _t(", ".join(ini.depends_on) or "–"),
@@ -347,21 +353,13 @@ def roadmap_table(plan: Masterplan) -> Table:
     return Table(headers, body)
 
 
-_HORIZON_NAMES = {
-    "quick_win": N_("quick win"),
-    "short": N_("short term"),
-    "medium": N_("medium term"),
-    "long": N_("long term"),
-}
-
-
 def budget_tables(plan: Masterplan) -> list[Table]:
     """Return the budget by year and source, and by dimension."""
     by_both = budget_summary(plan, ["year", "source"])
     pivot = by_both.pivot_table(index="year", columns="source", values="amount", aggfunc="sum", fill_value=0.0)
     years = list(plan.period.years)
     pivot = pivot.reindex(years, fill_value=0.0)
-    sources = [str(source) for source in pivot.columns]
+    sources = [_(SOURCE_NAMES.get(str(source), str(source))) for source in pivot.columns]
     millions = pivot.to_numpy(dtype=float) / 1e6
     body = [
         [_t(year), *[_n(value, 0) for value in row], _n(row.sum(), 0)]
@@ -561,3 +559,21 @@ def coverage_table(result: RollUp, names: Mapping[str, str]) -> Table:
         units=units
     )
     return Table(headers, body, caption)
+
+
+def sources_table(sources: pd.DataFrame, labels: Mapping[str, str]) -> Table:
+    """Return where each indicator's data come from: observations, regions, years and sources."""
+    named = {"source": _("source"), "source_url": _("source (address)"), "status": _("status")}
+    extra = [column for column in named if column in sources.columns]
+    body = [
+        [
+            _t(labels.get(str(row["indicator"]), str(row["indicator"]))),
+            Cell(str(row["observations"]), number=True),
+            Cell(str(row["regions"]), number=True),
+            _t(f"{row['first_year']}–{row['last_year']}"),
+            *[_t(str(row[column])) for column in extra],
+        ]
+        for row in _records(sources)
+    ]
+    headers = [_("indicator"), _("observations"), _("regions"), _("years"), *[named[c] for c in extra]]
+    return Table(headers, body, _("Where each indicator's data come from."))

@@ -46,6 +46,7 @@ from smartcity_model.scoring.structure import ScoringError, Structure, listing, 
 from smartcity_model.scoring.treat import Treatment, TreatmentRule, treat_panel, unchecked_message
 
 __all__ = [
+    "SOURCE_COLUMNS",
     "STAGES",
     "AggregateStep",
     "DataFiles",
@@ -57,6 +58,7 @@ __all__ = [
     "ScreenStep",
     "Study",
     "TreatStep",
+    "data_sources",
 ]
 
 #: The tables a study keeps, in the order they are made.
@@ -367,6 +369,7 @@ class Recipe(FrozenModel):
         the files are relative to (by default the recipe file's folder, or the working folder).
         """
         data, structure, units = self._inputs(data, structure, units, base)
+        sources = data_sources(data)
         excluded: list[str] = []
         if self.province is not None and self.province.exclude:
             regions = sorted(set(data["region"].astype(str)))
@@ -423,7 +426,9 @@ class Recipe(FrozenModel):
             province = province_from_rollup(
                 result, regions=units, weights=step_p.weights, share=step_p.share, rule_levels=step_p.rule_levels
             )
-        return Study(self, structure, log.stages, log.details, log.changes, result, province, self._names(units))
+        return Study(
+            self, structure, log.stages, log.details, log.changes, result, province, self._names(units), sources
+        )
 
     def _names(self, units: pd.DataFrame | None) -> dict[str, str]:
         """Return the names the study's files give: regions from the units table, indicators from their file."""
@@ -490,6 +495,34 @@ class Recipe(FrozenModel):
         assert files.structure is not None  # noqa: S101 - DataFiles checks the tidy files come together
         assert files.levels is not None  # noqa: S101 - same
         return table, Structure.from_frame(_csv(folder, files.structure), files.levels), units
+
+
+#: Columns of an observations table that say where a value comes from.
+SOURCE_COLUMNS = ("source", "source_url", "status")
+
+
+def data_sources(table: pd.DataFrame) -> pd.DataFrame:
+    """Return where each indicator's observations come from: one row per indicator.
+
+    Columns ``indicator, observations, regions, first_year, last_year`` and, of
+    :data:`SOURCE_COLUMNS`, those the table has, each listing its distinct values.
+    """
+    columns = ["indicator", "observations", "regions", "first_year", "last_year"]
+    present = [column for column in SOURCE_COLUMNS if column in table.columns]
+    if table.empty or not {"indicator", "region", "year"} <= set(table.columns):
+        return pd.DataFrame(columns=[*columns, *present])
+    grouped = table.groupby("indicator", sort=True)
+    frame = pd.DataFrame(
+        {
+            "observations": grouped.size(),
+            "regions": grouped["region"].nunique(),
+            "first_year": grouped["year"].min(),
+            "last_year": grouped["year"].max(),
+        }
+    )
+    for column in present:
+        frame[column] = grouped[column].agg(lambda values: "; ".join(sorted({str(v) for v in values.dropna()})))
+    return frame.reset_index()[[*columns, *present]]
 
 
 def _line(lines: Mapping[tuple[str | int, ...], int], path: tuple[str | int, ...]) -> int | None:
@@ -610,6 +643,8 @@ class Study:
     """The smart-province rule applied to the result, when the recipe has a ``province`` step."""
     names: Mapping[str, str] = field(default_factory=dict)
     """Names of regions (the units table's ``name`` column) and indicators (their ``name``), by id."""
+    sources: pd.DataFrame = field(default_factory=lambda: data_sources(pd.DataFrame()))
+    """Where each indicator's data come from (:func:`data_sources` of the observations read)."""
 
     @property
     def notes(self) -> tuple[str, ...]:

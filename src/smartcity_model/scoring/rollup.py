@@ -228,11 +228,13 @@ class RollUp:
         scored = int((~np.isnan(top.score)).sum())
         coverage = float(top.coverage.mean()) if top.coverage.size else 0.0
         imputed = float(top.imputed.mean()) if top.imputed.size else 0.0
-        excluded = f"; {len(self.structure.excluded)} nodes excluded (weight 0)" if self.structure.excluded else ""
+        excluded = (
+            f"; {_count(len(self.structure.excluded), 'node')} excluded (weight 0)" if self.structure.excluded else ""
+        )
         with use_language("en"):
             normalisation = self.normalisation.describe()
         lines = [
-            f"<RollUp {regions} regions × {years} years ({span}); {levels}{excluded}",
+            f"<RollUp {_count(regions, 'region')} × {_count(years, 'year')} ({span}); {levels}{excluded}",
             f"  normalisation {normalisation}; aggregation {'/'.join(methods)}; {options}",
             (
                 f"  {self.structure.levels[-1]}: {scored} of {top.score.size} node-region-years scored; "
@@ -240,7 +242,7 @@ class RollUp:
             ),
         ]
         if self.notes:
-            lines.append(f"  {len(self.notes)} notes: see .notes")
+            lines.append(f"  {_count(len(self.notes), 'note')}: see .notes")
         lines.append("  tables: .scores .data .wide(level) .readiness() .contributions(level)>")
         return "\n".join(lines)
 
@@ -628,3 +630,8 @@ def plan_vs_actual(plan: Masterplan, **options: object) -> pd.DataFrame:
     merged = merged.dropna(subset=["observed", "planned"])
     merged["gap"] = merged["observed"] - merged["planned"]
     return merged[[*keys, "observed", "planned", "gap"]].reset_index(drop=True)
+
+
+def _count(n: int, word: str) -> str:
+    """Write ``1 region`` or ``2 regions`` (reprs are in English)."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"

@@ -17,7 +17,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -25,7 +25,7 @@ import pandas as pd
 from smartcity_model.errors import suggest
 from smartcity_model.i18n import _, language
 from smartcity_model.model import Masterplan
-from smartcity_model.scoring.rollup import check_options, plan_vs_actual, roll_up
+from smartcity_model.scoring.rollup import RollUp, check_options, plan_vs_actual, roll_up
 from smartcity_model.scoring.structure import TOP_NODE, ScoringError, Structure, warn
 
 __all__ = ["SCORE_TABLE_COLUMNS", "node_names", "score_table"]
@@ -82,25 +82,38 @@ def _levels(structure: Structure, levels: str | Iterable[str]) -> list[str]:
 
 
 def score_table(
-    plan: Masterplan,
+    source: Masterplan | RollUp,
     *,
     levels: str | Sequence[str] = "dimension",
     years: Iterable[int] | None = None,
     vs_plan: bool = False,
+    names: Mapping[str, str] | None = None,
     **options: object,
 ) -> pd.DataFrame:
-    """Score the plan and return the chosen levels as one tidy table with names and bands.
+    """Score a plan (or take a roll-up already made) and return the chosen levels as one tidy table.
 
-    ``levels`` is a level name, several, or ``"all"`` (every level above the indicators;
-    indicator rows carry no band). ``years`` keeps those years only; a year asked for without
-    scores is named in a :class:`~smartcity_model.ScoringWarning` (all of them: a ``ScoringError``). ``options`` are
-    :func:`~smartcity_model.roll_up`'s (``method``, ``aggregation``, ``missing``,
-    ``min_coverage``, ``scale``...). Rows are sorted by region, level (top first), node and year.
+    ``source`` is a :class:`~smartcity_model.Masterplan`, scored with ``options`` (those of
+    :func:`~smartcity_model.roll_up`: ``method``, ``aggregation``, ``missing``, ``min_coverage``,
+    ``scale``...), or a :class:`~smartcity_model.RollUp` of many regions (a study's ``result``),
+    whose nodes are named by ``names`` (else by their ids). ``levels`` is a level name, several,
+    or ``"all"`` (every level above the indicators; indicator rows carry no band). ``years``
+    keeps those years only; a year asked for without scores is named in a
+    :class:`~smartcity_model.ScoringWarning` (all of them: a ``ScoringError``). With
+    ``vs_plan=True`` (a plan only), the score the plan's targets imply and the gap are added.
+    Rows are sorted by region, level (top first), node and year.
     """
     check_options(options, taken=("years",))
-    structure = Structure.from_plan(plan)
+    if isinstance(source, RollUp):
+        if options or vs_plan:
+            given = ", ".join(sorted([*options, *(["vs_plan"] if vs_plan else [])]))
+            message = _("a roll-up is scored already: {options} apply to a plan only").format(options=given)
+            raise ScoringError(message)
+        result, shown_names = source, dict(names or {})
+    else:
+        result = roll_up(source, Structure.from_plan(source), **options)  # type: ignore[arg-type]  # roll_up's own
+        shown_names = {**node_names(source), **(names or {})}
+    structure = result.structure
     chosen = _levels(structure, levels)
-    result = roll_up(plan, structure, **options)  # type: ignore[arg-type]  # options are roll_up's own
     scores = result.scores
     banded = result.readiness() if any(level != structure.levels[0] for level in chosen) else None
     frame = scores[scores["level"].isin(chosen)].copy()
@@ -111,8 +124,7 @@ def score_table(
         frame["readiness_level"] = pd.Series(dtype="Int64")
         frame["readiness"] = None
     frame = frame.rename(columns={"readiness": "band"})
-    names = node_names(plan)
-    frame.insert(4, "name", frame["node"].map(names).fillna(frame["node"]))
+    frame.insert(4, "name", frame["node"].map(shown_names).fillna(frame["node"]))
     if years is not None:
         kept = {int(year) for year in years}
         frame = frame[frame["year"].isin(kept)]
@@ -123,8 +135,8 @@ def score_table(
                     years=", ".join(map(str, absent)), span=_span(scores)
                 )
             )
-    if vs_plan:
-        path = plan_vs_actual(plan, **options)[["region", "year", "level", "node", "planned", "gap"]]
+    if vs_plan and isinstance(source, Masterplan):
+        path = plan_vs_actual(source, **options)[["region", "year", "level", "node", "planned", "gap"]]
         frame = frame.merge(path, on=keys, how="left")
     order = {level: rank for rank, level in enumerate(reversed(structure.levels))}
     frame["_level"] = frame["level"].map(order)
