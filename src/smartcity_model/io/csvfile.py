@@ -110,6 +110,14 @@ class CsvDialect:
     """The header each column was written with (``indikator`` for ``indicator``)."""
 
     @property
+    def plain(self) -> bool:
+        """Whether the table is written as this library writes one: commas, decimal points, UTF-8, English headers."""
+        form = (self.separator, self.decimal_comma, self.encoding, self.newline, self.declared)
+        return form == (",", False, "utf-8", "\n", False) and all(
+            header == column for column, header in self.headers.items()
+        )
+
+    @property
     def indonesian(self) -> bool:
         """Whether the headers are the Indonesian names (new columns are then named so too)."""
         return any(header.strip().lower() in COLUMN_ALIASES[column][:1] for column, header in self.headers.items())

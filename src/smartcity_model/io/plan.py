@@ -51,7 +51,6 @@ from smartcity_model.io.atomic import (
     write_files_atomically,
 )
 from smartcity_model.io.csvfile import (
-    CsvDialect,
     compact_number,
     csv_dialect,
     format_observations,
@@ -630,7 +629,7 @@ def _table_text(path: Path, rows: Sequence[Observation]) -> str | bytes:
     except MasterplanError:
         dialect = None
     plain = format_observations(rows)
-    if dialect is None or dialect == CsvDialect():
+    if dialect is None or dialect.plain:
         return plain
     text = format_observations(rows, dialect)
     try:
