@@ -375,3 +375,17 @@ def test_graph_refuses_an_output_whose_suffix_names_no_format_and_says_where_it_
     assert written.exit_code == 0
     assert f"written to {tmp_path / 'graph.txt'}" in written.output
     assert (tmp_path / "graph.txt").read_text(encoding="utf-8").startswith(("digraph", "strict digraph"))
+
+
+def test_a_reader_that_stops_early_is_not_a_crash_nor_problems_found() -> None:
+    process = subprocess.Popen(  # noqa: S603 - our own command
+        [sys.executable, "-m", "smartcity_model", "graph", str(scm.example_path()), "--format", "json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    process.stdout.close()  # the reader goes away before the first line is written (as `| head` does)
+    _out, errors = process.communicate(timeout=120)
+    assert process.returncode == 141
+    assert b"Traceback" not in errors
+    assert b"internal error" not in errors
