@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import networkx as nx
 
 from smartcity_model.checks.config import CheckConfig
+from smartcity_model.graph.collaboration import Participation, participation
 from smartcity_model.model import Initiative, Masterplan
 
 __all__ = ["Context", "Raw"]
@@ -62,21 +63,19 @@ class Context:
         }
 
     @cached_property
-    def opd_initiatives(self) -> dict[str, list[Initiative]]:
-        """Initiatives each OPD takes part in (as lead or supporting OPD), in plan order."""
-        taking_part: dict[str, list[Initiative]] = defaultdict(list)
-        for initiative in self.initiatives:
-            for opd_id in initiative.partners:
-                taking_part[opd_id].append(initiative)
-        return taking_part
+    def participation(self) -> Participation:
+        """Initiatives each OPD leads, supports and takes part in (counted as the network counts them)."""
+        return participation(self.plan)
 
-    @cached_property
-    def led(self) -> dict[str, int]:
+    @property
+    def opd_initiatives(self) -> Mapping[str, list[Initiative]]:
+        """Initiatives each OPD takes part in (as lead or supporting OPD), in plan order."""
+        return self.participation.initiatives
+
+    @property
+    def led(self) -> Mapping[str, int]:
         """Number of initiatives each OPD leads."""
-        counts: dict[str, int] = defaultdict(int)
-        for initiative in self.initiatives:
-            counts[initiative.lead] += 1
-        return counts
+        return self.participation.led
 
     @cached_property
     def dependency_graph(self) -> nx.DiGraph[str]:

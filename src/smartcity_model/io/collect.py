@@ -59,8 +59,8 @@ from smartcity_model.io.excel import (
 )
 from smartcity_model.io.yamlfile import format_yaml, parse_yaml
 from smartcity_model.model import Initiative, Masterplan, Observation
-from smartcity_model.model.assemble import assemble, validate_items
-from smartcity_model.model.masterplan import PlanHeader, with_element_ids
+from smartcity_model.model.assemble import validate_items
+from smartcity_model.model.header import PlanHeader, with_element_ids
 
 __all__ = [
     "CONFLICT_CODES",
@@ -1155,7 +1155,7 @@ def merge_templates(plan: Masterplan, workbooks: Iterable[str | Path], *, prefer
     problems += orphans
     result_plan = None
     try:
-        result_plan = assemble(data)
+        result_plan = Masterplan.from_dict(data)
     except MasterplanError as error:
         problems += _relocate(error.problems, where)
     conflicts = tuple(pending.conflict() for pending in merge.pending)

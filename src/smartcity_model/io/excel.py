@@ -28,7 +28,7 @@ from smartcity_model.errors import MasterplanError, Problem, SmartCityError, col
 from smartcity_model.i18n import N_, _, n_
 from smartcity_model.io.yamlfile import MAX_FILE_BYTES, format_yaml, parse_yaml, read_bytes
 from smartcity_model.model import FundingSource, Horizon, InitiativeStatus, Masterplan, ObservationStatus, OPDKind
-from smartcity_model.model.assemble import SECTION_OF_FIELD, assemble
+from smartcity_model.model.assemble import SECTION_OF_FIELD
 from smartcity_model.model.sectors import SECTORS
 from smartcity_model.numerals import AmbiguousNumberError, read_number
 
@@ -892,7 +892,7 @@ def read_workbook(path: str | Path, shown: str | None = None) -> Masterplan:
     finally:
         book.close()
     try:
-        plan = assemble(data)
+        plan = Masterplan.from_dict(data)
     except MasterplanError as error:
         reading.problems.extend(relocated(error.problems, reading))
     if reading.problems:

@@ -65,7 +65,6 @@ from smartcity_model.model.assemble import (
     SECTION_OF_FIELD,
     SECTIONS,
     Locator,
-    assemble,
     locate_problem,
     problems_from_validation,
 )
@@ -194,7 +193,7 @@ def _assembled(
     """
     doubtful = [problem for part in parsed.values() for problem in part.doubtful]
     try:
-        plan = assemble(data, _locator(parsed, shown), source)
+        plan = Masterplan.from_dict(data, locate=_locator(parsed, shown), source=source)
     except MasterplanError as error:
         problems = _missing_parts(error.problems, files) if files is not None else list(error.problems)
         as_text = _(NUMBER_AS_TEXT)

@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from smartcity_model.model import OPD, Indicator, Initiative, Masterplan
-from smartcity_model.model.masterplan import PlanHeader
+from smartcity_model.model.header import PlanHeader
 
 __all__ = ["SCHEMA_PARTS", "json_schema"]
 

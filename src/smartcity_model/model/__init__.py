@@ -1,6 +1,7 @@
 """The domain model: frozen, validated pydantic objects for every concept of a masterplan."""
 
 from smartcity_model.model.framework import Dimension, Element, Framework, Pillar
+from smartcity_model.model.header import Document, DocumentStatus, Horizons, Period
 from smartcity_model.model.indicator import (
     Band,
     Baseline,
@@ -21,7 +22,7 @@ from smartcity_model.model.initiative import (
     Initiative,
     InitiativeStatus,
 )
-from smartcity_model.model.masterplan import Document, DocumentStatus, Horizons, Masterplan, Period
+from smartcity_model.model.masterplan import Masterplan
 from smartcity_model.model.observation import Observation, ObservationStatus
 from smartcity_model.model.opd import OPD, OPDKind
 from smartcity_model.model.region import Region, RegionKind

@@ -13,7 +13,7 @@ import functools
 import re
 import types
 from collections.abc import Callable, Mapping
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Annotated, Any, TypeVar, Union, cast, get_args, get_origin
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
@@ -21,18 +21,12 @@ from pydantic.fields import FieldInfo
 from smartcity_model.errors import PROBLEM_CODES, MasterplanError, Problem, closest, suggest
 from smartcity_model.i18n import N_, _
 from smartcity_model.model.base import slugify
+from smartcity_model.model.header import PlanHeader, framework_of, with_element_ids
 from smartcity_model.model.indicator import Indicator
 from smartcity_model.model.initiative import Initiative
-from smartcity_model.model.masterplan import (
-    Masterplan,
-    PlanHeader,
-    PlanParts,
-    framework_of,
-    plan_problems,
-    with_element_ids,
-)
 from smartcity_model.model.observation import Observation
 from smartcity_model.model.opd import OPD
+from smartcity_model.model.problems import PlanParts, plan_problems
 
 __all__ = [
     "NUMBER_AS_TEXT",
@@ -52,6 +46,8 @@ SECTIONS: dict[str, tuple[type[BaseModel], str]] = {
     "initiatives": (Initiative, "initiative"),
     "observations": (Observation, "observation"),
 }
+
+_Plan = TypeVar("_Plan", bound=PlanHeader)
 
 #: The section each reference field of a plan's objects points into (``lead`` into ``opds``).
 SECTION_OF_FIELD = {
@@ -407,9 +403,10 @@ def _try(field: FieldInfo, value: Any) -> Any:
         return None
 
 
-def assemble(data: Any, locate: Locator | None = None, source: str | None = None) -> Masterplan:
-    """Validate plain ``data`` into a :class:`Masterplan` or raise one :class:`MasterplanError`.
+def assemble(plan_type: type[_Plan], data: Any, locate: Locator | None = None, source: str | None = None) -> _Plan:
+    """Validate plain ``data`` into a plan of ``plan_type`` or raise one :class:`MasterplanError`.
 
+    ``plan_type`` is :class:`~smartcity_model.Masterplan` (whose ``from_dict`` calls this);
     ``locate`` maps a problem's path to its file and line; ``source`` names what was read.
     """
     problems: list[Problem] = []
@@ -464,7 +461,8 @@ def assemble(data: Any, locate: Locator | None = None, source: str | None = None
     assert header is not None  # noqa: S101 - no problems means the header validated
     values: dict[str, Any] = {name: getattr(header, name) for name in fields}
     values.update({section: tuple(item for _, item in valid[section]) for section in SECTIONS})
-    return Masterplan.model_construct(**values)
+    plan = plan_type.model_construct(**values)  # every part validated above, the whole too
+    return cast("_Plan", plan)  # model_construct gives the class it is called on
 
 
 def locate_problem(problem: Problem, locate: Locator | None) -> Problem:

@@ -538,7 +538,7 @@ def _framework_structure(folder: Path, indicators: str, framework: str) -> Struc
     from smartcity_model.frameworks import BUILTIN_FRAMEWORKS, builtin_framework  # noqa: PLC0415 - model layer
     from smartcity_model.io.plan import load_framework  # noqa: PLC0415 - io sits above scoring
     from smartcity_model.model import Indicator  # noqa: PLC0415 - same
-    from smartcity_model.model.masterplan import with_element_ids  # noqa: PLC0415 - same
+    from smartcity_model.model.header import with_element_ids  # noqa: PLC0415 - same
 
     tree = builtin_framework(framework) if framework in BUILTIN_FRAMEWORKS else load_framework(folder / framework)
     path = folder / indicators
