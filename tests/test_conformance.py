@@ -119,7 +119,7 @@ def test_spbe_structure_weights_sum_to_100() -> None:
 
 
 @pytest.mark.parametrize(
-    ("level", "predicate"), [(1.0, "Kurang"), (2.0, "Cukup"), (3.0, "Baik"), (4.0, "Sangat Baik"), (4.5, "Memuaskan")]
+    ("level", "predicate"), [(1.0, "Kurang"), (2.0, "Cukup"), (3.0, "Baik"), (4.0, "Sangat Baik"), (5.0, "Memuaskan")]
 )
 def test_spbe_predicates(level: float, predicate: str) -> None:
     (row,) = scm.spbe_index(_levels(np.full(47, level))).itertuples()
@@ -136,9 +136,11 @@ def test_spbe_by_aspect_and_ids() -> None:
 
 def test_spbe_levels_are_checked() -> None:
     with pytest.raises(
-        scm.ScoringError, match=r"levels run from 1 to 5; 2 values do not: 'x' 2023 spbe-01: 0, 'x' 2023 spbe-02: 6"
+        scm.ScoringError,
+        match=r"whole numbers from 1 to 5; 3 values are not: 'x' 2023 spbe-01: 0, 'x' 2023 spbe-02: 6, "
+        r"'x' 2023 spbe-03: 2\.5",
     ):
-        scm.spbe_index(_levels(np.r_[[0.0, 6.0], np.full(45, 3.0)]))
+        scm.spbe_index(_levels(np.r_[[0.0, 6.0, 2.5], np.full(44, 3.0)]))
     with pytest.raises(scm.ScoringError, match="must be a pandas DataFrame"):
         scm.spbe_index([1, 2, 3])  # type: ignore[arg-type]  # wrong on purpose
     ids = _levels(np.full(47, 2.0)).assign(indicator=[f"SPBE-{n}" for n in range(1, 48)])

@@ -87,7 +87,7 @@ def test_every_report_example_runs(monkeypatch: pytest.MonkeyPatch, capsys: pyte
     assert "Toward a smart province" in str(namespace["page"])
     output = capsys.readouterr().out
     assert output.split()[:3] == ["year", "source", "amount"]
-    assert "Terdefinisi" in output
+    assert "Menengah" in output
 
 
 def test_the_report_page_shows_a_screenshot_that_is_in_the_repository() -> None:

@@ -189,7 +189,7 @@ class TestPeriodAndHorizons:
 class TestMasterplan:
     def test_lookups_by_id(self, example_plan: scm.Masterplan) -> None:
         assert example_plan.opd("pdam").name == "PDAM Tirta Saribu Sungai"
-        assert example_plan.indicator("gov-spbe").normalisation == scm.MaturityLevels()
+        assert example_plan.indicator("gov-spbe").normalisation == scm.Goalposts(min=1, max=5)  # an index, not levels
         assert example_plan.initiative("qw-01").horizon is scm.Horizon.QUICK_WIN
 
     def test_unknown_id_suggests_the_closest(self, example_plan: scm.Masterplan) -> None:

@@ -175,7 +175,9 @@ def test_a_bar_per_region_sorted_best_first_coloured_by_its_readiness_band(
     widths = [patch.get_width() for patch in sorted(bars, key=lambda patch: patch.get_y())]
     assert widths == sorted(widths, reverse=True)
     expected = province.regions.readiness().query("node == 'economy' and year == 2024")
-    band_of = dict(zip(expected["region"].map(region_names), expected["readiness"], strict=True))
+    scale = province.regions.scale  # the legend names bands in the reader's language
+    labels = [scale.band(int(level)).label() for level in expected["readiness_level"]]
+    band_of = dict(zip(expected["region"].map(region_names), labels, strict=True))
     legend = {str(text.get_text()).split(" (")[0]: handle.get_facecolor() for text, handle in _legend(figure)}
     names = [label.get_text() for label in axes.get_yticklabels()]
     for name, patch in zip(names, sorted(bars, key=lambda patch: patch.get_y()), strict=True):

@@ -187,7 +187,7 @@ def test_the_plan_is_checked_to_load_back_before_anything_is_replaced(  # noqa: 
     written = plan_io.format_observations
 
     def misread(rows: Any, *form: Any) -> str:
-        return written(rows, *form).replace(",verified", written_as, 1)
+        return written(rows, *form).replace(",unverified", written_as, 1)
 
     monkeypatch.setattr(plan_io, "format_observations", misread)
     with pytest.raises(scm.SaveError, match=message):

@@ -81,7 +81,12 @@ class TestNormalise:
         assert _norm(lower, [25, 15, 5, 0]) == [0, 50, 100, 100]
 
     def test_maturity_levels(self) -> None:
-        assert _norm(IndicatorSpec(normalisation=scm.MaturityLevels()), [1, 2, 3.5, 5]) == [0, 25, 62.5, 100]
+        assert _norm(IndicatorSpec(normalisation=scm.MaturityLevels()), [1, 2, 4, 5]) == [0, 25, 75, 100]
+
+    @pytest.mark.parametrize("level", [3.5, 0, 6, 9])
+    def test_maturity_levels_are_whole_levels_never_clipped(self, level: float) -> None:
+        with pytest.raises(scm.ScoringError, match=f"maturity levels are whole numbers from 1 to 5; {level:g} are not"):
+            _norm(IndicatorSpec(normalisation=scm.MaturityLevels()), [1, level])
 
     def test_thresholds_put_the_break_in_the_band_above(self) -> None:
         spec = IndicatorSpec(normalisation=scm.Thresholds(breaks=(65, 76.61, 88.31), scores=(25, 50, 75, 100)))
@@ -187,7 +192,7 @@ def test_roll_up_tidy_table_and_views() -> None:
     assert by_node["top"] == pytest.approx((2 * 55 + 50) / 3)
     assert result.wide("dimension").loc[("r", 2024)].tolist() == pytest.approx([55, 50])
     ready = result.readiness().set_index("node")
-    assert ready.loc["top", "readiness"] == "Terdefinisi"
+    assert ready.loc["top", "readiness"] == "Menengah"
     assert int(ready.loc["top", "readiness_level"]) == 3
 
 

@@ -32,7 +32,14 @@ from smartcity_model.i18n import N_, _, format_number
 from smartcity_model.i18n_click import SpeakingCommand
 from smartcity_model.io.excel import ExcelUnavailableError, tables_workbook
 from smartcity_model.model import Masterplan
-from smartcity_model.scoring import NormaliseSpec, ScoringError, Structure, score_table
+from smartcity_model.scoring import (
+    NormaliseSpec,
+    ReadinessScale,
+    ScoringError,
+    Structure,
+    readiness_scale,
+    score_table,
+)
 
 __all__ = ["TABLE_FORMATS", "budget", "records", "score", "write_table"]
 
@@ -170,7 +177,7 @@ _SCORE_HEADERS = {
 }
 
 
-def _score_text(subject: str, table: pd.DataFrame, options: Mapping[str, Any]) -> str:
+def _score_text(subject: str, table: pd.DataFrame, options: Mapping[str, Any], scale: ReadinessScale) -> str:
     method = options.get("method", "declared")
     heading = _("Readiness of {subject} (normalisation {method}, aggregation {aggregation}, missing {missing})")
     lines = [
@@ -183,10 +190,12 @@ def _score_text(subject: str, table: pd.DataFrame, options: Mapping[str, Any]) -
     ]
     for level, rows in table.groupby("level", sort=False):
         lines.append("")
-        lines.append(_("Level: {level}").format(level=level))
+        lines.append(_("Level: {level}").format(level=_(str(level))))
         regions = len(set(table["region"]))
         headers = {key: header for key, header in _SCORE_HEADERS.items() if key != "region" or regions > 1}
-        lines.append(_readable(rows, headers, percent={"coverage": 0, "imputed": 0}).rstrip("\n"))
+        labels = [None if pd.isna(level) else scale.band(int(level)).label() for level in rows["readiness_level"]]
+        shown = rows.assign(band=pd.Series(labels, index=rows.index, dtype=object))  # in the reader's language
+        lines.append(_readable(shown, headers, percent={"coverage": 0, "imputed": 0}).rstrip("\n"))
     return "\n".join(lines) + "\n"
 
 
@@ -253,7 +262,8 @@ def score(  # noqa: PLR0913 - one per option
         if chosen == "xlsx":
             sheets[_("Contributions")] = study.result.contributions(_second_level(study.structure))
         title = study.recipe.name or str(recipe_path)
-        write_table(sheets, chosen, output, text=lambda: _score_text(title, table, study.result.options))
+        text = lambda: _score_text(title, table, study.result.options, study.result.scale)  # noqa: E731 - a table drawn only when printed
+        write_table(sheets, chosen, output, text=text)
         return
     plan = load_or_exit(source, "text")
     options = scoring_kwargs(scoring)
@@ -268,7 +278,8 @@ def score(  # noqa: PLR0913 - one per option
     except ScoringError as error:
         fail_scoring(error)
     heading = f"{plan.region.name}, {plan.period}"
-    write_table(sheets, chosen, output, text=lambda: _score_text(heading, table, options))
+    scale = readiness_scale(options["scale"])
+    write_table(sheets, chosen, output, text=lambda: _score_text(heading, table, options, scale))
 
 
 def _shown_option(value: Any) -> str:

@@ -210,7 +210,7 @@ _SPECS = [
         "ict-heavy-plan",
         Family.PARTICIPATION,
         _W,
-        N_("the plan is mostly e-government and ICT"),
+        N_("the plan is mostly e-government, branding and ICT"),
         N_(
             "A smart city is not only e-government, branding and ICT: add initiatives for economy, "
             "living, society and environment led by their own sectors."

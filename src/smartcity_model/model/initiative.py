@@ -50,13 +50,21 @@ class FundingSource(StrEnum):
     APBD_PROVINSI = "apbd_provinsi"
     """The provincial budget."""
     APBN = "apbn"
-    """The national budget (including DAK transfers)."""
+    """The national budget, spent by ministries (other than the transfers below)."""
+    DAK = "dak"
+    """The special allocation fund (Dana Alokasi Khusus) transferred from the national budget."""
+    DANA_DESA = "dana_desa"
+    """Village funds (Dana Desa), spent by the villages or nagari."""
+    BLUD = "blud"
+    """Revenue of a public service agency (Badan Layanan Umum Daerah), e.g. an RSUD."""
+    HIBAH = "hibah"
+    """A grant (hibah), from a donor, another government or a foundation."""
     KPBU = "kpbu"
     """Private investment or public-private partnership (KPBU)."""
     CSR = "csr"
     """Corporate social responsibility funds."""
     OTHER = "other"
-    """Any other source (village funds, grants, BLUD revenue, ...)."""
+    """Any other source."""
 
 
 class BudgetLine(FrozenModel):

@@ -16,6 +16,8 @@ class ObservationStatus(StrEnum):
     """Published or checked by the data custodian (e.g. BPS)."""
     ESTIMATED = "estimated"
     """Estimated, provisional or illustrative."""
+    UNVERIFIED = "unverified"
+    """Reported, but no one has said its custodian checked it: what a value without a status is."""
 
 
 class Observation(FrozenModel):
@@ -29,8 +31,8 @@ class Observation(FrozenModel):
     """Observed value, in the indicator's unit."""
     region: Slug | None = None
     """Id of the region, for tables with several regions; ``None`` means the plan's region."""
-    status: ObservationStatus = ObservationStatus.VERIFIED
-    """Verified or estimated."""
+    status: ObservationStatus = ObservationStatus.UNVERIFIED
+    """Verified, estimated, or (when not said) unverified: a value is never taken as verified unless it says so."""
     source: Text = None
     """Where the value comes from."""
     note: Text = None

@@ -18,7 +18,7 @@ from smartcity_model.errors import Problem, suggest
 from smartcity_model.i18n import N_, _
 from smartcity_model.model.framework import Framework
 from smartcity_model.model.header import Horizons, Period
-from smartcity_model.model.indicator import Indicator
+from smartcity_model.model.indicator import Indicator, MaturityLevels
 from smartcity_model.model.initiative import Initiative
 from smartcity_model.model.observation import Observation
 from smartcity_model.model.opd import OPD
@@ -194,6 +194,7 @@ def _indicator_problems(subject: _Subject, ind: Indicator, ctx: _Context) -> lis
     out += _dangling(subject, ctx.opds, "OPD", ind.custodian, "custodian")
     bounds, period, baseline = ind.value_bounds, ctx.period, ind.baseline
     if baseline is not None:
+        out += _level_problems(subject, ind, baseline.value, "baseline.value")
         if not bounds.contains(baseline.value):
             out.append(
                 subject.problem(
@@ -208,6 +209,7 @@ def _indicator_problems(subject: _Subject, ind: Indicator, ctx: _Context) -> lis
             )
             out.append(subject.problem("year-outside-period", message, "baseline.year"))
     for year, value in ind.targets.items():
+        out += _level_problems(subject, ind, value, "targets", year)
         if not bounds.contains(value):
             out.append(
                 subject.problem(
@@ -232,6 +234,16 @@ def _indicator_problems(subject: _Subject, ind: Indicator, ctx: _Context) -> lis
             )
             out.append(subject.problem("target-before-baseline", message, "targets", year))
     return out
+
+
+def _level_problems(subject: _Subject, ind: Indicator, value: float, field: str, *sub: str | int) -> list[Problem]:
+    """Return a problem if ``ind`` is scored on maturity levels and ``value`` is not a whole level."""
+    if not isinstance(ind.normalisation, MaturityLevels) or float(value).is_integer():
+        return []
+    message = _("{value:g} is not a maturity level: levels are whole numbers from 1 to {top}").format(
+        value=value, top=ind.normalisation.levels
+    )
+    return [subject.problem("wrong-type", message, field, *sub)]
 
 
 def _initiative_problems(subject: _Subject, ini: Initiative, ctx: _Context) -> list[Problem]:
@@ -269,6 +281,8 @@ def _expected_problems(subject: _Subject, ini: Initiative, ctx: _Context) -> lis
                     year=year, period=ctx.period
                 )
                 out.append(subject.problem("year-outside-period", message, *where))
+            if indicator is not None:
+                out += _level_problems(subject, indicator, value, *where)
             if indicator is not None and not indicator.value_bounds.contains(value):
                 message = _("expected value {value:g} for {indicator} is outside {bounds}").format(
                     value=value, indicator=repr(link.indicator), bounds=indicator.value_bounds
@@ -325,11 +339,13 @@ def _observation_problems(observations: Sequence[tuple[int, Observation]], ctx: 
     low = np.array([-np.inf if b.min is None else b.min for b in bounds.values()] + [-np.inf])
     high = np.array([np.inf if b.max is None else b.max for b in bounds.values()] + [np.inf])
     which = pd.Index(list(bounds), dtype=object).get_indexer(indicator)  # -1 (unknown) takes the open ends
+    levelled = np.array([isinstance(i.normalisation, MaturityLevels) for i in ctx.indicators.values()] + [False])
     checks = {
         "indicator": ~indicator.isin(list(ctx.indicator_ids)),
         "region": region.notna() & (region != region_id) if region_id is not None else np.zeros(len(items), bool),
         "year": year > period.end if period is not None else np.zeros(len(items), bool),
         "value": ~((value >= low[which]) & (value <= high[which])),
+        "level": levelled[which] & (value != np.round(value)),
     }
     # a missing region is the plan's own; "" (never an id) stands for a plan without a region
     keys = pd.MultiIndex.from_arrays([indicator, region.where(region.notna(), region_id or "").fillna(""), year])
@@ -356,6 +372,8 @@ def _observation_problems(observations: Sequence[tuple[int, Observation]], ctx: 
                 value=obs.value, bounds=ctx.indicators[obs.indicator].value_bounds
             )
             out.append(subject.problem("value-out-of-bounds", message, "value"))
+        if checks["level"][row]:
+            out += _level_problems(subject, ctx.indicators[obs.indicator], obs.value, "value")
         if checks["repeat"][row]:
             first = first_of[codes[row]]
             message = _("{id} is observed twice (the other value is {other:g})").format(

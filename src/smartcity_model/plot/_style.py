@@ -240,7 +240,7 @@ def band_label(scale: ReadinessScale, level: int) -> str:
     index = [band.level for band in bands].index(level)
     low = bands[index].min
     high = bands[index + 1].min if index + 1 < len(bands) else 100.0
-    return f"{clean(bands[index].name)} ({number(low, None)}–{number(high, None)})"
+    return f"{clean(bands[index].label())} ({number(low, None)}–{number(high, None)})"
 
 
 def framework_labels(framework: Framework) -> dict[str, str]:

@@ -856,7 +856,7 @@ def trend(
             axes.text(
                 1.01,
                 (low + high) / 2,
-                clean(band.name),
+                clean(band.label()),
                 transform=axes.get_yaxis_transform(),
                 ha="left",
                 va="center",
@@ -1096,7 +1096,7 @@ def radar(result: Result, region: str, *, year: int | None = None, labels: Label
     if not math.isnan(overall) and scale is not None:
         (band_level,) = _levels(scale, np.array([overall]))
         if band_level is not None:
-            reached = clean(scale.band(band_level).name)
+            reached = clean(scale.band(band_level).label())
             note(figure, _("Overall score {score}: {band}").format(score=number(overall), band=reached), axes)
     if scale is not None:
         _band_legend(figure, scale)

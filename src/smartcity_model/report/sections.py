@@ -122,7 +122,7 @@ def key_figures(
         rows = top[(top["level"] == top_level) & (top["year"] == shown) & top["score"].notna()]
         if not rows.empty:
             row = rows.iloc[0]
-            band = row["readiness"] or "–"
+            band = _band_name(result.scale, row["readiness_level"]) or "–"
             figures.insert(
                 0, (_("Readiness {year}").format(year=shown), format_number(float(row["score"]), 1), str(band))
             )
@@ -166,7 +166,7 @@ def dimension_table(plan: Masterplan, result: RollUp, year: int, planned: pd.Dat
                 _t(names.get(row["node"], row["node"])),
                 _n(row["score"]),
                 _n(row["coverage"], 0, percent=True),
-                _t(row["readiness"] or "–", band_css(row["readiness_level"])),
+                _t(_band_name(result.scale, row["readiness_level"]) or "–", band_css(row["readiness_level"])),
                 _n(target),
                 _n(gap),
             ]
@@ -195,7 +195,7 @@ def element_table(plan: Masterplan, result: RollUp, year: int) -> Table:
                     _t(names[element.id]),
                     _n(row["score"]),
                     _n(row["coverage"], 0, percent=True),
-                    _t(row["readiness"] or "–", band_css(row["readiness_level"])),
+                    _t(_band_name(result.scale, row["readiness_level"]) or "–", band_css(row["readiness_level"])),
                 ]
             )
     headers = [_("dimension"), _("element"), _("score"), _("coverage"), _("readiness")]
@@ -483,7 +483,7 @@ def province_levels_table(readiness: Any, names: Mapping[str, str]) -> Table:
         cells = [_t(names.get(node, node))]
         for year in years:
             row = levels[(levels["node"] == node) & (levels["year"] == year)].iloc[0]
-            name = row["readiness"] if isinstance(row["readiness"], str) else "–"
+            name = _band_name(readiness.scale, row["province_level"]) or "–"
             cells.append(Cell(name, css=band_css(row["province_level"])))
         body.append(cells)
     caption = _("The province reaches a level on a node when at least {share} of its regions reach it there.").format(
@@ -533,7 +533,7 @@ def _band_name(scale: Any, level: Any) -> str | None:
     """Return the name of a readiness level, ``None`` where there is none."""
     if level is None or level is pd.NA or level != level:  # noqa: PLR0124 - nan
         return None
-    return str(scale.band(int(level)).name)
+    return str(scale.band(int(level)).label())
 
 
 def coverage_table(result: RollUp, names: Mapping[str, str]) -> Table:

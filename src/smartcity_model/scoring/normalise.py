@@ -6,7 +6,7 @@ Declared methods (per indicator, from its :class:`~smartcity_model.Indicator`), 
 - goalposts: ``(x - min) / (max - min) × 100`` for higher-is-better, ``(max - x) / (max - min) × 100``
   for lower-is-better; for a target band, 100 inside the band, falling linearly to 0 at the goalposts;
 - distance to target: ``(x - worst) / (target - worst) × 100``;
-- maturity levels 1…n: ``(x - 1) / (n - 1) × 100``;
+- maturity levels 1…n: ``(x - 1) / (n - 1) × 100``, whole levels only (anything else is refused);
 - thresholds: the score of the band the value falls in.
 
 Peer-relative methods compare each value with the others of its **scope**: the whole panel (all
@@ -230,7 +230,16 @@ def _declared(x: FloatArray, spec: IndicatorSpec, indicator: str) -> FloatArray 
             raise ScoringError(msg)
         return _clip((x - worst) / (target - worst) * 100)
     if isinstance(norm, MaturityLevels):
-        return _clip((x - 1) / (norm.levels - 1) * 100)
+        present = x[~np.isnan(x)]
+        wrong = np.unique(present[(present != np.round(present)) | (present < 1) | (present > norm.levels)])
+        if wrong.size:
+            shown = ", ".join(f"{value:g}" for value in wrong[:10]) + (", ..." if wrong.size > 10 else "")  # noqa: PLR2004
+            msg = _(
+                "indicator {indicator}: maturity levels are whole numbers from 1 to {top}; {values} are not "
+                "(an index on a 1-{top} scale is normalised with goalposts from 1 to {top})"
+            ).format(indicator=repr(indicator), top=norm.levels, values=shown)
+            raise ScoringError(msg)
+        return (x - 1) / (norm.levels - 1) * 100
     if isinstance(norm, Thresholds):
         scores = np.asarray(norm.scores, dtype=float)
         index = np.searchsorted(np.asarray(norm.breaks, dtype=float), np.nan_to_num(x), side="right")

@@ -2,11 +2,18 @@
 
 Presets:
 
-- ``default``: five equal bands named after the SPBE maturity levels — 1 Rintisan [0, 20),
-  2 Terkelola [20, 40), 3 Terdefinisi [40, 60), 4 Terpadu dan Terukur [60, 80), 5 Optimum [80, 100];
+- ``default``: five equal bands of smart-city readiness — 1 Awal (initial) [0, 20), 2 Berkembang
+  (developing) [20, 40), 3 Menengah (intermediate) [40, 60), 4 Maju (advanced) [60, 80), 5 Unggul
+  (leading) [80, 100]. Its names are its own: the SPBE's level and predicate names describe an
+  e-government index, and a smart-city score read with them would seem to be one;
 - ``spbe``: the SPBE index predicates (PermenPANRB 59/2020) on the 1–5 index, mapped to 0–100 by
   ``score = (index - 1) / 4 × 100`` — Kurang [1.0, 1.8), Cukup [1.8, 2.6), Baik [2.6, 3.5),
-  Sangat Baik [3.5, 4.2), Memuaskan [4.2, 5.0].
+  Sangat Baik [3.5, 4.2), Memuaskan [4.2, 5.0];
+- ``spbe_levels``: five equal bands named after the SPBE maturity levels — Rintisan, Terkelola,
+  Terdefinisi, Terpadu dan Terukur, Optimum — for scores of an SPBE-style maturity assessment.
+
+A band's ``name`` (Indonesian) is what tables for programs carry; people are shown
+:meth:`ReadinessBand.label` in their language.
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from smartcity_model.errors import suggest, unknown_id
-from smartcity_model.i18n import N_, _
+from smartcity_model.i18n import N_, _, language
 from smartcity_model.model.base import FrozenModel, Label
 from smartcity_model.scoring.structure import ScoringError
 
@@ -33,9 +40,16 @@ class ReadinessBand(FrozenModel):
     level: Annotated[int, Field(ge=0)]
     """Rank of the level, higher is better."""
     name: Label
-    """Name shown to people."""
+    """Name of the band (what tables for programs carry)."""
+    name_en: Label | None = None
+    """English name, shown to people reading English."""
     min: Annotated[float, Field(ge=0, le=100)]
     """Lowest score (inclusive) of the band; the band ends where the next one starts."""
+
+    def label(self, lang: str | None = None) -> str:
+        """Return the band's name in ``lang`` (default: the current language), falling back to ``name``."""
+        chosen = language() if lang is None else lang
+        return self.name_en if chosen == "en" and self.name_en else self.name
 
 
 class ReadinessScale(FrozenModel):
@@ -85,8 +99,16 @@ READINESS_SCALES: dict[str, ReadinessScale] = {
     "default": ReadinessScale(
         name="default",
         bands=tuple(
-            ReadinessBand(level=n + 1, name=name, min=20.0 * n)
-            for n, name in enumerate(["Rintisan", "Terkelola", "Terdefinisi", "Terpadu dan Terukur", "Optimum"])
+            ReadinessBand(level=n + 1, name=name, name_en=english, min=20.0 * n)
+            for n, (name, english) in enumerate(
+                [
+                    ("Awal", "Initial"),
+                    ("Berkembang", "Developing"),
+                    ("Menengah", "Intermediate"),
+                    ("Maju", "Advanced"),
+                    ("Unggul", "Leading"),
+                ]
+            )
         ),
     ),
     "spbe": ReadinessScale(
@@ -96,6 +118,13 @@ READINESS_SCALES: dict[str, ReadinessScale] = {
             for n, (name, low) in enumerate(
                 [("Kurang", 1.0), ("Cukup", 1.8), ("Baik", 2.6), ("Sangat Baik", 3.5), ("Memuaskan", 4.2)]
             )
+        ),
+    ),
+    "spbe_levels": ReadinessScale(
+        name="spbe_levels",
+        bands=tuple(
+            ReadinessBand(level=n + 1, name=name, min=20.0 * n)
+            for n, name in enumerate(["Rintisan", "Terkelola", "Terdefinisi", "Terpadu dan Terukur", "Optimum"])
         ),
     ),
 }

@@ -100,12 +100,13 @@ def spbe_index(levels: pd.DataFrame, *, level: str = "index") -> pd.DataFrame:
         levels.assign(indicator=levels["indicator"].map(_as_id)), indicators=structure.indicators, what=what
     )
     regions, years = panel.unit_region(), panel.unit_year()
-    outside = np.argwhere((panel.matrix < 1) | (panel.matrix > _TOP))
+    matrix = panel.matrix
+    outside = np.argwhere(~np.isnan(matrix) & ((matrix < 1) | (matrix > _TOP) | (matrix != np.round(matrix))))
     if len(outside):
-        shown = listing(f"{regions[r]!r} {years[r]} {panel.indicators[c]}: {panel.matrix[r, c]:g}" for r, c in outside)
+        shown = listing(f"{regions[r]!r} {years[r]} {panel.indicators[c]}: {matrix[r, c]:g}" for r, c in outside)
         msg = n_(
-            "SPBE maturity levels run from 1 to {top}; {n} value does not: {values}",
-            "SPBE maturity levels run from 1 to {top}; {n} values do not: {values}",
+            "SPBE maturity levels are whole numbers from 1 to {top}; {n} value is not: {values}",
+            "SPBE maturity levels are whole numbers from 1 to {top}; {n} values are not: {values}",
             len(outside),
         ).format(top=_TOP, n=len(outside), values=shown)
         raise ScoringError(msg)

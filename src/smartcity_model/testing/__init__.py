@@ -1,7 +1,7 @@
 """Testing tools for masterplans: hypothesis strategies and assertions (needs the ``testing`` extra).
 
 Install with ``pip install "smartcity-model[testing]"``. The pytest plugin that checks masterplan
-folders lives in :mod:`smartcity_model.pytest_plugin` and loads without hypothesis.
+folders lives in the package ``pytest_smartcity`` and loads without hypothesis.
 """
 
 try:
@@ -22,6 +22,7 @@ from smartcity_model.testing.strategies import (
     observations,
     opds,
     plan_data,
+    values_of,
 )
 
 __all__ = [
@@ -38,4 +39,5 @@ __all__ = [
     "observations",
     "opds",
     "plan_data",
+    "values_of",
 ]

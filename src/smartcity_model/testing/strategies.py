@@ -24,6 +24,7 @@ from smartcity_model.model import (
     Initiative,
     InitiativeStatus,
     Masterplan,
+    MaturityLevels,
     Observation,
     ObservationStatus,
     OPDKind,
@@ -43,6 +44,7 @@ __all__ = [
     "observations",
     "opds",
     "plan_data",
+    "values_of",
 ]
 
 SizeRange = tuple[int, int]
@@ -144,16 +146,23 @@ def indicators(  # noqa: PLR0913 - keyword-only knobs of a strategy
     )
 
 
-@st.composite
-def observations(draw: st.DrawFn, indicator: Indicator, years: Sequence[int], region: str | None = None) -> Observation:
-    """Draw one observation of ``indicator`` in one of ``years``, within its bounds."""
+def values_of(indicator: Indicator) -> st.SearchStrategy[float]:
+    """Draw values ``indicator`` may take: within its bounds, whole levels for maturity levels."""
+    if isinstance(indicator.normalisation, MaturityLevels):
+        return st.integers(1, indicator.normalisation.levels).map(float)
     bounds = indicator.value_bounds
     low = 0.0 if bounds.min is None else bounds.min
     high = low + 100 if bounds.max is None else bounds.max
+    return st.floats(low, high, allow_nan=False)
+
+
+@st.composite
+def observations(draw: st.DrawFn, indicator: Indicator, years: Sequence[int], region: str | None = None) -> Observation:
+    """Draw one observation of ``indicator`` in one of ``years``, within its bounds."""
     return Observation(
         indicator=indicator.id,
         year=draw(st.sampled_from(list(years))),
-        value=draw(st.floats(low, high, allow_nan=False)),
+        value=draw(values_of(indicator)),
         region=region,
         status=draw(st.sampled_from(list(ObservationStatus))),
         source=draw(st.none() | st.just("illustrative")),
