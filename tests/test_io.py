@@ -328,13 +328,9 @@ def test_unknown_schema_part_is_refused() -> None:
 
 
 def test_folder_files_are_the_documented_ones() -> None:
-    assert list(plan_io.FOLDER_FILES.values()) == [
-        "masterplan.yaml",
-        "opds.yaml",
-        "indicators.yaml",
-        "initiatives.yaml",
-        "observations.csv",
-    ]
+    listing = (ROOT / "docs" / "format.md").read_text(encoding="utf-8").split("```text")[1].split("```")[0]
+    documented = [line.split()[0] for line in listing.splitlines()[2:] if line.strip()]  # below "my-plan/"
+    assert documented[: len(plan_io.FOLDER_FILES)] == list(plan_io.FOLDER_FILES.values())
 
 
 # ------------------------------------------------------------------- any bytes, a located answer

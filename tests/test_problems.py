@@ -70,6 +70,16 @@ DATA_CASES: dict[str, tuple[Callable[[Data], None], tuple[str | None, str | None
         ("opd", "dinkes", "id"),
     ),
     "dangling-reference": (_set("initiatives.0.lead", "diskes"), ("initiative", "qw-01", "lead")),
+    "misplaced-reference": (
+        _set(
+            "goals",
+            [
+                {"id": "m1", "name": "Misi pelayanan", "level": "misi"},
+                {"id": "s1", "name": "Sasaran layanan", "level": "sasaran", "parent": "m1"},
+            ],
+        ),
+        ("goal", "s1", "parent"),
+    ),
     "duplicate-reference": (
         _set("initiatives.1.depends_on", ["qw-01", "qw-01"]),
         ("initiative", "sh-01", "depends_on"),

@@ -62,6 +62,7 @@ PROBLEM_CODES: dict[str, str] = {
     # the plan as a whole
     "duplicate-id": N_("two objects of the same kind share an id"),
     "dangling-reference": N_("an id refers to an object that does not exist in the plan"),
+    "misplaced-reference": N_("a reference points to an object of the wrong level or place (a target under a mission)"),
     "duplicate-reference": N_("the same id is listed twice in one field"),
     "lead-also-supporting": N_("an initiative lists its lead OPD among its supporting OPDs"),
     "year-outside-period": N_("a year lies outside the masterplan period"),
@@ -127,6 +128,10 @@ PROBLEM_HINTS: dict[str, str] = {
     "missing-schedule": N_("Give `start_year`/`end_year` or a `horizon`."),
     "duplicate-id": N_("Give each OPD, indicator and initiative its own id."),
     "dangling-reference": N_("Correct the id (the message suggests the closest) or add the missing object."),
+    "misplaced-reference": N_(
+        "Point it at an object of the level the message names: a target (sasaran) under a goal (tujuan), a goal "
+        "under a mission (misi), a place inside another place and never inside itself."
+    ),
     "duplicate-reference": N_("List each id once."),
     "lead-also-supporting": N_("Remove the lead OPD from `supporting`."),
     "year-outside-period": N_(
@@ -163,6 +168,13 @@ _KINDS = {
     "masterplan": N_("masterplan"),
     "region": N_("region"),
     "recipe": N_("recipe"),
+    "goal": N_("goal"),
+    "issue": N_("issue"),
+    "vision": N_("vision"),
+    "stakeholder": N_("stakeholder"),
+    "body": N_("body"),
+    "area": N_("area"),
+    "answer": N_("answer"),
 }
 #: The kinds of object looked up by id, as :func:`unknown_id` names them.
 _ID_KINDS = (

@@ -28,8 +28,13 @@ from smartcity_model.errors import MasterplanError, Problem, SmartCityError, col
 from smartcity_model.i18n import N_, _, n_
 from smartcity_model.io.yamlfile import MAX_FILE_BYTES, format_yaml, parse_yaml, read_bytes
 from smartcity_model.model import FundingSource, Horizon, InitiativeStatus, Masterplan, ObservationStatus, OPDKind
+from smartcity_model.model.alignment import GoalLevel, PlanningDocument
+from smartcity_model.model.analysis import IssueKind
+from smartcity_model.model.area import AreaKind
 from smartcity_model.model.assemble import SECTION_OF_FIELD
+from smartcity_model.model.governance import BodyKind
 from smartcity_model.model.sectors import SECTORS
+from smartcity_model.model.stakeholder import PentahelixRole
 from smartcity_model.numerals import AmbiguousNumberError, read_number
 
 if TYPE_CHECKING:
@@ -51,7 +56,7 @@ EXCEL_SUFFIXES = frozenset({".xlsx"})
 #: Excel keeps at most this many characters in a cell.
 _CELL_LIMIT = 32_767
 
-Kind = Literal["text", "int", "number", "list", "yaml", "any"]
+Kind = Literal["text", "int", "number", "list", "lines", "yaml", "any"]
 
 
 class ExcelUnavailableError(SmartCityError, ImportError):
@@ -95,6 +100,7 @@ _SHEETS: dict[str, tuple[_Column, ...]] = {
         _c("acronym", "akronim"),
         _c("sector", "sektor"),
         _c("kind", "jenis"),
+        _c("focal_point", "narahubung"),
         _c("note", "catatan"),
     ),
     "Indikator": (
@@ -118,6 +124,7 @@ _SHEETS: dict[str, tuple[_Column, ...]] = {
         _c("custodian", "wali_data"),
         _c("source", "sumber"),
         _c("code", "kode"),
+        _c("goals", "tujuan", "list", "goals"),
     ),
     "Inisiatif": (
         _ID,
@@ -133,12 +140,17 @@ _SHEETS: dict[str, tuple[_Column, ...]] = {
         _c("end_year", "tahun_selesai", "int"),
         _c("horizon", "horizon"),
         _c("status", "status"),
+        _c("goals", "tujuan", "list", "goals"),
+        _c("addresses", "isu", "list", "addresses"),
+        _c("stakeholders", "mitra", "list", "stakeholders"),
+        _c("areas", "lokasi", "list", "areas"),
     ),
     "Anggaran": (
         _c("initiative", "inisiatif"),
         _c("year", "tahun", "int"),
         _c("amount", "jumlah_rupiah", "number", "amount"),
         _c("source", "sumber_dana", english="source"),
+        _c("code", "kode_nomenklatur", english="code"),
         _c("note", "catatan"),
     ),
     "Harapan": (
@@ -156,8 +168,56 @@ _SHEETS: dict[str, tuple[_Column, ...]] = {
         _c("source", "sumber"),
         _c("note", "catatan"),
     ),
+    "Tujuan": (
+        _ID,
+        _NAME,
+        _NAME_EN,
+        _c("level", "tingkat"),
+        _c("document", "dokumen"),
+        _c("parent", "induk"),
+        _c("opd", "opd"),
+        _c("code", "kode"),
+        _c("indicators", "indikator", "list", "indicators"),
+    ),
+    "Isu": (
+        _ID,
+        _NAME,
+        _NAME_EN,
+        _c("kind", "jenis"),
+        _c("dimension", "dimensi"),
+        _c("evidence", "bukti"),
+        _c("indicators", "indikator", "list", "indicators"),
+    ),
+    "Visi": (
+        _c("dimension", "dimensi"),
+        _c("vision", "visi"),
+        _c("vision_en", "visi_en"),
+        _c("missions", "misi", "lines", "missions"),
+    ),
+    "Mitra": (_ID, _NAME, _NAME_EN, _c("role", "peran"), _c("acronym", "akronim"), _c("note", "catatan")),
+    "Lembaga": (
+        _ID,
+        _NAME,
+        _NAME_EN,
+        _c("kind", "jenis"),
+        _c("decree.number", "sk_nomor"),
+        _c("decree.date", "sk_tanggal", "any"),
+        _c("decree.title", "sk_judul"),
+        _c("chair", "ketua"),
+        _c("members", "anggota", "list", "members"),
+    ),
+    "Lokasi": (_ID, _NAME, _NAME_EN, _c("kind", "jenis"), _c("parent", "induk"), _c("code", "kode")),
+    "Kesiapan": (
+        _c("question", "pertanyaan"),
+        _c("year", "tahun", "int"),
+        _c("level", "tingkat", "int"),
+        _c("evidence", "bukti"),
+        _c("assessor", "penilai"),
+    ),
 }
 _PLAN_SHEET, _LISTS_SHEET, _README_SHEET = "Rencana", "Daftar", "Petunjuk"
+#: The sheets of a plan's context (alignment, analysis, partners, governance, places, readiness): optional.
+CONTEXT_SHEETS = ("Tujuan", "Isu", "Visi", "Mitra", "Lembaga", "Lokasi", "Kesiapan")
 
 
 def column_header(sheet: str, key: str) -> str:
@@ -166,8 +226,20 @@ def column_header(sheet: str, key: str) -> str:
 
 
 #: Keys of the plan sheet whose values are one-line YAML (a list).
-_PLAN_YAML = frozenset({"document.authors"})
-_SECTION_OF = {"OPD": "opds", "Indikator": "indicators", "Inisiatif": "initiatives", "Observasi": "observations"}
+_PLAN_YAML = frozenset({"document.authors", "pillars", "questionnaire"})
+_SECTION_OF = {
+    "OPD": "opds",
+    "Indikator": "indicators",
+    "Inisiatif": "initiatives",
+    "Observasi": "observations",
+    "Tujuan": "goals",
+    "Isu": "issues",
+    "Visi": "visions",
+    "Mitra": "stakeholders",
+    "Lembaga": "bodies",
+    "Lokasi": "areas",
+    "Kesiapan": "assessment",
+}
 _SHEET_OF = {section: sheet for sheet, section in _SECTION_OF.items()}
 #: Labels of the plan sheet's keys (the keys themselves are read).
 _PLAN_LABELS = {
@@ -250,6 +322,8 @@ def _cell(value: Any, kind: Kind, where: str) -> Any:
         return None
     if kind == "list":
         return ", ".join(str(item) for item in value)
+    if kind == "lines":
+        return "\n".join(str(item) for item in value)
     if isinstance(value, dict | list):
         return _flow(value)
     if isinstance(value, float) and float(f"{value:.15g}") != value:
@@ -295,6 +369,8 @@ def part_rows(plan: Masterplan) -> dict[str, list[dict[str, Any]]]:
                     for year, value in link.get("expected", {}).items()
                 ]
     rows["Observasi"] = list(data["observations"])
+    for sheet in CONTEXT_SHEETS:
+        rows[sheet] = [_flatten(item) for item in data.get(_SECTION_OF[sheet], [])]
     return rows
 
 
@@ -306,18 +382,17 @@ def _header_rows(plan: Masterplan) -> list[tuple[str, Any]]:
     from smartcity_model.io.plan import plan_to_data  # noqa: PLC0415 - plan imports this module
 
     data = plan_to_data(plan)
-    header = {
-        key: value for key, value in data.items() if key not in {"opds", "indicators", "initiatives", "observations"}
-    }
+    header = {key: value for key, value in data.items() if key not in _SECTION_OF.values()}
     framework = header.pop("framework")
-    rows = list(_flatten(header).items())
+    whole = [(key, header.pop(key)) for key in ("questionnaire",) if key in header]  # one cell, not flattened
+    rows = [*_flatten(header).items(), *whole]
     rows.insert(rows.index(next(r for r in rows if r[0] == "period.end")) + 1, ("framework", framework))
     return [(key, _plan_cell(key, value)) for key, value in rows]
 
 
 def _plan_cell(key: str, value: Any) -> Any:
     """Return a plan-sheet value: a framework of one's own as YAML text, a list as one-line YAML."""
-    if key == "framework" and isinstance(value, dict):
+    if key in {"framework", "questionnaire"} and isinstance(value, dict):
         return format_yaml(value).rstrip()
     return _flow(value) if isinstance(value, dict | list) else value
 
@@ -414,6 +489,14 @@ def _lists(book: Workbook, plan: Masterplan, validation: Any, fill: Any) -> None
         "status_inisiatif": [status.value for status in InitiativeStatus],
         "sumber_dana": [source.value for source in FundingSource],
         "status_observasi": [status.value for status in ObservationStatus],
+        "dimensi": [dimension.id for dimension in plan.framework.dimensions],
+        "tingkat_tujuan": [level.value for level in GoalLevel],
+        "dokumen": [document.value for document in PlanningDocument],
+        "jenis_isu": [kind.value for kind in IssueKind],
+        "peran_mitra": [role.value for role in PentahelixRole],
+        "jenis_lembaga": [kind.value for kind in BodyKind],
+        "jenis_lokasi": [kind.value for kind in AreaKind],
+        "pertanyaan": [question.id for question in plan.questionnaire.questions],
     }
     lists = book.create_sheet(_LISTS_SHEET)
     ranges = {}
@@ -424,7 +507,8 @@ def _lists(book: Workbook, plan: Masterplan, validation: Any, fill: Any) -> None
             lists.cell(row=row, column=index, value=value)
         ranges[name] = f"{_LISTS_SHEET}!${letter}$2:${letter}${len(values) + 1}"
     lists.sheet_state = "hidden"
-    ids = {sheet: f"{sheet}!$A$2:$A$5000" for sheet in ("OPD", "Indikator", "Inisiatif")}
+    with_ids = ("OPD", "Indikator", "Inisiatif", "Tujuan", "Isu", "Mitra", "Lokasi")
+    ids = {sheet: f"{sheet}!$A$2:$A$5000" for sheet in with_ids}
     for sheet_name, columns in _DROPDOWNS.items():
         if sheet_name not in book.sheetnames:
             continue
@@ -451,10 +535,21 @@ _DROPDOWNS: dict[str, dict[str, str]] = {
         "indicators": "Indikator",
         "horizon": "horizon",
         "status": "status_inisiatif",
+        "goals": "Tujuan",
+        "addresses": "Isu",
+        "stakeholders": "Mitra",
+        "areas": "Lokasi",
     },
     "Anggaran": {"initiative": "Inisiatif", "source": "sumber_dana"},
     "Harapan": {"initiative": "Inisiatif", "indicator": "Indikator"},
     "Observasi": {"indicator": "Indikator", "status": "status_observasi"},
+    "Tujuan": {"level": "tingkat_tujuan", "document": "dokumen", "parent": "Tujuan", "opd": "OPD"},
+    "Isu": {"kind": "jenis_isu", "dimension": "dimensi"},
+    "Visi": {"dimension": "dimensi"},
+    "Mitra": {"role": "peran_mitra"},
+    "Lembaga": {"kind": "jenis_lembaga"},
+    "Lokasi": {"kind": "jenis_lokasi", "parent": "Lokasi"},
+    "Kesiapan": {"question": "pertanyaan"},
 }
 
 
@@ -504,6 +599,7 @@ def _any(raw: Any) -> Any:
 
 _READERS: dict[Kind, Any] = {
     "list": lambda raw: [part.strip() for part in str(raw).split(",") if part.strip()],
+    "lines": lambda raw: [line.strip() for line in str(raw).splitlines() if line.strip()],
     "int": lambda raw: _number(raw, "int"),
     "number": lambda raw: _number(raw, "number"),
     "text": _text,
@@ -549,8 +645,8 @@ def _unflatten(flat: Mapping[str, Any]) -> dict[str, Any]:
     return nested
 
 
-#: The sheets a plan workbook must have, in order.
-PLAN_PARTS = (_PLAN_SHEET, *_SHEETS)
+#: The sheets a plan workbook must have, in order (the context sheets may be left out: no such part).
+PLAN_PARTS = (_PLAN_SHEET, *(sheet for sheet in _SHEETS if sheet not in CONTEXT_SHEETS))
 
 
 #: English (and other) names of the sheets, read as the sheet they name.
@@ -566,6 +662,18 @@ _SHEET_ALIASES = {
     "instructions": "Petunjuk",
     "readme": "Petunjuk",
     "lists": "Daftar",
+    "goals": "Tujuan",
+    "issues": "Isu",
+    "analysis": "Isu",
+    "visions": "Visi",
+    "stakeholders": "Mitra",
+    "partners": "Mitra",
+    "bodies": "Lembaga",
+    "governance": "Lembaga",
+    "areas": "Lokasi",
+    "places": "Lokasi",
+    "assessment": "Kesiapan",
+    "readiness": "Kesiapan",
 }
 
 
@@ -630,6 +738,7 @@ _KIND_WORDS: dict[Kind, str] = {
     "int": N_("whole number"),
     "number": N_("number"),
     "list": N_("list of ids"),
+    "lines": N_("text"),
     "yaml": N_("value"),
     "any": N_("value"),
 }
@@ -886,7 +995,7 @@ def read_workbook(path: str | Path, shown: str | None = None) -> Masterplan:
     book = open_book(path, shown, reading)
     try:
         with damaged_sheets(shown):
-            sheets = find_sheets(book, reading)
+            sheets = find_sheets(book, reading, PLAN_PARTS, CONTEXT_SHEETS)
             data: dict[str, Any] = _plan_header(sheets, reading)
             data.update(read_parts(sheets, reading))
     finally:

@@ -68,6 +68,7 @@ from smartcity_model.model.assemble import (
     locate_problem,
     problems_from_validation,
 )
+from smartcity_model.model.assessment import BUILTIN_QUESTIONNAIRES, builtin_questionnaire
 from smartcity_model.model.framework import BUILTIN_FRAMEWORKS, builtin_framework
 
 __all__ = [
@@ -88,8 +89,19 @@ FOLDER_FILES: dict[str | None, str] = {
     "opds": "opds.yaml",
     "indicators": "indicators.yaml",
     "initiatives": "initiatives.yaml",
+    "goals": "goals.yaml",
+    "issues": "issues.yaml",
+    "visions": "visions.yaml",
+    "stakeholders": "stakeholders.yaml",
+    "bodies": "bodies.yaml",
+    "areas": "areas.yaml",
+    "assessment": "assessment.yaml",
     "observations": "observations.csv",
 }
+#: The sections of a plan's context: its alignment, analysis, partners, governance, places and readiness.
+CONTEXT_SECTIONS = ("goals", "issues", "visions", "stakeholders", "bodies", "areas", "assessment")
+#: The files every saved plan folder has; the others (goals, issues...) are written when the plan has some.
+CORE_FILES = ("opds", "indicators", "initiatives")
 #: A folder of more observation tables in a plan folder (one per OPD, or per year), read beside
 #: ``observations.csv``; a save keeps each row in the table that holds it.
 OBSERVATIONS_FOLDER = "observations"
@@ -286,6 +298,19 @@ _FILE_ALIASES = {
     "indikator": "indicators.yaml",
     "inisiatif": "initiatives.yaml",
     "observasi": "observations.csv",
+    "tujuan": "goals.yaml",
+    "sasaran": "goals.yaml",
+    "rpjmd": "goals.yaml",
+    "isu": "issues.yaml",
+    "analisis": "issues.yaml",
+    "visi": "visions.yaml",
+    "mitra": "stakeholders.yaml",
+    "pentahelix": "stakeholders.yaml",
+    "lembaga": "bodies.yaml",
+    "kawasan": "areas.yaml",
+    "lokasi": "areas.yaml",
+    "wilayah": "areas.yaml",
+    "kesiapan": "assessment.yaml",
     "check": CHECKS_FILE,
     "pemeriksaan": CHECKS_FILE,
 }
@@ -542,8 +567,9 @@ def _compact_indicator(item: dict[str, Any]) -> dict[str, Any]:
 def plan_to_data(plan: Masterplan) -> dict[str, Any]:
     """Return the plan as plain data in file order, leaving out values equal to their defaults.
 
-    A built-in framework is written by name; indicators moved without expected values are
-    written as bare ids. ``Masterplan.model_validate(plan_to_data(plan)) == plan``.
+    A built-in framework (and questionnaire) is written by name; indicators moved without expected
+    values are written as bare ids; the context parts (goals, issues...) only when the plan has some.
+    ``Masterplan.model_validate(plan_to_data(plan)) == plan``.
     """
     dumped = plan.model_dump(mode="python", exclude_defaults=True)
     data: dict[str, Any] = {
@@ -555,12 +581,18 @@ def plan_to_data(plan: Masterplan) -> dict[str, Any]:
     data["framework"] = (
         builtin if builtin is not None else plan.framework.model_dump(mode="python", exclude_defaults=True)
     )
-    for name in ("document", "horizons"):
+    for name in ("document", "horizons", "pillars"):
         if dumped.get(name):
             data[name] = dumped[name]
+    if "questionnaire" in dumped:  # a questionnaire of the plan's own; the built-in one is the default
+        named = next((q for q in BUILTIN_QUESTIONNAIRES if plan.questionnaire == builtin_questionnaire(q)), None)
+        data["questionnaire"] = named if named is not None else dumped["questionnaire"]
     data["opds"] = dumped.get("opds", [])
     data["indicators"] = [_compact_indicator(item) for item in dumped.get("indicators", [])]
     data["initiatives"] = [_compact_initiative(item) for item in dumped.get("initiatives", [])]
+    for section in CONTEXT_SECTIONS:
+        if dumped.get(section):
+            data[section] = dumped[section]
     data["observations"] = dumped.get("observations", [])
     tidy: dict[str, Any] = _tidy(data)
     return tidy
@@ -592,8 +624,12 @@ def _folder_texts(plan: Masterplan, folder: Path, comments: Mapping[str, str] | 
     data = plan_to_data(plan)
     header = {key: value for key, value in data.items() if key not in SECTIONS}
     texts: dict[Path, str | bytes] = {folder / FOLDER_FILES[None]: _yaml(header)}
-    for section in ("opds", "indicators", "initiatives"):
-        texts[folder / FOLDER_FILES[section]] = _yaml(data[section])
+    for section, name in FOLDER_FILES.items():
+        if section is None or section == "observations":
+            continue
+        items = data.get(section, [])
+        if section in CORE_FILES or items or (folder / name).exists():  # an old file gets [] when emptied
+            texts[folder / name] = _yaml(items)
     for name, comment in (comments or {}).items():
         lines = "".join(f"# {line}".rstrip() + "\n" for line in comment.splitlines())
         texts[folder / name] = lines + str(texts[folder / name])

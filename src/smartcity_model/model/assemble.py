@@ -20,13 +20,19 @@ from pydantic.fields import FieldInfo
 
 from smartcity_model.errors import PROBLEM_CODES, MasterplanError, Problem, closest, suggest
 from smartcity_model.i18n import N_, _
+from smartcity_model.model.alignment import Goal
+from smartcity_model.model.analysis import DimensionVision, Issue
+from smartcity_model.model.area import Area
+from smartcity_model.model.assessment import Answer
 from smartcity_model.model.base import slugify
+from smartcity_model.model.governance import GoverningBody
 from smartcity_model.model.header import PlanHeader, framework_of, with_element_ids
 from smartcity_model.model.indicator import Indicator
 from smartcity_model.model.initiative import Initiative
 from smartcity_model.model.observation import Observation
 from smartcity_model.model.opd import OPD
 from smartcity_model.model.problems import PlanParts, plan_problems
+from smartcity_model.model.stakeholder import Stakeholder
 
 __all__ = [
     "NUMBER_AS_TEXT",
@@ -44,6 +50,13 @@ SECTIONS: dict[str, tuple[type[BaseModel], str]] = {
     "opds": (OPD, "opd"),
     "indicators": (Indicator, "indicator"),
     "initiatives": (Initiative, "initiative"),
+    "goals": (Goal, "goal"),
+    "issues": (Issue, "issue"),
+    "visions": (DimensionVision, "vision"),
+    "stakeholders": (Stakeholder, "stakeholder"),
+    "bodies": (GoverningBody, "body"),
+    "areas": (Area, "area"),
+    "assessment": (Answer, "answer"),
     "observations": (Observation, "observation"),
 }
 
@@ -87,7 +100,10 @@ def _object_label(kind: str, raw: Any) -> str | None:
     if kind == "observation":
         indicator, year = raw.get("indicator"), raw.get("year")
         return f"{indicator}/{year}" if indicator is not None else None
-    value = raw.get("id")
+    if kind == "answer":
+        question, year = raw.get("question"), raw.get("year")
+        return f"{question}/{year}" if question is not None else None
+    value = raw.get("dimension") if kind == "vision" else raw.get("id")
     return value if isinstance(value, str) else None
 
 
@@ -449,10 +465,9 @@ def assemble(plan_type: type[_Plan], data: Any, locate: Locator | None = None, s
         period=part("period"),
         framework=part("framework"),
         horizons=part("horizons"),
-        opds=checked["opds"],
-        indicators=checked["indicators"],
-        initiatives=checked["initiatives"],
-        observations=checked["observations"],
+        pillars=part("pillars"),
+        questionnaire=part("questionnaire"),
+        **checked,
         unparsed_ids=unparsed,
     )
     problems.extend(plan_problems(parts))

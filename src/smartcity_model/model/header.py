@@ -16,8 +16,9 @@ from pydantic import BeforeValidator, ConfigDict, Field, ValidationError, model_
 from pydantic_core import PydanticCustomError
 
 from smartcity_model.i18n import _
+from smartcity_model.model.assessment import BUILTIN_QUESTIONNAIRES, Questionnaire, builtin_questionnaire
 from smartcity_model.model.base import SLUG_PATTERN, FrozenModel, Text, Year, slugify
-from smartcity_model.model.framework import BUILTIN_FRAMEWORKS, Framework, builtin_framework
+from smartcity_model.model.framework import BUILTIN_FRAMEWORKS, Framework, Pillar, builtin_framework
 from smartcity_model.model.initiative import Horizon, Initiative
 from smartcity_model.model.region import Region
 
@@ -133,6 +134,15 @@ class Document(FrozenModel):
     notes: Text = None
     """Free remarks, e.g. which parts are illustrative."""
 
+    @model_validator(mode="after")
+    def _enacted(self) -> Document:
+        if self.status is DocumentStatus.ENACTED and self.regulation is None:
+            raise PydanticCustomError(
+                "missing-field",
+                _("an enacted plan names the regulation that enacts it (regulation), e.g. its Perbup number"),
+            )
+        return self
+
 
 def _framework_by_name(value: Any) -> Any:
     """Accept the name of a built-in framework in place of its full definition."""
@@ -206,6 +216,25 @@ FrameworkField = Annotated[
     BeforeValidator(_framework_by_name, json_schema_input_type=Framework | Literal["gm100sc"]),
 ]
 
+def _questionnaire_by_name(value: Any) -> Any:
+    """Accept the name of a built-in questionnaire in place of its questions."""
+    if isinstance(value, str) and value in BUILTIN_QUESTIONNAIRES:
+        return builtin_questionnaire(value)
+    if isinstance(value, str):
+        raise PydanticCustomError(
+            "invalid-choice",
+            _("unknown built-in questionnaire {name}; built in: {known}"),
+            {"name": repr(value), "known": ", ".join(BUILTIN_QUESTIONNAIRES)},
+        )
+    return value
+
+
+QuestionnaireField = Annotated[
+    Questionnaire,
+    BeforeValidator(_questionnaire_by_name, json_schema_input_type=Questionnaire | Literal["kesiapan"]),
+]
+
+
 class PlanHeader(FrozenModel):
     """The parts of a masterplan other than its lists: region, period, framework, document."""
 
@@ -221,6 +250,15 @@ class PlanHeader(FrozenModel):
     """Document metadata (title, regulation, version)."""
     horizons: Horizons = Field(default_factory=Horizons)
     """How many years each roadmap horizon spans."""
+    pillars: tuple[Pillar, ...] = ()
+    """Readiness pillars the region adds to its framework's (e.g. culture)."""
+    questionnaire: QuestionnaireField = Field(default_factory=builtin_questionnaire)
+    """The readiness questionnaire its answers refer to; a built-in name such as ``kesiapan`` is accepted."""
+
+    @property
+    def all_pillars(self) -> tuple[Pillar, ...]:
+        """The framework's readiness pillars, then those the region adds."""
+        return (*self.framework.pillars, *self.pillars)
 
 
 def effective_schedule(initiative: Initiative, period: Period, horizons: Horizons) -> tuple[int, int]:

@@ -206,6 +206,8 @@ class Indicator(Entity):
     """Where the data come from (agency, survey, regulation)."""
     code: Text = None
     """Code of the indicator in an external standard, e.g. ``ISO 37120 5.1``."""
+    goals: tuple[Slug, ...] = ()
+    """Ids of the RPJMD and Renstra statements it measures (see :class:`~smartcity_model.Goal`)."""
 
     @field_validator("targets", mode="after")
     @classmethod

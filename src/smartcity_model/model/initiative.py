@@ -9,6 +9,7 @@ from pydantic import BeforeValidator, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from smartcity_model.i18n import _
+from smartcity_model.model.alignment import BudgetCode
 from smartcity_model.model.base import Amount, Entity, FrozenModel, Slug, Text, Year, YearValues
 
 __all__ = ["BudgetLine", "FundingSource", "Horizon", "IndicatorLink", "Initiative", "InitiativeStatus"]
@@ -76,8 +77,11 @@ class BudgetLine(FrozenModel):
     """Amount in rupiah (IDR)."""
     source: FundingSource
     """Where the money comes from."""
+    code: BudgetCode | None = None
+    """The programme, activity or sub-activity it is budgeted under (Kepmendagri 050-5889/2021), e.g.
+    ``2.16.02.2.01.0001``."""
     note: Text = None
-    """Free remark, e.g. the budget programme code."""
+    """Free remark."""
 
 
 class IndicatorLink(FrozenModel):
@@ -126,6 +130,14 @@ class Initiative(Entity):
     """Budget lines."""
     status: InitiativeStatus = InitiativeStatus.PLANNED
     """Where the initiative stands."""
+    goals: tuple[Slug, ...] = ()
+    """Ids of the RPJMD and Renstra statements it serves (see :class:`~smartcity_model.Goal`)."""
+    addresses: tuple[Slug, ...] = ()
+    """Ids of the problems and strategic issues of the analysis it answers."""
+    stakeholders: tuple[Slug, ...] = ()
+    """Ids of its partners beyond the regional government (academia, business, community, media...)."""
+    areas: tuple[Slug, ...] = ()
+    """Ids of the places it reaches; none: the whole region."""
 
     @model_validator(mode="after")
     def _schedule(self) -> Initiative:

@@ -16,13 +16,19 @@ from typing import Any
 from pydantic import model_validator
 
 from smartcity_model.errors import MasterplanError, unknown_id
+from smartcity_model.model.alignment import Goal
+from smartcity_model.model.analysis import DimensionVision, Issue
+from smartcity_model.model.area import Area
 from smartcity_model.model.assemble import Locator, assemble
+from smartcity_model.model.assessment import Answer
+from smartcity_model.model.governance import GoverningBody
 from smartcity_model.model.header import PlanHeader, effective_schedule, framework_of, with_element_ids
 from smartcity_model.model.indicator import Indicator
 from smartcity_model.model.initiative import Horizon, Initiative
 from smartcity_model.model.observation import Observation
 from smartcity_model.model.opd import OPD
 from smartcity_model.model.problems import PlanParts, plan_problems
+from smartcity_model.model.stakeholder import Stakeholder
 
 __all__ = ["Masterplan"]
 
@@ -52,6 +58,20 @@ class Masterplan(PlanHeader):
     """The initiatives (service products)."""
     observations: tuple[Observation, ...] = ()
     """Observed indicator values."""
+    goals: tuple[Goal, ...] = ()
+    """The RPJMD and Renstra statements the plan serves (missions, goals, targets)."""
+    issues: tuple[Issue, ...] = ()
+    """The strategic analysis: potentials, problems, strategic issues and SWOT entries."""
+    visions: tuple[DimensionVision, ...] = ()
+    """The vision and missions of each dimension."""
+    stakeholders: tuple[Stakeholder, ...] = ()
+    """Partners beyond the regional government (the pentahelix)."""
+    bodies: tuple[GoverningBody, ...] = ()
+    """The smart city council, implementation team and forum."""
+    areas: tuple[Area, ...] = ()
+    """The places initiatives reach: kecamatan, nagari, desa, kelurahan, kawasan."""
+    assessment: tuple[Answer, ...] = ()
+    """Answers to the readiness questionnaire, by question and year."""
 
     @model_validator(mode="before")
     @classmethod
@@ -71,6 +91,11 @@ class Masterplan(PlanHeader):
             "OPD": {o.id: o for o in self.opds},
             "indicator": {i.id: i for i in self.indicators},
             "initiative": {i.id: i for i in self.initiatives},
+            "goal": {g.id: g for g in self.goals},
+            "issue": {i.id: i for i in self.issues},
+            "stakeholder": {s.id: s for s in self.stakeholders},
+            "body": {b.id: b for b in self.bodies},
+            "area": {a.id: a for a in self.areas},
         }
 
     def _get(self, kind: str, object_id: str) -> Any:
@@ -93,6 +118,31 @@ class Masterplan(PlanHeader):
     def initiative(self, initiative_id: str) -> Initiative:
         """Return the initiative with id ``initiative_id``."""
         result: Initiative = self._get("initiative", initiative_id)
+        return result
+
+    def goal(self, goal_id: str) -> Goal:
+        """Return the RPJMD or Renstra statement with id ``goal_id``."""
+        result: Goal = self._get("goal", goal_id)
+        return result
+
+    def issue(self, issue_id: str) -> Issue:
+        """Return the entry of the strategic analysis with id ``issue_id``."""
+        result: Issue = self._get("issue", issue_id)
+        return result
+
+    def stakeholder(self, stakeholder_id: str) -> Stakeholder:
+        """Return the partner with id ``stakeholder_id``."""
+        result: Stakeholder = self._get("stakeholder", stakeholder_id)
+        return result
+
+    def body(self, body_id: str) -> GoverningBody:
+        """Return the council, team or forum with id ``body_id``."""
+        result: GoverningBody = self._get("body", body_id)
+        return result
+
+    def area(self, area_id: str) -> Area:
+        """Return the place with id ``area_id``."""
+        result: Area = self._get("area", area_id)
         return result
 
     def schedule(self, initiative: Initiative | str) -> tuple[int, int]:

@@ -66,5 +66,7 @@ class OPD(Entity):
     and ``health``); see :data:`~smartcity_model.model.sectors.SECTORS`."""
     kind: OPDKind = OPDKind.DINAS
     """Kind of body."""
+    focal_point: Text = None
+    """Its smart city focal point: who answers for it in the implementation team (a name or a position)."""
     note: Text = None
     """Free remark, e.g. where the entry comes from."""

@@ -6,28 +6,33 @@ its own, and lists every problem at once, each with its path in the plan's data.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from smartcity_model.errors import Problem, suggest
-from smartcity_model.i18n import N_, _
-from smartcity_model.model.framework import Framework
+from smartcity_model.errors import Problem
+from smartcity_model.i18n import _
+from smartcity_model.model.alignment import Goal
+from smartcity_model.model.analysis import DimensionVision, Issue
+from smartcity_model.model.area import Area
+from smartcity_model.model.assessment import Answer, Questionnaire
+from smartcity_model.model.framework import Framework, Pillar
+from smartcity_model.model.governance import GoverningBody
 from smartcity_model.model.header import Horizons, Period
 from smartcity_model.model.indicator import Indicator, MaturityLevels
 from smartcity_model.model.initiative import Initiative
 from smartcity_model.model.observation import Observation
 from smartcity_model.model.opd import OPD
+from smartcity_model.model.references import KnownIds, reference_problems
 from smartcity_model.model.region import Region
+from smartcity_model.model.stakeholder import Stakeholder
+from smartcity_model.model.subject import Subject, dangling, first_by_id, repeated
 
-__all__ = ["PlanParts", "plan_problems"]
-
-_T = TypeVar("_T", OPD, Indicator, Initiative)
-
+__all__ = ["LIST_SECTIONS", "PlanParts", "plan_problems"]
 
 @dataclass
 class PlanParts:
@@ -41,9 +46,18 @@ class PlanParts:
     period: Period | None
     framework: Framework | None
     horizons: Horizons | None
+    pillars: tuple[Pillar, ...] | None = ()
+    questionnaire: Questionnaire | None = None
     opds: list[tuple[int, OPD]] = field(default_factory=list)
     indicators: list[tuple[int, Indicator]] = field(default_factory=list)
     initiatives: list[tuple[int, Initiative]] = field(default_factory=list)
+    goals: list[tuple[int, Goal]] = field(default_factory=list)
+    issues: list[tuple[int, Issue]] = field(default_factory=list)
+    visions: list[tuple[int, DimensionVision]] = field(default_factory=list)
+    stakeholders: list[tuple[int, Stakeholder]] = field(default_factory=list)
+    bodies: list[tuple[int, GoverningBody]] = field(default_factory=list)
+    areas: list[tuple[int, Area]] = field(default_factory=list)
+    assessment: list[tuple[int, Answer]] = field(default_factory=list)
     observations: list[tuple[int, Observation]] = field(default_factory=list)
     unparsed_ids: dict[str, set[str]] = field(default_factory=dict)
 
@@ -55,92 +69,36 @@ class PlanParts:
             period=plan.period,
             framework=plan.framework,
             horizons=plan.horizons,
+            pillars=plan.pillars,
+            questionnaire=plan.questionnaire,
             opds=list(enumerate(plan.opds)),
             indicators=list(enumerate(plan.indicators)),
             initiatives=list(enumerate(plan.initiatives)),
+            goals=list(enumerate(plan.goals)),
+            issues=list(enumerate(plan.issues)),
+            visions=list(enumerate(plan.visions)),
+            stakeholders=list(enumerate(plan.stakeholders)),
+            bodies=list(enumerate(plan.bodies)),
+            areas=list(enumerate(plan.areas)),
+            assessment=list(enumerate(plan.assessment)),
             observations=list(enumerate(plan.observations)),
         )
 
 
-@dataclass(frozen=True, slots=True)
-class _Subject:
-    """The object a problem is about: where it sits in the plan's data, its kind and id."""
-
-    section: str
-    index: int
-    kind: str
-    id: str | None
-
-    def problem(self, code: str, message: str, field: str = "", *sub: str | int, related: int | None = None) -> Problem:
-        """Return a problem about ``field`` (dotted, then ``sub`` parts such as list positions).
-
-        ``related`` is the position of another object of the section the problem is about.
-        """
-        parts = (*field.split("."), *sub) if field else ()
-        shown = ".".join(str(part) for part in parts) or None
-        other = () if related is None else (self.section, related)
-        path = (self.section, self.index, *parts)
-        return Problem(code, message, kind=self.kind, id=self.id, field=shown, path=path, related=other)
-
-
-#: Kinds of reference whose valid ids are listed when a reference is not close to any.
-_LISTED = {"element": N_("elements"), "pillar": N_("pillars")}
-#: The kinds of object a reference may point to, as messages name them.
-_TARGETS = {
-    "OPD": N_("OPD"),
-    "element": N_("element"),
-    "pillar": N_("pillar"),
-    "indicator": N_("indicator"),
-    "initiative": N_("initiative"),
-}
-
-
-def _dangling(  # noqa: PLR0913 - a reference: its subject, the ids known, kind, value, field, what it may mean
-    subject: _Subject,
-    known: Collection[str] | None,
-    target: str,
-    value: str | None,
-    field: str,
-    *sub: int,
-    closest: Callable[[str], str | None] | None = None,
-) -> list[Problem]:
-    """Return a ``dangling-reference`` problem if ``value`` is not among ``known`` (unchecked if ``None``).
-
-    ``closest`` finds what a value may mean beyond a close spelling (an element by a word of its name).
-    """
-    if value is None or known is None or value in known:
-        return []
-    meant = closest(value) if closest is not None else None
-    hint = _(" (did you mean {id}?)").format(id=repr(meant)) if meant else suggest(value, known)
-    if not hint and target in _LISTED:  # a framework's ids are few: name them all
-        hint = _("; the {kinds} are {ids}").format(kinds=_(_LISTED[target]), ids=", ".join(sorted(known)))
-    message = _("unknown {kind} {id}").format(kind=_(_TARGETS.get(target, target)), id=repr(value)) + hint
-    return [subject.problem("dangling-reference", message, field, *sub)]
-
-
-def _first_by_id(section: str, kind: str, items: Sequence[tuple[int, _T]], out: list[Problem]) -> dict[str, _T]:
-    """Index ``items`` by id, reporting every repeated id as ``duplicate-id``."""
-    index: dict[str, _T] = {}
-    first: dict[str, int] = {}
-    for position, item in items:
-        if item.id in index:
-            word = _(_TARGETS.get("OPD" if kind == "opd" else kind, kind))
-            message = _("{kind} id {id} is used again; an id names one {kind} only").format(kind=word, id=repr(item.id))
-            subject = _Subject(section, position, kind, item.id)
-            out.append(subject.problem("duplicate-id", message, "id", related=first[item.id]))
-        else:
-            index[item.id], first[item.id] = item, position
-    return index
-
-
-def _repeated(values: Iterable[str]) -> list[str]:
-    seen: set[str] = set()
-    repeated = []
-    for value in values:
-        if value in seen:
-            repeated.append(value)
-        seen.add(value)
-    return repeated
+#: The list sections of a plan, in file order (each a field of :class:`PlanParts` and of the plan).
+LIST_SECTIONS = (
+    "opds",
+    "indicators",
+    "initiatives",
+    "goals",
+    "issues",
+    "visions",
+    "stakeholders",
+    "bodies",
+    "areas",
+    "assessment",
+    "observations",
+)
 
 
 @dataclass
@@ -157,41 +115,65 @@ class _Context:
     initiative_ids: Collection[str]
     indicators: Mapping[str, Indicator]
     framework: Framework | None = None
+    goal_ids: Collection[str] = ()
+    issue_ids: Collection[str] = ()
+    stakeholder_ids: Collection[str] = ()
+    area_ids: Collection[str] = ()
 
 
 def plan_problems(parts: PlanParts) -> list[Problem]:
     """Return every whole-plan problem of ``parts``: duplicates, dangling references, years, bounds."""
     out: list[Problem] = []
     unparsed = parts.unparsed_ids
-    opds = _first_by_id("opds", "opd", parts.opds, out)
-    indicators = _first_by_id("indicators", "indicator", parts.indicators, out)
-    initiatives = _first_by_id("initiatives", "initiative", parts.initiatives, out)
+    opds = first_by_id("opds", "opd", parts.opds, out)
+    indicators = first_by_id("indicators", "indicator", parts.indicators, out)
+    initiatives = first_by_id("initiatives", "initiative", parts.initiatives, out)
+    goals = first_by_id("goals", "goal", parts.goals, out)
+    issues = first_by_id("issues", "issue", parts.issues, out)
+    stakeholders = first_by_id("stakeholders", "stakeholder", parts.stakeholders, out)
+    areas = first_by_id("areas", "area", parts.areas, out)
     framework = parts.framework
     context = _Context(
         period=parts.period,
         horizons=parts.horizons,
         region_id=None if parts.region is None else parts.region.id,
         elements=None if framework is None else frozenset(e.id for e in framework.elements),
-        pillars=None if framework is None else frozenset(p.id for p in framework.pillars),
+        pillars=None if framework is None else frozenset(p.id for p in (*framework.pillars, *(parts.pillars or ()))),
         opds=opds.keys() | unparsed.get("opds", set()),
         indicator_ids=indicators.keys() | unparsed.get("indicators", set()),
         initiative_ids=initiatives.keys() | unparsed.get("initiatives", set()),
         indicators=indicators,
         framework=framework,
+        goal_ids=goals.keys() | unparsed.get("goals", set()),
+        issue_ids=issues.keys() | unparsed.get("issues", set()),
+        stakeholder_ids=stakeholders.keys() | unparsed.get("stakeholders", set()),
+        area_ids=areas.keys() | unparsed.get("areas", set()),
     )
     for position, indicator in parts.indicators:
-        out += _indicator_problems(_Subject("indicators", position, "indicator", indicator.id), indicator, context)
+        out += _indicator_problems(Subject("indicators", position, "indicator", indicator.id), indicator, context)
     for position, initiative in parts.initiatives:
-        out += _initiative_problems(_Subject("initiatives", position, "initiative", initiative.id), initiative, context)
+        out += _initiative_problems(Subject("initiatives", position, "initiative", initiative.id), initiative, context)
     out += _observation_problems(parts.observations, context)
+    known = KnownIds(
+        opds=context.opds,
+        indicators=context.indicator_ids,
+        stakeholders=context.stakeholder_ids,
+        areas=context.area_ids,
+        dimensions=None if framework is None else frozenset(d.id for d in framework.dimensions),
+        pillars=None if framework is None else frozenset(p.id for p in (*framework.pillars, *(parts.pillars or ()))),
+    )
+    bodies = first_by_id("bodies", "body", parts.bodies, out)
+    out += reference_problems(parts, known, goals, bodies)
     return out
 
 
-def _indicator_problems(subject: _Subject, ind: Indicator, ctx: _Context) -> list[Problem]:
+def _indicator_problems(subject: Subject, ind: Indicator, ctx: _Context) -> list[Problem]:
     closest = None if ctx.framework is None else ctx.framework.closest_element
-    out = _dangling(subject, ctx.elements, "element", ind.element, "element", closest=closest)
-    out += _dangling(subject, ctx.pillars, "pillar", ind.pillar, "pillar")
-    out += _dangling(subject, ctx.opds, "OPD", ind.custodian, "custodian")
+    out = dangling(subject, ctx.elements, "element", ind.element, "element", closest=closest)
+    out += dangling(subject, ctx.pillars, "pillar", ind.pillar, "pillar")
+    out += dangling(subject, ctx.opds, "OPD", ind.custodian, "custodian")
+    for i, goal in enumerate(ind.goals):
+        out += dangling(subject, ctx.goal_ids, "goal", goal, "goals", i)
     bounds, period, baseline = ind.value_bounds, ctx.period, ind.baseline
     if baseline is not None:
         out += _level_problems(subject, ind, baseline.value, "baseline.value")
@@ -236,7 +218,7 @@ def _indicator_problems(subject: _Subject, ind: Indicator, ctx: _Context) -> lis
     return out
 
 
-def _level_problems(subject: _Subject, ind: Indicator, value: float, field: str, *sub: str | int) -> list[Problem]:
+def _level_problems(subject: Subject, ind: Indicator, value: float, field: str, *sub: str | int) -> list[Problem]:
     """Return a problem if ``ind`` is scored on maturity levels and ``value`` is not a whole level."""
     if not isinstance(ind.normalisation, MaturityLevels) or float(value).is_integer():
         return []
@@ -246,21 +228,25 @@ def _level_problems(subject: _Subject, ind: Indicator, value: float, field: str,
     return [subject.problem("wrong-type", message, field, *sub)]
 
 
-def _initiative_problems(subject: _Subject, ini: Initiative, ctx: _Context) -> list[Problem]:
+def _initiative_problems(subject: Subject, ini: Initiative, ctx: _Context) -> list[Problem]:
     references: list[tuple[Collection[str] | None, str, str, tuple[str, ...]]] = [
         (ctx.opds, "OPD", "supporting", ini.supporting),
         (ctx.elements, "element", "elements", ini.elements),
         (ctx.indicator_ids, "indicator", "indicators", ini.indicator_ids),
         (ctx.initiative_ids, "initiative", "depends_on", ini.depends_on),
+        (ctx.goal_ids, "goal", "goals", ini.goals),
+        (ctx.issue_ids, "issue", "addresses", ini.addresses),
+        (ctx.stakeholder_ids, "stakeholder", "stakeholders", ini.stakeholders),
+        (ctx.area_ids, "area", "areas", ini.areas),
     ]
-    out = _dangling(subject, ctx.opds, "OPD", ini.lead, "lead")
+    out = dangling(subject, ctx.opds, "OPD", ini.lead, "lead")
     closest = None if ctx.framework is None else ctx.framework.closest_element
     for known, target, name, values in references:
         for i, value in enumerate(values):
-            out += _dangling(subject, known, target, value, name, i, closest=closest if target == "element" else None)
+            out += dangling(subject, known, target, value, name, i, closest=closest if target == "element" else None)
         out += [
             subject.problem("duplicate-reference", _("{id} is listed twice").format(id=repr(value)), name)
-            for value in _repeated(values)
+            for value in repeated(values)
         ]
     if ini.lead in ini.supporting:
         message = _("lead OPD {id} is also listed as supporting").format(id=repr(ini.lead))
@@ -270,7 +256,7 @@ def _initiative_problems(subject: _Subject, ini: Initiative, ctx: _Context) -> l
     return out + _expected_problems(subject, ini, ctx)
 
 
-def _expected_problems(subject: _Subject, ini: Initiative, ctx: _Context) -> list[Problem]:
+def _expected_problems(subject: Subject, ini: Initiative, ctx: _Context) -> list[Problem]:
     out = []
     for i, link in enumerate(ini.indicators):
         indicator = ctx.indicators.get(link.indicator)
@@ -291,7 +277,7 @@ def _expected_problems(subject: _Subject, ini: Initiative, ctx: _Context) -> lis
     return out
 
 
-def _schedule_problems(subject: _Subject, ini: Initiative, period: Period, horizons: Horizons | None) -> list[Problem]:
+def _schedule_problems(subject: Subject, ini: Initiative, period: Period, horizons: Horizons | None) -> list[Problem]:
     out = [
         subject.problem(
             "year-outside-period",
@@ -356,9 +342,9 @@ def _observation_problems(observations: Sequence[tuple[int, Observation]], ctx: 
     out: list[Problem] = []
     for row in flagged.tolist():
         obs, position = items[row], positions[row]
-        subject = _Subject("observations", position, "observation", f"{obs.indicator}/{obs.year}")
+        subject = Subject("observations", position, "observation", f"{obs.indicator}/{obs.year}")
         if checks["indicator"][row]:
-            out += _dangling(subject, ctx.indicator_ids, "indicator", obs.indicator, "indicator")
+            out += dangling(subject, ctx.indicator_ids, "indicator", obs.indicator, "indicator")
         if checks["region"][row]:
             message = _("region {region} is not the plan's region {own}").format(
                 region=repr(obs.region), own=repr(region_id)
@@ -381,3 +367,4 @@ def _observation_problems(observations: Sequence[tuple[int, Observation]], ctx: 
             )
             out.append(subject.problem("duplicate-observation", message, related=positions[first]))
     return out
+
