@@ -86,6 +86,54 @@ def _no_observations(indicator_id: str) -> Callable[[Data], None]:
     return mutate
 
 
+def _without_goals(data: Data) -> None:
+    data["goals"] = []
+    for initiative in data["initiatives"]:
+        initiative["goals"] = []
+
+
+def _without_issues(data: Data) -> None:
+    data["issues"] = []
+    for initiative in data["initiatives"]:
+        initiative["addresses"] = []
+
+
+def _without_vision(dimension: str) -> Callable[[Data], None]:
+    return lambda data: data.update(visions=[v for v in data["visions"] if v["dimension"] != dimension])
+
+
+def _add_stakeholder(stakeholder_id: str, role: str) -> Callable[[Data], None]:
+    return lambda data: data["stakeholders"].append({"id": stakeholder_id, "role": role, "name": stakeholder_id})
+
+
+def _body(data: Data, body_id: str) -> Data:
+    return next(b for b in data["bodies"] if b["id"] == body_id)
+
+
+def _set_body(body_id: str, **changes: Any) -> Callable[[Data], None]:
+    return lambda data: _body(data, body_id).update(changes)
+
+
+def _without_body(body_id: str) -> Callable[[Data], None]:
+    return lambda data: data.update(bodies=[b for b in data["bodies"] if b["id"] != body_id])
+
+
+def _with_places(*, reached: list[str]) -> Callable[[Data], None]:
+    def mutate(data: Data) -> None:
+        data["areas"] = [
+            {"id": "pusat", "kind": "kecamatan", "name": "Kecamatan Pusat"},
+            {"id": "pinggir", "kind": "kecamatan", "name": "Kecamatan Pinggir"},
+            {"id": "kampung", "kind": "kelurahan", "name": "Kelurahan Kampung", "parent": "pinggir"},
+        ]
+        _initiative(data, "env-a")["areas"] = reached
+
+    return mutate
+
+
+def _without_answers(question: str) -> Callable[[Data], None]:
+    return lambda data: data.update(assessment=[a for a in data["assessment"] if a["question"] != question])
+
+
 def _add_opd(opd_id: str, *, supports: str | None) -> Callable[[Data], None]:
     def mutate(data: Data) -> None:
         data["opds"].append({"id": opd_id, "name": f"OPD {opd_id}", "sector": "social-affairs"})
@@ -143,6 +191,42 @@ FAILING: dict[str, tuple[Callable[[Data], None], Data | None, tuple[str, str | N
         {"waivers": [{"code": "siloed-opd", "subject": "dinkes", "reason": "Works alone by design."}]},
         ("waiver", "siloed-opd/dinkes", None),
     ),
+    "quick-wins-miss-dimension": (
+        _set("env-a", horizon="medium", start_year=2026, end_year=2028),
+        None,
+        ("dimension", "environment", None),
+    ),
+    "no-rpjmd-alignment": (_without_goals, None, ("plan", None, None)),
+    "initiative-unaligned": (_set("env-b", goals=[]), None, ("initiative", "env-b", None)),
+    "goal-unserved": (
+        _all(_set("env-a", goals=["s-living"]), _set("env-b", goals=["s-living"])),
+        None,
+        ("goal", "s-environment", None),
+    ),
+    "budget-without-code": (
+        _set("liv-b", budget=[{"year": 2030, "amount": 5e7, "source": "apbd"}]),
+        None,
+        ("plan", None, None),
+    ),
+    "no-analysis": (_without_issues, None, ("plan", None, None)),
+    "issue-unaddressed": (
+        _all(_set("env-a", addresses=[]), _set("env-b", addresses=[])),
+        None,
+        ("issue", "p-environment", None),
+    ),
+    "initiative-addresses-nothing": (_set("env-b", addresses=[]), None, ("initiative", "env-b", None)),
+    "dimension-without-vision": (_without_vision("environment"), None, ("dimension", "environment", None)),
+    "society-left-out": (
+        _all(_set("gov-a", stakeholders=[]), _set("soc-a", stakeholders=[])),
+        None,
+        ("plan", None, None),
+    ),
+    "stakeholder-idle": (_add_stakeholder("media", "media"), None, ("stakeholder", "media", None)),
+    "governance-body-missing": (_without_body("tim"), None, ("plan", None, None)),
+    "body-without-decree": (_set_body("dewan", decree=None), None, ("body", "dewan", None)),
+    "opd-without-focal-point": (_set_opd("dlh", focal_point=None), None, ("opd", "dlh", None)),
+    "area-unreached": (_with_places(reached=["pusat"]), None, ("area", "pinggir", None)),
+    "readiness-unassessed": (_without_answers("sup-regulasi"), None, ("pillar", "superstructure", None)),
 }
 
 # code -> a near miss: a change that comes close to the rule but must not trigger it
@@ -185,6 +269,42 @@ PASSING: dict[str, tuple[Callable[[Data], None], Data | None]] = {
                 {"code": "fragmented-plan", "reason": "The finance office joins in 2026."},
             ]
         },
+    ),
+    "quick-wins-miss-dimension": (_set("env-a", elements=["waste"], indicators=["i-waste"]), None),
+    "no-rpjmd-alignment": (_set("env-b", goals=["m1"]), None),  # a mission served directly serves the RPJMD too
+    "initiative-unaligned": (_set("env-b", goals=["t1"]), None),
+    "goal-unserved": (_set("env-a", goals=["s-living"]), None),  # env-b still serves s-environment
+    "budget-without-code": (
+        _set("liv-b", budget=[{"year": 2030, "amount": 5e7, "source": "apbd", "code": "1.02.02.2.01.0001"}]),
+        None,
+    ),
+    "no-analysis": (lambda data: data["issues"].append({"id": "s-x", "kind": "strength", "name": "Kekuatan"}), None),
+    "issue-unaddressed": (_set("env-a", addresses=[]), None),  # env-b still addresses p-environment
+    "initiative-addresses-nothing": (
+        _all(_without_issues, lambda data: data.update(issues=[{"id": "pot", "kind": "potential", "name": "Potensi"}])),
+        None,
+    ),  # nothing to address: a potential needs no initiative
+    "dimension-without-vision": (lambda data: data.update(visions=[]), None),  # no visions at all: none is missing
+    "society-left-out": (_set("gov-a", stakeholders=[]), None),  # soc-a still involves the campus and the forum
+    "stakeholder-idle": (
+        _all(_add_stakeholder("media", "media"), lambda data: _body(data, "tim")["members"].append("media")),
+        None,
+    ),
+    "governance-body-missing": (
+        lambda data: data["bodies"].append(
+            {"id": "forum", "kind": "forum", "name": "Forum", "decree": {"number": "3"}}
+        ),
+        None,
+    ),
+    "body-without-decree": (_set_body("dewan", decree={"number": "1/2024", "date": "2024-02-01"}), None),
+    "opd-without-focal-point": (
+        _all(_add_opd("dinsos", supports=None), _set_opd("dinsos", focal_point=None)),
+        {"severity": {"opd-not-involved": "off"}},
+    ),  # an OPD that takes no part needs no focal point
+    "area-unreached": (_with_places(reached=["pusat", "kampung"]), None),  # a place inside pinggir reaches it
+    "readiness-unassessed": (
+        _all(_without_answers("sup-regulasi"), _set_indicator("i-public-policy", pillar="superstructure")),
+        None,
     ),
 }
 
@@ -320,15 +440,16 @@ def _report_with_many_findings() -> scm.ValidationReport:
 
 def test_report_counts_frame_and_json() -> None:
     report = _report_with_many_findings()
-    assert report.counts == {"error": 2, "warning": 18, "info": 0, "waived": 0}
+    assert report.counts == {"error": 3, "warning": 18, "info": 0, "waived": 0}
     assert report.counts_by_code == {
         "dependency-cycle": 1,
         "starts-before-prerequisite-ends": 1,
+        "quick-win-depends-on-long-term": 1,
         "indicator-without-custodian": 18,
     }
     frame = report.to_frame()
     assert list(frame.columns) == list(scm.checks.FINDING_COLUMNS)
-    assert len(frame) == 20
+    assert len(frame) == 21
     assert frame.loc[0, "family"] == "dependencies"
     payload = json.loads(report.to_json())
     assert payload["ok"] is False
@@ -337,14 +458,14 @@ def test_report_counts_frame_and_json() -> None:
 
 def test_report_str_caps_repeated_findings() -> None:
     text = str(_report_with_many_findings())
-    assert text.splitlines()[0] == "Checks on Kota Bersih 2024-2033: 2 errors, 18 warnings, 0 info"
+    assert text.splitlines()[0] == "Checks on Kota Bersih 2024-2033: 3 errors, 18 warnings, 0 info"
     assert text.count("indicator 'i-") == scm.ValidationReport.SHOWN_PER_CODE
     assert "... and 13 more" in text
 
 
 def test_raise_for_errors() -> None:
     report = _report_with_many_findings()
-    with pytest.raises(scm.PlanCheckError, match="2 error-level findings") as caught:
+    with pytest.raises(scm.PlanCheckError, match="3 error-level findings") as caught:
         report.raise_for_errors()
     assert caught.value.report is report
     scm.check(scm.load(CLEAN)).raise_for_errors()
@@ -353,7 +474,13 @@ def test_raise_for_errors() -> None:
 def test_bundled_example_has_no_errors_and_shows_warnings(example_plan: scm.Masterplan) -> None:
     report = scm.check(example_plan, scm.find_check_config(scm.example_path()))
     assert report.ok
-    assert report.counts_by_code == {"overloaded-opd": 1, "initiative-without-budget": 1, "opd-leads-nothing": 2}
+    assert report.counts_by_code == {
+        "overloaded-opd": 1,
+        "initiative-without-budget": 1,
+        "opd-leads-nothing": 2,
+        "budget-without-code": 1,
+        "body-without-decree": 1,
+    }
     assert [f.subject_id for f in report.select(waived=True)] == ["inspektorat"]
 
 

@@ -85,13 +85,22 @@ def test_a_template_keeps_the_plans_references_locked_and_its_record_out_of_sigh
     assert book["Indikator"].protection.sheet
     assert not book["Inisiatif"].protection.sheet
     assert book["OPD"].max_row == len(example_plan.opds) + 1
+    for name, section in (("Tujuan", "goals"), ("Isu", "issues"), ("Mitra", "stakeholders"), ("Lokasi", "areas")):
+        assert book[name].protection.sheet
+        assert book[name].max_row == len(getattr(example_plan, section)) + 1
+    assert "Lembaga" not in book.sheetnames
     assert book["Daftar"].sheet_state == "hidden"
     assert book["Asal"].sheet_state == "veryHidden"
     record = {row[0].value: row[1].value for row in book["Asal"].iter_rows(min_row=2)}
     assert (record["opd"], record["region"]) == ("rsud", "solok-selatan")
     initiatives = book["Inisiatif"]
     rules = {str(rule.sqref): rule.formula1 for rule in initiatives.data_validations.dataValidation}
-    for header, source in (("opd_pengusul", "=OPD!"), ("elemen", "=Daftar!"), ("horizon", "=Daftar!")):
+    for header, source in (
+        ("opd_pengusul", "=OPD!"),
+        ("elemen", "=Daftar!"),
+        ("horizon", "=Daftar!"),
+        ("tujuan", "=Tujuan!"),
+    ):
         letter = openpyxl.utils.get_column_letter(_column(initiatives, header))
         assert rules[f"{letter}2:{letter}5000"].startswith(source)
 

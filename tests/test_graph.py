@@ -34,6 +34,11 @@ def test_graph_has_every_kind_of_node_and_edge(example_plan: scm.Masterplan) -> 
         "indicator": len(example_plan.indicators),
         "element": 18,
         "dimension": 6,
+        "goal": len(example_plan.goals),
+        "issue": len(example_plan.issues),
+        "stakeholder": len(example_plan.stakeholders),
+        "body": len(example_plan.bodies),
+        "area": len(example_plan.areas),
     }
     assert set(nodes) == set(NODE_KINDS)
     edges = Counter(key for _, _, key in graph.edges(keys=True))
@@ -41,7 +46,16 @@ def test_graph_has_every_kind_of_node_and_edge(example_plan: scm.Masterplan) -> 
     assert edges["leads"] == len(example_plan.initiatives)
     assert edges["supports"] == sum(len(i.supporting) for i in example_plan.initiatives)
     assert edges["depends_on"] == sum(len(i.depends_on) for i in example_plan.initiatives)
-    assert edges["part_of"] == 18
+    parents = sum(1 for part in [*example_plan.goals, *example_plan.areas] if part.parent)
+    assert edges["part_of"] == 18 + parents
+    assert edges["aligns_with"] == sum(
+        len(part.goals) for part in [*example_plan.initiatives, *example_plan.indicators]
+    )
+    assert edges["addresses"] == sum(len(i.addresses) for i in example_plan.initiatives)
+    assert edges["partners"] == sum(len(i.stakeholders) for i in example_plan.initiatives)
+    assert edges["located_in"] == sum(len(i.areas) for i in example_plan.initiatives)
+    assert edges["member_of"] == sum(len(body.members) for body in example_plan.bodies)
+    assert edges["concerns"] == sum(1 for issue in example_plan.issues if issue.dimension)
     assert all(kind == key for _, _, key, kind in graph.edges(keys=True, data="kind"))
 
 
@@ -63,6 +77,11 @@ def test_graph_attributes_follow_the_schema(clean: scm.Masterplan) -> None:
     assert graph.has_edge("opd:dlh", "indicator:i-waste", key="custodian_of")
     assert graph.has_edge("element:waste", "dimension:environment", key="part_of")
     assert graph.edges["initiative:env-a", "indicator:i-waste", "moves"]["expected"] == {}
+    assert graph.has_edge("goal:t1", "goal:m1", key="part_of")
+    assert graph.nodes["goal:t1"]["level"] == "tujuan"
+    assert graph.has_edge("stakeholder:kampus", "body:dewan", key="member_of")
+    assert graph.has_edge("opd:bappeda", "body:dewan", key="member_of")
+    assert graph.nodes["body:dewan"]["decree"] == "1/2024"
 
 
 def test_collaboration_network_weights_shared_initiatives(clean: scm.Masterplan) -> None:

@@ -45,6 +45,12 @@ FAMILIES: tuple[str, ...] = (
     "collaboration",
     "data",
     "participation",
+    "alignment",
+    "analysis",
+    "society",
+    "governance",
+    "places",
+    "readiness",
     "configuration",
 )
 _SEVERITIES = ("error", "warning", "info")

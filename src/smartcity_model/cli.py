@@ -577,7 +577,7 @@ def merge(path: Path, workbooks: tuple[Path, ...], output: Path | None, prefer: 
 
 
 @main.command(
-    help=N_("Print the JSON Schema of a masterplan file (PART: masterplan, header, opds, indicators, initiatives).")
+    help=N_("Print the JSON Schema of a masterplan file (PART: masterplan, header, or a folder's file such as opds).")
 )
 @click.argument("part", required=False, default="masterplan", type=click.Choice(list(SCHEMA_PARTS)))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help=N_("Write to this file."))

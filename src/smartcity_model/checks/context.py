@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -13,7 +13,22 @@ from smartcity_model.checks.config import CheckConfig
 from smartcity_model.graph.collaboration import Participation, participation
 from smartcity_model.model import Initiative, Masterplan
 
-__all__ = ["Context", "Raw"]
+__all__ = ["Context", "Raw", "with_ancestors"]
+
+
+def with_ancestors(ids: Iterable[str], parent: Mapping[str, str | None]) -> set[str]:
+    """Return ``ids`` with every id above them through ``parent`` (a target's goal and mission, a desa's kecamatan).
+
+    >>> sorted(with_ancestors(["s1"], {"s1": "t1", "t1": "m1", "m1": None, "s2": "t1"}))
+    ['m1', 's1', 't1']
+    """
+    found: set[str] = set()
+    for start in ids:
+        current: str | None = start
+        while current is not None and current not in found:
+            found.add(current)
+            current = parent.get(current)
+    return found
 
 
 @dataclass(frozen=True, slots=True)

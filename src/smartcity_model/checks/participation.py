@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from smartcity_model.checks.context import Context, Raw
 from smartcity_model.i18n import _
+from smartcity_model.model import Horizon
 
 __all__ = ["participation_rules"]
 
@@ -26,6 +27,7 @@ def participation_rules(ctx: Context) -> Iterator[Raw]:
                 ids,
             )
     yield from _ict_heavy(ctx)
+    yield from _quick_wins(ctx)
 
 
 def _ict_heavy(ctx: Context) -> Iterator[Raw]:
@@ -52,3 +54,16 @@ def _ict_heavy(ctx: Context) -> Iterator[Raw]:
             limit=config.thresholds.max_ict_share,
         )
         yield Raw("ict-heavy-plan", "plan", None, message, tuple(heavy))
+
+
+def _quick_wins(ctx: Context) -> Iterator[Raw]:
+    """Yield each dimension that no quick win serves."""
+    served = {
+        dimension
+        for initiative in ctx.initiatives
+        if initiative.horizon is Horizon.QUICK_WIN
+        for dimension in ctx.dimensions_served[initiative.id]
+    }
+    for dimension in ctx.plan.framework.dimensions:
+        if dimension.id not in served:
+            yield Raw("quick-wins-miss-dimension", "dimension", dimension.id, _("no quick win serves it"))

@@ -47,6 +47,12 @@ class Family(StrEnum):
     COLLABORATION = "collaboration"
     DATA = "data"
     PARTICIPATION = "participation"
+    ALIGNMENT = "alignment"
+    ANALYSIS = "analysis"
+    SOCIETY = "society"
+    GOVERNANCE = "governance"
+    PLACES = "places"
+    READINESS = "readiness"
     CONFIGURATION = "configuration"
 
 
@@ -214,6 +220,132 @@ _SPECS = [
         N_(
             "A smart city is not only e-government, branding and ICT: add initiatives for economy, "
             "living, society and environment led by their own sectors."
+        ),
+    ),
+    CheckSpec(
+        "quick-wins-miss-dimension",
+        Family.PARTICIPATION,
+        _W,
+        N_("a dimension has no quick win"),
+        N_(
+            "Plan a quick win in every dimension: Kominfo's evaluation scores quick wins, and each dimension should "
+            "show early results."
+        ),
+    ),
+    CheckSpec(
+        "no-rpjmd-alignment",
+        Family.ALIGNMENT,
+        _I,
+        N_("the plan names no RPJMD goal it serves"),
+        N_("List the RPJMD's missions, goals and targets (goals.yaml) and link each initiative to those it serves."),
+    ),
+    CheckSpec(
+        "initiative-unaligned",
+        Family.ALIGNMENT,
+        _W,
+        N_("an initiative serves no RPJMD or Renstra goal"),
+        N_("Link the initiative to the RPJMD target or Renstra goal it serves (goals), or ask why it is in the plan."),
+    ),
+    CheckSpec(
+        "goal-unserved",
+        Family.ALIGNMENT,
+        _W,
+        N_("an RPJMD goal no initiative serves"),
+        N_("Plan an initiative for the goal, or record why the smart city plan leaves it to other plans."),
+    ),
+    CheckSpec(
+        "budget-without-code",
+        Family.ALIGNMENT,
+        _I,
+        N_("budget lines carry no budget nomenclature code"),
+        N_(
+            "Give each budget line the programme, activity or sub-activity it is budgeted under (code, after "
+            "Kepmendagri 050-5889/2021), so the plan can be found in the APBD."
+        ),
+    ),
+    CheckSpec(
+        "no-analysis",
+        Family.ANALYSIS,
+        _I,
+        N_("the plan has no strategic analysis"),
+        N_("List the potentials, problems and strategic issues of each dimension (issues.yaml)."),
+    ),
+    CheckSpec(
+        "issue-unaddressed",
+        Family.ANALYSIS,
+        _W,
+        N_("a problem or strategic issue no initiative addresses"),
+        N_("Plan an initiative that addresses it (addresses), or record why the plan leaves it aside."),
+    ),
+    CheckSpec(
+        "initiative-addresses-nothing",
+        Family.ANALYSIS,
+        _I,
+        N_("an initiative addresses no problem or strategic issue"),
+        N_("Name the problems or strategic issues of the analysis the initiative answers (addresses)."),
+    ),
+    CheckSpec(
+        "dimension-without-vision",
+        Family.ANALYSIS,
+        _I,
+        N_("a dimension has no vision"),
+        N_("Give the dimension its vision and missions (visions.yaml), as the others have."),
+    ),
+    CheckSpec(
+        "society-left-out",
+        Family.SOCIETY,
+        _W,
+        N_("no initiative involves society: academia, business, community or media"),
+        N_(
+            "A smart city is built by the government and the people together: name the partners beyond government "
+            "(stakeholders) that take part in the initiatives."
+        ),
+    ),
+    CheckSpec(
+        "stakeholder-idle",
+        Family.SOCIETY,
+        _I,
+        N_("a partner takes part in no initiative and no body"),
+        N_("Involve the partner in an initiative or in the forum, or remove it from the plan."),
+    ),
+    CheckSpec(
+        "governance-body-missing",
+        Family.GOVERNANCE,
+        _W,
+        N_("the plan has no smart city council or no implementation team"),
+        N_("Name the Dewan Smart City and the Tim Pelaksana (bodies.yaml), with the decrees that set them up."),
+    ),
+    CheckSpec(
+        "body-without-decree",
+        Family.GOVERNANCE,
+        _I,
+        N_("a council, team or forum has no decree"),
+        N_("Record the decree (SK) of the regional head that sets the body up, once it is signed."),
+    ),
+    CheckSpec(
+        "opd-without-focal-point",
+        Family.GOVERNANCE,
+        _I,
+        N_("an OPD taking part has no smart city focal point"),
+        N_("Name who answers for the OPD in the implementation team (focal_point)."),
+    ),
+    CheckSpec(
+        "area-unreached",
+        Family.PLACES,
+        _I,
+        N_("a place no initiative reaches"),
+        N_(
+            "Plan an initiative in the place, or note why it is left out; an initiative with no places serves them all."
+        ),
+    ),
+    CheckSpec(
+        "readiness-unassessed",
+        Family.READINESS,
+        _I,
+        N_("a readiness pillar has neither an indicator nor an answer to the questionnaire"),
+        N_(
+            "Answer the readiness questionnaire for the pillar (assessment.yaml), or measure it with an indicator "
+            "(pillar)."
         ),
     ),
     CheckSpec(

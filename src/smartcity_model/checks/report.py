@@ -39,6 +39,12 @@ _SUBJECT_KINDS = {
     "dimension": N_("dimension"),
     "plan": N_("plan"),
     "waiver": N_("waiver"),
+    "goal": N_("goal"),
+    "issue": N_("issue"),
+    "stakeholder": N_("stakeholder"),
+    "body": N_("body"),
+    "area": N_("area"),
+    "pillar": N_("pillar"),
 }
 
 

@@ -6,13 +6,17 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from smartcity_model.checks.alignment import alignment_rules
+from smartcity_model.checks.analysis import analysis_rules
 from smartcity_model.checks.collaboration import collaboration_rules
 from smartcity_model.checks.config import CheckConfig, Waiver, load_check_config
 from smartcity_model.checks.context import Context, Raw
 from smartcity_model.checks.coverage import coverage_rules
 from smartcity_model.checks.data import data_rules
 from smartcity_model.checks.dependencies import dependency_rules, schedule_rules
+from smartcity_model.checks.governance import governance_rules, society_rules
 from smartcity_model.checks.participation import participation_rules
+from smartcity_model.checks.places import place_rules, readiness_rules
 from smartcity_model.checks.registry import CHECK_CODES, Severity
 from smartcity_model.checks.report import Finding, ValidationReport
 from smartcity_model.i18n import _
@@ -28,6 +32,12 @@ RULES: tuple[Callable[[Context], Iterator[Raw]], ...] = (
     collaboration_rules,
     data_rules,
     participation_rules,
+    alignment_rules,
+    analysis_rules,
+    society_rules,
+    governance_rules,
+    place_rules,
+    readiness_rules,
 )
 
 

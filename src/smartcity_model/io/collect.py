@@ -61,6 +61,7 @@ from smartcity_model.io.yamlfile import format_yaml, parse_yaml
 from smartcity_model.model import Initiative, Masterplan, Observation
 from smartcity_model.model.assemble import validate_items
 from smartcity_model.model.header import PlanHeader, with_element_ids
+from smartcity_model.model.problems import LIST_SECTIONS
 
 __all__ = [
     "CONFLICT_CODES",
@@ -92,6 +93,8 @@ ORIGIN_SHEET = "Asal"
 _FORMAT = 1
 _EDITABLE = ("Inisiatif", "Anggaran", "Harapan", "Observasi")
 _REFERENCE = ("OPD", "Indikator")
+#: Reference sheets of the ids an initiative may name, written when the plan has any: goals, issues, partners, places.
+_CONTEXT_REFERENCE = ("Tujuan", "Isu", "Mitra", "Lokasi")
 #: Characters of the record in one cell (a cell holds 32,767; escapes may lengthen the text).
 _CHUNK = 10_000
 _PARTS: tuple[Part, ...] = ("initiative", "budget", "expected", "observation")
@@ -345,8 +348,14 @@ def _petunjuk(plan: Masterplan, opd: str, initiatives: int) -> list[tuple[str, s
             f"Plan years {plan.period}; observations may be of earlier years.",
         ),
         (
-            "Lembar OPD dan Indikator hanya rujukan (terkunci) dan tidak ikut digabung.",
-            "The OPD and Indikator sheets are for reference (locked) and are not merged.",
+            (
+                "Lembar OPD dan Indikator (serta Tujuan, Isu, Mitra dan Lokasi bila ada) hanya rujukan "
+                "(terkunci) dan tidak ikut digabung: kolom tujuan, isu, mitra dan lokasi inisiatif memakai id-nya."
+            ),
+            (
+                "The OPD and Indikator sheets (and Tujuan, Isu, Mitra and Lokasi, if any) are for reference "
+                "(locked) and are not merged: an initiative's goals, issues, partners and places name their ids."
+            ),
         ),
         (
             "Kolom berwarna memakai daftar pilihan (dropdown); beberapa id dalam satu sel dipisah koma.",
@@ -383,9 +392,10 @@ def template_workbook(plan: Masterplan, opd: str) -> bytes:
         "Harapan": [row for row in rows["Harapan"] if row["initiative"] in own],
         "Observasi": [row for row in rows["Observasi"] if row["indicator"] in watched],
     }
-    reference = {name: rows[name] for name in _REFERENCE}
+    shown = [*_REFERENCE, *(name for name in _CONTEXT_REFERENCE if rows[name])]
+    reference = {name: rows[name] for name in shown}
     book = build_workbook(
-        plan, _petunjuk(plan, opd, len(own)), {**editable, **reference}, plan_sheet=False, locked=_REFERENCE
+        plan, _petunjuk(plan, opd, len(own)), {**editable, **reference}, plan_sheet=False, locked=shown
     )
     _write_origin(book, plan, opd, initiatives, observations)
     return book_bytes(book)
@@ -603,7 +613,7 @@ def _read_returned(path: Path, shown: str, plan: Masterplan) -> _Returned | list
             origin = _read_origin(book, reading, plan)
             if origin is None:
                 return reading.problems
-            sheets = find_sheets(book, reading, _EDITABLE, (*_REFERENCE, ORIGIN_SHEET))
+            sheets = find_sheets(book, reading, _EDITABLE, (*_REFERENCE, *_CONTEXT_REFERENCE, ORIGIN_SHEET))
             data = read_parts(sheets, reading, ("initiatives", "observations"))
     except MasterplanError as error:
         return list(error.problems)
@@ -1050,7 +1060,7 @@ class _Merged:
             observations.append(item)
             where["observations", position] = self.origin("observation", key)
         header = {name: getattr(plan, name) for name in PlanHeader.model_fields}
-        data = {**header, "opds": list(plan.opds), "indicators": list(plan.indicators)}
+        data = {**header, **{section: list(getattr(plan, section)) for section in LIST_SECTIONS}}
         data |= {"initiatives": initiatives, "observations": observations}
         return data, where, problems
 

@@ -31,7 +31,7 @@ from smartcity_model.model import FundingSource, Horizon, InitiativeStatus, Mast
 from smartcity_model.model.alignment import GoalLevel, PlanningDocument
 from smartcity_model.model.analysis import IssueKind
 from smartcity_model.model.area import AreaKind
-from smartcity_model.model.assemble import SECTION_OF_FIELD
+from smartcity_model.model.assemble import referenced_sections
 from smartcity_model.model.governance import BodyKind
 from smartcity_model.model.sectors import SECTORS
 from smartcity_model.model.stakeholder import PentahelixRole
@@ -907,9 +907,10 @@ def open_book(path: str | Path, shown: str, reading: Reading | None = None) -> A
         message = _("not an Excel workbook ({reason}); save it from Excel as an .xlsx workbook").format(reason=error)
         problem = Problem("file-unreadable", message, file=shown)
         raise MasterplanError([problem], shown) from None
-    if reading is not None and b"</f>" in _sheet_xml(raw):
+    if reading is not None:
         with damaged_sheets(shown):
-            _note_formulas(openpyxl, raw, book, reading)
+            if b"</f>" in _sheet_xml(raw):
+                _note_formulas(openpyxl, raw, book, reading)
     return book
 
 
@@ -954,7 +955,10 @@ def _check_expansion(raw: bytes, shown: str) -> None:
 
 
 def _sheet_xml(raw: bytes) -> bytes:
-    """Return the worksheets' XML of an ``.xlsx`` file, joined (empty if it cannot be read)."""
+    """Return the worksheets' XML of an ``.xlsx`` file, joined (empty if the archive cannot be opened).
+
+    A damaged part raises (``zlib.error``, ``EOFError``...): read inside :func:`damaged_sheets`.
+    """
     import zipfile  # noqa: PLC0415 - only to look for formulas
 
     try:
@@ -1070,9 +1074,10 @@ def relocated(problems: Iterable[Problem], reading: Reading) -> list[Problem]:
     out = []
     unresolved: dict[str, int] = {}
     for problem in problems:
-        section = SECTION_OF_FIELD.get((problem.field or "").split(".")[0])
-        if problem.code == "dangling-reference" and section in {_SECTION_OF.get(s) for s in reading.missing_sheets}:
-            unresolved[str(section)] = unresolved.get(str(section), 0) + 1
+        missing = {_SECTION_OF.get(sheet) for sheet in reading.missing_sheets}
+        section = next((s for s in referenced_sections(problem) if s in missing), None)
+        if section is not None:
+            unresolved[section] = unresolved.get(section, 0) + 1
             continue
         found = locate_cell(reading, problem.path)
         if found is None:

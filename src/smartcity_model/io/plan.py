@@ -62,11 +62,11 @@ from smartcity_model.io.yamlfile import Parsed, format_yaml, parse_json, parse_y
 from smartcity_model.model import Framework, Masterplan, Observation
 from smartcity_model.model.assemble import (
     NUMBER_AS_TEXT,
-    SECTION_OF_FIELD,
     SECTIONS,
     Locator,
     locate_problem,
     problems_from_validation,
+    referenced_sections,
 )
 from smartcity_model.model.assessment import BUILTIN_QUESTIONNAIRES, builtin_questionnaire
 from smartcity_model.model.framework import BUILTIN_FRAMEWORKS, builtin_framework
@@ -407,8 +407,8 @@ def _missing_parts(problems: tuple[Problem, ...], files: Mapping[str | None, Pat
     pointing: dict[str, int] = {}
     kept = []
     for problem in problems:
-        section = SECTION_OF_FIELD.get((problem.field or "").split(".")[0])
-        if problem.code == "dangling-reference" and section is not None and not files[section].exists():
+        section = next((s for s in referenced_sections(problem) if s in files and not files[s].exists()), None)
+        if section is not None:
             pointing[section] = pointing.get(section, 0) + 1
         else:
             kept.append(problem)

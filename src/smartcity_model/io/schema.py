@@ -7,7 +7,13 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from smartcity_model.model import OPD, Indicator, Initiative, Masterplan
+from smartcity_model.model.alignment import Goal
+from smartcity_model.model.analysis import DimensionVision, Issue
+from smartcity_model.model.area import Area
+from smartcity_model.model.assessment import Answer
+from smartcity_model.model.governance import GoverningBody
 from smartcity_model.model.header import PlanHeader
+from smartcity_model.model.stakeholder import Stakeholder
 
 __all__ = ["SCHEMA_PARTS", "json_schema"]
 
@@ -17,6 +23,13 @@ _ADAPTERS: dict[str, TypeAdapter[Any]] = {
     "opds": TypeAdapter(list[OPD]),
     "indicators": TypeAdapter(list[Indicator]),
     "initiatives": TypeAdapter(list[Initiative]),
+    "goals": TypeAdapter(list[Goal]),
+    "issues": TypeAdapter(list[Issue]),
+    "visions": TypeAdapter(list[DimensionVision]),
+    "stakeholders": TypeAdapter(list[Stakeholder]),
+    "bodies": TypeAdapter(list[GoverningBody]),
+    "areas": TypeAdapter(list[Area]),
+    "assessment": TypeAdapter(list[Answer]),
 }
 #: The files a schema can be made for: one single-file plan, or each file of a plan folder.
 SCHEMA_PARTS: dict[str, str] = {
@@ -25,6 +38,13 @@ SCHEMA_PARTS: dict[str, str] = {
     "opds": "opds.yaml in a masterplan folder",
     "indicators": "indicators.yaml in a masterplan folder",
     "initiatives": "initiatives.yaml in a masterplan folder",
+    "goals": "goals.yaml in a masterplan folder (RPJMD and Renstra goals)",
+    "issues": "issues.yaml in a masterplan folder (the strategic analysis)",
+    "visions": "visions.yaml in a masterplan folder (each dimension's vision)",
+    "stakeholders": "stakeholders.yaml in a masterplan folder (partners beyond the OPDs)",
+    "bodies": "bodies.yaml in a masterplan folder (council, team, forum)",
+    "areas": "areas.yaml in a masterplan folder (places)",
+    "assessment": "assessment.yaml in a masterplan folder (readiness answers)",
 }
 
 

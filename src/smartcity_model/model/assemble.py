@@ -36,12 +36,13 @@ from smartcity_model.model.stakeholder import Stakeholder
 
 __all__ = [
     "NUMBER_AS_TEXT",
+    "REFERENCE_TARGETS",
     "SECTIONS",
-    "SECTION_OF_FIELD",
     "Locator",
     "assemble",
     "locate_problem",
     "problems_from_validation",
+    "referenced_sections",
     "validate_items",
 ]
 
@@ -62,15 +63,38 @@ SECTIONS: dict[str, tuple[type[BaseModel], str]] = {
 
 _Plan = TypeVar("_Plan", bound=PlanHeader)
 
-#: The section each reference field of a plan's objects points into (``lead`` into ``opds``).
-SECTION_OF_FIELD = {
-    "lead": "opds",
-    "supporting": "opds",
-    "custodian": "opds",
-    "indicators": "indicators",
-    "indicator": "indicators",
-    "depends_on": "initiatives",
+#: The sections each reference field points into, by the section holding it (an initiative's ``lead`` into ``opds``).
+REFERENCE_TARGETS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("initiatives", "lead"): ("opds",),
+    ("initiatives", "supporting"): ("opds",),
+    ("initiatives", "indicators"): ("indicators",),
+    ("initiatives", "depends_on"): ("initiatives",),
+    ("initiatives", "goals"): ("goals",),
+    ("initiatives", "addresses"): ("issues",),
+    ("initiatives", "stakeholders"): ("stakeholders",),
+    ("initiatives", "areas"): ("areas",),
+    ("indicators", "custodian"): ("opds",),
+    ("indicators", "goals"): ("goals",),
+    ("observations", "indicator"): ("indicators",),
+    ("goals", "opd"): ("opds",),
+    ("goals", "parent"): ("goals",),
+    ("goals", "indicators"): ("indicators",),
+    ("areas", "parent"): ("areas",),
+    ("bodies", "members"): ("opds", "stakeholders"),
 }
+
+
+def referenced_sections(problem: Problem) -> tuple[str, ...]:
+    """Return the sections an unresolved reference may point into (none for any other problem).
+
+    >>> from smartcity_model.errors import Problem
+    >>> referenced_sections(Problem("dangling-reference", "unknown OPD 'x'", field="lead", path=("initiatives", 0)))
+    ('opds',)
+    """
+    if problem.code != "dangling-reference" or not problem.path:
+        return ()
+    return REFERENCE_TARGETS.get((str(problem.path[0]), (problem.field or "").split(".")[0]), ())
+
 
 #: Maps a path in the plan's data to its (file, line), either of which may be unknown.
 Locator = Callable[[tuple[str | int, ...]], tuple[str | None, int | None]]
