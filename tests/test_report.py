@@ -105,8 +105,22 @@ def test_a_plan_report_has_every_section_and_chart_and_needs_nothing_else(exampl
     _self_contained(example_html, page)
     assert set(page.charts) == PLAN_CHARTS
     text = " ".join(page.text)
-    for heading in ("Readiness per dimension", "Findings of the checks", "Roadmap", "Budget", "Data and their sources"):
+    for heading in (
+        "Readiness per dimension",
+        "Readiness by pillar",
+        "Kominfo's evaluation",
+        "Findings of the checks",
+        "Alignment with the RPJMD",
+        "Vision and strategic analysis",
+        "Partners and governance",
+        "Places",
+        "Roadmap",
+        "Budget",
+        "Data and their sources",
+    ):
         assert heading in text
+    assert "Universitas Andalas" in text  # a partner, with the initiatives it takes part in
+    assert "the split is not published" in text  # the evaluation's assumption, stated
     assert "overloaded-opd" in text
     assert "Spread the work" in text  # the hint of a finding
     assert "waived" in text  # the Inspektorat's waiver is shown with its reason
@@ -172,7 +186,7 @@ def test_report_writes_html_pdf_free_and_a_workbook_of_every_table(tmp_path: Pat
     assert result.exit_code == 0, result.output
     sheets = openpyxl.load_workbook(tmp_path / "r.xlsx").sheetnames
     assert sheets[:3] == ["Skor", "Kontribusi", "Temuan"]
-    assert len(sheets) == 8
+    assert len(sheets) == 10
 
 
 @pytest.mark.parametrize(

@@ -47,6 +47,7 @@ def masterplans(draw: st.DrawFn) -> scm.Masterplan:
             "acronym": draw(optional_text),
             "sector": draw(st.sampled_from(["ict", "health", "planning", "tourism"])),
             "kind": draw(st.sampled_from(list(scm.OPDKind))),
+            "focal_point": draw(optional_text),
             "note": draw(optional_text),
         }
         for opd_id in opd_ids
@@ -122,6 +123,17 @@ def masterplans(draw: st.DrawFn) -> scm.Masterplan:
                 "status": draw(st.sampled_from(list(scm.InitiativeStatus))),
             }
         )
+    context = draw(_context(opd_ids, indicator_ids))
+    for initiative in initiatives:
+        initiative["goals"] = draw(st.lists(st.sampled_from([g["id"] for g in context["goals"]]), unique=True))
+        issues = [i["id"] for i in context["issues"]]
+        initiative["addresses"] = draw(st.lists(st.sampled_from(issues), unique=True)) if issues else []
+        partners = [p["id"] for p in context["stakeholders"]]
+        initiative["stakeholders"] = draw(st.lists(st.sampled_from(partners), unique=True)) if partners else []
+        places = [a["id"] for a in context["areas"]]
+        initiative["areas"] = draw(st.lists(st.sampled_from(places), unique=True)) if places else []
+        for line in initiative["budget"]:
+            line["code"] = draw(st.none() | st.sampled_from(["X.XX.01", "2.16.02.2.01", "2.16.02.2.01.0001"]))
     keys = draw(st.lists(st.tuples(st.sampled_from(indicator_ids), st.integers(2015, 2033)), unique=True, max_size=8))
     observations = [
         {
@@ -152,13 +164,84 @@ def masterplans(draw: st.DrawFn) -> scm.Masterplan:
             "opds": opds,
             "indicators": indicators,
             "initiatives": initiatives,
+            **context,
             "observations": observations,
         }
     )
 
 
+@st.composite
+def _context(draw: st.DrawFn, opd_ids: list[str], indicator_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """Draw goals, issues, visions, partners, bodies, places and answers, every text field sometimes set."""
+    goals = [{"id": "m", "name": draw(text), "level": "misi", "code": draw(optional_text)}]
+    goals += [
+        {
+            "id": f"t{n}",
+            "name": draw(text),
+            "level": "tujuan",
+            "parent": "m",
+            "indicators": [draw(st.sampled_from(indicator_ids))],
+        }
+        for n in range(draw(st.integers(0, 2)))
+    ]
+    goals.append({"id": "r", "name": draw(text), "level": "sasaran", "document": "renstra", "opd": opd_ids[0]})
+    issues = [
+        {
+            "id": f"isu{n}",
+            "name": draw(text),
+            "kind": draw(st.sampled_from(list(scm.IssueKind))),
+            "dimension": draw(st.none() | st.sampled_from([d.id for d in FRAMEWORK.dimensions])),
+            "evidence": draw(optional_text),
+        }
+        for n in range(draw(st.integers(0, 3)))
+    ]
+    visions = [
+        {
+            "dimension": "economy",
+            "vision": draw(text),
+            "vision_en": draw(optional_text),
+            "missions": draw(st.lists(text, max_size=3)),
+        }
+    ]
+    stakeholders = [
+        {
+            "id": f"p{n}",
+            "name": draw(text),
+            "role": draw(st.sampled_from(list(scm.PentahelixRole))),
+            "note": draw(optional_text),
+        }
+        for n in range(draw(st.integers(0, 2)))
+    ]
+    bodies = [
+        {
+            "id": "dewan",
+            "name": draw(text),
+            "kind": draw(st.sampled_from(list(scm.BodyKind))),
+            "chair": draw(optional_text),
+            "decree": draw(st.none() | st.builds(lambda number: {"number": number, "date": "2024-02-01"}, text)),
+            "members": [opd_ids[0], *(p["id"] for p in stakeholders)],
+        }
+    ]
+    areas = [{"id": "kec", "name": draw(text), "kind": "kecamatan", "code": draw(optional_text)}]
+    areas += [
+        {"id": f"d{n}", "name": draw(text), "kind": "desa", "parent": "kec"} for n in range(draw(st.integers(0, 2)))
+    ]
+    assessment = [
+        {"question": "str-sdm", "year": draw(years), "level": draw(st.integers(1, 5)), "evidence": draw(optional_text)}
+    ]
+    return {
+        "goals": goals,
+        "issues": issues,
+        "visions": visions,
+        "stakeholders": stakeholders,
+        "bodies": bodies,
+        "areas": areas,
+        "assessment": assessment,
+    }
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(plan=masterplans(), name=st.sampled_from(["plan", "plan.yaml", "plan.json"]))
+@given(plan=masterplans(), name=st.sampled_from(["plan", "plan.yaml", "plan.json", "plan.xlsx"]))
 def test_dump_load_round_trip(plan: scm.Masterplan, name: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         assert scm.load(scm.dump(plan, Path(tmp) / name)) == plan

@@ -19,6 +19,7 @@ import click
 from smartcity_model import __version__
 from smartcity_model.checks import CHECKS_FILE
 from smartcity_model.checks import check as run_checks
+from smartcity_model.cli_evaluate import evaluate_command
 from smartcity_model.cli_report import report as report_command
 from smartcity_model.cli_results import budget, score
 from smartcity_model.cli_support import (
@@ -588,4 +589,5 @@ def schema(part: str, output: Path | None) -> None:
 
 main.add_command(score)
 main.add_command(budget)
+main.add_command(evaluate_command)
 main.add_command(report_command)

@@ -7,6 +7,7 @@ compared and, with a ``province`` step, the smart-province rule.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ import pandas as pd
 
 from smartcity_model.budget import BUDGET_KEY_NAMES, budget_summary
 from smartcity_model.checks import check as run_checks
+from smartcity_model.cli_results import pillar_table
 from smartcity_model.cli_scoring import (
     fail_scoring,
     recipe_of,
@@ -30,6 +32,7 @@ from smartcity_model.io.excel import ExcelUnavailableError, tables_workbook
 from smartcity_model.model import Masterplan
 from smartcity_model.report import ReportUnavailableError, plan_report, regions_report, write_pdf
 from smartcity_model.scoring import ScoringError, Study, score_table
+from smartcity_model.scoring.evaluation import evaluate
 
 __all__ = ["report"]
 
@@ -37,7 +40,7 @@ _OUTPUTS = (".html", ".htm", ".xlsx")
 
 
 def _plan_tables(plan: Masterplan, options: dict[str, Any], config: Any, year: int | None) -> dict[str, pd.DataFrame]:
-    """Return every table of a plan's report, for a workbook: scores, contributions, findings, budget."""
+    """Return every table of a plan's report, for a workbook: scores, contributions, findings, pillars, budget..."""
     from smartcity_model.scoring import roll_up  # noqa: PLC0415 - only the workbook needs it
 
     contributions = roll_up(plan, **options).contributions("dimension")
@@ -46,6 +49,16 @@ def _plan_tables(plan: Masterplan, options: dict[str, Any], config: Any, year: i
         _("Contributions"): contributions if year is None else contributions[contributions["year"] == year],
         _("Findings"): run_checks(plan, config).to_frame(),
     }
+    kept = {key: value for key, value in options.items() if key != "scale"}
+    makers: list[tuple[str, Callable[[], pd.DataFrame]]] = [
+        (_("Pillars"), lambda: pillar_table(plan, None if year is None else [year], options)),
+        (_("Evaluation"), lambda: evaluate(plan, year, **kept).table()),
+    ]
+    for name, make in makers:
+        try:
+            tables[name] = make()
+        except ScoringError as error:  # said in the sheet, as the HTML report says it
+            tables[name] = pd.DataFrame({_("not scored"): [str(error)]})
     for key in ("year", "source", "opd", "dimension", "horizon"):
         tables[_("Budget by {key}").format(key=_(BUDGET_KEY_NAMES[key]))] = budget_summary(plan, key)
     return tables

@@ -12,7 +12,7 @@ import json
 import math
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 import pandas as pd
@@ -33,6 +33,7 @@ from smartcity_model.i18n_click import SpeakingCommand
 from smartcity_model.io.excel import ExcelUnavailableError, tables_workbook
 from smartcity_model.model import Masterplan
 from smartcity_model.scoring import (
+    TOP_NODE,
     NormaliseSpec,
     ReadinessScale,
     ScoringError,
@@ -40,15 +41,41 @@ from smartcity_model.scoring import (
     readiness_scale,
     score_table,
 )
+from smartcity_model.scoring.pillars import pillar_readiness
 
-__all__ = ["TABLE_FORMATS", "budget", "records", "score", "write_table"]
+__all__ = [
+    "TABLE_FORMATS",
+    "budget",
+    "readable",
+    "records",
+    "score",
+    "table_format",
+    "table_output_options",
+    "write_table",
+]
 
 #: The output formats of the result commands.
 TABLE_FORMATS: tuple[str, ...] = ("table", "csv", "json", "xlsx")
+_F = TypeVar("_F", bound=Callable[..., Any])
 _SUFFIXES = {".csv": "csv", ".json": "json", ".xlsx": "xlsx", ".txt": "table"}
 
 
-def _format(fmt: str | None, output: Path | None) -> str:
+def table_output_options(function: _F) -> _F:
+    """Add ``--format`` (table, csv, json, xlsx) and ``-o/--output`` to a command that prints result tables."""
+    output = click.option(
+        "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help=N_("Write to this file.")
+    )
+    fmt = click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(TABLE_FORMATS),
+        default=None,
+        help=N_("table, csv, json or xlsx (default: from the output file's suffix, else table)."),
+    )
+    return fmt(output(function))
+
+
+def table_format(fmt: str | None, output: Path | None) -> str:
     """Return the format asked for, or the one ``-o``'s suffix names; refuse a mismatch or xlsx to the terminal."""
     implied = None if output is None else _SUFFIXES.get(output.suffix.lower())
     if fmt is not None and implied is not None and fmt != implied:
@@ -122,16 +149,17 @@ def write_table(
     emit(payload, output)
 
 
-def _readable(
+def readable(
     frame: pd.DataFrame,
     columns: Mapping[str, str],
     percent: Mapping[str, int] | None = None,
     right: Sequence[str] = (),
+    decimals: int = 1,
 ) -> str:
     """Return a table rounded for people, with headers and numbers in the current language.
 
-    ``percent`` maps the columns of shares to their decimals. Numbers (and the columns named in
-    ``right``) are aligned right, text left.
+    ``percent`` maps the columns of shares to their decimals; other numbers get ``decimals``.
+    Numbers (and the columns named in ``right``) are aligned right, text left.
     """
     percent = percent or {}
     kept = [column for column in columns if column in frame.columns]
@@ -143,7 +171,7 @@ def _readable(
             cells[column] = [format_number(float(v), percent[column], percent=True) for v in values]
             aligned_right.add(column)
         elif pd.api.types.is_float_dtype(values):
-            cells[column] = [format_number(float(v), 1) for v in values]
+            cells[column] = [format_number(float(v), decimals) for v in values]
             aligned_right.add(column)
         else:
             cells[column] = ["" if v is None or v is pd.NA else str(v) for v in values]
@@ -195,7 +223,7 @@ def _score_text(subject: str, table: pd.DataFrame, options: Mapping[str, Any], s
         headers = {key: header for key, header in _SCORE_HEADERS.items() if key != "region" or regions > 1}
         labels = [None if pd.isna(level) else scale.band(int(level)).label() for level in rows["readiness_level"]]
         shown = rows.assign(band=pd.Series(labels, index=rows.index, dtype=object))  # in the reader's language
-        lines.append(_readable(shown, headers, percent={"coverage": 0, "imputed": 0}).rstrip("\n"))
+        lines.append(readable(shown, headers, percent={"coverage": 0, "imputed": 0}).rstrip("\n"))
     return "\n".join(lines) + "\n"
 
 
@@ -218,19 +246,15 @@ def _score_text(subject: str, table: pd.DataFrame, options: Mapping[str, Any], s
     multiple=True,
     default=("dimension",),
     show_default=True,
-    help=N_("Level to show: overall, dimension, element, indicator, or all (repeat for several)."),
+    help=N_(
+        "Level to show: overall, dimension, element, indicator, or all (repeat for several); pillar shows "
+        "readiness by pillar (struktur, infrastruktur, suprastruktur) from indicators and the questionnaire."
+    ),
 )
 @click.option("--year", "years", type=int, multiple=True, help=N_("Year to show (repeat for several; default: all)."))
 @scoring_options
 @click.option("--vs-plan", is_flag=True, help=N_("Add the score the plan's own targets imply, and the gap to it."))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(TABLE_FORMATS),
-    default=None,
-    help=N_("table, csv, json or xlsx (default: from the output file's suffix, else table)."),
-)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help=N_("Write to this file."))
+@table_output_options
 @click.pass_context
 def score(  # noqa: PLR0913 - one per option
     ctx: click.Context,
@@ -245,7 +269,7 @@ def score(  # noqa: PLR0913 - one per option
     **scoring: Any,
 ) -> None:
     """Run ``smartcity score`` (see its help)."""
-    chosen = _format(fmt, output)
+    chosen = table_format(fmt, output)
     source = path if path is not None else default_plan()
     recipe_path = recipe_of(source)
     if recipe_path is not None:
@@ -266,12 +290,36 @@ def score(  # noqa: PLR0913 - one per option
         write_table(sheets, chosen, output, text=text)
         return
     plan = load_or_exit(source, "text")
-    options = scoring_kwargs(scoring)
-    check_levels(Structure.from_plan(plan), levels)
+    _score_plan(plan, levels, years, scoring_kwargs(scoring), vs_plan=vs_plan, chosen=chosen, output=output)
+
+
+def _score_plan(  # noqa: PLR0913 - the plan and the command's choices
+    plan: Masterplan,
+    levels: tuple[str, ...],
+    years: tuple[int, ...],
+    options: dict[str, Any],
+    *,
+    vs_plan: bool,
+    chosen: str,
+    output: Path | None,
+) -> None:
+    """Score a plan on the framework's levels asked for, and by pillar if asked, and print or write the tables."""
+    check_levels(Structure.from_plan(plan), levels, extra=(PILLAR_LEVEL,))
+    framework_levels = tuple(level for level in levels if level != PILLAR_LEVEL)
+    pillars = PILLAR_LEVEL in levels
+    if pillars and framework_levels and chosen in {"csv", "json"}:
+        message = _("--level pillar gives a table of its own; with --format {fmt}, ask for it alone")
+        exit_with_usage_error(ValueError(message.format(fmt=chosen)))
+    if pillars and vs_plan:
+        exit_with_usage_error(ValueError(_("--vs-plan compares the framework's levels; leave out --level pillar")))
+    sheets: dict[str, pd.DataFrame] = {}
     try:
-        table = score_table(plan, levels=levels, years=years or None, vs_plan=vs_plan, **options)
-        sheets = {_("Scores"): table}
-        if chosen == "xlsx":
+        if framework_levels:
+            table = score_table(plan, levels=framework_levels, years=years or None, vs_plan=vs_plan, **options)
+            sheets[_("Scores")] = table
+        if pillars:
+            sheets[_("Pillars")] = pillar_table(plan, years or None, options)
+        if chosen == "xlsx" and framework_levels:
             from smartcity_model.scoring import roll_up  # noqa: PLC0415 - only the workbook needs contributions
 
             sheets[_("Contributions")] = roll_up(plan, **options).contributions("dimension")
@@ -279,7 +327,49 @@ def score(  # noqa: PLR0913 - one per option
         fail_scoring(error)
     heading = f"{plan.region.name}, {plan.period}"
     scale = readiness_scale(options["scale"])
-    write_table(sheets, chosen, output, text=lambda: _score_text(heading, table, options, scale))
+
+    def text() -> str:
+        parts = [_score_text(heading, sheets[_("Scores")], options, scale)] if framework_levels else []
+        if pillars:
+            parts.append(pillar_text(heading, sheets[_("Pillars")], scale))
+        return "\n".join(parts)
+
+    write_table(sheets, chosen, output, text=text)
+
+
+#: The ``--level`` of readiness by pillar (beside the framework's levels).
+PILLAR_LEVEL = "pillar"
+#: Headers of the pillar table shown to people.
+_PILLAR_HEADERS = {
+    "year": N_("year"),
+    "name": N_("pillar"),
+    "from_indicators": N_("indicators"),
+    "indicator_coverage": N_("coverage"),
+    "from_questionnaire": N_("questionnaire"),
+    "answers": N_("answers"),
+    "score": N_("score"),
+    "band": N_("readiness"),
+}
+
+
+def pillar_table(plan: Masterplan, years: Sequence[int] | None, options: Mapping[str, Any]) -> pd.DataFrame:
+    """Return readiness by pillar with the pillars' names, scored with the command's options."""
+    kept = {key: value for key, value in options.items() if key not in {"min_coverage", "scale"}}
+    table = pillar_readiness(
+        plan, years=years, min_coverage=options["min_coverage"], scale=options["scale"], **kept
+    )
+    names = {pillar.id: pillar.label() for pillar in plan.all_pillars} | {TOP_NODE: _("readiness (all pillars)")}
+    table.insert(list(table.columns).index("node") + 1, "name", table["node"].map(names))
+    return table
+
+
+def pillar_text(subject: str, table: pd.DataFrame, scale: ReadinessScale) -> str:
+    """Return readiness by pillar as a table for people."""
+    labels = [None if pd.isna(level) else scale.band(int(level)).label() for level in table["readiness_level"]]
+    shown = table.assign(band=pd.Series(labels, index=table.index, dtype=object))
+    heading = _("Readiness of {subject} by pillar (from indicators and the readiness questionnaire)")
+    body = readable(shown, _PILLAR_HEADERS, percent={"indicator_coverage": 0})
+    return heading.format(subject=subject) + "\n\n" + body
 
 
 def _shown_option(value: Any) -> str:
@@ -324,7 +414,7 @@ def _budget_text(plan: Masterplan, sheets: Mapping[str, pd.DataFrame], dimension
         lines.append("")
         shown = frame.copy()
         shown["amount"] = [format_number(float(v)) for v in shown["amount"]]
-        lines.append(_readable(shown, _BUDGET_HEADERS, percent={"share": 1}, right=("amount",)).rstrip("\n"))
+        lines.append(readable(shown, _BUDGET_HEADERS, percent={"share": 1}, right=("amount",)).rstrip("\n"))
     return "\n".join(lines) + "\n"
 
 
@@ -351,17 +441,10 @@ def _budget_text(plan: Masterplan, sheets: Mapping[str, pd.DataFrame], dimension
     show_default=True,
     help=N_("An initiative of several dimensions: share its money among them, or count it in full in each."),
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(TABLE_FORMATS),
-    default=None,
-    help=N_("table, csv, json or xlsx (default: from the output file's suffix, else table)."),
-)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help=N_("Write to this file."))
+@table_output_options
 def budget(path: Path | None, keys: tuple[str, ...], dimensions: str, fmt: str | None, output: Path | None) -> None:
     """Run ``smartcity budget`` (see its help)."""
-    chosen = _format(fmt, output)
+    chosen = table_format(fmt, output)
     if chosen == "csv" and not keys:
         exit_with_usage_error(ValueError(_("a CSV file holds one table: choose it with --by (e.g. --by year)")))
     plan = load_or_exit(path if path is not None else default_plan(), "text")

@@ -9,7 +9,7 @@ in a ``recipe.yaml`` (which declares its own scoring). A mistake in the options 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
@@ -197,9 +197,9 @@ def scoring_kwargs(params: dict[str, Any]) -> dict[str, Any]:
     return options
 
 
-def check_levels(structure: Structure, levels: tuple[str, ...]) -> None:
-    """Refuse a ``--level`` the plan or study does not have, with the levels it has (exit 2)."""
-    known = [*structure.levels, "all"]
+def check_levels(structure: Structure, levels: tuple[str, ...], *, extra: Sequence[str] = ()) -> None:
+    """Refuse a ``--level`` the plan or study does not have (nor ``extra``), with the levels it has (exit 2)."""
+    known = [*structure.levels, "all", *extra]
     unknown = [level for level in levels if level not in known]
     if unknown:
         shown = ", ".join(f"{level!r}{suggest(level, known)}" for level in unknown)

@@ -295,6 +295,10 @@ _UNWRITABLE = re.compile("[\x00-\x08\x0b-\x0d\x0e-\x1f\ufffe\uffff]|_x[0-9A-Fa-f
 _ESCAPE = re.compile("_x([0-9A-Fa-f]{4})_")
 
 
+#: Line breaks inside one item of a ``lines`` cell (the cell's own lines separate the items).
+_LINE_BREAKS = re.compile("[\n\x85\u2028\u2029]")
+
+
 def escape_text(text: str) -> str:
     """Write control characters as ``_x0001_``; a literal ``_x0041_`` keeps its underscore as ``_x005F_``."""
     return _UNWRITABLE.sub(
@@ -322,8 +326,9 @@ def _cell(value: Any, kind: Kind, where: str) -> Any:
         return None
     if kind == "list":
         return ", ".join(str(item) for item in value)
-    if kind == "lines":
-        return "\n".join(str(item) for item in value)
+    if kind == "lines":  # one item a line: a break inside an item is escaped, as control characters are
+        escaped = (_LINE_BREAKS.sub(lambda m: f"_x{ord(m.group()):04X}_", escape_text(str(item))) for item in value)
+        return "\n".join(escaped)
     if isinstance(value, dict | list):
         return _flow(value)
     if isinstance(value, float) and float(f"{value:.15g}") != value:
@@ -599,7 +604,7 @@ def _any(raw: Any) -> Any:
 
 _READERS: dict[Kind, Any] = {
     "list": lambda raw: [part.strip() for part in str(raw).split(",") if part.strip()],
-    "lines": lambda raw: [line.strip() for line in str(raw).splitlines() if line.strip()],
+    "lines": lambda raw: [unescape_text(line).strip() for line in str(raw).split("\n") if line.strip()],
     "int": lambda raw: _number(raw, "int"),
     "number": lambda raw: _number(raw, "number"),
     "text": _text,
@@ -620,7 +625,7 @@ def _value(raw: Any, kind: Kind, where: tuple[str, int, int], reading: Reading) 
         return None
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
-    if isinstance(raw, str):
+    if isinstance(raw, str) and kind != "lines":  # a lines cell is unescaped line by line
         raw = unescape_text(raw)
     try:
         if kind == "yaml":

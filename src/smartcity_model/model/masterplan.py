@@ -150,6 +150,14 @@ class Masterplan(PlanHeader):
         item = self.initiative(initiative) if isinstance(initiative, str) else initiative
         return effective_schedule(item, self.period, self.horizons)
 
+    def dimensions_of(self, initiative: Initiative | str) -> tuple[str, ...]:
+        """Return the dimensions an initiative serves: of the elements it names and of the indicators it moves."""
+        item = self.initiative(initiative) if isinstance(initiative, str) else initiative
+        framework = self.framework
+        elements = set(item.elements) | {self.indicator(link).element for link in item.indicator_ids}
+        served = {framework.dimension_of(element).id for element in elements}
+        return tuple(dimension.id for dimension in framework.dimensions if dimension.id in served)
+
     def __repr__(self) -> str:
         """Summarise in one line: region, period and how many of each part (the parts are attributes)."""
         years = sorted({obs.year for obs in self.observations})

@@ -1,9 +1,11 @@
 """A report to show the Bupati: one self-contained HTML file of a plan's readiness, checks, roadmap and budget.
 
 :func:`plan_report` lays out a masterplan: a summary, readiness per dimension and its trend
-against the plan's own path, element scores, each dimension explained by its indicators, the
-checks' findings with hints, the OPD collaboration network and the OPD × dimension matrix, the
-roadmap, the budget, and where the data come from. The file holds everything it shows (styles,
+against the plan's own path, element scores, each dimension explained by its indicators,
+readiness by pillar, Kominfo's evaluation, the checks' findings with hints, the plan's alignment
+with the RPJMD, its visions and strategic analysis, its partners and governance, its places, the
+OPD collaboration network and the OPD × dimension matrix, the roadmap, the budget, and where the
+data come from. The file holds everything it shows (styles,
 charts as inline SVG drawn with matplotlib): it opens offline, from a USB stick or an email, makes
 no request, and prints on A4 from the browser's "Save as PDF". Every text someone wrote is
 escaped by the template (jinja2, autoescaping on).
@@ -33,8 +35,18 @@ from smartcity_model.checks.report import ValidationReport
 from smartcity_model.errors import PlanWarning, SmartCityError
 from smartcity_model.i18n import _, format_number, language
 from smartcity_model.model import Masterplan
-from smartcity_model.report import sections
-from smartcity_model.scoring import ProvinceReadiness, RollUp, ScoringError, ScoringWarning, roll_up
+from smartcity_model.report import context, sections
+from smartcity_model.scoring import (
+    TOP_NODE,
+    ProvinceReadiness,
+    RollUp,
+    ScoringError,
+    ScoringWarning,
+    readiness_scale,
+    roll_up,
+)
+from smartcity_model.scoring.evaluation import evaluate
+from smartcity_model.scoring.pillars import pillar_readiness
 
 __all__ = [
     "CHROMIUM_FLAGS",
@@ -223,9 +235,12 @@ def _plan_report(  # noqa: PLR0913 - one block per section of the report
         _Section("readiness", _("Readiness per dimension"), blocks_ready),
         _Section("elements", _("Element scores"), blocks_elements),
         _Section("explained", _("What makes each dimension's score"), blocks_explained),
+        _Section("pillars", _("Readiness by pillar"), _pillar_blocks(plan, scoring, chosen)),
+        _Section("evaluation", _("Kominfo's evaluation"), _evaluation_blocks(plan, scoring, chosen)),
         _Section(
             "checks", _("Findings of the checks"), [{"kind": "findings", "groups": sections.finding_groups(checked)}]
         ),
+        *_context_sections(plan),
         _Section(
             "collaboration",
             _("Collaboration between OPDs"),
@@ -287,6 +302,80 @@ def _plan_report(  # noqa: PLR0913 - one block per section of the report
         ),
     }
     return str(environment.get_template("report.html.j2").render(**context))
+
+
+def _tables_or_say(tables: list[tuple[str, sections.Table | None, str]]) -> list[dict[str, Any]]:
+    """Return a heading and a table for each part the plan has, and a sentence saying what it lacks for the others."""
+    blocks: list[dict[str, Any]] = []
+    for heading, table, absent in tables:
+        blocks.append({"kind": "heading", "text": heading})
+        blocks.append(_table(table) if table is not None else {"kind": "text", "text": absent})
+    return blocks
+
+
+def _context_sections(plan: Masterplan) -> list[_Section]:
+    """Return the sections on the plan's alignment, analysis, partners and governance, and places."""
+    alignment = _tables_or_say(
+        [(_("RPJMD and Renstra goals"), context.goal_table(plan), _("The plan lists no RPJMD or Renstra goal yet."))]
+    )
+    analysis = _tables_or_say(
+        [
+            (
+                _("Visions of the dimensions"),
+                context.vision_table(plan),
+                _("The plan gives no dimension a vision yet."),
+            ),
+            (_("Strategic analysis"), context.issue_table(plan), _("The plan lists no strategic analysis yet.")),
+        ]
+    )
+    partners = _tables_or_say(
+        [
+            (_("Partners beyond government"), context.partner_table(plan), _("The plan names no partner yet.")),
+            (_("Council, team and forum"), context.body_table(plan), _("The plan names no council or team yet.")),
+            (_("Focal points"), context.focal_point_table(plan), _("No OPD names its smart city focal point yet.")),
+        ]
+    )
+    places = _tables_or_say([(_("Places"), context.area_table(plan), _("The plan lists no places yet."))])
+    return [
+        _Section("alignment", _("Alignment with the RPJMD"), alignment),
+        _Section("analysis", _("Vision and strategic analysis"), analysis),
+        _Section("partners", _("Partners and governance"), partners),
+        _Section("places", _("Places"), places),
+    ]
+
+
+def _pillar_blocks(plan: Masterplan, options: dict[str, Any], year: int | None) -> list[dict[str, Any]]:
+    """Return readiness by pillar in ``year``, or say why there is none."""
+    if year is None or not plan.all_pillars:
+        return [{"kind": "text", "text": _("No readiness by pillar: the plan has no scores or no pillars yet.")}]
+    try:
+        table = pillar_readiness(plan, years=[year], **options)
+    except ScoringError as error:
+        return [{"kind": "text", "text": _("No readiness by pillar: {reason}").format(reason=error)}]
+    scale = readiness_scale(options.get("scale", "default"))
+    labels = {band.level: band.label() for band in scale.bands}
+    names = {pillar.id: pillar.label(language()) for pillar in plan.all_pillars} | {TOP_NODE: _("all pillars")}
+    return [_table(context.pillar_section_table(table, names, labels))]
+
+
+def _evaluation_blocks(plan: Masterplan, options: dict[str, Any], year: int | None) -> list[dict[str, Any]]:
+    """Return Kominfo's evaluation components scored from the plan's data in ``year``, or say why there are none."""
+    if year is None:
+        return [{"kind": "text", "text": _("No evaluation: the plan's observations give no readiness score yet.")}]
+    kept = {key: value for key, value in options.items() if key != "scale"}
+    try:
+        evaluation = evaluate(plan, year, **kept)
+    except ScoringError as error:
+        return [{"kind": "text", "text": _("No evaluation: {reason}").format(reason=error)}]
+    names = {d.id: d.label(language()) for d in plan.framework.dimensions}
+    lead = _("{total} of 5 in {year}, scored from the plan's own data.").format(
+        total=format_number(evaluation.overall, 2), year=year
+    )
+    return [
+        {"kind": "text", "text": lead},
+        _table(context.evaluation_table(evaluation, names)),
+        *({"kind": "text", "text": note} for note in evaluation.assumptions),
+    ]
 
 
 def regions_report(  # noqa: PLR0913 - keyword-only parts of one report

@@ -15,9 +15,25 @@ from smartcity_model.scoring.coinr import (
     wide_for_coinr,
 )
 from smartcity_model.scoring.denominate import Denominator
+from smartcity_model.scoring.evaluation import (
+    COMPONENT_RULES,
+    EVALUATION_COMPONENTS,
+    EVALUATION_SCALE,
+    Evaluation,
+    evaluate,
+    evaluate_scores,
+    evaluation_weights,
+)
 from smartcity_model.scoring.impute import IMPUTATION_METHODS, ImputationMethod
 from smartcity_model.scoring.normalise import NORMALISATION_METHODS, PEER_METHODS, NormaliseSpec, Scope, Ties, normalise
 from smartcity_model.scoring.panel import DATA_COLUMNS, FLAG_COLUMNS, Panel, StageResult, check_table
+from smartcity_model.scoring.pillars import (
+    PILLAR_COLUMNS,
+    PILLAR_LEVELS,
+    pillar_readiness,
+    pillar_structure,
+    questionnaire_scores,
+)
 from smartcity_model.scoring.province import BLOCKER_COLUMNS, ProvinceReadiness, province_from_rollup, roll_up_province
 from smartcity_model.scoring.readiness import READINESS_SCALES, ReadinessBand, ReadinessScale, readiness_scale
 from smartcity_model.scoring.recipe import (
@@ -60,12 +76,17 @@ from smartcity_model.scoring.treat import TREATMENTS, Treatment
 __all__ = [
     "AGGREGATIONS",
     "BLOCKER_COLUMNS",
+    "COMPONENT_RULES",
     "DATA_COLUMNS",
+    "EVALUATION_COMPONENTS",
+    "EVALUATION_SCALE",
     "FLAG_COLUMNS",
     "IMPUTATION_METHODS",
     "MISSING_POLICIES",
     "NORMALISATION_METHODS",
     "PEER_METHODS",
+    "PILLAR_COLUMNS",
+    "PILLAR_LEVELS",
     "PLAN_LEVELS",
     "READINESS_SCALES",
     "SCORE_COLUMNS",
@@ -80,6 +101,7 @@ __all__ = [
     "DataFiles",
     "DenominateStep",
     "Denominator",
+    "Evaluation",
     "ImputationMethod",
     "ImputeStep",
     "IndicatorSpec",
@@ -106,14 +128,20 @@ __all__ = [
     "Treatment",
     "check_table",
     "denominate",
+    "evaluate",
+    "evaluate_scores",
+    "evaluation_weights",
     "impute",
     "node_names",
     "normalise",
     "observations_frame",
     "parse_direction",
+    "pillar_readiness",
+    "pillar_structure",
     "plan_vs_actual",
     "planned_frame",
     "province_from_rollup",
+    "questionnaire_scores",
     "read_coinr",
     "readiness_scale",
     "roll_up",

@@ -30,6 +30,7 @@ from smartcity_model.model import (
     OPDKind,
     Period,
 )
+from smartcity_model.model.assessment import builtin_questionnaire
 from smartcity_model.model.framework import builtin_framework
 from smartcity_model.model.region import MAX_POPULATION
 
@@ -43,6 +44,7 @@ __all__ = [
     "masterplans",
     "observations",
     "opds",
+    "plan_context",
     "plan_data",
     "values_of",
 ]
@@ -292,6 +294,7 @@ def plan_data(  # noqa: PLR0913 - keyword-only knobs of a strategy
             }
         )
         ends[initiative_id] = (end, horizon)
+    context = draw(plan_context(chosen, opd_ids, initiative_rows, period))
     obs_years = list(range(period.start - observed_years, period.start))
     observation_rows = [
         draw(observations(indicator, [year])).model_dump(exclude_defaults=True)
@@ -308,12 +311,141 @@ def plan_data(  # noqa: PLR0913 - keyword-only knobs of a strategy
         "period": {"start": period.start, "end": period.end},
         "framework": chosen.model_dump(),
         "opds": [
-            {"id": opd_id, "name": draw(labels), "sector": sector, "kind": draw(st.sampled_from(list(OPDKind))).value}
+            {
+                "id": opd_id,
+                "name": draw(labels),
+                "sector": sector,
+                "kind": draw(st.sampled_from(list(OPDKind))).value,
+                "focal_point": draw(st.none() | labels),
+            }
             for opd_id, sector in zip(opd_ids, sectors, strict=True)
         ],
         "indicators": [i.model_dump(exclude_defaults=True) for i in indicator_rows],
         "initiatives": initiative_rows,
+        **context,
         "observations": observation_rows,
+    }
+
+
+_BUDGET_CODES = ("X.XX.01", "2.16.02", "2.16.02.2.01", "2.16.02.2.01.0001", "1.02.03.2.02.0005")
+
+
+@st.composite
+def plan_context(
+    draw: st.DrawFn,
+    framework: Framework,
+    opd_ids: Sequence[str],
+    initiative_rows: list[dict[str, Any]],
+    period: Period,
+) -> dict[str, list[dict[str, Any]]]:
+    """Draw a plan's context as plain data, and link ``initiative_rows`` to it (they are changed in place).
+
+    RPJMD goals (a mission, its goals, their targets) and a Renstra goal, the strategic analysis,
+    visions, partners, a council, team or forum, places (kecamatan with nagari or desa inside) and
+    answers to the built-in questionnaire; each part may be empty. Initiatives name goals, issues,
+    partners and places; budget lines sometimes carry a nomenclature code.
+    """
+    dimensions = [dimension.id for dimension in framework.dimensions]
+    goals: list[dict[str, Any]] = []
+    for m in range(draw(st.integers(0, 2))):
+        goals.append({"id": f"m{m}", "name": draw(labels), "level": "misi", "code": f"M{m + 1}"})
+        for t in range(draw(st.integers(0, 2))):
+            goals.append({"id": f"m{m}-t{t}", "name": draw(labels), "level": "tujuan", "parent": f"m{m}"})
+            targets = range(draw(st.integers(0, 2)))
+            goals += [
+                {"id": f"m{m}-t{t}-s{n}", "name": draw(labels), "level": "sasaran", "parent": f"m{m}-t{t}"}
+                for n in targets
+            ]
+    renstra: bool = draw(st.booleans())
+    if goals and renstra:
+        goals.append(
+            {
+                "id": "renstra-1",
+                "name": draw(labels),
+                "level": "tujuan",
+                "document": "renstra",
+                "opd": draw(st.sampled_from(list(opd_ids))),
+                "parent": goals[-1]["id"] if goals[-1]["level"] == "sasaran" else None,
+            }
+        )
+    kinds = ["potential", "problem", "strategic_issue", "strength", "weakness", "opportunity", "threat"]
+    issues = [
+        {
+            "id": f"isu-{n}",
+            "name": draw(labels),
+            "kind": draw(st.sampled_from(kinds)),
+            "dimension": draw(st.none() | st.sampled_from(dimensions)),
+        }
+        for n in range(draw(st.integers(0, 4)))
+    ]
+    visions = [
+        {"dimension": dimension, "vision": draw(labels), "missions": draw(st.lists(labels, max_size=2))}
+        for dimension in draw(st.lists(st.sampled_from(dimensions), unique=True, max_size=len(dimensions)))
+    ]
+    roles = ["government", "academia", "business", "community", "media"]
+    stakeholders = [
+        {"id": f"mitra-{n}", "name": draw(labels), "role": draw(st.sampled_from(roles))}
+        for n in range(draw(st.integers(0, 3)))
+    ]
+    members = [*opd_ids, *(partner["id"] for partner in stakeholders)]
+    bodies = [
+        {
+            "id": kind,
+            "name": draw(labels),
+            "kind": kind,
+            "decree": draw(st.none() | st.just({"number": f"{n + 1}/{period.start}"})),
+            "members": draw(st.lists(st.sampled_from(members), unique=True, max_size=3)),
+        }
+        for n, kind in enumerate(draw(st.lists(st.sampled_from(["council", "team", "forum"]), unique=True)))
+    ]
+    areas: list[dict[str, Any]] = []
+    for k in range(draw(st.integers(0, 2))):
+        areas.append({"id": f"kec-{k}", "name": draw(labels), "kind": "kecamatan"})
+        areas += [
+            {
+                "id": f"kec-{k}-{n}",
+                "name": draw(labels),
+                "kind": draw(st.sampled_from(["nagari", "desa"])),
+                "parent": f"kec-{k}",
+            }
+            for n in range(draw(st.integers(0, 2)))
+        ]
+    pillars = {pillar.id for pillar in framework.pillars}
+    questions = [question.id for question in builtin_questionnaire().questions if question.pillar in pillars]
+    answered = draw(st.lists(st.sampled_from(questions), unique=True, max_size=4)) if questions else []
+    assessment = [
+        {
+            "question": question,
+            "year": draw(st.integers(period.start - 2, period.end)),
+            "level": draw(st.integers(1, 5)),
+        }
+        for question in answered
+    ]
+    for row in initiative_rows:
+        row["goals"] = (
+            draw(st.lists(st.sampled_from([g["id"] for g in goals]), unique=True, max_size=2)) if goals else []
+        )
+        row["addresses"] = (
+            draw(st.lists(st.sampled_from([i["id"] for i in issues]), unique=True, max_size=2)) if issues else []
+        )
+        row["stakeholders"] = (
+            draw(st.lists(st.sampled_from([p["id"] for p in stakeholders]), unique=True, max_size=2))
+            if stakeholders
+            else []
+        )
+        row["areas"] = (
+            draw(st.lists(st.sampled_from([a["id"] for a in areas]), unique=True, max_size=2)) if areas else []
+        )
+        for line in row["budget"]:
+            line["code"] = draw(st.none() | st.sampled_from(_BUDGET_CODES))
+    return {
+        "goals": goals,
+        "issues": issues,
+        "visions": visions,
+        "stakeholders": stakeholders,
+        "bodies": bodies,
+        "areas": areas,
+        "assessment": assessment,
     }
 
 
