@@ -438,6 +438,23 @@ def _report_with_many_findings() -> scm.ValidationReport:
     return scm.check(scm.Masterplan.from_dict(data))
 
 
+def test_a_partner_from_society_lifts_a_silo_and_links_the_groups_it_works_with() -> None:
+    alone = clean_data()
+    _add_lone_opd(alone)
+    codes = scm.check(scm.Masterplan.from_dict(alone)).counts_by_code
+    assert codes.get("siloed-opd") == 1
+    assert codes.get("fragmented-plan") == 1
+    with_campus = clean_data()
+    _all(_add_lone_opd, _set("fin-a", stakeholders=["kampus"]))(with_campus)
+    codes = scm.check(scm.Masterplan.from_dict(with_campus)).counts_by_code
+    assert "siloed-opd" not in codes  # the finance office works with the university
+    assert "fragmented-plan" not in codes  # the university also works with the main group
+    with_government = clean_data()
+    _all(_add_lone_opd, _add_stakeholder("bpk", "government"), _set("fin-a", stakeholders=["bpk"]))(with_government)
+    codes = scm.check(scm.Masterplan.from_dict(with_government)).counts_by_code
+    assert codes.get("siloed-opd") == 1  # a partner from government is no partner from society
+
+
 def test_report_counts_frame_and_json() -> None:
     report = _report_with_many_findings()
     assert report.counts == {"error": 3, "warning": 18, "info": 0, "waived": 0}

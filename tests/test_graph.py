@@ -85,13 +85,26 @@ def test_graph_attributes_follow_the_schema(clean: scm.Masterplan) -> None:
 
 
 def test_collaboration_network_weights_shared_initiatives(clean: scm.Masterplan) -> None:
-    network = scm.collaboration_network(clean)
+    network = scm.collaboration_network(clean, partners=False)
     assert set(network) == {opd.id for opd in clean.opds}
     assert network["diskop"]["bappeda"] == {"weight": 1, "initiatives": ["eco-a"]}
     assert network.nodes["dishub"]["led"] == 2
     assert sum(w for *_, w in network.edges(data="weight")) == sum(
         len(i.partners) * (len(i.partners) - 1) // 2 for i in clean.initiatives
     )
+
+
+def test_partners_beyond_government_join_the_network_through_their_initiatives(clean: scm.Masterplan) -> None:
+    network = scm.collaboration_network(clean)
+    partners = {node for node, kind in network.nodes(data="kind") if kind == "stakeholder"}
+    assert partners == {p for i in clean.initiatives for p in i.stakeholders}
+    assert network.nodes["kampus"]["role"] == "academia"
+    gov_a = clean.initiative("gov-a")
+    assert all(network.has_edge("kampus", opd) for opd in gov_a.partners)
+    assert network["kampus"]["warga"]["initiatives"] == ["gov-a", "soc-a"]
+    metrics = scm.opd_metrics(clean)
+    assert metrics.loc[gov_a.lead, "society_partners"] == 2
+    assert metrics.loc[gov_a.lead, "partners"] == len(set(network[gov_a.lead]) - partners)
 
 
 def test_sector_matrix_is_symmetric_with_involvement_on_the_diagonal(clean: scm.Masterplan) -> None:

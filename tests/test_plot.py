@@ -335,6 +335,10 @@ def test_the_network_sizes_opds_by_participation_and_labels_them_by_acronym(
     sizes = dict(zip([opd.id for opd in plan.opds], nodes.get_sizes(), strict=True))
     busiest, idlest = metrics["initiatives"].idxmax(), metrics["initiatives"].idxmin()
     assert sizes[busiest] > sizes[idlest]
+    (partners,) = [c for c in figure.axes[0].collections if c.get_gid() == "partners"]
+    taking_part = {p for i in plan.initiatives for p in i.stakeholders}
+    assert len(partners.get_offsets()) == len(taking_part)
+    assert "Unand" in shown  # a partner, by its acronym
     assert plot.to_svg(plot.network(plan)) == svg
     assert plot.to_svg(plot.network(plan, seed=8)) != svg
 

@@ -51,17 +51,20 @@ def _silos(ctx: Context) -> Iterator[Raw]:
 def _fragments(ctx: Context) -> Iterator[Raw]:
     network: nx.Graph[str] = nx.Graph()
     network.add_nodes_from(initiative.lead for initiative in ctx.initiatives)
-    network.add_edges_from((i.lead, opd_id) for i in ctx.initiatives for opd_id in i.supporting)
+    network.add_edges_from((i.lead, other) for i in ctx.initiatives for other in (*i.supporting, *i.stakeholders))
     if network.number_of_nodes() == 0:
         return
     order = {opd.id: n for n, opd in enumerate(ctx.plan.opds)}
+    components = ([node for node in g if node in order] for g in nx.connected_components(network))
     groups = sorted(
-        (sorted(g, key=order.__getitem__) for g in nx.connected_components(network)),
+        (sorted(g, key=order.__getitem__) for g in components if g),
         key=lambda g: (-len(g), order[g[0]]),
     )
     if len(groups) > 1:
         described = "; ".join(", ".join(group) for group in groups[1:])
-        message = _("the OPDs form {n} groups that share no initiative; apart from the main group: {groups}").format(
+        message = _(
+            "the OPDs form {n} groups that share no initiative and no partner; apart from the main group: {groups}"
+        ).format(
             n=len(groups), groups=described
         )
         yield Raw("fragmented-plan", "plan", None, message, tuple(opd_id for group in groups[1:] for opd_id in group))

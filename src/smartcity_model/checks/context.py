@@ -102,9 +102,14 @@ class Context:
 
     @cached_property
     def sectors(self) -> dict[str, frozenset[str]]:
-        """Sectors of the OPDs taking part in each initiative."""
+        """Sectors taking part in each initiative: its OPDs', and the pentahelix role of each partner from society."""
         sector_of = self.sector_of
-        return {i.id: frozenset(sector_of[opd_id] for opd_id in i.partners) for i in self.initiatives}
+        role_of = {p.id: p.role.value for p in self.plan.stakeholders if p.role.from_society}
+        return {
+            i.id: frozenset(sector_of[opd_id] for opd_id in i.partners)
+            | {role_of[partner] for partner in i.stakeholders if partner in role_of}
+            for i in self.initiatives
+        }
 
     def dimension_initiatives(self) -> Iterator[tuple[str, list[Initiative]]]:
         """Yield each dimension with the initiatives serving it, in framework order."""

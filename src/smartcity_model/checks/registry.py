@@ -147,21 +147,24 @@ _SPECS = [
         Family.COLLABORATION,
         _W,
         N_("an OPD works with no other sector (ego sektoral)"),
-        N_("Bring in a supporting OPD from another sector for at least one of its initiatives."),
+        N_(
+            "Bring in a supporting OPD from another sector, or a partner from society, for at least one of its "
+            "initiatives."
+        ),
     ),
     CheckSpec(
         "fragmented-plan",
         Family.COLLABORATION,
         _W,
         N_("the OPDs fall apart into groups that never work together"),
-        N_("Link the groups through a shared initiative."),
+        N_("Link the groups through a shared initiative or partner."),
     ),
     CheckSpec(
         "single-sector-dimension",
         Family.COLLABORATION,
         _W,
         N_("one sector alone carries a dimension"),
-        N_("Involve OPDs of other sectors in the dimension's initiatives."),
+        N_("Involve OPDs of other sectors, or partners from society, in the dimension's initiatives."),
     ),
     CheckSpec(
         "overloaded-opd",

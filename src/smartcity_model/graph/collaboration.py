@@ -1,6 +1,8 @@
-"""Who works with whom: the OPD collaboration network, the sector matrix and per-OPD metrics.
+"""Who works with whom: the collaboration network, the sector matrix and per-OPD metrics.
 
-Two OPDs collaborate on an initiative when both take part in it, as lead or as supporting OPD.
+Two OPDs collaborate on an initiative when both take part in it, as lead or as supporting OPD;
+a partner beyond government (a university, a bank, a community: the pentahelix) collaborates
+with the OPDs of the initiatives that name it among their ``stakeholders``.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ OPD_METRIC_COLUMNS: tuple[str, ...] = (
     "share",
     "partners",
     "partner_sectors",
+    "society_partners",
     "betweenness",
 )
 
@@ -74,12 +77,13 @@ def participation(plan: Masterplan) -> Participation:
     return Participation(led, supported, dict(taking_part))
 
 
-def collaboration_network(plan: Masterplan) -> nx.Graph[str]:
-    """Return the graph of OPDs, linked by the initiatives they share.
+def collaboration_network(plan: Masterplan, *, partners: bool = True) -> nx.Graph[str]:
+    """Return the graph of OPDs, and of the partners beyond government, linked by the initiatives they share.
 
-    Every OPD of the plan is a node (attributes ``sector``, ``label``, ``led``, ``supported``);
-    an edge's ``weight`` is the number of initiatives the two OPDs share, and ``initiatives``
-    lists them.
+    Every OPD of the plan is a node (``kind`` ``opd``, ``sector``, ``label``, ``led``,
+    ``supported``); with ``partners`` (the default), so is every partner that takes part in an
+    initiative (``kind`` ``stakeholder``, ``role``, ``label``). An edge's ``weight`` is the number
+    of initiatives the two share, and ``initiatives`` lists them.
 
     Examples
     --------
@@ -87,19 +91,28 @@ def collaboration_network(plan: Masterplan) -> nx.Graph[str]:
     >>> C = scm.collaboration_network(scm.load(scm.example_path()))
     >>> C["rsud"]["dinkes"]["initiatives"]
     ['qw-05', 'md-01']
+    >>> C.nodes["unand"]["kind"], C.nodes["unand"]["role"]
+    ('stakeholder', 'academia')
     """
     graph: nx.Graph[str] = nx.Graph(region=plan.region.id)
     counts = participation(plan)
     for opd in plan.opds:
         graph.add_node(
             opd.id,
+            kind="opd",
             sector=opd.sector,
             label=opd.name,
             led=counts.led.get(opd.id, 0),
             supported=counts.supported.get(opd.id, 0),
         )
+    taking_part = {partner for initiative in plan.initiatives for partner in initiative.stakeholders}
+    if partners:
+        for stakeholder in plan.stakeholders:
+            if stakeholder.id in taking_part:
+                graph.add_node(stakeholder.id, kind="stakeholder", role=stakeholder.role.value, label=stakeholder.name)
     for initiative in plan.initiatives:
-        for a, b in combinations(initiative.partners, 2):
+        members = [*initiative.partners, *(initiative.stakeholders if partners else ())]
+        for a, b in combinations(members, 2):
             if graph.has_edge(a, b):
                 graph[a][b]["weight"] += 1
                 graph[a][b]["initiatives"].append(initiative.id)
@@ -142,8 +155,9 @@ def opd_metrics(plan: Masterplan, network: nx.Graph[str] | None = None) -> pd.Da
     """Return one row per OPD: initiatives led and supported, partners, betweenness, share of the plan.
 
     ``share`` is the fraction of the plan's initiatives the OPD takes part in; ``partners`` and
-    ``partner_sectors`` count distinct other OPDs and other sectors it works with; ``betweenness``
-    is its normalised betweenness centrality in the collaboration network (unweighted).
+    ``partner_sectors`` count distinct other OPDs and other sectors it works with,
+    ``society_partners`` the partners beyond government; ``betweenness`` is its normalised
+    betweenness centrality in the collaboration network, partners included (unweighted).
 
     Examples
     --------
@@ -158,7 +172,8 @@ def opd_metrics(plan: Masterplan, network: nx.Graph[str] | None = None) -> pd.Da
     rows = []
     for opd in plan.opds:
         data = graph.nodes[opd.id]
-        partners = set(graph[opd.id])
+        neighbours = set(graph[opd.id])
+        partners = {node for node in neighbours if graph.nodes[node].get("kind", "opd") == "opd"}
         involved = data["led"] + data["supported"]
         rows.append(
             {
@@ -170,6 +185,7 @@ def opd_metrics(plan: Masterplan, network: nx.Graph[str] | None = None) -> pd.Da
                 "share": involved / total if total else 0.0,
                 "partners": len(partners),
                 "partner_sectors": len({graph.nodes[p]["sector"] for p in partners} - {opd.sector}),
+                "society_partners": len(neighbours - partners),
                 "betweenness": betweenness[opd.id],
             }
         )

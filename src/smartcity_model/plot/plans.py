@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import textwrap
+from collections import Counter
 from collections.abc import Callable
 from typing import cast
 
@@ -467,7 +468,7 @@ def _sector_name(sector: str) -> str:
 
 @styled
 def network(plan: Masterplan, *, seed: int = 7) -> Figure:
-    """Draw the OPD collaboration network: who works with whom on the plan's initiatives.
+    """Draw the collaboration network: which OPDs and partners work together on the plan's initiatives.
 
     Parameters
     ----------
@@ -481,7 +482,8 @@ def network(plan: Masterplan, *, seed: int = 7) -> Figure:
     -------
     matplotlib.figure.Figure
         OPDs labelled by acronym (else id), sized by the initiatives they take part in and coloured
-        by sector; a line's width counts the initiatives two OPDs share.
+        by sector, and the partners beyond government as diamonds; a line's width counts the
+        initiatives two of them share.
     """
     if not isinstance(plan, Masterplan):
         message = _("network needs a Masterplan, not {kind}")
@@ -491,10 +493,13 @@ def network(plan: Masterplan, *, seed: int = 7) -> Figure:
     graph = collaboration_network(plan)
     metrics = opd_metrics(plan, graph)
     edges: list[tuple[str, str, int]] = sorted(graph.edges(data="weight"), key=lambda edge: (edge[0], edge[1]))
-    heading = _("OPD collaboration network: {opds}, {links}").format(
-        opds=n_("{n} OPD", "{n} OPDs", graph.number_of_nodes()).format(n=graph.number_of_nodes()),
-        links=n_("{n} link", "{n} links", len(edges)).format(n=len(edges)),
-    )
+    opds = [node for node in graph.nodes if graph.nodes[node]["kind"] == "opd"]
+    partners = [node for node in graph.nodes if graph.nodes[node]["kind"] == "stakeholder"]
+    counted = [n_("{n} OPD", "{n} OPDs", len(opds)).format(n=len(opds))]
+    if partners:
+        counted.append(n_("{n} partner", "{n} partners", len(partners)).format(n=len(partners)))
+    counted.append(n_("{n} link", "{n} links", len(edges)).format(n=len(edges)))
+    heading = _("OPD collaboration network: {counts}").format(counts=", ".join(counted))
     figure = new_figure(5.6)
     axes = figure.add_subplot()
     axes.set_axis_off()
@@ -503,8 +508,7 @@ def network(plan: Masterplan, *, seed: int = 7) -> Figure:
         axes.text(0.5, 0.5, _("The plan has no OPDs."), transform=axes.transAxes, ha="center", color=GREY)
         return figure
     positions = nx.spring_layout(graph, seed=seed, weight="weight", iterations=200)
-    nodes = list(graph.nodes)
-    sectors = sorted({str(graph.nodes[node]["sector"]) for node in nodes})
+    sectors = sorted({str(graph.nodes[node]["sector"]) for node in opds})
     sector_colours = dict(zip(sectors, palette(len(sectors)), strict=True))
     if edges:
         widest = max(float(weight) for _a, _b, weight in edges)
@@ -513,26 +517,44 @@ def network(plan: Masterplan, *, seed: int = 7) -> Figure:
         lines = LineCollection(segments, linewidths=widths, colors="#9e9e9e", alpha=0.6, zorder=1)
         lines.set_gid("links")
         axes.add_collection(lines)
-    taking_part = metrics["initiatives"].reindex(nodes).fillna(0).to_numpy(dtype=float)
-    sizes = 30 + 26 * taking_part
-    xy = np.array([positions[node] for node in nodes])
+    taking_part = metrics["initiatives"].reindex(opds).fillna(0).to_numpy(dtype=float)
+    xy = np.array([positions[node] for node in opds]) if opds else np.empty((0, 2))
     axes.scatter(
         xy[:, 0],
         xy[:, 1],
-        s=sizes,
-        c=[sector_colours[str(graph.nodes[n]["sector"])] for n in nodes],
+        s=30 + 26 * taking_part,
+        c=[sector_colours[str(graph.nodes[n]["sector"])] for n in opds],
         edgecolors="white",
         linewidths=0.8,
         zorder=2,
         gid="opds",
     )
-    acronyms = {opd.id: clean(opd.acronym or "") or opd.id for opd in plan.opds}
-    for n, (node, (x, y)) in enumerate(zip(nodes, xy, strict=True)):
+    if partners:
+        joined = Counter(partner for initiative in plan.initiatives for partner in initiative.stakeholders)
+        where = np.array([positions[node] for node in partners])
+        axes.scatter(
+            where[:, 0],
+            where[:, 1],
+            s=[30 + 26 * joined[node] for node in partners],
+            marker="D",
+            c=_PARTNER_COLOUR,
+            edgecolors="white",
+            linewidths=0.8,
+            zorder=2,
+            gid="partners",
+        )
+    names = {opd.id: clean(opd.acronym or "") or opd.id for opd in plan.opds}
+    names |= {
+        partner.id: clean(partner.acronym or "") or shorten(clean(partner.label(language())) or partner.id, 18)
+        for partner in plan.stakeholders
+    }
+    for n, node in enumerate([*opds, *partners]):
+        x, y = positions[node]
         axes.text(
             x,
             y,
-            acronyms.get(node, node),
-            gid=f"opd-{n}",
+            names.get(node, node),
+            gid=f"opd-{n}" if n < len(opds) else f"partner-{n - len(opds)}",
             ha="center",
             va="center",
             fontsize=6.5,
@@ -543,9 +565,15 @@ def network(plan: Masterplan, *, seed: int = 7) -> Figure:
     axes.margins(0.08)
     axes.set_aspect("equal", adjustable="datalim")
     handles = [Patch(color=sector_colours[s], label=shorten(_sector_name(s), 34)) for s in sectors]
+    if partners:
+        handles.append(Patch(color=_PARTNER_COLOUR, label=_("Partner beyond government")))
     figure.legend(handles=handles, loc="outside lower center", ncols=3, title=_("Sector"), fontsize=6.5)
     note(figure, _("Circle size: initiatives taken part in; line width: initiatives shared."), axes)
     return figure
+
+
+#: The colour of the partners beyond government in the network (diamonds).
+_PARTNER_COLOUR = "#5d4037"
 
 
 def _budget_names(plan: Masterplan, key: str) -> Callable[[object], str]:
