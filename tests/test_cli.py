@@ -155,7 +155,12 @@ def test_graph_collaboration_view_to_file(run: CliRunner, tmp_path: Path) -> Non
     out = tmp_path / "opds.graphml"
     result = run.invoke(main, ["graph", str(CLEAN), "--view", "collaboration", "-o", str(out)])
     assert result.exit_code == 0
-    assert out.read_text(encoding="utf-8").count("<node ") == 8
+    plan = scm.load(CLEAN)
+    partners = {s for initiative in plan.initiatives for s in initiative.stakeholders}
+    assert partners, "the clean plan should have partners beyond government"
+    written = out.read_text(encoding="utf-8")
+    assert written.count("<node ") == len(plan.opds) + len(partners)
+    assert all(f'<node id="{partner}"' in written for partner in partners)
 
 
 def test_graph_of_a_missing_plan_exits_2(run: CliRunner, tmp_path: Path) -> None:

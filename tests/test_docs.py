@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -97,3 +98,41 @@ def test_the_report_page_shows_a_screenshot_that_is_in_the_repository() -> None:
     for image in images:
         found = (ROOT / "docs" / image) if not image.startswith("docs/") else ROOT / image
         assert found.is_file(), image
+
+
+def test_the_context_examples_run_and_their_files_follow_the_schemas() -> None:
+    import jsonschema  # noqa: PLC0415 - the test extra's
+    import yaml  # noqa: PLC0415 - a dependency
+
+    text = (ROOT / "docs" / "context.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL)
+    namespace: dict[str, object] = {}
+    stated = 0
+    for number, block in enumerate(blocks, start=1):
+        exec(compile(block, f"docs/context.md example {number}", "exec"), namespace)  # noqa: S102 - the documented example is the test
+        for line in block.splitlines():  # a line "expression  # value" states what the expression gives
+            found = re.fullmatch(r"(?P<expression>[^#]+?)\s+#\s+(?P<value>-?\d+(\.\d+)?)", line)
+            if found:
+                assert eval(found["expression"], namespace) == float(found["value"]), line  # noqa: S307 - the documented line
+                stated += 1
+    assert stated == 2  # the Kediri case, both ways
+    assert round(namespace["result"].overall, 2) > 1  # type: ignore[attr-defined]
+    files = re.findall(r"```yaml\n# (\w+)\.yaml\n(.*?)```", text, flags=re.DOTALL)
+    assert {name for name, _body in files} == {"goals", "assessment", "issues", "visions", "bodies"}
+    for name, body in files:
+        data = json.loads(json.dumps(yaml.safe_load(body), default=str))  # dates as JSON has them
+        jsonschema.validate(data, scm.json_schema(name))
+
+
+def test_the_context_is_documented_in_both_languages() -> None:
+    english = (ROOT / "docs" / "context.md").read_text(encoding="utf-8")
+    indonesian = (ROOT / "docs" / "konteks.md").read_text(encoding="utf-8")
+    codes = {
+        code
+        for code, spec in scm.checks.CHECK_CODES.items()
+        if spec.family.value in {"alignment", "analysis", "society", "governance", "places", "readiness"}
+    }
+    for page in (english, indonesian):
+        assert all(f"`{code}`" in page for code in codes)
+        for regulation in ("Permendagri 86/2017", "Kepmendagri 050-5889/2021", "UU 6/2014"):
+            assert regulation in page

@@ -374,7 +374,7 @@ def _evaluation_blocks(plan: Masterplan, options: dict[str, Any], year: int | No
     return [
         {"kind": "text", "text": lead},
         _table(context.evaluation_table(evaluation, names)),
-        *({"kind": "text", "text": note} for note in evaluation.assumptions),
+        {"kind": "text", "text": _("Assumed: {notes}.").format(notes="; ".join(evaluation.assumptions))},
     ]
 
 

@@ -244,7 +244,7 @@ def evaluate_scores(
 
 def _warn_missing(evaluation: Evaluation) -> None:
     if evaluation.missing:
-        message = _("the evaluation has no score for {components}: the total weighs the other components only")
+        message = _("Kominfo's evaluation has no score for {components}: its total weighs the other components only")
         warnings.warn(message.format(components=", ".join(evaluation.missing)), ScoringWarning, stacklevel=3)
 
 
