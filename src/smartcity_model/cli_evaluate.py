@@ -7,8 +7,6 @@ with Indonesian headers read too) and totalled with Kominfo's weights.
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +19,7 @@ from smartcity_model.cli_support import default_plan, exit_with_problems, load_o
 from smartcity_model.errors import MasterplanError, Problem, suggest
 from smartcity_model.i18n import N_, _
 from smartcity_model.i18n_click import SpeakingCommand
-from smartcity_model.io.csvfile import read_csv_text
+from smartcity_model.io.keyed import read_keyed_csv
 from smartcity_model.model import Masterplan
 from smartcity_model.numerals import read_number
 from smartcity_model.scoring import ScoringError
@@ -37,9 +35,9 @@ __all__ = ["evaluate_command", "read_scores"]
 
 #: The headers of a self-assessment file, with the Indonesian words read as each.
 _HEADERS = {
-    "dimension": ("dimension", "dimensi"),
-    "component": ("component", "komponen"),
-    "score": ("score", "nilai", "skor"),
+    "dimension": ("dimensi",),
+    "component": ("komponen",),
+    "score": ("nilai", "skor"),
 }
 #: Indonesian and spelt-out names of the components.
 _COMPONENT_WORDS = {"quick win": "quick_win", "quick-win": "quick_win", "dampak": "impact", "hasil": "outcome"}
@@ -67,23 +65,9 @@ def read_scores(path: Path) -> pd.DataFrame:
     ``dimension`` may be left out (scores for the region as a whole).
     """
     shown = str(path)
-    text = read_csv_text(path, shown)
-    sample = text.split("\n", 1)[0]
-    separator = max((",", ";", "\t"), key=sample.count)
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True))
-    except csv.Error as error:
-        message = _("the file is not well-formed CSV ({reason}); a quote may be left open").format(reason=error)
-        raise MasterplanError([Problem("syntax-error", message, file=shown)], shown) from None
-    if not rows:
-        raise MasterplanError([Problem("empty-document", _("the file is empty"), file=shown)], shown)
-    header = _score_header(rows[0], shown)
     problems: list[Problem] = []
     found: list[dict[str, Any]] = []
-    for line, cells in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in cells):
-            continue
-        row = dict(zip(header, (cell.strip() for cell in cells), strict=False))
+    for line, row in read_keyed_csv(path, _HEADERS, ("component", "score")):
         component = _COMPONENT_WORDS.get(row.get("component", "").lower(), row.get("component", "").lower())
         if component not in EVALUATION_COMPONENTS:
             message = _("unknown component {name}{hint}; the components are {known}").format(
@@ -109,26 +93,6 @@ def read_scores(path: Path) -> pd.DataFrame:
     if problems:
         raise MasterplanError(problems, shown)
     return pd.DataFrame(found, columns=["dimension", "component", "score"])
-
-
-def _score_header(cells: list[str], shown: str) -> list[str]:
-    """Return the keys of a self-assessment's columns; unknown or missing columns are located problems."""
-    names = {word: key for key, words in _HEADERS.items() for word in words}
-    header = [names.get(cell.strip().lower(), cell.strip()) for cell in cells]
-    problems: list[Problem] = []
-    for column, cell in enumerate(header, start=1):
-        if cell not in _HEADERS:
-            message = _("unknown column {name}{hint}; the columns are dimension, component, score").format(
-                name=repr(cell), hint=suggest(cell.lower(), list(names))
-            )
-            problems.append(Problem("unknown-field", message, file=shown, line=1, column=column))
-    for needed in ("component", "score"):
-        if needed not in header:
-            message = _("no column {name}").format(name=repr(needed))
-            problems.append(Problem("missing-field", message, file=shown, line=1))
-    if problems:
-        raise MasterplanError(problems, shown)
-    return header
 
 
 def _check_dimensions(plan: Masterplan, table: pd.DataFrame) -> None:
@@ -234,9 +198,7 @@ def evaluate_command(  # noqa: PLR0913 - one per option
             plan = load_or_exit(path if path is not None else default_plan(), "text")
             options = scoring_kwargs(scoring)
             options.pop("scale", None)
-            evaluation = evaluate(
-                plan, year, baseline_year=baseline_year, baseline_share=baseline_share, **options
-            )
+            evaluation = evaluate(plan, year, baseline_year=baseline_year, baseline_share=baseline_share, **options)
             subject = f"{plan.region.name}, {evaluation.year}"
     except ScoringError as error:
         fail_scoring(error)

@@ -1,0 +1,46 @@
+"""The roadmap: when each initiative can happen, what it is expected to bring, and what to fund first."""
+
+from smartcity_model.roadmap.effects import (
+    EFFECT_COLUMNS,
+    PATH_COLUMNS,
+    effective_weights,
+    expected_effects,
+    indicator_effects,
+    readiness_path,
+)
+from smartcity_model.roadmap.prioritise import DECISIONS, PRIORITY_COLUMNS, Priorities, prioritise, yearly_budget
+from smartcity_model.roadmap.schedule import (
+    SCHEDULE_COLUMNS,
+    TARGET_COLUMNS,
+    Anchor,
+    RoadmapError,
+    critical_paths,
+    dimension_target_years,
+    schedule,
+    target_years,
+)
+from smartcity_model.roadmap.whatif import WhatIf, what_if
+
+__all__ = [
+    "DECISIONS",
+    "EFFECT_COLUMNS",
+    "PATH_COLUMNS",
+    "PRIORITY_COLUMNS",
+    "SCHEDULE_COLUMNS",
+    "TARGET_COLUMNS",
+    "Anchor",
+    "Priorities",
+    "RoadmapError",
+    "WhatIf",
+    "critical_paths",
+    "dimension_target_years",
+    "effective_weights",
+    "expected_effects",
+    "indicator_effects",
+    "prioritise",
+    "readiness_path",
+    "schedule",
+    "target_years",
+    "what_if",
+    "yearly_budget",
+]
