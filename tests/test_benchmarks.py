@@ -57,3 +57,13 @@ def test_country_benchmark_loads_checks_and_rolls_up_every_plan() -> None:
     assert payload["provinces_rolled_up"] == 2
     assert payload["peak_memory_mb"] > 0
     assert payload["ratio_load_many_to_libyaml_parse"] > 0
+
+
+def test_roadmap_benchmark_reports_ratios_and_solver_times() -> None:
+    payload = run("bench_roadmap.py", "--scale", "0.01")
+    assert payload["initiatives"] == 100
+    assert payload["ratio_schedule_to_baseline"] > 0
+    assert payload["prioritise_exact_s_at_100"] > 0
+    assert payload["prioritise_exact_s_at_10"] > 0
+    assert payload["gap_exact"] <= 1e-6  # HiGHS proves its choice optimal at this size
+    assert payload["gap_greedy"] >= 0

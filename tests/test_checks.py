@@ -54,6 +54,32 @@ def _all(*mutations: Callable[[Data], None]) -> Callable[[Data], None]:
     return mutate
 
 
+#: The initiatives of ``clean.yaml`` that start in 2024, each spending Rp 100 million that year.
+_BEGUN_2024 = ("gov-a", "gov-b", "brd-a", "eco-b", "liv-a", "soc-a", "env-a")
+
+
+def _progress(changes: dict[str, Data], year: int = 2024) -> Callable[[Data], None]:
+    """Report every initiative begun by ``year`` as on track (done if it ended before), then apply ``changes``."""
+
+    def mutate(data: Data) -> None:
+        records: dict[str, Data] = {}
+        for item in data["initiatives"]:
+            if item["id"] in _BEGUN_2024:
+                done = item["end_year"] < year
+                records[item["id"]] = {
+                    "initiative": item["id"],
+                    "year": year,
+                    "status": "done" if done else "ongoing",
+                    "physical": 100 if done else 50,
+                    "realised": 1e8,
+                }
+        for name, change in changes.items():
+            records.setdefault(name, {"initiative": name, "year": year}).update(change)
+        data["progress"] = list(records.values())
+
+    return mutate
+
+
 def _unchanged(data: Data) -> None:
     """Leave the plan as it is (the configuration makes the difference)."""
 
@@ -227,6 +253,23 @@ FAILING: dict[str, tuple[Callable[[Data], None], Data | None, tuple[str, str | N
     "opd-without-focal-point": (_set_opd("dlh", focal_point=None), None, ("opd", "dlh", None)),
     "area-unreached": (_with_places(reached=["pusat"]), None, ("area", "pinggir", None)),
     "readiness-unassessed": (_without_answers("sup-regulasi"), None, ("pillar", "superstructure", None)),
+    "initiative-overdue": (
+        _progress({"gov-a": {"status": "ongoing", "physical": 80}}, year=2026),
+        None,
+        ("initiative", "gov-a", None),
+    ),
+    "initiative-not-started": (
+        _progress({"gov-b": {"status": "planned", "physical": 0, "realised": 0}}),
+        None,
+        ("initiative", "gov-b", None),
+    ),
+    "initiative-underspent": (_progress({"gov-b": {"realised": 2e7}}), None, ("initiative", "gov-b", None)),
+    "initiative-overspent": (_progress({"gov-b": {"realised": 1.5e8}}), None, ("initiative", "gov-b", None)),
+    "progress-inconsistent": (
+        _progress({"gov-b": {"status": "done", "physical": 90}}),
+        None,
+        ("progress", "gov-b/2024", ("gov-b",)),
+    ),
 }
 
 # code -> a near miss: a change that comes close to the rule but must not trigger it
@@ -306,6 +349,12 @@ PASSING: dict[str, tuple[Callable[[Data], None], Data | None]] = {
         _all(_without_answers("sup-regulasi"), _set_indicator("i-public-policy", pillar="superstructure")),
         None,
     ),
+    # in its end year, an initiative under way is not yet overdue
+    "initiative-overdue": (_progress({"gov-a": {"status": "ongoing", "physical": 80}}, year=2025), None),
+    "initiative-not-started": (_progress({"gov-b": {"status": None, "physical": 5, "realised": 0}}), None),
+    "initiative-underspent": (_progress({"gov-b": {"realised": 5e7}}), None),  # half: the threshold itself
+    "initiative-overspent": (_progress({"gov-b": {"realised": 1.5e8}}), {"thresholds": {"max_absorption": 1.6}}),
+    "progress-inconsistent": (_progress({"gov-b": {"status": "done", "physical": 100}}), None),
 }
 
 
@@ -497,6 +546,11 @@ def test_bundled_example_has_no_errors_and_shows_warnings(example_plan: scm.Mast
         "opd-leads-nothing": 2,
         "budget-without-code": 1,
         "body-without-decree": 1,
+        # from the example's illustrative progress records, as of 2025
+        "initiative-overdue": 1,
+        "initiative-not-started": 3,
+        "initiative-underspent": 2,
+        "initiative-overspent": 1,
     }
     assert [f.subject_id for f in report.select(waived=True)] == ["inspektorat"]
 

@@ -27,7 +27,7 @@ def test_check_defaults_to_the_bundled_example(run: CliRunner) -> None:
     assert "Kabupaten Solok Selatan (kabupaten), period 2024-2033" in result.output
     assert "Initiatives   33 (7 quick wins)" in result.output
     assert "No loading problems." in result.output
-    assert "0 errors, 4 warnings, 2 info (1 waived)" in result.output
+    assert "0 errors, 11 warnings, 2 info (1 waived)" in result.output
 
 
 def test_check_json_summary(run: CliRunner, plan_folder: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 from pathlib import Path
 
 import pytest
@@ -136,3 +137,19 @@ def test_the_context_is_documented_in_both_languages() -> None:
         assert all(f"`{code}`" in page for code in codes)
         for regulation in ("Permendagri 86/2017", "Kepmendagri 050-5889/2021", "UU 6/2014"):
             assert regulation in page
+
+
+def test_the_roadmap_page_prints_what_it_shows(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (ROOT / "docs" / "roadmap.md").read_text(encoding="utf-8")
+    pairs = re.findall(r"```python\n(.*?)```\n\n```text\n(.*?)```", text, flags=re.DOTALL)
+    assert len(pairs) == 6
+    monkeypatch.chdir(ROOT)
+    namespace: dict[str, object] = {}
+    for number, (block, shown) in enumerate(pairs, start=1):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", scm.scoring.ScoringWarning)  # said in the text beside the example
+            exec(compile(block, f"docs/roadmap.md example {number}", "exec"), namespace)  # noqa: S102 - the documented example is the test
+        printed = capsys.readouterr().out
+        assert [line.rstrip() for line in printed.splitlines()] == shown.splitlines(), f"example {number}"

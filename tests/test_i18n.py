@@ -99,8 +99,8 @@ def test_findings_carry_their_hint_in_the_language_of_the_check(example_plan: sc
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [
-        ("id", ["Kerangka", "Tidak ada masalah saat memuat.", "0 kesalahan, 4 peringatan", "saran: "]),
-        ("en", ["Framework", "No loading problems.", "0 errors, 4 warnings", "hint: "]),
+        ("id", ["Kerangka", "Tidak ada masalah saat memuat.", "0 kesalahan, 11 peringatan", "saran: "]),
+        ("en", ["Framework", "No loading problems.", "0 errors, 11 warnings", "hint: "]),
     ],
 )
 def test_check_speaks_the_language_asked_for(lang: str, expected: list[str]) -> None:

@@ -299,7 +299,10 @@ def test_ongoing_initiatives_are_kept_unless_asked(plan_data: dict[str, Any]) ->
     plan = _plan(plan_data, E={"status": "ongoing"})
     assert scm.prioritise(plan, 100, gains=_GAINS_BY_ID).chosen == ("e",)
     assert scm.prioritise(plan, 100, gains=_GAINS_BY_ID, keep_ongoing=False).chosen == ("a", "b", "c")
-    with pytest.raises(scm.RoadmapError, match="ongoing initiatives alone spend more than the budget of 2024"):
+    with pytest.raises(
+        scm.RoadmapError,
+        match=r"must be kept \(the ongoing ones, and those asked for\) alone spend more than the budget of 2024",
+    ):
         scm.prioritise(plan, 50, gains=_GAINS_BY_ID)
 
 
@@ -460,3 +463,139 @@ def test_without_scipy_a_greedy_choice_is_made_and_said(
     # C, F, D and E whole (gain 18 for 350), then half of A
     assert result.bound == pytest.approx(18.5, abs=0.01)
     assert result.gap == pytest.approx((18.5 - 12) / 18.5, abs=0.001)
+
+
+# ------------------------------------------------------------------------------ monitoring
+
+
+def _with_progress(plan_data: dict[str, Any], *records: dict[str, Any]) -> scm.Masterplan:
+    return (
+        _plan(plan_data)
+        if not records
+        else scm.Masterplan.model_validate(
+            {**_plan(plan_data).model_dump(mode="json", exclude_defaults=True), "progress": list(records)}
+        )
+    )
+
+
+def test_states_follow_the_records_as_of_the_latest_year(plan_data: dict[str, Any]) -> None:
+    plan = _with_progress(
+        plan_data,
+        {"initiative": "a", "year": 2026, "status": "ongoing", "physical": 90, "realised": 100},
+        {"initiative": "e", "year": 2026, "status": "done", "physical": 100, "realised": 80},
+        {"initiative": "b", "year": 2025, "physical": 0},
+    )
+    table = scm.progress_table(plan).set_index("initiative")
+    assert table.attrs["as_of"] == 2026
+    assert table.loc["a", "state"] == "overdue"
+    assert table.loc["a", "late_by"] == 1  # A was due in 2025
+    assert table.loc["e", "state"] == "done"
+    assert table.loc["b", "state"] == "not started"  # a record with nothing done
+    assert table.loc["d", "state"] == "not started"  # due in 2025, never reported
+    assert not table.loc["d", "reported"]
+    assert table.loc["c", "state"] == "not due"  # planned from 2027
+    assert table.loc["f", "state"] == "not due"
+    assert table.loc["e", "absorption"] == pytest.approx(0.8)
+    earlier = scm.progress_table(plan, 2024).set_index("initiative")
+    assert earlier.loc["a", "state"] == "not started"
+
+
+def test_absorption_adds_up_and_shares_money_among_the_years_sources(plan_data: dict[str, Any]) -> None:
+    plan = _with_progress(
+        plan_data,
+        {"initiative": "a", "year": 2024, "realised": 60},
+        {"initiative": "b", "year": 2025, "realised": 100},
+    )
+    plan = plan.model_copy(
+        update={
+            "initiatives": tuple(
+                i.model_copy(
+                    update={
+                        "budget": (
+                            scm.BudgetLine(year=2025, amount=50, source="apbd"),
+                            scm.BudgetLine(year=2025, amount=150, source="dak"),
+                        )
+                    }
+                )
+                if i.id == "b"
+                else i
+                for i in plan.initiatives
+            )
+        }
+    )
+    by_source = scm.absorption(plan, "source").set_index("source")
+    assert by_source.loc["dak", "realised"] == pytest.approx(75.0)  # 150 of b's 200 in 2025
+    assert by_source.loc["apbd", "realised"] == pytest.approx(60 + 25)
+    by_opd = scm.absorption(plan, "opd")
+    assert by_opd["realised"].sum() == pytest.approx(160)
+    assert by_opd["planned"].sum() == pytest.approx(100 + 200 + 100 + 100)  # a, b, d and e spend by 2025
+    with pytest.raises(scm.RoadmapError, match="'opd', 'source' or 'year'"):
+        scm.absorption(plan, "lead")  # type: ignore[arg-type]
+
+
+def test_late_initiatives_hold_back_readiness(example_plan: scm.Masterplan) -> None:
+    gap = scm.readiness_gap(example_plan, levels=("overall", "dimension"))
+    overall = gap[gap["level"] == "overall"].set_index("year")
+    assert list(overall.index) == [2024, 2025]
+    assert (overall["attributable"] > 0).all()  # the example reports less done than scheduled
+    assert overall["attributable"].to_numpy() == pytest.approx(
+        (overall["on_schedule"] - overall["as_reported"]).to_numpy()
+    )
+    assert overall.loc[2024, "observed"] == pytest.approx(
+        scm.plan_vs_actual(example_plan).query("year == 2024 and level == 'overall'")["observed"].iloc[0]
+    )
+
+
+def test_shares_reported_done_carry_to_the_next_record(plan_data: dict[str, Any]) -> None:
+    plan = _with_progress(
+        plan_data,
+        {"initiative": "c", "year": 2027, "physical": 20},
+        {"initiative": "c", "year": 2029, "physical": 70},
+        {"initiative": "e", "year": 2025, "status": "done"},
+        {"initiative": "f", "year": 2030, "status": "cancelled", "physical": 40},
+    )
+    shares = scm.roadmap.delivered_shares(plan, 2030)
+    assert shares.loc["c", [2027, 2028, 2029, 2030]].tolist() == [0.2, 0.2, 0.7, 0.7]
+    assert shares.loc["e", 2025] == 1.0
+    assert shares.loc["f", 2030] == 0.0
+    assert shares.loc["c", [2024, 2031]].isna().all()
+
+
+def test_progress_files_are_read_in_indonesian_and_their_problems_located(
+    tmp_path: Path, plan_data: dict[str, Any]
+) -> None:
+    folder = scm.dump(scm.Masterplan.model_validate(plan_data), tmp_path / "plan")
+    (folder / "progress.csv").write_text(
+        "inisiatif;tahun;keadaan;fisik;realisasi;catatan\nqw-01;2024;ongoing;40,5;1.000.000;tender\n", encoding="utf-8"
+    )
+    (record,) = scm.load(folder).progress
+    assert (record.physical, record.realised, record.note) == (40.5, 1_000_000.0, "tender")
+    (folder / "progress.csv").write_text(
+        "initiative,year,physical\nqw-1,2024,10\nqw-01,2040,10\nqw-01,2025,101\nqw-01,2024,5\nqw-01,2024,6\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(scm.MasterplanError) as caught:
+        scm.load(folder)
+    found = {(p.code, p.line) for p in caught.value.problems}
+    assert ("dangling-reference", 2) in found
+    assert ("year-outside-period", 3) in found
+    assert ("out-of-range", 4) in found
+    assert ("duplicate-id", 6) in found
+    assert all(p.file == str(folder / "progress.csv") for p in caught.value.problems)
+
+
+def test_monitor_prints_states_absorption_and_readiness(run: CliRunner) -> None:
+    result = run.invoke(main, ["monitor", str(scm.example_path())])
+    assert result.exit_code == 0, result.output
+    assert "as of 2025" in result.stdout
+    assert "Absorption by OPD:" in result.stdout
+    assert "hold back 2.17 points" in result.stdout
+    value = json.loads(run.invoke(main, ["monitor", str(scm.example_path()), "--format", "json"]).stdout)
+    assert value["as_of"] == 2025
+    assert {row["initiative"] for row in value["initiatives"] if row["state"] == "overdue"} == {"qw-07"}
+
+
+def test_monitor_without_records_says_how_to_start(run: CliRunner, plan_folder: Path) -> None:
+    result = run.invoke(main, ["monitor", str(plan_folder)])
+    assert result.exit_code == 0, result.output
+    assert "No progress reported yet" in result.output

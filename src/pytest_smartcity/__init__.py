@@ -51,6 +51,7 @@ FAMILIES: tuple[str, ...] = (
     "governance",
     "places",
     "readiness",
+    "monitoring",
     "configuration",
 )
 _SEVERITIES = ("error", "warning", "info")

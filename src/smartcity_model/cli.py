@@ -22,7 +22,7 @@ from smartcity_model.checks import check as run_checks
 from smartcity_model.cli_evaluate import evaluate_command
 from smartcity_model.cli_report import report as report_command
 from smartcity_model.cli_results import budget, score
-from smartcity_model.cli_roadmap import prioritise_command, roadmap_command
+from smartcity_model.cli_roadmap import monitor_command, prioritise_command, roadmap_command
 from smartcity_model.cli_support import (
     EXIT_BROKEN_PIPE,
     EXIT_CRASH,
@@ -594,3 +594,4 @@ main.add_command(evaluate_command)
 main.add_command(report_command)
 main.add_command(roadmap_command)
 main.add_command(prioritise_command)
+main.add_command(monitor_command)

@@ -1,8 +1,9 @@
-"""``smartcity roadmap`` and ``smartcity prioritise``: when initiatives can happen, and what to fund first."""
+"""``smartcity roadmap``, ``prioritise`` and ``monitor``: when initiatives can happen, what to fund, how it goes."""
 
 from __future__ import annotations
 
 import re
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ import pandas as pd
 
 from smartcity_model.cli_results import readable, records, table_format, table_output_options, write_table
 from smartcity_model.cli_scoring import fail_scoring
-from smartcity_model.cli_support import default_plan, exit_with_problems, exit_with_usage_error, load_or_exit
+from smartcity_model.cli_support import default_plan, emit, exit_with_problems, exit_with_usage_error, load_or_exit
 from smartcity_model.errors import MasterplanError, Problem, suggest
 from smartcity_model.i18n import N_, _, format_number, n_
 from smartcity_model.i18n_click import SpeakingCommand
@@ -22,8 +23,12 @@ from smartcity_model.roadmap import (
     Priorities,
     RoadmapError,
     WhatIf,
+    absorption,
+    as_of_year,
     critical_paths,
     prioritise,
+    progress_table,
+    readiness_gap,
     schedule,
     target_years,
     what_if,
@@ -31,7 +36,7 @@ from smartcity_model.roadmap import (
 )
 from smartcity_model.scoring import ScoringError
 
-__all__ = ["parse_amount", "prioritise_command", "read_budget", "roadmap_command"]
+__all__ = ["monitor_command", "parse_amount", "prioritise_command", "read_budget", "roadmap_command"]
 
 _SCHEDULE_HEADERS = {
     "initiative": N_("initiative"),
@@ -238,6 +243,12 @@ def _late_lines(late: pd.DataFrame) -> list[str]:
 )
 @click.option("--slip", multiple=True, metavar="ID=YEARS", help=N_("Put an initiative off by YEARS; repeat."))
 @click.option("--drop", multiple=True, metavar="ID", help=N_("Take an initiative out of the plan; repeat."))
+@click.option(
+    "--chart",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help=N_("Also draw the schedule as a Gantt chart in FILE.svg or FILE.png (the plot extra)."),
+)
 @table_output_options
 def roadmap_command(  # noqa: PLR0913 - one per option
     *,
@@ -245,6 +256,7 @@ def roadmap_command(  # noqa: PLR0913 - one per option
     anchor: str,
     slip: tuple[str, ...],
     drop: tuple[str, ...],
+    chart: Path | None,
     fmt: str | None,
     output: Path | None,
 ) -> None:
@@ -258,10 +270,29 @@ def roadmap_command(  # noqa: PLR0913 - one per option
         targets = target_years(plan, table)
     except (RoadmapError, ScoringError) as error:
         fail_scoring(error)
+    if chart is not None:
+        _write_chart(plan, table, chart)
     sheets = {_("Schedule"): table, _("Targets"): targets}
     if change is not None:
         sheets |= {_("Moved"): change.moved, _("Readiness"): change.path}
     write_table(sheets, chosen, output, text=lambda: _roadmap_text(plan, table, targets, change))
+
+
+def _write_chart(plan: Masterplan, table: pd.DataFrame, chart: Path) -> None:
+    """Draw the schedule as a Gantt chart into ``chart`` (SVG or PNG); exit 2 if that cannot be done."""
+    suffix = chart.suffix.lower()
+    if suffix not in {".svg", ".png"}:
+        exit_with_usage_error(ValueError(_("--chart writes FILE.svg or FILE.png, not {name}").format(name=chart.name)))
+    try:
+        from smartcity_model import plot  # noqa: PLC0415 - the plot extra, only when a chart is asked for
+    except ImportError:
+        exit_with_usage_error(ImportError(_('a chart needs matplotlib: pip install "smartcity-model[plot]"')))
+    figure = plot.roadmap(plan, table)
+    if suffix == ".svg":
+        emit(plot.to_svg(figure), chart)
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        emit(plot.to_png(figure, Path(folder) / "chart.png").read_bytes(), chart)
 
 
 def _budget_option(plan: Masterplan, budget: str | None, budget_file: Path | None, sources: tuple[str, ...]) -> Any:
@@ -346,6 +377,7 @@ def _prioritise_json(result: Priorities) -> dict[str, Any]:
 @click.option("--every-dimension", is_flag=True, help=N_("Keep at least one initiative in every dimension."))
 @click.option("--every-opd", is_flag=True, help=N_("Keep at least one initiative for every lead OPD."))
 @click.option("--cut-ongoing", is_flag=True, help=N_("Let ongoing initiatives be cut too."))
+@click.option("--keep", multiple=True, metavar="ID", help=N_("Keep this initiative, with its prerequisites; repeat."))
 @click.option("--greedy", is_flag=True, help=N_("Choose by gain per rupiah instead of solving exactly."))
 @click.option(
     "--time-limit",
@@ -364,6 +396,7 @@ def prioritise_command(  # noqa: PLR0913 - one per option
     every_dimension: bool,
     every_opd: bool,
     cut_ongoing: bool,
+    keep: tuple[str, ...],
     greedy: bool,
     time_limit: float,
     fmt: str | None,
@@ -381,6 +414,7 @@ def prioritise_command(  # noqa: PLR0913 - one per option
             every_dimension=every_dimension,
             every_opd=every_opd,
             keep_ongoing=not cut_ongoing,
+            keep=keep,
             method="greedy" if greedy else "exact",
             time_limit=time_limit,
         )
@@ -389,4 +423,129 @@ def prioritise_command(  # noqa: PLR0913 - one per option
     sheets = {_("Priorities"): result.table, _("Spending"): result.spending}
     write_table(
         sheets, chosen, output, text=lambda: _prioritise_text(plan, result), json_value=lambda: _prioritise_json(result)
+    )
+
+
+_STATE_HEADERS = {
+    "initiative": N_("initiative"),
+    "lead": N_("lead"),
+    "state": N_("state"),
+    "status": N_("status"),
+    "physical": N_("physical %"),
+    "planned": N_("planned (Rp)"),
+    "realised": N_("realised (Rp)"),
+    "absorption": N_("absorption"),
+}
+_ABSORPTION_HEADERS = {
+    "opd": N_("OPD"),
+    "source": N_("source"),
+    "year": N_("year"),
+    "planned": N_("planned (Rp)"),
+    "realised": N_("realised (Rp)"),
+    "absorption": N_("absorption"),
+}
+_GAP_HEADERS = {
+    "year": N_("year"),
+    "node": N_("node"),
+    "on_schedule": N_("on schedule"),
+    "as_reported": N_("as reported"),
+    "attributable": N_("held back"),
+    "planned": N_("planned"),
+    "observed": N_("observed"),
+    "gap": N_("gap"),
+}
+_STATE_WORDS = {
+    "done": N_("done"),
+    "cancelled": N_("cancelled"),
+    "overdue": N_("overdue"),
+    "not started": N_("not started"),
+    "under way": N_("under way"),
+    "not due": N_("not due"),
+}
+_MONEY = ("planned", "realised")
+
+
+def _money_table(frame: pd.DataFrame, headers: dict[str, str]) -> str:
+    shown = frame.copy()
+    for column in _MONEY:
+        if column in shown.columns:
+            shown[column] = [format_number(float(v)) for v in shown[column]]
+    return readable(shown, headers, percent={"absorption": 0}, right=_MONEY).rstrip("\n")
+
+
+def _monitor_text(plan: Masterplan, sheets: dict[str, pd.DataFrame], as_of: int) -> str:
+    states = sheets["initiatives"]
+    heading = _("Progress of {region} as of {year} ({n} records)").format(
+        region=plan.region.name, year=as_of, n=sum(1 for record in plan.progress if record.year <= as_of)
+    )
+    counts = states["state"].value_counts()
+    lines = [heading, "  " + ", ".join(f"{_(_STATE_WORDS[s])}: {counts[s]}" for s in _STATE_WORDS if s in counts)]
+    attention = states[states["state"].isin(["overdue", "not started"]) | states["absorption"].notna()]
+    attention = attention[attention["state"] != "done"].assign(state=lambda f: [_(_STATE_WORDS[s]) for s in f["state"]])
+    if not attention.empty:
+        lines += ["", _("Initiatives due, late or spending:"), _money_table(attention, _STATE_HEADERS)]
+    lines += ["", _("Absorption by OPD:"), _money_table(sheets["by_opd"], _ABSORPTION_HEADERS)]
+    lines += ["", _("Absorption by funding source:"), _money_table(sheets["by_source"], _ABSORPTION_HEADERS)]
+    gap = sheets["readiness"]
+    if not gap.empty:
+        lines += ["", _("Readiness (0-100): expected on schedule, expected from what is reported, and observed:")]
+        lines.append(readable(gap, _GAP_HEADERS, decimals=2).rstrip("\n"))
+        held = gap["attributable"].iloc[-1]
+        lines.append(
+            _("Late initiatives hold back {points:.2f} points of readiness in {year}.").format(
+                points=held, year=int(gap["year"].iloc[-1])
+            )
+        )
+    return "\n".join(lines) + "\n"
+
+
+@click.command(
+    "monitor",
+    cls=SpeakingCommand,
+    help=N_(
+        "Report how the plan at PATH (default: the plan in this folder, else the bundled example) is going, from "
+        "its progress records (progress.csv): initiatives overdue, not started, under- or over-spent; money "
+        "realised against money planned by OPD and funding source; and the readiness the late initiatives hold "
+        "back.\n\nExit 0, 1 when the plan cannot be read or scored, 2 on usage or I/O errors."
+    ),
+)
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--year", type=int, default=None, help=N_("Year reported on (default: the latest year reported)."))
+@table_output_options
+def monitor_command(*, path: Path | None, year: int | None, fmt: str | None, output: Path | None) -> None:
+    """Run ``smartcity monitor`` (see its help)."""
+    chosen = table_format(fmt, output)
+    plan = load_or_exit(path if path is not None else default_plan(), "text")
+    if not plan.progress and year is None:
+        click.echo(
+            _(
+                "No progress reported yet: write progress.csv beside the plan (initiative, year, status, physical, "
+                "realised, note), or give --year to see what is due."
+            ),
+            err=True,
+        )
+    try:
+        as_of = as_of_year(plan, year)
+        sheets = {
+            "initiatives": progress_table(plan, as_of),
+            "by_opd": absorption(plan, "opd", as_of),
+            "by_source": absorption(plan, "source", as_of),
+            "by_year": absorption(plan, "year", as_of),
+            "readiness": readiness_gap(plan, as_of),
+        }
+    except (RoadmapError, ScoringError) as error:
+        fail_scoring(error)
+    titles = {
+        "initiatives": _("Initiatives"),
+        "by_opd": _("By OPD"),
+        "by_source": _("By source"),
+        "by_year": _("By year"),
+        "readiness": _("Readiness"),
+    }
+    write_table(
+        {titles[key]: frame for key, frame in sheets.items()},
+        chosen,
+        output,
+        text=lambda: _monitor_text(plan, sheets, as_of),
+        json_value=lambda: {"as_of": as_of, **{key: records(frame) for key, frame in sheets.items()}},
     )

@@ -64,9 +64,7 @@ def _fragments(ctx: Context) -> Iterator[Raw]:
         described = "; ".join(", ".join(group) for group in groups[1:])
         message = _(
             "the OPDs form {n} groups that share no initiative and no partner; apart from the main group: {groups}"
-        ).format(
-            n=len(groups), groups=described
-        )
+        ).format(n=len(groups), groups=described)
         yield Raw("fragmented-plan", "plan", None, message, tuple(opd_id for group in groups[1:] for opd_id in group))
 
 

@@ -48,7 +48,7 @@ SeverityChoice = Literal["error", "warning", "info", "off"]
 
 
 class CheckThresholds(FrozenModel):
-    """Limits used by the collaboration and balance checks."""
+    """Limits used by the collaboration, balance and monitoring checks."""
 
     max_lead_share: Share = 0.25
     """An OPD leading more than this share of the initiatives is overloaded."""
@@ -60,6 +60,10 @@ class CheckThresholds(FrozenModel):
     """A dimension whose initiatives involve fewer sectors is carried by too few."""
     min_initiatives_for_shares: Annotated[int, Field(ge=1)] = 10
     """Share-based checks (overloaded OPD, ICT-heavy plan) need at least this many initiatives."""
+    min_absorption: Share = 0.5
+    """An initiative under way that has realised less than this share of the money planned so far is under-spent."""
+    max_absorption: Annotated[float, Field(ge=1, allow_inf_nan=False)] = 1.0
+    """An initiative that has realised more than this multiple of the money planned so far is over-spent."""
 
 
 class Waiver(FrozenModel):

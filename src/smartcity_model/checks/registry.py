@@ -53,6 +53,7 @@ class Family(StrEnum):
     GOVERNANCE = "governance"
     PLACES = "places"
     READINESS = "readiness"
+    MONITORING = "monitoring"
     CONFIGURATION = "configuration"
 
 
@@ -350,6 +351,41 @@ _SPECS = [
             "Answer the readiness questionnaire for the pillar (assessment.yaml), or measure it with an indicator "
             "(pillar)."
         ),
+    ),
+    CheckSpec(
+        "initiative-overdue",
+        Family.MONITORING,
+        _W,
+        N_("an initiative is past its planned end and not done"),
+        N_("Finish it, or move its end year in the plan and say why; its followers and targets move too."),
+    ),
+    CheckSpec(
+        "initiative-not-started",
+        Family.MONITORING,
+        _W,
+        N_("an initiative due to start shows no sign of starting"),
+        N_("Start it, report its progress (progress.csv), or move its start year in the plan."),
+    ),
+    CheckSpec(
+        "initiative-underspent",
+        Family.MONITORING,
+        _W,
+        N_("an initiative has spent much less than planned"),
+        N_("Find what holds the spending up, or plan the money for later years (thresholds.min_absorption)."),
+    ),
+    CheckSpec(
+        "initiative-overspent",
+        Family.MONITORING,
+        _W,
+        N_("an initiative has spent more than planned"),
+        N_("Revise its budget lines, or report the realised amount under the right initiative and year."),
+    ),
+    CheckSpec(
+        "progress-inconsistent",
+        Family.MONITORING,
+        _W,
+        N_("a progress record contradicts itself or an earlier one"),
+        N_("Correct the record: done means 100% physical progress, planned means nothing done, progress only grows."),
     ),
     CheckSpec(
         "unused-waiver",

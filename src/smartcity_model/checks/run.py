@@ -15,6 +15,7 @@ from smartcity_model.checks.coverage import coverage_rules
 from smartcity_model.checks.data import data_rules
 from smartcity_model.checks.dependencies import dependency_rules, schedule_rules
 from smartcity_model.checks.governance import governance_rules, society_rules
+from smartcity_model.checks.monitoring import monitoring_rules
 from smartcity_model.checks.participation import participation_rules
 from smartcity_model.checks.places import place_rules, readiness_rules
 from smartcity_model.checks.registry import CHECK_CODES, Severity
@@ -38,6 +39,7 @@ RULES: tuple[Callable[[Context], Iterator[Raw]], ...] = (
     governance_rules,
     place_rules,
     readiness_rules,
+    monitoring_rules,
 )
 
 

@@ -1,4 +1,4 @@
-"""Tidy observation tables in CSV: one row per indicator, year (and region).
+"""Tidy tables in CSV: observations (one row per indicator, year and region) and progress (per initiative and year).
 
 The files Excel writes under Indonesian regional settings read as well as the canonical ones:
 ``;`` separators, decimal commas, Windows-1252 or UTF-16 text, and Indonesian column names
@@ -13,10 +13,12 @@ import csv
 import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from pydantic import BaseModel
 
 from smartcity_model.errors import MasterplanError, Problem, suggest, warn_caller
 from smartcity_model.i18n import N_, _
@@ -27,17 +29,22 @@ from smartcity_model.numerals import AmbiguousNumberError, column_convention, co
 __all__ = [
     "COLUMN_ALIASES",
     "OBSERVATION_COLUMNS",
+    "OBSERVATION_TABLE",
+    "PROGRESS_COLUMNS",
+    "PROGRESS_TABLE",
     "CsvDialect",
+    "TableSpec",
     "compact_number",
     "csv_dialect",
     "format_observations",
+    "format_table",
     "parse_observations",
+    "parse_table",
     "read_csv_text",
 ]
 
 #: Columns of ``observations.csv``, in the order they are written; the first three are required.
 OBSERVATION_COLUMNS: tuple[str, ...] = ("indicator", "year", "value", "region", "status", "source", "note")
-_REQUIRED = OBSERVATION_COLUMNS[:3]
 #: Other names read as each column (any case): Bahasa Indonesia first.
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "indicator": ("indikator", "kode indikator", "indicator id"),
@@ -49,6 +56,49 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "note": ("catatan", "keterangan", "notes"),
 }
 _NAMES = {name: column for column in OBSERVATION_COLUMNS for name in (column, *COLUMN_ALIASES[column])}
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """The columns of one kind of tidy table: their order, which are required, other names, which hold numbers."""
+
+    kind: str
+    """What a row is, in messages (``observation``)."""
+    columns: tuple[str, ...]
+    """Columns in the order they are written; the first ``required`` must be there."""
+    required: int
+    aliases: Mapping[str, tuple[str, ...]]
+    """Other names read as each column (any case): Bahasa Indonesia first."""
+    numbers: tuple[str, ...]
+    """Columns read as numbers, with the decimal convention their cells prove."""
+    always: tuple[str, ...] = ()
+    """Optional columns written even when no row has a value there."""
+
+    @property
+    def names(self) -> dict[str, str]:
+        """Every name read as a column, lower case, with the column it names."""
+        return {name: column for column in self.columns for name in (column, *self.aliases.get(column, ()))}
+
+
+#: The observation tables (``observations.csv``).
+OBSERVATION_TABLE = TableSpec("observation", OBSERVATION_COLUMNS, 3, COLUMN_ALIASES, ("value",), ("status",))
+#: Columns of ``progress.csv``, in the order they are written; the first two are required.
+PROGRESS_COLUMNS: tuple[str, ...] = ("initiative", "year", "status", "physical", "realised", "note")
+#: The monitoring tables (``progress.csv``): what each initiative achieved, by year.
+PROGRESS_TABLE = TableSpec(
+    "progress",
+    PROGRESS_COLUMNS,
+    2,
+    {
+        "initiative": ("inisiatif", "kode inisiatif", "initiative id"),
+        "year": ("tahun",),
+        "status": ("keadaan",),
+        "physical": ("fisik", "realisasi fisik", "progres fisik", "physical progress"),
+        "realised": ("realisasi", "realisasi anggaran", "serapan", "realized"),
+        "note": ("catatan", "keterangan", "notes"),
+    },
+    ("physical", "realised"),
+)
 _SEPARATORS = (",", ";", "\t")
 _NOT_FINITE = frozenset({"nan", "inf", "infinity"})
 #: Excel's menu item for a file every tool reads the same way.
@@ -151,29 +201,31 @@ def csv_dialect(path: Path) -> CsvDialect:
     return CsvDialect(separator, convention == "id", encoding, newline, declared, headers)
 
 
-def _separator(header_line: str) -> str:
+def _separator(header_line: str, spec: TableSpec = OBSERVATION_TABLE) -> str:
     """Return the separator that splits the header into the most known column names (``,`` on a tie)."""
+    names = spec.names
 
     def known(separator: str) -> int:
-        return sum(1 for name in header_line.split(separator) if name.strip().strip('"').lower() in _NAMES)
+        return sum(1 for name in header_line.split(separator) if name.strip().strip('"').lower() in names)
 
     return max(_SEPARATORS, key=lambda separator: (known(separator), header_line.count(separator), separator == ","))
 
 
-def _header(cells: list[str], shown: str) -> tuple[list[str], list[Problem]]:
+def _header(cells: list[str], shown: str, spec: TableSpec = OBSERVATION_TABLE) -> tuple[list[str], list[Problem]]:
     """Map header cells to column names (aliases, any case); report unknown, missing and repeated ones."""
-    names = [_NAMES.get(cell.strip().lower(), cell.strip()) for cell in cells]
+    known = spec.names
+    names = [known.get(cell.strip().lower(), cell.strip()) for cell in cells]
     problems = []
     for cell, name in zip(cells, names, strict=True):
-        if name not in OBSERVATION_COLUMNS:
-            hint = suggest(cell.strip().lower(), _NAMES) or ""
+        if name not in spec.columns:
+            hint = suggest(cell.strip().lower(), known) or ""
             message = _("unknown column {name}{hint}; the columns are {columns}").format(
-                name=repr(cell.strip()), hint=hint, columns=", ".join(OBSERVATION_COLUMNS)
+                name=repr(cell.strip()), hint=hint, columns=", ".join(spec.columns)
             )
             problems.append(Problem("unknown-field", message, file=shown, line=1))
     problems += [
         Problem("missing-field", _("missing column {name}").format(name=repr(name)), file=shown, line=1)
-        for name in _REQUIRED
+        for name in spec.columns[: spec.required]
         if name not in names
     ]
     problems += [
@@ -183,9 +235,21 @@ def _header(cells: list[str], shown: str) -> tuple[list[str], list[Problem]]:
     return names, problems
 
 
-def _values(rows: list[dict[str, Any]], lines: dict[tuple[str | int, ...], int], shown: str) -> list[Problem]:
-    """Read the value column as numbers, with the decimal convention its cells prove."""
-    cells = [row["value"] for row in rows if isinstance(row.get("value"), str)]
+def _values(
+    rows: list[dict[str, Any]], lines: dict[tuple[str | int, ...], int], shown: str, spec: TableSpec = OBSERVATION_TABLE
+) -> list[Problem]:
+    """Read the number columns as numbers, each with the decimal convention its cells prove."""
+    problems = []
+    for column in spec.numbers:
+        problems += _numbers(rows, lines, shown, column, spec.kind)
+    return problems
+
+
+def _numbers(
+    rows: list[dict[str, Any]], lines: dict[tuple[str | int, ...], int], shown: str, column: str, kind: str
+) -> list[Problem]:
+    """Read one column as numbers, with the decimal convention its cells prove."""
+    cells = [row[column] for row in rows if isinstance(row.get(column), str)]
     try:
         convention = column_convention(cells)
     except ValueError as error:  # located at the first value written the other way
@@ -193,34 +257,32 @@ def _values(rows: list[dict[str, Any]], lines: dict[tuple[str | int, ...], int],
         other = next(
             n
             for n, r in enumerate(rows)
-            if isinstance(r.get("value"), str) and convention_of(r["value"]) not in {None, first}
+            if isinstance(r.get(column), str) and convention_of(r[column]) not in {None, first}
         )
-        message = _("column 'value': {reason}").format(reason=error)
+        message = _("column {column}: {reason}").format(column=repr(column), reason=error)
         return [Problem("wrong-type", message, file=shown, line=lines[(other,)])]
     problems = []
     for position, row in enumerate(rows):
-        cell = row.get("value")
+        cell = row.get(column)
         if not isinstance(cell, str) or not cell.strip():
             continue
         if cell.strip().lower().lstrip("+-") in _NOT_FINITE:
-            row["value"] = float(cell)  # refused as not finite, with its own code
+            row[column] = float(cell)  # refused as not finite, with its own code
             continue
         try:
-            row["value"] = read_number(cell, convention)
+            row[column] = read_number(cell, convention)
         except ValueError as error:
             code = "ambiguous-number" if isinstance(error, AmbiguousNumberError) else "wrong-type"
-            problems.append(
-                Problem(code, str(error), kind="observation", field="value", file=shown, line=lines[(position,)])
-            )
+            problems.append(Problem(code, str(error), kind=kind, field=column, file=shown, line=lines[(position,)]))
     return problems
 
 
-def _dialect(text: str) -> tuple[str, bool]:
+def _dialect(text: str, spec: TableSpec = OBSERVATION_TABLE) -> tuple[str, bool]:
     """Return the separator, and whether the first line only declares it (Excel's ``sep=;``)."""
     first = text.split("\n", 1)[0].strip()
     if first.lower().startswith("sep=") and len(first) == len("sep=;"):
         return first[-1], True
-    return _separator(first), False
+    return _separator(first, spec), False
 
 
 def _trimmed(cells: list[str], width: int) -> list[str]:
@@ -242,7 +304,13 @@ def _reader(text: str, separator: str) -> Any:
 
 def parse_observations(text: str, shown: str) -> Parsed:
     """Parse an observations CSV into row dicts; ``lines`` maps ``(row,)`` to its line number."""
-    separator, declared = _dialect(text)
+    return parse_table(text, shown, OBSERVATION_TABLE)
+
+
+def parse_table(text: str, shown: str, spec: TableSpec) -> Parsed:
+    """Parse a tidy CSV table of ``spec`` into row dicts; ``lines`` maps ``(row,)`` to its line number."""
+    required = spec.columns[: spec.required]
+    separator, declared = _dialect(text, spec)
     reader = _reader(text, separator)
     started = 1  # the line the row being read starts on: where a quote left open is reported
     try:
@@ -252,7 +320,7 @@ def parse_observations(text: str, shown: str) -> Parsed:
         if header_cells is None:
             problem = Problem("empty-document", _("no header row"), file=shown, line=1)
             raise MasterplanError([problem], shown)
-        header, problems = _header(_trimmed(header_cells, 0), shown)
+        header, problems = _header(_trimmed(header_cells, 0), shown, spec)
         if problems:
             raise MasterplanError(problems, shown)
         rows: list[dict[str, Any]] = []
@@ -265,7 +333,7 @@ def parse_observations(text: str, shown: str) -> Parsed:
             row = _trimmed(cells, len(header))
             if len(row) != len(header):
                 message = _("{n} cells where the header has {header}").format(n=len(row), header=len(header))
-                if separator == "," and len(row) > len(header) and "value" in header:
+                if separator == "," and len(row) > len(header) and any(n in header for n in spec.numbers):
                     message += _(
                         "; a decimal comma (79,5) splits a cell in two where commas separate the columns: "
                         'put such a value in quotes ("79,5"), write 79.5, or separate the columns with ;'
@@ -273,7 +341,7 @@ def parse_observations(text: str, shown: str) -> Parsed:
                 problems.append(Problem("syntax-error", message, file=shown, line=reader.line_num))
                 continue
             lines[(len(rows),)] = reader.line_num
-            rows.append({name: cell for name, cell in zip(header, row, strict=True) if cell != "" or name in _REQUIRED})
+            rows.append({name: cell for name, cell in zip(header, row, strict=True) if cell != "" or name in required})
             started = reader.line_num + 1
     except csv.Error as error:
         message = _(
@@ -281,7 +349,7 @@ def parse_observations(text: str, shown: str) -> Parsed:
             'quoted cell is written twice ("")'
         ).format(reason=error)
         raise MasterplanError([Problem("syntax-error", message, file=shown, line=started)], shown) from None
-    problems += _values(rows, lines, shown)
+    problems += _values(rows, lines, shown, spec)
     if problems:
         raise MasterplanError(problems, shown)
     return Parsed(rows, lines)
@@ -299,6 +367,8 @@ def compact_number(value: float) -> float | int:
 def _cell(value: object, *, decimal_comma: bool = False) -> str:
     if value is None:
         return ""
+    if isinstance(value, StrEnum):
+        return value.value
     if isinstance(value, float):
         number = compact_number(value)
         if not decimal_comma or isinstance(number, int):
@@ -314,14 +384,20 @@ def format_observations(observations: Sequence[Observation], dialect: CsvDialect
     separator (and ``sep=`` line), decimal commas, headers and line ends; the caller encodes it
     with ``dialect.encoding``.
     """
+    return format_table(observations, OBSERVATION_TABLE, dialect)
+
+
+def format_table(items: Sequence[BaseModel], spec: TableSpec, dialect: CsvDialect | None = None) -> str:
+    """Write the rows of a tidy table of ``spec`` as CSV text: required columns, then optional ones any row uses."""
+    required = spec.columns[: spec.required]
     optional = [
         name
-        for name in OBSERVATION_COLUMNS[3:]
-        if name == "status"
-        or any(getattr(obs, name) is not None for obs in observations)
+        for name in spec.columns[spec.required :]
+        if name in spec.always
+        or any(getattr(item, name) is not None for item in items)
         or (dialect is not None and name in dialect.headers)
     ]
-    columns = [*_REQUIRED, *optional]
+    columns = [*required, *optional]
     out = io.StringIO()
     separator = "," if dialect is None else dialect.separator
     newline = "\n" if dialect is None else dialect.newline
@@ -332,8 +408,8 @@ def format_observations(observations: Sequence[Observation], dialect: CsvDialect
     if dialect is not None and dialect.declared:
         out.write(f"sep={separator}{newline}")
     writer.writerow([_header_of(name, dialect) for name in columns])
-    for obs in observations:
-        cells = [_cell(getattr(obs, name), decimal_comma=decimal_comma) for name in columns]
+    for item in items:
+        cells = [_cell(getattr(item, name), decimal_comma=decimal_comma) for name in columns]
         (quoted if any("\r" in cell for cell in cells) else writer).writerow(cells)
     return out.getvalue()
 

@@ -214,10 +214,18 @@ _SHEETS: dict[str, tuple[_Column, ...]] = {
         _c("evidence", "bukti"),
         _c("assessor", "penilai"),
     ),
+    "Realisasi": (
+        _c("initiative", "inisiatif"),
+        _c("year", "tahun", "int"),
+        _c("status", "status"),
+        _c("physical", "fisik_persen", "number"),
+        _c("realised", "realisasi_rp", "number"),
+        _c("note", "catatan"),
+    ),
 }
 _PLAN_SHEET, _LISTS_SHEET, _README_SHEET = "Rencana", "Daftar", "Petunjuk"
-#: The sheets of a plan's context (alignment, analysis, partners, governance, places, readiness): optional.
-CONTEXT_SHEETS = ("Tujuan", "Isu", "Visi", "Mitra", "Lembaga", "Lokasi", "Kesiapan")
+#: The optional sheets: the plan's context (alignment, analysis, partners, governance, places, readiness), progress.
+CONTEXT_SHEETS = ("Tujuan", "Isu", "Visi", "Mitra", "Lembaga", "Lokasi", "Kesiapan", "Realisasi")
 
 
 def column_header(sheet: str, key: str) -> str:
@@ -239,6 +247,7 @@ _SECTION_OF = {
     "Lembaga": "bodies",
     "Lokasi": "areas",
     "Kesiapan": "assessment",
+    "Realisasi": "progress",
 }
 _SHEET_OF = {section: sheet for sheet, section in _SECTION_OF.items()}
 #: Labels of the plan sheet's keys (the keys themselves are read).
@@ -555,6 +564,7 @@ _DROPDOWNS: dict[str, dict[str, str]] = {
     "Lembaga": {"kind": "jenis_lembaga"},
     "Lokasi": {"kind": "jenis_lokasi", "parent": "Lokasi"},
     "Kesiapan": {"question": "pertanyaan"},
+    "Realisasi": {"initiative": "Inisiatif", "status": "status_inisiatif"},
 }
 
 
@@ -679,6 +689,8 @@ _SHEET_ALIASES = {
     "places": "Lokasi",
     "assessment": "Kesiapan",
     "readiness": "Kesiapan",
+    "progress": "Realisasi",
+    "monitoring": "Realisasi",
 }
 
 

@@ -6,6 +6,8 @@ The folder format::
     opds.yaml           a list of OPDs
     indicators.yaml     a list of indicators
     initiatives.yaml    a list of initiatives
+    (goals, issues, visions, stakeholders, bodies, areas, assessment).yaml   the plan's context, when it has one
+    progress.csv        monitoring: initiative, year[, status, physical, realised, note]
     observations.csv    tidy observations: indicator, year, value[, region, status, source, note]
     observations/       more observation tables, e.g. one per OPD or per year (read with observations.csv)
 
@@ -51,10 +53,13 @@ from smartcity_model.io.atomic import (
     write_files_atomically,
 )
 from smartcity_model.io.csvfile import (
+    PROGRESS_TABLE,
     compact_number,
     csv_dialect,
     format_observations,
+    format_table,
     parse_observations,
+    parse_table,
     read_csv_text,
 )
 from smartcity_model.io.excel import EXCEL_SUFFIXES, read_workbook, write_workbook
@@ -96,6 +101,7 @@ FOLDER_FILES: dict[str | None, str] = {
     "bodies": "bodies.yaml",
     "areas": "areas.yaml",
     "assessment": "assessment.yaml",
+    "progress": "progress.csv",
     "observations": "observations.csv",
 }
 #: The sections of a plan's context: its alignment, analysis, partners, governance, places and readiness.
@@ -140,6 +146,8 @@ def collector_paused() -> Iterator[None]:
 def _parse(path: Path, shown: str) -> Parsed:
     """Parse one file by the suffix of the name it is shown by (a file being saved has another)."""
     suffix = Path(shown).suffix.lower()
+    if suffix == ".csv" and Path(shown).name == FOLDER_FILES["progress"]:
+        return parse_table(read_csv_text(path, shown), shown, PROGRESS_TABLE)
     if suffix == ".csv":
         return parse_observations(read_csv_text(path, shown), shown)
     text = read_text(path, shown)
@@ -298,6 +306,8 @@ _FILE_ALIASES = {
     "indikator": "indicators.yaml",
     "inisiatif": "initiatives.yaml",
     "observasi": "observations.csv",
+    "realisasi": "progress.csv",
+    "monitoring": "progress.csv",
     "tujuan": "goals.yaml",
     "sasaran": "goals.yaml",
     "rpjmd": "goals.yaml",
@@ -590,7 +600,7 @@ def plan_to_data(plan: Masterplan) -> dict[str, Any]:
     data["opds"] = dumped.get("opds", [])
     data["indicators"] = [_compact_indicator(item) for item in dumped.get("indicators", [])]
     data["initiatives"] = [_compact_initiative(item) for item in dumped.get("initiatives", [])]
-    for section in CONTEXT_SECTIONS:
+    for section in (*CONTEXT_SECTIONS, "progress"):
         if dumped.get(section):
             data[section] = dumped[section]
     data["observations"] = dumped.get("observations", [])
@@ -628,7 +638,10 @@ def _folder_texts(plan: Masterplan, folder: Path, comments: Mapping[str, str] | 
         if section is None or section == "observations":
             continue
         items = data.get(section, [])
-        if section in CORE_FILES or items or (folder / name).exists():  # an old file gets [] when emptied
+        if section == "progress":
+            if plan.progress or (folder / name).exists():  # an old table keeps its header when emptied
+                texts[folder / name] = format_table(plan.progress, PROGRESS_TABLE)
+        elif section in CORE_FILES or items or (folder / name).exists():  # an old file gets [] when emptied
             texts[folder / name] = _yaml(items)
     for name, comment in (comments or {}).items():
         lines = "".join(f"# {line}".rstrip() + "\n" for line in comment.splitlines())

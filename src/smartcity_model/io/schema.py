@@ -13,6 +13,7 @@ from smartcity_model.model.area import Area
 from smartcity_model.model.assessment import Answer
 from smartcity_model.model.governance import GoverningBody
 from smartcity_model.model.header import PlanHeader
+from smartcity_model.model.progress import Progress
 from smartcity_model.model.stakeholder import Stakeholder
 
 __all__ = ["SCHEMA_PARTS", "json_schema"]
@@ -30,6 +31,7 @@ _ADAPTERS: dict[str, TypeAdapter[Any]] = {
     "bodies": TypeAdapter(list[GoverningBody]),
     "areas": TypeAdapter(list[Area]),
     "assessment": TypeAdapter(list[Answer]),
+    "progress": TypeAdapter(list[Progress]),
 }
 #: The files a schema can be made for: one single-file plan, or each file of a plan folder.
 SCHEMA_PARTS: dict[str, str] = {
@@ -45,6 +47,7 @@ SCHEMA_PARTS: dict[str, str] = {
     "bodies": "bodies.yaml in a masterplan folder (council, team, forum)",
     "areas": "areas.yaml in a masterplan folder (places)",
     "assessment": "assessment.yaml in a masterplan folder (readiness answers)",
+    "progress": "the rows of progress.csv in a masterplan folder (status, physical progress, money realised)",
 }
 
 

@@ -30,6 +30,7 @@ from smartcity_model.model.initiative import (
 from smartcity_model.model.masterplan import Masterplan
 from smartcity_model.model.observation import Observation, ObservationStatus
 from smartcity_model.model.opd import OPD, OPDKind
+from smartcity_model.model.progress import Progress
 from smartcity_model.model.region import Region, RegionKind
 from smartcity_model.model.stakeholder import PentahelixRole, Stakeholder
 
@@ -76,6 +77,7 @@ __all__ = [
     "Period",
     "Pillar",
     "PlanningDocument",
+    "Progress",
     "Question",
     "Questionnaire",
     "Region",

@@ -32,6 +32,7 @@ from smartcity_model.model.initiative import Initiative
 from smartcity_model.model.observation import Observation
 from smartcity_model.model.opd import OPD
 from smartcity_model.model.problems import PlanParts, plan_problems
+from smartcity_model.model.progress import Progress
 from smartcity_model.model.stakeholder import Stakeholder
 
 __all__ = [
@@ -58,6 +59,7 @@ SECTIONS: dict[str, tuple[type[BaseModel], str]] = {
     "bodies": (GoverningBody, "body"),
     "areas": (Area, "area"),
     "assessment": (Answer, "answer"),
+    "progress": (Progress, "progress"),
     "observations": (Observation, "observation"),
 }
 
@@ -76,6 +78,7 @@ REFERENCE_TARGETS: dict[tuple[str, str], tuple[str, ...]] = {
     ("indicators", "custodian"): ("opds",),
     ("indicators", "goals"): ("goals",),
     ("observations", "indicator"): ("indicators",),
+    ("progress", "initiative"): ("initiatives",),
     ("goals", "opd"): ("opds",),
     ("goals", "parent"): ("goals",),
     ("goals", "indicators"): ("indicators",),

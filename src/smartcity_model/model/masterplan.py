@@ -28,6 +28,7 @@ from smartcity_model.model.initiative import Horizon, Initiative
 from smartcity_model.model.observation import Observation
 from smartcity_model.model.opd import OPD
 from smartcity_model.model.problems import PlanParts, plan_problems
+from smartcity_model.model.progress import Progress
 from smartcity_model.model.stakeholder import Stakeholder
 
 __all__ = ["Masterplan"]
@@ -72,6 +73,8 @@ class Masterplan(PlanHeader):
     """The places initiatives reach: kecamatan, nagari, desa, kelurahan, kawasan."""
     assessment: tuple[Answer, ...] = ()
     """Answers to the readiness questionnaire, by question and year."""
+    progress: tuple[Progress, ...] = ()
+    """What each initiative achieved, by year: status, physical progress and money realised."""
 
     @model_validator(mode="before")
     @classmethod

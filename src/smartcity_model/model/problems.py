@@ -27,6 +27,7 @@ from smartcity_model.model.indicator import Indicator, MaturityLevels
 from smartcity_model.model.initiative import Initiative
 from smartcity_model.model.observation import Observation
 from smartcity_model.model.opd import OPD
+from smartcity_model.model.progress import Progress
 from smartcity_model.model.references import KnownIds, reference_problems
 from smartcity_model.model.region import Region
 from smartcity_model.model.stakeholder import Stakeholder
@@ -58,6 +59,7 @@ class PlanParts:
     bodies: list[tuple[int, GoverningBody]] = field(default_factory=list)
     areas: list[tuple[int, Area]] = field(default_factory=list)
     assessment: list[tuple[int, Answer]] = field(default_factory=list)
+    progress: list[tuple[int, Progress]] = field(default_factory=list)
     observations: list[tuple[int, Observation]] = field(default_factory=list)
     unparsed_ids: dict[str, set[str]] = field(default_factory=dict)
 
@@ -81,6 +83,7 @@ class PlanParts:
             bodies=list(enumerate(plan.bodies)),
             areas=list(enumerate(plan.areas)),
             assessment=list(enumerate(plan.assessment)),
+            progress=list(enumerate(plan.progress)),
             observations=list(enumerate(plan.observations)),
         )
 
@@ -97,6 +100,7 @@ LIST_SECTIONS = (
     "bodies",
     "areas",
     "assessment",
+    "progress",
     "observations",
 )
 
@@ -161,6 +165,7 @@ def plan_problems(parts: PlanParts) -> list[Problem]:
         areas=context.area_ids,
         dimensions=None if framework is None else frozenset(d.id for d in framework.dimensions),
         pillars=None if framework is None else frozenset(p.id for p in (*framework.pillars, *(parts.pillars or ()))),
+        initiatives=context.initiative_ids,
     )
     bodies = first_by_id("bodies", "body", parts.bodies, out)
     out += reference_problems(parts, known, goals, bodies)

@@ -38,12 +38,13 @@ class KnownIds:
     areas: Collection[str]
     dimensions: Collection[str] | None
     pillars: Collection[str] | None
+    initiatives: Collection[str] | None = None
 
 
 def reference_problems(
     parts: PlanParts, known: KnownIds, goals: Mapping[str, Goal], bodies: Mapping[str, GoverningBody]
 ) -> list[Problem]:
-    """Return the problems of the references of goals, issues, visions, bodies, areas, answers and pillars."""
+    """Return the problems of the references of goals, issues, visions, bodies, areas, answers, progress and pillars."""
     out: list[Problem] = []
     for position, goal in parts.goals:
         out += _goal_problems(Subject("goals", position, "goal", goal.id), goal, goals, known)
@@ -58,6 +59,7 @@ def reference_problems(
     del bodies  # bodies are checked for repeated ids by the caller; their members here
     out += _area_problems(parts.areas, known)
     out += _answer_problems(parts)
+    out += _progress_problems(parts, known)
     out += _pillar_problems(parts, known)
     clash = sorted(set(known.opds) & set(known.stakeholders))
     for position, stakeholder in parts.stakeholders:
@@ -152,14 +154,37 @@ def _answer_problems(parts: PlanParts) -> list[Problem]:
         if period is not None and answer.year > period.end:
             message = _("an assessment in {year}, after the plan ends ({end})").format(year=answer.year, end=period.end)
             out.append(subject.problem("year-outside-period", message, "year"))
-        key = (answer.question, answer.year)
-        if key in first:
-            message = _("{question} is answered twice in {year}; keep one answer").format(
-                question=repr(answer.question), year=answer.year
+        message = _("{question} is answered twice in {year}; keep one answer").format(
+            question=repr(answer.question), year=answer.year
+        )
+        out += _once(subject, (answer.question, answer.year), first, message)
+    return out
+
+
+def _once(subject: Subject, key: tuple[str, int], first: dict[tuple[str, int], int], message: str) -> list[Problem]:
+    """Return a ``duplicate-id`` problem if ``key`` came before (pointing at its first place), else note it."""
+    if key in first:
+        return [subject.problem("duplicate-id", message, related=first[key])]
+    first[key] = subject.index
+    return []
+
+
+def _progress_problems(parts: PlanParts, known: KnownIds) -> list[Problem]:
+    out: list[Problem] = []
+    first: dict[tuple[str, int], int] = {}
+    period = parts.period
+    for position, record in parts.progress:
+        subject = Subject("progress", position, "progress", f"{record.initiative}/{record.year}")
+        out += dangling(subject, known.initiatives, "initiative", record.initiative, "initiative")
+        if period is not None and not period.start <= record.year <= period.end:
+            message = _("progress reported for {year}, outside the plan's period {period}").format(
+                year=record.year, period=period
             )
-            out.append(subject.problem("duplicate-id", message, related=first[key]))
-        else:
-            first[key] = position
+            out.append(subject.problem("year-outside-period", message, "year"))
+        message = _("{initiative} has two progress records for {year}; keep one").format(
+            initiative=repr(record.initiative), year=record.year
+        )
+        out += _once(subject, (record.initiative, record.year), first, message)
     return out
 
 

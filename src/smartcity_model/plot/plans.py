@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 import textwrap
 from collections import Counter
-from collections.abc import Callable
-from typing import cast
+from collections.abc import Callable, Hashable, Mapping
+from typing import Any, cast
 
 import networkx as nx
 import numpy as np
@@ -339,7 +339,7 @@ def _ring_label(  # noqa: PLR0913 - where and how one label of a ring is written
 
 
 @styled
-def roadmap(plan: Masterplan) -> Figure:
+def roadmap(plan: Masterplan, schedule: pd.DataFrame | None = None) -> Figure:
     """Draw the plan's initiatives as a Gantt chart by horizon and year, prerequisites as arrows.
 
     Parameters
@@ -347,6 +347,10 @@ def roadmap(plan: Masterplan) -> Figure:
     plan
         The masterplan; each initiative runs over :meth:`~smartcity_model.Masterplan.schedule`, in
         its horizon's colour; quick wins are starred, postponed and cancelled ones hatched.
+    schedule
+        A :func:`~smartcity_model.schedule` table: each initiative is drawn over its earliest years
+        instead, the years it can slip into in light grey, the critical ones outlined, and those
+        that cannot happen hatched at their planned years.
 
     Returns
     -------
@@ -356,12 +360,8 @@ def roadmap(plan: Masterplan) -> Figure:
     if not isinstance(plan, Masterplan):
         message = _("roadmap needs a Masterplan, not {kind}")
         raise PlotError(message.format(kind=type(plan).__name__))
-    items: list[_Item] = []
-    for initiative in plan.initiatives:
-        start, end = plan.schedule(initiative)
-        horizon = horizon_of(plan, initiative).value
-        items.append((_HORIZON_RANK[horizon], start, end, initiative.id, initiative, horizon))
-    items.sort(key=lambda item: item[:4])
+    rows = {} if schedule is None else {str(row["initiative"]): row for row in schedule.to_dict("records")}
+    items = _roadmap_items(plan, rows)
     period = plan.period
     heading = n_("Roadmap {period}: {n} initiative", "Roadmap {period}: {n} initiatives", len(items))
     figure = new_figure(1.6 + 0.2 * len(items))
@@ -372,8 +372,10 @@ def roadmap(plan: Masterplan) -> Figure:
         axes.set_axis_off()
         return figure
     quiet = {InitiativeStatus.POSTPONED, InitiativeStatus.CANCELLED}
-    for n, (_order, start, end, _id, initiative, horizon) in enumerate(items):
-        faded = initiative.status in quiet
+    blocked = {name for name, row in rows.items() if pd.isna(row["earliest_start"])}
+    critical = {name for name, row in rows.items() if row["critical"] is True}
+    for n, (_order, start, end, name, initiative, horizon) in enumerate(items):
+        faded = initiative.status in quiet or name in blocked
         axes.barh(
             n,
             end - start + 1,
@@ -382,10 +384,13 @@ def roadmap(plan: Masterplan) -> Figure:
             color=HORIZON_COLOURS[horizon],
             alpha=0.45 if faded else 1.0,
             hatch="////" if faded else None,
-            edgecolor="white",
-            linewidth=0.5,
+            edgecolor=DARK if name in critical else "white",
+            linewidth=1.4 if name in critical else 0.5,
             gid=f"initiative-{n}",
         )
+        row = rows.get(name)
+        if row is not None and name not in blocked and int(row["slack"]) > 0:
+            axes.barh(n, int(row["slack"]), left=end + 1, height=0.3, color=GREY, alpha=0.35, gid=f"slack-{n}")
     quick = [n for n, item in enumerate(items) if item[5] == Horizon.QUICK_WIN.value]
     if quick:
         axes.scatter(
@@ -393,17 +398,50 @@ def roadmap(plan: Masterplan) -> Figure:
         )
     arrows = _arrows(axes, items)
     _years(axes, items, first=min(period.start, *(i[1] for i in items)), last=max(period.end, *(i[2] for i in items)))
+    handles = _roadmap_legend(items, rows, blocked, critical, arrows=bool(arrows))
+    figure.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 4))
+    return figure
+
+
+def _roadmap_items(plan: Masterplan, rows: Mapping[str, Mapping[Hashable, Any]]) -> list[_Item]:
+    """Return the chart's rows in horizon and year order, at the schedule's earliest years where it has them."""
+    items: list[_Item] = []
+    for initiative in plan.initiatives:
+        start, end = plan.schedule(initiative)
+        row = rows.get(initiative.id)
+        if row is not None and not pd.isna(row["earliest_start"]):
+            start, end = int(row["earliest_start"]), int(row["earliest_finish"])
+        horizon = horizon_of(plan, initiative).value
+        items.append((_HORIZON_RANK[horizon], start, end, initiative.id, initiative, horizon))
+    items.sort(key=lambda item: item[:4])
+    return items
+
+
+def _roadmap_legend(
+    items: list[_Item],
+    rows: Mapping[str, Mapping[Hashable, Any]],
+    blocked: set[str],
+    critical: set[str],
+    *,
+    arrows: bool,
+) -> list[Patch | Line2D]:
+    """Return the legend of the roadmap: horizons, then what the chart shows beyond them."""
+    quiet = {InitiativeStatus.POSTPONED, InitiativeStatus.CANCELLED}
     horizons = [h for h in HORIZON_NAMES if any(item[5] == h for item in items)]
     handles: list[Patch | Line2D] = [Patch(color=HORIZON_COLOURS[h], label=_(HORIZON_NAMES[h])) for h in horizons]
-    if any(item[4].status in quiet for item in items):
-        handles.append(Patch(facecolor="white", edgecolor=GREY, hatch="////", label=_("Postponed or cancelled")))
+    if any(item[4].status in quiet or item[3] in blocked for item in items):
+        label = _("Cannot happen, postponed or cancelled") if blocked else _("Postponed or cancelled")
+        handles.append(Patch(facecolor="white", edgecolor=GREY, hatch="////", label=label))
+    if critical:
+        handles.append(Patch(facecolor="white", edgecolor=DARK, linewidth=1.4, label=_("Critical")))
+    if any(int(row["slack"]) > 0 for name, row in rows.items() if name not in blocked):
+        handles.append(Patch(color=GREY, alpha=0.35, label=_("Years it can slip into")))
     if arrows:
         arrow = Line2D(
             [], [], color=ARROW, linewidth=0.7, marker=">", markersize=4, label=_("Prerequisite → dependent")
         )
         handles.append(arrow)
-    figure.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 4))
-    return figure
+    return handles
 
 
 def _arrows(axes: Axes, items: list[_Item]) -> int:

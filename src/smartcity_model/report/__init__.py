@@ -36,6 +36,7 @@ from smartcity_model.errors import PlanWarning, SmartCityError
 from smartcity_model.i18n import _, format_number, language
 from smartcity_model.model import Masterplan
 from smartcity_model.report import context, sections
+from smartcity_model.roadmap import RoadmapError, schedule
 from smartcity_model.scoring import (
     TOP_NODE,
     ProvinceReadiness,
@@ -70,6 +71,14 @@ CHROMIUM_FLAGS: tuple[str, ...] = (
 )
 #: Browsers that print a report to PDF headless, looked for on the PATH in this order.
 PDF_RENDERERS: tuple[str, ...] = ("chromium", "chromium-browser", "google-chrome", "chrome")
+
+
+def _schedule_or_none(plan: Masterplan) -> pd.DataFrame | None:
+    """Return the plan's schedule, or ``None`` when prerequisites wait on each other (the checks say where)."""
+    try:
+        return schedule(plan)
+    except RoadmapError:
+        return None
 
 
 class ReportUnavailableError(SmartCityError, ImportError):
@@ -262,8 +271,12 @@ def _plan_report(  # noqa: PLR0913 - one block per section of the report
             [
                 _chart(
                     "roadmap",
-                    lambda: plot.roadmap(plan),
-                    _("Initiatives by horizon and year; arrows lead from prerequisites."),
+                    lambda: plot.roadmap(plan, _schedule_or_none(plan)),
+                    _(
+                        "Initiatives by horizon and year, at the earliest years their prerequisites allow; arrows "
+                        "lead from prerequisites, grey bars show the years an initiative can slip, and critical "
+                        "initiatives are outlined."
+                    ),
                 ),
                 _table(sections.roadmap_table(plan)),
             ],

@@ -199,6 +199,8 @@ def readiness_path(
     plan: Masterplan,
     table: pd.DataFrame | None = None,
     structure: Structure | None = None,
+    *,
+    delivered: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Return the readiness the plan can expect each year of its period if the initiatives deliver.
 
@@ -206,7 +208,9 @@ def readiness_path(
     weights of the indicators that have one) and rises by each initiative's gain as it is carried
     out: a share of it every year of its scheduled years, all of it from its earliest finish. A
     blocked or dropped initiative brings nothing. ``table`` is a :func:`schedule` (default: the
-    plan's own). Columns :data:`PATH_COLUMNS`, for the two top levels of the structure.
+    plan's own). ``delivered`` (initiatives × years, shares 0-1) replaces the schedule's share
+    where it has a value: what monitoring reports was done. Columns :data:`PATH_COLUMNS`, for the
+    two top levels of the structure.
     """
     table = schedule(plan) if table is None else table
     structure = Structure.from_plan(plan) if structure is None else structure
@@ -215,6 +219,10 @@ def readiness_path(
     duration = table["duration"].to_numpy(dtype=float)
     done = np.clip((years[None, :] - start[:, None] + 1) / duration[:, None], 0.0, 1.0)
     done = np.nan_to_num(done)
+    if delivered is not None:
+        ids = [initiative.id for initiative in plan.initiatives]
+        reported = delivered.reindex(index=ids, columns=years).to_numpy(dtype=float, na_value=np.nan)
+        done = np.where(np.isnan(reported), done, np.clip(reported, 0.0, 1.0))
     baselines = _baselines(plan)
     base_values = np.array([baselines.get(name, np.nan) for name in structure.indicators], dtype=float)
     specs = [structure.spec(name) for name in structure.indicators]

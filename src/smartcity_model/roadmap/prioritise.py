@@ -6,7 +6,7 @@ expected gain (:func:`expected_effects`, or gains of your own) is as large as po
 - no initiative is kept without its prerequisites (done ones count as there; cancelled ones never are),
 - each year's spending stays within that year's budget (or each year's and source's),
 - optionally, every dimension or every lead OPD keeps at least one initiative,
-- ongoing initiatives are kept (unless ``keep_ongoing=False``).
+- ongoing initiatives are kept (unless ``keep_ongoing=False``), and so are those given with ``keep``.
 
 This is a 0-1 knapsack with precedence constraints, solved exactly as a mixed-integer program by
 HiGHS through :func:`scipy.optimize.milp` (the ``optimise`` extra: ``pip install
@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import importlib.util
 import math
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -45,7 +45,7 @@ from smartcity_model.errors import suggest
 from smartcity_model.i18n import _
 from smartcity_model.model import FundingSource, InitiativeStatus, Masterplan
 from smartcity_model.roadmap.effects import BILLION, expected_effects
-from smartcity_model.roadmap.schedule import RoadmapError
+from smartcity_model.roadmap.schedule import RoadmapError, checked_ids
 from smartcity_model.scoring.structure import listing, warn
 
 if TYPE_CHECKING:
@@ -287,6 +287,7 @@ def _build(  # noqa: PLR0913 - the plan and every option of prioritise
     every_dimension: bool,
     every_opd: bool,
     keep_ongoing: bool,
+    keep: Collection[str] = (),
 ) -> _Problem:
     initiatives = plan.initiatives
     ids = [item.id for item in initiatives]
@@ -294,7 +295,10 @@ def _build(  # noqa: PLR0913 - the plan and every option of prioritise
     status = [item.status for item in initiatives]
     candidates = np.array([s not in (InitiativeStatus.DONE, InitiativeStatus.CANCELLED) for s in status], dtype=float)
     spend, limit, rows = _spending_rows(plan, budget, covered, candidates)
-    forced = np.array([keep_ongoing and s is InitiativeStatus.ONGOING for s in status], dtype=float)
+    forced = np.array(
+        [(keep_ongoing and s is InitiativeStatus.ONGOING) or name in keep for name, s in zip(ids, status, strict=True)],
+        dtype=float,
+    )
     prerequisites = [
         [index[dep] for dep in item.depends_on if dep != item.id and status[index[dep]] is not InitiativeStatus.DONE]
         for item in initiatives
@@ -475,8 +479,9 @@ def _infeasible(problem: _Problem, blocked: BoolArray) -> str:
     if over:
         shown = listing(f"{y}" + (f" {s}" if s else "") for y, s in over)
         return _(
-            "the ongoing initiatives alone spend more than the budget of {years}; raise the budget or "
-            "let them be cut (keep_ongoing=False, --cut-ongoing)"
+            "the initiatives that must be kept (the ongoing ones, and those asked for) alone spend more than the "
+            "budget of {years}; raise the budget, keep fewer, or let ongoing ones be cut (keep_ongoing=False, "
+            "--cut-ongoing)"
         ).format(years=shown)
     lonely = [
         name
@@ -556,6 +561,7 @@ def prioritise(  # noqa: PLR0913 - keyword-only options of the public API
     every_dimension: bool = False,
     every_opd: bool = False,
     keep_ongoing: bool = True,
+    keep: Iterable[str] = (),
     gains: Mapping[str, float] | pd.Series | None = None,
     method: Method = "exact",
     time_limit: float = 60.0,
@@ -577,6 +583,9 @@ def prioritise(  # noqa: PLR0913 - keyword-only options of the public API
         Keep at least one initiative in every dimension, or for every lead OPD, that has one.
     keep_ongoing
         Ongoing initiatives are kept (default); ``False`` lets them be cut too.
+    keep
+        Ids of initiatives to keep whatever they bring (a commitment, a legal obligation), with
+        their prerequisites.
     gains
         Initiative id → gain to maximise (default: ``gain`` of :func:`expected_effects`).
     method
@@ -599,10 +608,24 @@ def prioritise(  # noqa: PLR0913 - keyword-only options of the public API
         if unknown:
             msg = _("gains names initiatives the plan does not have: {names}").format(names=listing(map(repr, unknown)))
             raise RoadmapError(msg)
+    kept = set(checked_ids(plan, keep, _("keep")))
     problem = _build(
-        plan, table, wanted, covered, every_dimension=every_dimension, every_opd=every_opd, keep_ongoing=keep_ongoing
+        plan,
+        table,
+        wanted,
+        covered,
+        every_dimension=every_dimension,
+        every_opd=every_opd,
+        keep_ongoing=keep_ongoing,
+        keep=kept,
     )
     blocked = _blocked(problem)
+    out = sorted(name for name in kept if blocked[problem.ids.index(name)])
+    if out:
+        msg = _("cannot keep {names}: cancelled or done, or waiting on a cancelled initiative").format(
+            names=listing(map(repr, out))
+        )
+        raise RoadmapError(msg)
     notes: list[str] = []
     if method == "exact" and importlib.util.find_spec("scipy") is None:
         warn(_('SciPy is not installed: a greedy choice is made (pip install "smartcity-model[optimise]")'))

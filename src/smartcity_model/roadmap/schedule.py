@@ -46,6 +46,7 @@ __all__ = [
     "TARGET_COLUMNS",
     "Anchor",
     "RoadmapError",
+    "checked_ids",
     "critical_paths",
     "dimension_target_years",
     "schedule",
@@ -72,6 +73,7 @@ SCHEDULE_COLUMNS: tuple[str, ...] = (
     "critical",
     "delay",
     "blocked_by",
+    "depends_on",
 )
 #: Columns of :func:`target_years`, in order.
 TARGET_COLUMNS: tuple[str, ...] = (
@@ -90,7 +92,7 @@ class RoadmapError(SmartCityError, ValueError):
     """A schedule, a what-if or a budget the roadmap cannot work with; the message says why."""
 
 
-def _checked_ids(plan: Masterplan, ids: Iterable[str], what: str) -> list[str]:
+def checked_ids(plan: Masterplan, ids: Iterable[str], what: str) -> list[str]:
     """Return ``ids`` if the plan has them all; otherwise raise one error naming every unknown id."""
     known = [initiative.id for initiative in plan.initiatives]
     chosen = list(ids)
@@ -135,8 +137,8 @@ def _changes(
         msg = _("anchor must be 'planned' or 'earliest', not {value}").format(value=repr(anchor))
         raise RoadmapError(msg)
     slips = dict(slip or {})
-    _checked_ids(plan, slips, _("slip"))
-    dropped = set(_checked_ids(plan, drop, _("drop")))
+    checked_ids(plan, slips, _("slip"))
+    dropped = set(checked_ids(plan, drop, _("drop")))
     bad = [
         f"{name}={years!r}" for name, years in slips.items() if isinstance(years, bool) or not isinstance(years, int)
     ]
@@ -208,7 +210,8 @@ def schedule(
         Columns :data:`SCHEDULE_COLUMNS`, in plan order: ``duration`` in years; ``delay`` the
         years ``earliest_start`` lies after ``planned_start``; ``blocked_by`` is, for a dropped or
         cancelled initiative, its own id, and for one that waits on such an initiative (directly
-        or not), that initiative's id: neither has years.
+        or not), that initiative's id: neither has years; ``depends_on`` its prerequisites'
+        ids, joined by ``", "``.
     """
     slips, dropped = _changes(plan, anchor, slip, drop)
     initiatives = plan.initiatives
@@ -257,7 +260,7 @@ def schedule(
     table["delay"] = table["earliest_start"] - table["planned_start"]
     table["blocked_by"] = pd.Series(blocked_by, dtype=object)
     table.attrs["deadline"] = deadline
-    table.attrs["depends_on"] = {item.id: tuple(d for d in item.depends_on if d != item.id) for item in initiatives}
+    table["depends_on"] = [", ".join(d for d in item.depends_on if d != item.id) for item in initiatives]
     return table[list(SCHEDULE_COLUMNS)]
 
 
@@ -268,12 +271,15 @@ def critical_paths(table: pd.DataFrame, *, limit: int = 100) -> list[tuple[str, 
     critical initiatives that start in the year their prerequisite ends, up to one that ends in the
     schedule's last year. Paths come in plan order of their first initiative.
     """
-    depends_on: Mapping[str, tuple[str, ...]] = table.attrs.get("depends_on", {})
     deadline = table.attrs.get("deadline")
     if deadline is None:
         msg = _("critical_paths needs the table schedule() returns")
         raise RoadmapError(msg)
     critical = table[table["critical"].fillna(value=False).astype(bool)]
+    depends_on = {
+        name: tuple(filter(None, deps.split(", ")))
+        for name, deps in zip(critical["initiative"], critical["depends_on"], strict=True)
+    }
     start = dict(zip(critical["initiative"], critical["earliest_start"].astype(int), strict=True))
     finish = dict(zip(critical["initiative"], critical["earliest_finish"].astype(int), strict=True))
     followers: dict[str, list[str]] = {name: [] for name in start}

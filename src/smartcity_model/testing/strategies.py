@@ -342,8 +342,9 @@ def plan_context(
 
     RPJMD goals (a mission, its goals, their targets) and a Renstra goal, the strategic analysis,
     visions, partners, a council, team or forum, places (kecamatan with nagari or desa inside) and
-    answers to the built-in questionnaire; each part may be empty. Initiatives name goals, issues,
-    partners and places; budget lines sometimes carry a nomenclature code.
+    answers to the built-in questionnaire, and progress records of a few initiatives (monitoring);
+    each part may be empty. Initiatives name goals, issues, partners and places; budget lines
+    sometimes carry a nomenclature code.
     """
     dimensions = [dimension.id for dimension in framework.dimensions]
     goals: list[dict[str, Any]] = []
@@ -438,6 +439,19 @@ def plan_context(
         )
         for line in row["budget"]:
             line["code"] = draw(st.none() | st.sampled_from(_BUDGET_CODES))
+    reported = draw(st.lists(st.sampled_from([row["id"] for row in initiative_rows]), unique=True, max_size=3))
+    progress = [
+        {
+            "initiative": initiative,
+            "year": year,
+            "status": draw(st.none() | st.sampled_from([status.value for status in InitiativeStatus])),
+            "physical": draw(st.none() | st.floats(0, 100)),
+            "realised": draw(st.none() | st.integers(0, 10**12).map(float)),
+            "note": draw(st.none() | labels),
+        }
+        for initiative in reported
+        for year in draw(st.lists(st.integers(period.start, period.end), unique=True, min_size=1, max_size=2))
+    ]
     return {
         "goals": goals,
         "issues": issues,
@@ -446,6 +460,7 @@ def plan_context(
         "bodies": bodies,
         "areas": areas,
         "assessment": assessment,
+        "progress": progress,
     }
 
 
