@@ -60,10 +60,11 @@ def test_country_benchmark_loads_checks_and_rolls_up_every_plan() -> None:
 
 
 def test_roadmap_benchmark_reports_ratios_and_solver_times() -> None:
-    payload = run("bench_roadmap.py", "--scale", "0.01")
-    assert payload["initiatives"] == 100
+    payload = run("bench_roadmap.py", "--scale", "0.1")
+    assert payload["initiatives"] == 1000
     assert payload["ratio_schedule_to_baseline"] > 0
     assert payload["prioritise_exact_s_at_100"] > 0
     assert payload["prioritise_exact_s_at_10"] > 0
-    assert payload["gap_exact"] <= 1e-6  # HiGHS proves its choice optimal at this size
+    assert payload["gap_at_100"] <= 1e-6  # HiGHS proves its choice optimal at this size
+    assert payload["gap_exact"] <= 1e-4  # the full size is solved to this tolerance
     assert payload["gap_greedy"] >= 0

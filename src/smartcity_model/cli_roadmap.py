@@ -386,6 +386,13 @@ def _prioritise_json(result: Priorities) -> dict[str, Any]:
     show_default=True,
     help=N_("Seconds the solver may take."),
 )
+@click.option(
+    "--tolerance",
+    type=click.FloatRange(0, 1, max_open=True),
+    default=1e-6,
+    show_default=True,
+    help=N_("Relative gap to the best possible at which the solver stops (1e-4 is fast on very large plans)."),
+)
 @table_output_options
 def prioritise_command(  # noqa: PLR0913 - one per option
     *,
@@ -399,6 +406,7 @@ def prioritise_command(  # noqa: PLR0913 - one per option
     keep: tuple[str, ...],
     greedy: bool,
     time_limit: float,
+    tolerance: float,
     fmt: str | None,
     output: Path | None,
 ) -> None:
@@ -417,6 +425,7 @@ def prioritise_command(  # noqa: PLR0913 - one per option
             keep=keep,
             method="greedy" if greedy else "exact",
             time_limit=time_limit,
+            tolerance=tolerance,
         )
     except (RoadmapError, ScoringError) as error:
         fail_scoring(error)

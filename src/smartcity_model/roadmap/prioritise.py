@@ -123,8 +123,10 @@ class Priorities:
                 gain=self.gain,
             )
         ]
-        if self.method == "exact" and self.gap < 1e-6:  # noqa: PLR2004 - what shows as 0.0000 %
+        if self.method == "exact" and self.gap < 1e-9:  # noqa: PLR2004 - proven optimal, to rounding
             lines.append(_("the choice is optimal (HiGHS)"))
+        elif self.method == "exact":
+            lines.append(_("the choice is within {gap:.4%} of the best possible (HiGHS)").format(gap=self.gap))
         else:
             lines.append(
                 _("{method}: at most {gap:.2%} below the best possible ({bound:.2f} points)").format(
@@ -362,7 +364,7 @@ def _constraints(problem: _Problem, slack: FloatArray | float = 0.0) -> list[Lin
     return constraints
 
 
-def _solve_exact(problem: _Problem, blocked: BoolArray, time_limit: float) -> tuple[BoolArray, float]:
+def _solve_exact(problem: _Problem, blocked: BoolArray, time_limit: float, tolerance: float) -> tuple[BoolArray, float]:
     """Return the optimal choice (or the best found in ``time_limit``) and HiGHS's bound.
 
     The choice is checked in rupiah: where the solver's tolerance let it overspend a row, that row
@@ -380,7 +382,7 @@ def _solve_exact(problem: _Problem, blocked: BoolArray, time_limit: float) -> tu
             integrality=np.ones(n, dtype=np.int64),
             bounds=Bounds(lower, upper),
             constraints=_constraints(problem, slack),
-            options={"time_limit": time_limit, "mip_rel_gap": 1e-9},
+            options={"time_limit": time_limit, "mip_rel_gap": tolerance},
         )
         if result.x is None:
             raise RoadmapError(_infeasible(problem, blocked))
@@ -565,6 +567,7 @@ def prioritise(  # noqa: PLR0913 - keyword-only options of the public API
     gains: Mapping[str, float] | pd.Series | None = None,
     method: Method = "exact",
     time_limit: float = 60.0,
+    tolerance: float = 1e-6,
 ) -> Priorities:
     """Choose the initiatives that bring the most expected readiness within ``budget``.
 
@@ -593,9 +596,15 @@ def prioritise(  # noqa: PLR0913 - keyword-only options of the public API
         or ``greedy``.
     time_limit
         Seconds HiGHS may take; the best choice found by then is returned with its gap.
+    tolerance
+        The relative gap to the best possible at which HiGHS stops (default 10⁻⁶); 10⁻⁴ solves a
+        plan of 10,000 initiatives in seconds rather than a minute.
     """
     if method not in ("exact", "greedy"):
         msg = _("method must be 'exact' or 'greedy', not {value}").format(value=repr(method))
+        raise RoadmapError(msg)
+    if isinstance(tolerance, bool) or not isinstance(tolerance, int | float) or not 0 <= tolerance < 1:
+        msg = _("tolerance is a relative gap from 0 to below 1, not {value}").format(value=repr(tolerance))
         raise RoadmapError(msg)
     table = _budget_table(budget)
     covered = _sources(sources)
@@ -631,7 +640,7 @@ def prioritise(  # noqa: PLR0913 - keyword-only options of the public API
         warn(_('SciPy is not installed: a greedy choice is made (pip install "smartcity-model[optimise]")'))
         method = "greedy"
     if method == "exact":
-        chosen, bound = _solve_exact(problem, blocked, time_limit)
+        chosen, bound = _solve_exact(problem, blocked, time_limit, float(tolerance))
     else:
         chosen = _solve_greedy(problem, blocked)
         bound = max(_relaxed_bound(problem, blocked), float(problem.gain @ chosen))
