@@ -156,11 +156,12 @@ def test_slack_is_never_negative_and_no_initiative_starts_before_its_prerequisit
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(plan=masterplans(initiatives=(1, 10)), years=st.integers(1, 4), data=st.data())
+@given(plan=masterplans(initiatives=(1, 10)), data=st.data())
 def test_a_slip_never_brings_anything_forward_nor_moves_it_further_than_the_slip(
-    plan: scm.Masterplan, years: int, data: st.DataObject
+    plan: scm.Masterplan, data: st.DataObject
 ) -> None:
     name = data.draw(st.sampled_from([initiative.id for initiative in plan.initiatives]))
+    years = data.draw(st.integers(1, min(4, plan.period.end - plan.period.start + 1)))
     before = scm.schedule(plan)
     after = scm.schedule(plan, slip={name: years})
     shift = (after["earliest_start"] - before["earliest_start"]).dropna()
@@ -349,7 +350,8 @@ def test_a_choice_never_lacks_a_prerequisite_nor_overspends(
     method: Literal["exact", "greedy"] = "greedy" if greedy else "exact"
     result = scm.prioritise(plan, budget, gains=gains, keep_ongoing=False, method=method)
     chosen = set(result.chosen)
-    done = {i.id for i in plan.initiatives if i.status is scm.InitiativeStatus.DONE}
+    status = scm.roadmap.current_status(plan)  # done as the progress records report, else as planned
+    done = {name for name, now in status.items() if now is scm.InitiativeStatus.DONE}
     for initiative in plan.initiatives:
         if initiative.id in chosen:
             assert set(initiative.depends_on) - {initiative.id} <= chosen | done
@@ -366,7 +368,8 @@ def test_the_example_under_a_30_percent_cut(example_plan: scm.Masterplan) -> Non
         0.7 * sum(line.amount for i in example_plan.initiatives for line in i.budget if line.year == 2024)
     )
     result = scm.prioritise(example_plan, budget)
-    assert {"qw-01", "qw-02"} <= set(result.chosen)  # ongoing
+    decisions = result.table.set_index("initiative")["decision"]
+    assert decisions[["qw-01", "qw-02"]].tolist() == ["done", "done"]  # as the progress records of 2025 report
     assert result.gap == pytest.approx(0.0)
     greedy = scm.prioritise(example_plan, budget, method="greedy")
     assert greedy.gain <= result.gain
@@ -444,10 +447,10 @@ def test_prioritise_needs_a_budget(run: CliRunner) -> None:
     assert run.invoke(main, ["prioritise", str(scm.example_path()), "--budget", "lots"]).exit_code == 2
 
 
-def test_an_unaffordable_ongoing_initiative_is_exit_1_with_the_years(run: CliRunner) -> None:
-    result = run.invoke(main, ["prioritise", str(scm.example_path()), "--budget", "1"])
+def test_an_unaffordable_initiative_to_keep_is_exit_1_with_the_years(run: CliRunner) -> None:
+    result = run.invoke(main, ["prioritise", str(scm.example_path()), "--budget", "1", "--keep", "sh-01"])
     assert result.exit_code == 1
-    assert "2024" in result.output
+    assert "2024, 2025" in result.output
 
 
 def test_without_scipy_a_greedy_choice_is_made_and_said(
@@ -599,3 +602,72 @@ def test_monitor_without_records_says_how_to_start(run: CliRunner, plan_folder: 
     result = run.invoke(main, ["monitor", str(plan_folder)])
     assert result.exit_code == 0, result.output
     assert "No progress reported yet" in result.output
+
+
+# ------------------------------------------------------------------- what an audit found
+
+
+def test_prioritise_refuses_a_dependency_cycle(plan_data: dict[str, Any]) -> None:
+    with pytest.raises(scm.RoadmapError, match="cycle"):
+        scm.prioritise(_plan(plan_data, A={"depends_on": ["c"]}), 1000, gains=_GAINS_BY_ID)
+
+
+def test_a_solver_out_of_time_falls_back_to_greedy_and_says_so(
+    plan_data: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scipy.optimize import OptimizeResult  # noqa: PLC0415 - the optimise extra
+
+    def timed_out(*_args: object, **_kwargs: object) -> OptimizeResult:
+        return OptimizeResult(x=None, status=1, message="Time limit reached", mip_dual_bound=None)
+
+    monkeypatch.setattr("scipy.optimize.milp", timed_out)
+    with pytest.warns(scm.roadmap.RoadmapWarning, match="no choice within 0.5 s .*Time limit reached.*greedy"):
+        result = scm.prioritise(_plan(plan_data), 100, gains=_GAINS_BY_ID, time_limit=0.5)
+    assert result.chosen == ("a", "b", "c")
+
+
+def test_slips_are_bounded_and_never_start_before_the_plan(plan_data: dict[str, Any]) -> None:
+    plan = _plan(plan_data)
+    with pytest.raises(scm.RoadmapError, match="at most the plan's 10 years"):
+        scm.schedule(plan, slip={"a": 11})
+    with pytest.raises(scm.RoadmapError, match="cannot both slip and be dropped"):
+        scm.schedule(plan, slip={"d": 1}, drop=["d"])
+    with pytest.warns(scm.roadmap.RoadmapWarning, match="before the plan starts"):
+        table = scm.schedule(plan, slip={"e": -3})
+    assert _row(table, "E")["earliest_start"] == 2024
+    assert list(scm.schedule(plan, drop="d")["blocked_by"].dropna()) == ["d", "d"]  # one id, not its letters
+
+
+def test_a_cancellation_reported_in_progress_takes_the_followers_out(plan_data: dict[str, Any]) -> None:
+    plan = _with_progress(plan_data, {"initiative": "d", "year": 2025, "status": "cancelled"})
+    assert scm.roadmap.current_status(plan)["d"] is scm.InitiativeStatus.CANCELLED
+    assert _row(scm.schedule(plan), "F")["blocked_by"] == "d"
+    result = scm.prioritise(plan, 1000, gains=_GAINS_BY_ID)
+    assert result.table.set_index("initiative").loc["f", "reason"] == "prerequisite-cancelled"
+
+
+def test_budget_options_that_contradict_or_repeat_are_refused(run: CliRunner, tmp_path: Path) -> None:
+    example = str(scm.example_path())
+    both = run.invoke(main, ["prioritise", example, "--budget", "1", "--budget-file", str(tmp_path / "x.csv")])
+    assert both.exit_code == 2
+    assert "not both" in both.output
+    missing = run.invoke(main, ["prioritise", example, "--budget-file", str(tmp_path / "nowhere.csv")])
+    assert missing.exit_code == 2
+    repeated = tmp_path / "pagu.csv"
+    repeated.write_text("tahun,sumber,pagu\n2024,apbd,10\n2024,apbd,20\n2025,,5\n", encoding="utf-8")
+    result = run.invoke(main, ["prioritise", example, "--budget-file", str(repeated)])
+    assert result.exit_code == 1
+    assert f"{repeated}:3" in result.output
+    assert "first at line 2" in result.output
+    assert f"{repeated}:4" in result.output
+    assert run.invoke(main, ["prioritise", example, "--budget", "12.5m"]).exit_code == 2
+    assert run.invoke(main, ["roadmap", example, "--slip", "sh-01"]).exit_code == 2
+    assert run.invoke(main, ["roadmap", example, "--slip", "sh-01=1", "--slip", "sh-01=2"]).exit_code == 2
+
+
+def test_monitor_refuses_a_year_outside_the_plan_and_says_when_records_stop(run: CliRunner) -> None:
+    example = str(scm.example_path())
+    assert run.invoke(main, ["monitor", example, "--year", "2040"]).exit_code == 2
+    later = run.invoke(main, ["monitor", example, "--year", "2027"])
+    assert later.exit_code == 0
+    assert "The records stop in 2025" in later.output

@@ -73,9 +73,7 @@ def _study_tables(study: Study, year: int | None) -> dict[str, pd.DataFrame]:
     structure = study.structure
     level = structure.levels[-2] if len(structure.levels) > 2 else structure.levels[-1]  # noqa: PLR2004 - top and one below
     tables = {
-        _("Scores"): score_table(
-            study.result, levels="all", years=None if year is None else [year], names=study.names
-        ),
+        _("Scores"): score_table(study.result, levels="all", years=None if year is None else [year], names=study.names),
         _("Contributions"): chosen(study.result.contributions(level)),
     }
     if study.province is not None:

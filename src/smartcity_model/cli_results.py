@@ -355,9 +355,7 @@ _PILLAR_HEADERS = {
 def pillar_table(plan: Masterplan, years: Sequence[int] | None, options: Mapping[str, Any]) -> pd.DataFrame:
     """Return readiness by pillar with the pillars' names, scored with the command's options."""
     kept = {key: value for key, value in options.items() if key not in {"min_coverage", "scale"}}
-    table = pillar_readiness(
-        plan, years=years, min_coverage=options["min_coverage"], scale=options["scale"], **kept
-    )
+    table = pillar_readiness(plan, years=years, min_coverage=options["min_coverage"], scale=options["scale"], **kept)
     names = {pillar.id: pillar.label() for pillar in plan.all_pillars} | {TOP_NODE: _("readiness (all pillars)")}
     table.insert(list(table.columns).index("node") + 1, "name", table["node"].map(names))
     return table

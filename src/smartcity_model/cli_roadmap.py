@@ -70,7 +70,6 @@ _DECISION_WORDS = {"fund": N_("fund"), "cut": N_("cut"), "done": N_("done"), "ca
 _SCALES = {
     "miliar": 1e9,
     "milyar": 1e9,
-    "m": 1e9,
     "billion": 1e9,
     "bn": 1e9,
     "b": 1e9,
@@ -90,9 +89,15 @@ _BUDGET_HEADERS = {
 
 
 def parse_amount(text: str) -> float:
-    """Read an amount of rupiah: ``12500000000``, ``Rp 12.500.000.000``, ``12,5 miliar``, ``12.5 billion``."""
+    """Read an amount of rupiah: ``12500000000``, ``Rp 12.500.000.000``, ``12,5 miliar``, ``12.5 billion``.
+
+    ``M`` alone is refused: it is *miliar* (10⁹) to an Indonesian reader and *million* to an English one.
+    """
     match = _AMOUNT.match(text)
     word = (match.group("word") or "") if match else ""
+    if word.lower() == "m":
+        msg = _("{text}: M is miliar to some and million to others; write miliar or juta").format(text=repr(text))
+        raise ValueError(msg)
     number = match.group("number") if match and word else text
     scale = 1.0
     if word:
@@ -134,22 +139,59 @@ def read_budget(path: Path) -> pd.DataFrame:
             )
             problems.append(Problem("invalid-choice", message, file=shown, line=number, field="source"))
             continue
-        rows.append({"year": year, "source": None if source is None else source.lower(), "amount": amount})
+        rows.append(
+            {"year": year, "source": None if source is None else source.lower(), "amount": amount, "line": number}
+        )
+    problems += _budget_row_problems(rows, shown)
     if problems:
         raise MasterplanError(problems, shown)
     return pd.DataFrame(rows, columns=["year", "source", "amount"])
 
 
+def _budget_row_problems(rows: list[dict[str, Any]], shown: str) -> list[Problem]:
+    """Return the rows that repeat a year (and source), and those without a source in a budget per source."""
+    problems: list[Problem] = []
+    first: dict[tuple[int, str | None], int] = {}
+    for row in rows:
+        key = (row["year"], row["source"])
+        if key in first:
+            message = _("{year} is given twice (first at line {line})").format(
+                year=" ".join(str(part) for part in key if part is not None), line=first[key]
+            )
+            problems.append(Problem("duplicate-id", message, file=shown, line=row["line"], field="year"))
+        else:
+            first[key] = row["line"]
+    if any(row["source"] for row in rows):
+        problems += [
+            Problem(
+                "missing-field",
+                _("no source, where other rows give one: a budget per source gives it on every row"),
+                file=shown,
+                line=row["line"],
+                field="source",
+            )
+            for row in rows
+            if not row["source"]
+        ]
+    return problems
+
+
 def _slips(values: tuple[str, ...]) -> dict[str, int]:
+    """Read the ``--slip ID=YEARS`` options; refuse a malformed one or an initiative given twice."""
     slips: dict[str, int] = {}
     for value in values:
-        name, _sep, years = value.partition("=")
+        name, sep, years = value.partition("=")
         try:
-            slips[name.strip()] = int(years) if years.strip() else 1
+            number = int(years) if sep else None
         except ValueError:
+            number = None
+        if number is None:
             exit_with_usage_error(
                 ValueError(_("--slip takes INITIATIVE=YEARS (e.g. sh-01=2), not {value}").format(value=repr(value)))
             )
+        if name.strip() in slips:
+            exit_with_usage_error(ValueError(_("--slip gives {name} twice").format(name=repr(name.strip()))))
+        slips[name.strip()] = number
     return slips
 
 
@@ -161,7 +203,10 @@ def _gantt(table: pd.DataFrame, start: int, end: int) -> str:
     for row in table.to_dict("records"):
         if pd.isna(row["earliest_start"]):
             cells = ["××"] * len(years)
-            note = _("blocked by {name}").format(name=row["blocked_by"])
+            if row["blocked_by"] != row["initiative"]:
+                note = _("blocked by {name}").format(name=row["blocked_by"])
+            else:
+                note = _("cancelled") if row["status"] == "cancelled" else _("dropped")
         else:
             cells = []
             for year in years:
@@ -183,7 +228,9 @@ def _roadmap_text(plan: Masterplan, table: pd.DataFrame, targets: pd.DataFrame, 
     heading = _("Roadmap of {region}, {period}").format(region=plan.region.name, period=plan.period)
     lines = [heading, ""]
     paths = critical_paths(table)
-    if paths:
+    if table["earliest_start"].isna().all():
+        lines.append(_("No initiative can happen: every one is dropped, cancelled or waits on one that is."))
+    elif paths:
         lines.append(n_("Critical path:", "Critical paths:", len(paths)))
         lines += [f"  {' → '.join(path)}" for path in paths]
     else:
@@ -217,7 +264,9 @@ def _late_lines(late: pd.DataFrame) -> list[str]:
         elif basis == "expected":
             why = _("{year}, when {names} expects to reach it").format(year=earliest, names=names)
         else:
-            why = _("{year}, when {names} ends").format(year=earliest, names=names)
+            why = n_("{year}, when {names} ends", "{year}, when {names} end", len(str(names).split(", "))).format(
+                year=earliest, names=names
+            )
         lines.append(f"{indicator} {years}: {why}")
     return lines
 
@@ -297,13 +346,21 @@ def _write_chart(plan: Masterplan, table: pd.DataFrame, chart: Path) -> None:
 
 def _budget_option(plan: Masterplan, budget: str | None, budget_file: Path | None, sources: tuple[str, ...]) -> Any:
     """Return the budget the options give: an amount, a share of the plan's own, or a table."""
-    if (budget is None) == (budget_file is None):
+    if budget is None and budget_file is None:
         exit_with_usage_error(ValueError(_("give the budget: --budget AMOUNT (or PERCENT%) or --budget-file FILE")))
+    if budget is not None and budget_file is not None:
+        exit_with_usage_error(ValueError(_("give one budget: --budget or --budget-file, not both")))
     if budget_file is not None:
+        if not budget_file.is_file():
+            exit_with_usage_error(FileNotFoundError(_("no budget file {path}").format(path=budget_file)))
         try:
-            return read_budget(budget_file)
+            table = read_budget(budget_file)
         except MasterplanError as error:
             exit_with_problems(error, budget_file, "text")
+        if sources and table["source"].notna().any():
+            message = _("{path} gives a budget per source: --source is for a budget of all sources together")
+            exit_with_usage_error(ValueError(message.format(path=budget_file)))
+        return table
     assert budget is not None  # noqa: S101 - one of the two is given, checked above
     text = budget.strip()
     try:
@@ -484,25 +541,41 @@ def _money_table(frame: pd.DataFrame, headers: dict[str, str]) -> str:
 
 def _monitor_text(plan: Masterplan, sheets: dict[str, pd.DataFrame], as_of: int) -> str:
     states = sheets["initiatives"]
+    budgeted = {initiative.id: {line.year for line in initiative.budget} for initiative in plan.initiatives}
     heading = _("Progress of {region} as of {year} ({n} records)").format(
         region=plan.region.name, year=as_of, n=sum(1 for record in plan.progress if record.year <= as_of)
     )
     counts = states["state"].value_counts()
     lines = [heading, "  " + ", ".join(f"{_(_STATE_WORDS[s])}: {counts[s]}" for s in _STATE_WORDS if s in counts)]
-    attention = states[states["state"].isin(["overdue", "not started"]) | states["absorption"].notna()]
+    spending = states["absorption"].notna() | (states["realised"] > 0)
+    attention = states[states["state"].isin(["overdue", "not started"]) | spending]
     attention = attention[attention["state"] != "done"].assign(state=lambda f: [_(_STATE_WORDS[s]) for s in f["state"]])
     if not attention.empty:
         lines += ["", _("Initiatives due, late or spending:"), _money_table(attention, _STATE_HEADERS)]
     lines += ["", _("Absorption by OPD:"), _money_table(sheets["by_opd"], _ABSORPTION_HEADERS)]
     lines += ["", _("Absorption by funding source:"), _money_table(sheets["by_source"], _ABSORPTION_HEADERS)]
+    unplanned = [
+        f"{record.initiative} {record.year}"
+        for record in plan.progress
+        if record.realised
+        and record.year <= as_of
+        and record.initiative in budgeted
+        and record.year not in budgeted[record.initiative]
+    ]
+    if unplanned:
+        lines.append(
+            _("Money realised in a year without budget lines is counted under source 'other': {records}.").format(
+                records=", ".join(unplanned)
+            )
+        )
     gap = sheets["readiness"]
     if not gap.empty:
         lines += ["", _("Readiness (0-100): expected on schedule, expected from what is reported, and observed:")]
         lines.append(readable(gap, _GAP_HEADERS, decimals=2).rstrip("\n"))
         held = gap["attributable"].iloc[-1]
         lines.append(
-            _("Late initiatives hold back {points:.2f} points of readiness in {year}.").format(
-                points=held, year=int(gap["year"].iloc[-1])
+            _("Late initiatives hold back {points} points of readiness in {year}.").format(
+                points=format_number(float(held), 2), year=int(gap["year"].iloc[-1])
             )
         )
     return "\n".join(lines) + "\n"
@@ -525,6 +598,17 @@ def monitor_command(*, path: Path | None, year: int | None, fmt: str | None, out
     """Run ``smartcity monitor`` (see its help)."""
     chosen = table_format(fmt, output)
     plan = load_or_exit(path if path is not None else default_plan(), "text")
+    if year is not None and not plan.period.start <= year <= plan.period.end:
+        message = _("--year {year} is outside the plan's period {period}").format(year=year, period=plan.period)
+        exit_with_usage_error(ValueError(message))
+    last = max((record.year for record in plan.progress), default=None)
+    if year is not None and last is not None and year > last:
+        click.echo(
+            _("The records stop in {last}: as of {year}, what they do not report is taken as not done.").format(
+                last=last, year=year
+            ),
+            err=True,
+        )
     if not plan.progress and year is None:
         click.echo(
             _(

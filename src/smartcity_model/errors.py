@@ -90,9 +90,9 @@ PROBLEM_HINTS: dict[str, str] = {
     ),
     "unknown-file": N_(
         "Rename it to the file it was meant to be (the message suggests one), or move it out of the plan "
-        "folder: only `masterplan.yaml`, `opds.yaml`, `indicators.yaml`, `initiatives.yaml`, "
-        "`observations.csv` and `checks.yaml` are read. Files that are not data (`.md`, `.pdf`, "
-        "`.xlsx`...) may stay."
+        "folder: only the plan's own files are read (`masterplan.yaml`, `opds.yaml`, `indicators.yaml`, "
+        "`initiatives.yaml`, the context files such as `goals.yaml`, `progress.csv`, `observations.csv` and "
+        "`checks.yaml`; see docs/format.md). Files that are not data (`.md`, `.pdf`, `.xlsx`...) may stay."
     ),
     "syntax-error": N_(
         "Fix the YAML/JSON/CSV at the line and column shown; the message names the slip (a tab, a colon or a "

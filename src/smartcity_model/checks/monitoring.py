@@ -53,14 +53,20 @@ def monitoring_rules(ctx: Context) -> Iterator[Raw]:
         if not row["reported"] or row["state"] == "not started":
             continue
         if planned > 0 and share < thresholds.min_absorption and row["state"] != "done":
-            message = _("{realised} realised of {planned} planned up to {year} ({share:.0%})").format(
-                realised=_rupiah(realised), planned=_rupiah(planned), year=as_of, share=share
+            message = _("{realised} realised of {planned} planned up to {year} ({share})").format(
+                realised=_rupiah(realised),
+                planned=_rupiah(planned),
+                year=as_of,
+                share=format_number(share, 0, percent=True),
             )
             yield Raw("initiative-underspent", "initiative", name, message)
         if realised > planned * thresholds.max_absorption:
             message = (
-                _("{realised} realised of {planned} planned up to {year} ({share:.0%})").format(
-                    realised=_rupiah(realised), planned=_rupiah(planned), year=as_of, share=share
+                _("{realised} realised of {planned} planned up to {year} ({share})").format(
+                    realised=_rupiah(realised),
+                    planned=_rupiah(planned),
+                    year=as_of,
+                    share=format_number(share, 0, percent=True),
                 )
                 if planned > 0
                 else _("{realised} realised up to {year} with no money planned").format(

@@ -135,9 +135,9 @@ def _decoded(raw: bytes, shown: str) -> tuple[str, str]:
         line = raw[: error.start].count(b"\n") + 1
         mixed = any(not char.isascii() and char != "\ufffd" for char in raw.decode("utf-8", errors="replace"))
         if mixed:  # UTF-8 characters beside bytes that are not: read either way, some text would be wrong
-            message = _(
-                "part UTF-8 and part not (byte {byte}): the text cannot be read one way only; {advice}"
-            ).format(byte=error.start, advice=_(_SAVE_AS))
+            message = _("part UTF-8 and part not (byte {byte}): the text cannot be read one way only; {advice}").format(
+                byte=error.start, advice=_(_SAVE_AS)
+            )
             raise MasterplanError([Problem("file-unreadable", message, file=shown, line=line)], shown) from None
         try:
             return raw.decode("cp1252"), "cp1252"

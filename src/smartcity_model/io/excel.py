@@ -980,9 +980,7 @@ def _sheet_xml(raw: bytes) -> bytes:
 
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-            return b"".join(
-                archive.read(name) for name in archive.namelist() if name.startswith("xl/worksheets/")
-            )
+            return b"".join(archive.read(name) for name in archive.namelist() if name.startswith("xl/worksheets/"))
     except (zipfile.BadZipFile, OSError, KeyError):
         return b""
 

@@ -216,6 +216,7 @@ FrameworkField = Annotated[
     BeforeValidator(_framework_by_name, json_schema_input_type=Framework | Literal["gm100sc"]),
 ]
 
+
 def _questionnaire_by_name(value: Any) -> Any:
     """Accept the name of a built-in questionnaire in place of its questions."""
     if isinstance(value, str) and value in BUILTIN_QUESTIONNAIRES:

@@ -190,4 +190,3 @@ class Masterplan(PlanHeader):
         file readers give both).
         """
         return assemble(cls, data, locate, source)
-

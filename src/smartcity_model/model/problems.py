@@ -35,6 +35,7 @@ from smartcity_model.model.subject import Subject, dangling, first_by_id, repeat
 
 __all__ = ["LIST_SECTIONS", "PlanParts", "plan_problems"]
 
+
 @dataclass
 class PlanParts:
     """A plan's parts, each with its position in its section, for whole-plan checks.
@@ -372,4 +373,3 @@ def _observation_problems(observations: Sequence[tuple[int, Observation]], ctx: 
             )
             out.append(subject.problem("duplicate-observation", message, related=positions[first]))
     return out
-

@@ -107,5 +107,3 @@ def repeated(values: Iterable[str]) -> list[str]:
             repeated.append(value)
         seen.add(value)
     return repeated
-
-

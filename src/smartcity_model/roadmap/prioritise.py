@@ -31,21 +31,31 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import math
-from collections.abc import Collection, Iterable, Mapping
+import os
+import sys
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from smartcity_model.errors import suggest
-from smartcity_model.i18n import _
+from smartcity_model.errors import suggest, warn_caller
+from smartcity_model.i18n import _, format_number
 from smartcity_model.model import FundingSource, InitiativeStatus, Masterplan
 from smartcity_model.roadmap.effects import BILLION, expected_effects
-from smartcity_model.roadmap.schedule import RoadmapError, checked_ids
+from smartcity_model.roadmap.schedule import (
+    RoadmapError,
+    RoadmapWarning,
+    checked_ids,
+    current_status,
+    prerequisite_order,
+)
 from smartcity_model.scoring.structure import listing, warn
 
 if TYPE_CHECKING:
@@ -76,6 +86,8 @@ DECISIONS: tuple[str, ...] = ("fund", "cut", "done", "cancelled")
 _RUPIAH = 1.0
 #: How many times a choice that overspends by the solver's tolerance is solved again.
 _ATTEMPTS = 5
+#: The status scipy's ``milp`` gives a problem without any feasible choice.
+_INFEASIBLE = 2
 
 
 @dataclass(frozen=True, eq=False)
@@ -83,7 +95,8 @@ class Priorities:
     """The initiatives chosen under a budget, what was cut and why, and how good the choice is."""
 
     table: pd.DataFrame
-    """One row per initiative, columns :data:`PRIORITY_COLUMNS`: ``decision`` one of :data:`DECISIONS`;
+    """One row per initiative, columns :data:`PRIORITY_COLUMNS` (``gain`` missing for an initiative done or
+    cancelled): ``decision`` one of :data:`DECISIONS`;
     ``reason`` a stable code of why a cut initiative is cut (``budget``, ``no-gain``,
     ``prerequisite-cut``, ``prerequisite-cancelled``) and ``why`` the same in words."""
     spending: pd.DataFrame
@@ -116,21 +129,25 @@ class Priorities:
     def summary(self) -> list[str]:
         """Return the outcome in sentences, in the reader's language."""
         lines = [
-            _("{chosen} of {candidates} initiatives funded, {cut} cut; expected gain {gain:.2f} points").format(
+            _("{chosen} of {candidates} initiatives funded, {cut} cut; expected gain {gain} points").format(
                 chosen=len(self.chosen),
                 candidates=len(self.chosen) + len(self.cut),
                 cut=len(self.cut),
-                gain=self.gain,
+                gain=format_number(self.gain, 2),
             )
         ]
         if self.method == "exact" and self.gap < 1e-9:  # noqa: PLR2004 - proven optimal, to rounding
             lines.append(_("the choice is optimal (HiGHS)"))
         elif self.method == "exact":
-            lines.append(_("the choice is within {gap:.4%} of the best possible (HiGHS)").format(gap=self.gap))
+            lines.append(
+                _("the choice is within {gap} of the best possible (HiGHS)").format(
+                    gap=format_number(self.gap, 4, percent=True)
+                )
+            )
         else:
             lines.append(
-                _("{method}: at most {gap:.2%} below the best possible ({bound:.2f} points)").format(
-                    method=self.method, gap=self.gap, bound=self.bound
+                _("{method}: at most {gap} below the best possible ({bound} points)").format(
+                    method=self.method, gap=format_number(self.gap, 2, percent=True), bound=format_number(self.bound, 2)
                 )
             )
         return [*lines, *self.notes]
@@ -223,6 +240,7 @@ class _Problem:
     rows: list[tuple[int, str | None]]  # (year, source) per constraint row
     prerequisites: list[list[int]]
     groups: list[tuple[str, list[int]]]  # coverage constraints: name, members
+    status: list[InitiativeStatus]  # the status each initiative is chosen by
 
 
 def _spending_rows(
@@ -294,7 +312,9 @@ def _build(  # noqa: PLR0913 - the plan and every option of prioritise
     initiatives = plan.initiatives
     ids = [item.id for item in initiatives]
     index = {name: n for n, name in enumerate(ids)}
-    status = [item.status for item in initiatives]
+    now = current_status(plan)  # done or cancelled (or reopened) as last reported; else as the plan says
+    closed = (InitiativeStatus.DONE, InitiativeStatus.CANCELLED)
+    status = [now[item.id] if {now[item.id], item.status} & set(closed) else item.status for item in initiatives]
     candidates = np.array([s not in (InitiativeStatus.DONE, InitiativeStatus.CANCELLED) for s in status], dtype=float)
     spend, limit, rows = _spending_rows(plan, budget, covered, candidates)
     forced = np.array(
@@ -305,9 +325,10 @@ def _build(  # noqa: PLR0913 - the plan and every option of prioritise
         [index[dep] for dep in item.depends_on if dep != item.id and status[index[dep]] is not InitiativeStatus.DONE]
         for item in initiatives
     ]
+    prerequisite_order(ids, [[index[dep] for dep in item.depends_on if dep != item.id] for item in initiatives])
     groups = _groups(plan, candidates, every_dimension=every_dimension, every_opd=every_opd)
     gain = np.array([float(gains.get(name, 0.0)) for name in ids], dtype=float)
-    return _Problem(ids, candidates, forced, gain, spend.sum(axis=0), spend, limit, rows, prerequisites, groups)
+    return _Problem(ids, candidates, forced, gain, spend.sum(axis=0), spend, limit, rows, prerequisites, groups, status)
 
 
 def _blocked(problem: _Problem) -> BoolArray:
@@ -364,6 +385,24 @@ def _constraints(problem: _Problem, slack: FloatArray | float = 0.0) -> list[Lin
     return constraints
 
 
+@contextlib.contextmanager
+def _solver_output_silenced() -> Iterator[None]:
+    """Send what HiGHS prints to the process's standard output (a stray debug line) to the null device.
+
+    The library's callers print tables and JSON on standard output; a solver's own line there
+    would break them.
+    """
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with Path(os.devnull).open("w", encoding="utf-8") as sink:
+            os.dup2(sink.fileno(), 1)
+            yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
 def _solve_exact(problem: _Problem, blocked: BoolArray, time_limit: float, tolerance: float) -> tuple[BoolArray, float]:
     """Return the optimal choice (or the best found in ``time_limit``) and HiGHS's bound.
 
@@ -377,15 +416,25 @@ def _solve_exact(problem: _Problem, blocked: BoolArray, time_limit: float, toler
     lower = np.minimum(problem.forced, upper)
     slack: FloatArray = np.zeros(len(problem.limit))
     for _attempt in range(_ATTEMPTS):
-        result = milp(
-            -problem.gain,
-            integrality=np.ones(n, dtype=np.int64),
-            bounds=Bounds(lower, upper),
-            constraints=_constraints(problem, slack),
-            options={"time_limit": time_limit, "mip_rel_gap": tolerance},
-        )
-        if result.x is None:
+        with _solver_output_silenced():
+            result = milp(
+                -problem.gain,
+                integrality=np.ones(n, dtype=np.int64),
+                bounds=Bounds(lower, upper),
+                constraints=_constraints(problem, slack),
+                options={"time_limit": time_limit, "mip_rel_gap": tolerance},
+            )
+        if result.x is None and result.status == _INFEASIBLE:
             raise RoadmapError(_infeasible(problem, blocked))
+        if result.x is None:  # out of time (or another stop) before any choice was found
+            warn_caller(
+                _("HiGHS found no choice within {seconds:g} s ({reason}): a greedy choice is made").format(
+                    seconds=time_limit, reason=result.message
+                ),
+                RoadmapWarning,
+            )
+            chosen = _solve_greedy(problem, blocked)
+            return chosen, max(_relaxed_bound(problem, blocked), float(problem.gain @ chosen))
         chosen = np.round(result.x).astype(bool)
         excess = problem.spend[:, chosen].sum(axis=1) - problem.limit - _RUPIAH
         if not np.any(excess > 0):
@@ -453,7 +502,8 @@ def _relaxed_bound(problem: _Problem, blocked: BoolArray) -> float:
 
         upper = np.where(blocked, 0.0, 1.0)
         bounds = Bounds(np.minimum(problem.forced, upper), upper)
-        result = milp(-problem.gain, bounds=bounds, constraints=_constraints(problem))
+        with _solver_output_silenced():
+            result = milp(-problem.gain, bounds=bounds, constraints=_constraints(problem))
         if result.x is not None:
             return -float(result.fun)
     positive = (~blocked) & (problem.gain > 0)
@@ -511,18 +561,18 @@ def _fill(problem: _Problem, chosen: BoolArray, blocked: BoolArray) -> BoolArray
     return chosen
 
 
-def _reasons(plan: Masterplan, problem: _Problem, chosen: BoolArray) -> tuple[list[str], list[str], list[str]]:
+def _reasons(problem: _Problem, chosen: BoolArray) -> tuple[list[str], list[str], list[str]]:
     """Return each initiative's decision, reason code and reason in words."""
     spent = problem.spend[:, chosen].sum(axis=1)
     left = problem.limit - spent
     decisions, codes, words = [], [], []
-    for n, item in enumerate(plan.initiatives):
-        if item.status is InitiativeStatus.DONE:
+    for n, status in enumerate(problem.status):
+        if status is InitiativeStatus.DONE:
             decisions.append("done")
             codes.append("")
             words.append("")
             continue
-        if item.status is InitiativeStatus.CANCELLED:
+        if status is InitiativeStatus.CANCELLED:
             decisions.append("cancelled")
             codes.append("")
             words.append("")
@@ -608,15 +658,7 @@ def prioritise(  # noqa: PLR0913 - keyword-only options of the public API
         raise RoadmapError(msg)
     table = _budget_table(budget)
     covered = _sources(sources)
-    if gains is None:
-        effects = expected_effects(plan)
-        wanted = {str(k): float(v) for k, v in zip(effects["initiative"], effects["gain"], strict=True)}
-    else:
-        wanted = {str(k): float(v) for k, v in gains.items()}
-        unknown = sorted(set(wanted) - {item.id for item in plan.initiatives})
-        if unknown:
-            msg = _("gains names initiatives the plan does not have: {names}").format(names=listing(map(repr, unknown)))
-            raise RoadmapError(msg)
+    wanted = _wanted_gains(plan, gains)
     kept = set(checked_ids(plan, keep, _("keep")))
     problem = _build(
         plan,
@@ -635,7 +677,6 @@ def prioritise(  # noqa: PLR0913 - keyword-only options of the public API
             names=listing(map(repr, out))
         )
         raise RoadmapError(msg)
-    notes: list[str] = []
     if method == "exact" and importlib.util.find_spec("scipy") is None:
         warn(_('SciPy is not installed: a greedy choice is made (pip install "smartcity-model[optimise]")'))
         method = "greedy"
@@ -647,15 +688,8 @@ def prioritise(  # noqa: PLR0913 - keyword-only options of the public API
     chosen = _fill(problem, chosen, blocked)
     gain = float(problem.gain @ chosen)
     bound = max(bound, gain)
-    decisions, codes, words = _reasons(plan, problem, chosen)
-    if table["source"].notna().any():
-        covered = {FundingSource(str(source)) for source in table["source"]}
-    if covered is not None:
-        notes.append(
-            _("the budget covers {sources}; other sources fund their lines from elsewhere").format(
-                sources=", ".join(sorted(source.value for source in covered))
-            )
-        )
+    decisions, codes, words = _reasons(problem, chosen)
+    notes = _notes(table, problem, covered)
     costs = problem.spend.sum(axis=0)
     with np.errstate(over="ignore"):  # a cost of a fraction of a rupiah makes it infinite
         per_billion = np.divide(problem.gain * BILLION, costs, out=np.full(len(costs), np.nan), where=costs > 0)
@@ -664,9 +698,9 @@ def prioritise(  # noqa: PLR0913 - keyword-only options of the public API
             "initiative": problem.ids,
             "name": [item.name for item in plan.initiatives],
             "lead": [item.lead for item in plan.initiatives],
-            "status": [item.status.value for item in plan.initiatives],
+            "status": [status.value for status in problem.status],
             "cost": costs,
-            "gain": problem.gain,
+            "gain": np.where(problem.candidates > 0, problem.gain, np.nan),
             "gain_per_billion": per_billion,
             "decision": decisions,
             "reason": codes,
@@ -681,6 +715,46 @@ def prioritise(  # noqa: PLR0913 - keyword-only options of the public API
         method=method,
         notes=tuple(notes),
     )
+
+
+def _wanted_gains(plan: Masterplan, gains: Mapping[str, float] | pd.Series | None) -> dict[str, float]:
+    """Return the gain to maximise of each initiative: given, else expected; refuse unknown ids."""
+    if gains is None:
+        effects = expected_effects(plan)
+        return {str(k): float(v) for k, v in zip(effects["initiative"], effects["gain"], strict=True)}
+    wanted = {str(k): float(v) for k, v in gains.items()}
+    unknown = sorted(set(wanted) - {item.id for item in plan.initiatives})
+    if unknown:
+        msg = _("gains names initiatives the plan does not have: {names}").format(names=listing(map(repr, unknown)))
+        raise RoadmapError(msg)
+    return wanted
+
+
+def _notes(table: pd.DataFrame, problem: _Problem, covered: set[FundingSource] | None) -> list[str]:
+    """Say what the choice assumed: budget rows nothing spends in, sources the budget does not cover."""
+    notes: list[str] = []
+    if table["year"].notna().any():
+        spent_in = set(problem.rows)
+        unused = [
+            f"{int(year)}" + (f" {source}" if isinstance(source, str) else "")
+            for year, source in zip(table["year"], table["source"], strict=True)
+            if (int(year), source if isinstance(source, str) else None) not in spent_in
+        ]
+        if unused:
+            notes.append(
+                _("the budget of {rows} is not used: no initiative still to fund spends then").format(
+                    rows=listing(unused)
+                )
+            )
+    if table["source"].notna().any():
+        covered = {FundingSource(str(source)) for source in table["source"]}
+    if covered is not None:
+        notes.append(
+            _("the budget covers {sources}; other sources fund their lines from elsewhere").format(
+                sources=", ".join(sorted(source.value for source in covered))
+            )
+        )
+    return notes
 
 
 def _spending(problem: _Problem, chosen: BoolArray, *, per_source: bool) -> pd.DataFrame:

@@ -36,7 +36,7 @@ from typing import Literal, NamedTuple
 import numpy as np
 import pandas as pd
 
-from smartcity_model.errors import SmartCityError, suggest
+from smartcity_model.errors import SmartCityError, suggest, warn_caller
 from smartcity_model.i18n import _
 from smartcity_model.model import Direction, Indicator, InitiativeStatus, Masterplan
 from smartcity_model.scoring.structure import listing
@@ -46,9 +46,12 @@ __all__ = [
     "TARGET_COLUMNS",
     "Anchor",
     "RoadmapError",
+    "RoadmapWarning",
     "checked_ids",
     "critical_paths",
+    "current_status",
     "dimension_target_years",
+    "prerequisite_order",
     "schedule",
     "target_years",
 ]
@@ -92,10 +95,25 @@ class RoadmapError(SmartCityError, ValueError):
     """A schedule, a what-if or a budget the roadmap cannot work with; the message says why."""
 
 
+class RoadmapWarning(UserWarning):
+    """Something the roadmap had to assume or change (a slip capped, a solver that ran out of time)."""
+
+
+def current_status(plan: Masterplan) -> dict[str, InitiativeStatus]:
+    """Return each initiative's status: the latest its progress records report, else the plan's own."""
+    status = {initiative.id: initiative.status for initiative in plan.initiatives}
+    reported = sorted((r.year, r.initiative, r.status) for r in plan.progress if r.status is not None)
+    status.update({name: value for _year, name, value in reported if name in status})
+    return status
+
+
 def checked_ids(plan: Masterplan, ids: Iterable[str], what: str) -> list[str]:
-    """Return ``ids`` if the plan has them all; otherwise raise one error naming every unknown id."""
+    """Return ``ids`` if the plan has them all; otherwise raise one error naming every unknown id.
+
+    A single id given as a string is one id, not its characters.
+    """
     known = [initiative.id for initiative in plan.initiatives]
-    chosen = list(ids)
+    chosen = [ids] if isinstance(ids, str) else list(ids)
     unknown = [f"{name!r}{suggest(name, known)}" for name in chosen if name not in set(known)]
     if unknown:
         msg = _("{what}: the plan has no initiative {names}").format(what=what, names=listing(unknown))
@@ -103,7 +121,7 @@ def checked_ids(plan: Masterplan, ids: Iterable[str], what: str) -> list[str]:
     return chosen
 
 
-def _order(ids: Sequence[str], prerequisites: Sequence[Sequence[int]]) -> list[int]:
+def prerequisite_order(ids: Sequence[str], prerequisites: Sequence[Sequence[int]]) -> list[int]:
     """Return the initiatives in an order where every prerequisite comes first (Kahn); refuse a cycle."""
     waiting = [len(set(deps)) for deps in prerequisites]
     followers: list[list[int]] = [[] for _ in ids]
@@ -144,6 +162,17 @@ def _changes(
     ]
     if bad:
         msg = _("slip gives whole years per initiative, not {values}").format(values=listing(bad))
+        raise RoadmapError(msg)
+    length = plan.period.end - plan.period.start + 1
+    far = [f"{name}={years}" for name, years in slips.items() if abs(years) > length]
+    if far:
+        msg = _("a slip moves an initiative by at most the plan's {n} years, not {values}").format(
+            n=length, values=listing(far)
+        )
+        raise RoadmapError(msg)
+    both = sorted(set(slips) & dropped)
+    if both:
+        msg = _("{names} cannot both slip and be dropped").format(names=listing(map(repr, both)))
         raise RoadmapError(msg)
     return slips, dropped
 
@@ -207,7 +236,8 @@ def schedule(
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`SCHEDULE_COLUMNS`, in plan order: ``duration`` in years; ``delay`` the
+        Columns :data:`SCHEDULE_COLUMNS`, in plan order: ``status`` the latest reported in the
+        plan's progress records, else the plan's own (see :func:`current_status`); ``duration`` in years; ``delay`` the
         years ``earliest_start`` lies after ``planned_start``; ``blocked_by`` is, for a dropped or
         cancelled initiative, its own id, and for one that waits on such an initiative (directly
         or not), that initiative's id: neither has years; ``depends_on`` its prerequisites'
@@ -218,15 +248,27 @@ def schedule(
     ids = [initiative.id for initiative in initiatives]
     index = {name: n for n, name in enumerate(ids)}
     prerequisites = [[index[dep] for dep in item.depends_on if dep != item.id] for item in initiatives]
-    order = _order(ids, prerequisites)
+    order = prerequisite_order(ids, prerequisites)
     years = [plan.schedule(item) for item in initiatives]
     planned_start = np.array([start for start, _end in years], dtype=np.int64)
     planned_finish = np.array([end for _start, end in years], dtype=np.int64)
     duration = planned_finish - planned_start + 1
     floor = planned_start.tolist() if anchor == "planned" else [plan.period.start] * len(ids)
+    capped = []
     for name, years_put_off in slips.items():
-        floor[index[name]] = max(floor[index[name]], int(planned_start[index[name]])) + years_put_off
-    out = [item.id in dropped or item.status is InitiativeStatus.CANCELLED for item in initiatives]
+        moved = max(floor[index[name]], int(planned_start[index[name]])) + years_put_off
+        if moved < plan.period.start:
+            capped.append(name)
+        floor[index[name]] = max(moved, plan.period.start)
+    if capped:
+        warn_caller(
+            _("{names} cannot be brought forward before the plan starts ({start}): they start then").format(
+                names=listing(map(repr, capped)), start=plan.period.start
+            ),
+            RoadmapWarning,
+        )
+    status = current_status(plan)
+    out = [item.id in dropped or status[item.id] is InitiativeStatus.CANCELLED for item in initiatives]
     blocked_by: list[str | None] = [item.id if gone else None for item, gone in zip(initiatives, out, strict=True)]
     start = np.asarray(_forward(order, prerequisites, floor, duration.tolist(), blocked_by), dtype=np.int64)
     live = np.array([who is None for who in blocked_by], dtype=bool)
@@ -245,7 +287,7 @@ def schedule(
             "initiative": ids,
             "name": [item.name for item in initiatives],
             "lead": [item.lead for item in initiatives],
-            "status": [item.status.value for item in initiatives],
+            "status": [status[item.id].value for item in initiatives],
             "planned_start": planned_start,
             "planned_finish": planned_finish,
             "duration": duration,

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from smartcity_model.i18n import _, n_
+from smartcity_model.i18n import _, format_number, n_
 from smartcity_model.model import Masterplan
 from smartcity_model.roadmap.effects import readiness_path
 from smartcity_model.roadmap.schedule import Anchor, schedule, target_years
@@ -89,8 +89,11 @@ class WhatIf:
         final = self.path[self.path["year"] == self.path["year"].max()]
         overall = final[final["level"] == final["level"].iloc[0]] if not final.empty else final
         lines.extend(
-            _("readiness in {year} ({node}): {before:.2f} → {after:.2f}").format(
-                year=row["year"], node=row["node"], before=row["before"], after=row["after"]
+            _("readiness in {year} ({node}): {before} → {after}").format(
+                year=row["year"],
+                node=row["node"],
+                before=format_number(row["before"], 2),
+                after=format_number(row["after"], 2),
             )
             for row in overall.to_dict("records")
             if abs(row["change"]) >= 0.005  # noqa: PLR2004 - what shows at two decimals

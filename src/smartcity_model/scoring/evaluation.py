@@ -323,8 +323,12 @@ def _baseline(scores: pd.DataFrame, region: str, baseline_year: int, dimension: 
     value = np.nan if column is None else float(column.to_dict().get((region, baseline_year), np.nan))
     if np.isnan(value):
         return dimension, "baseline", np.nan, 0, _("no readiness score in {year}").format(year=baseline_year)
-    return dimension, "baseline", _scaled(value / 100), None, _("readiness {score:.1f} in {year}").format(
-        score=value, year=baseline_year
+    return (
+        dimension,
+        "baseline",
+        _scaled(value / 100),
+        None,
+        _("readiness {score:.1f} in {year}").format(score=value, year=baseline_year),
     )
 
 
@@ -365,8 +369,12 @@ def _outcome(plan: Masterplan, year: int, dimension: str) -> Row:
         message = _("no expected value due by {year} has an observation").format(year=year)
         return dimension, "outcome", np.nan, 0, message
     share = sum(met) / len(met)
-    return dimension, "outcome", _scaled(share), len(met), _("{met} of {n} expected values met").format(
-        met=sum(met), n=len(met)
+    return (
+        dimension,
+        "outcome",
+        _scaled(share),
+        len(met),
+        _("{met} of {n} expected values met").format(met=sum(met), n=len(met)),
     )
 
 
