@@ -569,10 +569,15 @@ def test_progress_files_are_read_in_indonesian_and_their_problems_located(
 ) -> None:
     folder = scm.dump(scm.Masterplan.model_validate(plan_data), tmp_path / "plan")
     (folder / "progress.csv").write_text(
-        "inisiatif;tahun;keadaan;fisik;realisasi;catatan\nqw-01;2024;ongoing;40,5;1.000.000;tender\n", encoding="utf-8"
+        "inisiatif;tahun;keadaan;fisik;realisasi;catatan\nqw-01;2024;Berjalan;40,5;1.000.000;tender\n", encoding="utf-8"
     )
     (record,) = scm.load(folder).progress
-    assert (record.physical, record.realised, record.note) == (40.5, 1_000_000.0, "tender")
+    assert (record.status, record.physical, record.realised, record.note) == (
+        scm.InitiativeStatus.ONGOING,
+        40.5,
+        1_000_000.0,
+        "tender",
+    )
     (folder / "progress.csv").write_text(
         "initiative,year,physical\nqw-1,2024,10\nqw-01,2040,10\nqw-01,2025,101\nqw-01,2024,5\nqw-01,2024,6\n",
         encoding="utf-8",

@@ -12,7 +12,17 @@ from smartcity_model.i18n import _
 from smartcity_model.model.alignment import BudgetCode
 from smartcity_model.model.base import Amount, Entity, FrozenModel, Slug, Text, Year, YearValues
 
-__all__ = ["BudgetLine", "FundingSource", "Horizon", "IndicatorLink", "Initiative", "InitiativeStatus"]
+__all__ = [
+    "STATUS_WORDS",
+    "BudgetLine",
+    "FundingSource",
+    "Horizon",
+    "IndicatorLink",
+    "Initiative",
+    "InitiativeStatus",
+    "Status",
+    "status_word",
+]
 
 
 class Horizon(StrEnum):
@@ -41,6 +51,33 @@ class InitiativeStatus(StrEnum):
     """Put off."""
     CANCELLED = "cancelled"
     """Dropped."""
+
+
+#: Indonesian words for the statuses, as monitoring reports write them (any case).
+STATUS_WORDS: dict[str, str] = {
+    "direncanakan": "planned",
+    "rencana": "planned",
+    "belum mulai": "planned",
+    "berjalan": "ongoing",
+    "sedang berjalan": "ongoing",
+    "dalam pelaksanaan": "ongoing",
+    "selesai": "done",
+    "tuntas": "done",
+    "ditunda": "postponed",
+    "dibatalkan": "cancelled",
+    "batal": "cancelled",
+}
+
+
+def status_word(value: Any) -> Any:
+    """Read an Indonesian status word (``berjalan``, ``selesai``...) as the status it names."""
+    if isinstance(value, str):
+        return STATUS_WORDS.get(" ".join(value.split()).lower(), value)
+    return value
+
+
+#: A status, written in English or Indonesian.
+Status = Annotated[InitiativeStatus, BeforeValidator(status_word, json_schema_input_type=InitiativeStatus)]
 
 
 class FundingSource(StrEnum):
@@ -128,7 +165,7 @@ class Initiative(Entity):
     """Roadmap horizon."""
     budget: tuple[BudgetLine, ...] = ()
     """Budget lines."""
-    status: InitiativeStatus = InitiativeStatus.PLANNED
+    status: Status = InitiativeStatus.PLANNED
     """Where the initiative stands."""
     goals: tuple[Slug, ...] = ()
     """Ids of the RPJMD and Renstra statements it serves (see :class:`~smartcity_model.Goal`)."""

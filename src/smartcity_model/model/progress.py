@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import Field
 
 from smartcity_model.model.base import Amount, FrozenModel, Slug, Text, Year
-from smartcity_model.model.initiative import InitiativeStatus
+from smartcity_model.model.initiative import Status
 
 __all__ = ["Percent", "Progress"]
 
@@ -26,8 +26,8 @@ class Progress(FrozenModel):
     """Id of the initiative."""
     year: Year
     """Year reported."""
-    status: InitiativeStatus | None = None
-    """Where the initiative stood at the end of the year."""
+    status: Status | None = None
+    """Where the initiative stood at the end of the year (Indonesian words such as ``berjalan`` are read too)."""
     physical: Percent | None = None
     """Physical progress (realisasi fisik), in percent of the whole initiative."""
     realised: Amount | None = None
