@@ -676,3 +676,8 @@ def test_monitor_refuses_a_year_outside_the_plan_and_says_when_records_stop(run:
     later = run.invoke(main, ["monitor", example, "--year", "2027"])
     assert later.exit_code == 0
     assert "The records stop in 2025" in later.output
+
+
+def test_initiatives_without_a_given_gain_are_said_to_count_zero(plan_data: dict[str, Any]) -> None:
+    result = scm.prioritise(_plan(plan_data), 100, gains={"c": 10.0})
+    assert any("no gain given for a, b, d, e, f" in note for note in result.notes)

@@ -100,13 +100,18 @@ def indicator_effects(plan: Masterplan, structure: Structure | None = None) -> p
     baselines = _baselines(plan)
     movers: dict[str, int] = {}
     links: list[tuple[str, str, float]] = []
+    outside: set[str] = set()
     for initiative in plan.initiatives:
         for link in {link.indicator: link for link in reversed(initiative.indicators)}.values():
             if link.indicator not in columns:
+                outside.add(link.indicator)
                 continue
             movers[link.indicator] = movers.get(link.indicator, 0) + 1
             stated = next(reversed(link.expected.values()), None) if link.expected else None
             links.append((initiative.id, link.indicator, np.nan if stated is None else float(stated)))
+    if outside:
+        message = _("initiatives move {indicators}, which the structure does not score: they bring nothing there")
+        warn(message.format(indicators=listing(repr(name) for name in sorted(outside))))
     frame = pd.DataFrame(links, columns=["initiative", "indicator", "stated"])
     last_target = {k: next(reversed(ind.targets.values()), np.nan) for k, ind in indicators.items() if ind.targets}
     frame["baseline"] = frame["indicator"].map(baselines).astype(float)
@@ -154,9 +159,10 @@ def _warn_unscored(frame: pd.DataFrame) -> None:
             warn(message)
 
 
-def _gains(plan: Masterplan, structure: Structure, level: str) -> tuple[FloatArray, tuple[str, ...]]:
-    """Return every initiative's gain in each node of ``level`` (initiatives × nodes) and the nodes."""
-    links = indicator_effects(plan, structure)
+def _gains(
+    plan: Masterplan, structure: Structure, links: pd.DataFrame, level: str
+) -> tuple[FloatArray, tuple[str, ...]]:
+    """Return every initiative's gain in each node of ``level`` (initiatives × nodes) from its ``links``."""
     weights, nodes = effective_weights(structure, level)
     row = {initiative.id: n for n, initiative in enumerate(plan.initiatives)}
     column = {name: n for n, name in enumerate(structure.indicators)}
@@ -176,8 +182,9 @@ def expected_effects(plan: Masterplan, structure: Structure | None = None) -> pd
     """
     structure = Structure.from_plan(plan) if structure is None else structure
     top, second = structure.levels[-1], structure.levels[-2]
-    overall, _top_nodes = _gains(plan, structure, top)
-    by_node, nodes = _gains(plan, structure, second)
+    links = indicator_effects(plan, structure)
+    overall, _top_nodes = _gains(plan, structure, links, top)
+    by_node, nodes = _gains(plan, structure, links, second)
     cost = np.array([initiative.total_budget for initiative in plan.initiatives], dtype=float)
     gain = overall.sum(axis=1)
     with np.errstate(over="ignore"):  # a cost of a fraction of a rupiah makes it infinite
@@ -201,6 +208,7 @@ def readiness_path(
     structure: Structure | None = None,
     *,
     delivered: pd.DataFrame | None = None,
+    effects: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Return the readiness the plan can expect each year of its period if the initiatives deliver.
 
@@ -209,8 +217,9 @@ def readiness_path(
     out: a share of it every year of its scheduled years, all of it from its earliest finish. A
     blocked or dropped initiative brings nothing. ``table`` is a :func:`schedule` (default: the
     plan's own). ``delivered`` (initiatives × years, shares 0-1) replaces the schedule's share
-    where it has a value: what monitoring reports was done. Columns :data:`PATH_COLUMNS`, for the
-    two top levels of the structure.
+    where it has a value: what monitoring reports was done. ``effects`` is the plan's
+    :func:`indicator_effects` on ``structure``, when the caller has it already (default: computed).
+    Columns :data:`PATH_COLUMNS`, for the two top levels of the structure.
     """
     table = schedule(plan) if table is None else table
     structure = Structure.from_plan(plan) if structure is None else structure
@@ -223,6 +232,7 @@ def readiness_path(
         ids = [initiative.id for initiative in plan.initiatives]
         reported = delivered.reindex(index=ids, columns=years).to_numpy(dtype=float, na_value=np.nan)
         done = np.where(np.isnan(reported), done, np.clip(reported, 0.0, 1.0))
+    links = indicator_effects(plan, structure) if effects is None else effects
     baselines = _baselines(plan)
     base_values = np.array([baselines.get(name, np.nan) for name in structure.indicators], dtype=float)
     specs = [structure.spec(name) for name in structure.indicators]
@@ -231,7 +241,7 @@ def readiness_path(
     ).scores[0]
     frames = []
     for level in structure.levels[-2:][::-1]:
-        gains, nodes = _gains(plan, structure, level)
+        gains, nodes = _gains(plan, structure, links, level)
         weights, _nodes = effective_weights(structure, level)
         present = ~np.isnan(base_scores)
         mass = weights[present].sum(axis=0)

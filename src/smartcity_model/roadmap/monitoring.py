@@ -39,8 +39,8 @@ import pandas as pd
 
 from smartcity_model.i18n import _
 from smartcity_model.model import InitiativeStatus, Masterplan
-from smartcity_model.roadmap.effects import readiness_path
-from smartcity_model.roadmap.schedule import RoadmapError, schedule
+from smartcity_model.roadmap.effects import indicator_effects, readiness_path
+from smartcity_model.roadmap.schedule import RoadmapError, is_missing, schedule
 from smartcity_model.scoring.rollup import plan_vs_actual
 from smartcity_model.scoring.structure import ScoringError, Structure
 
@@ -113,7 +113,7 @@ def _absorbed(frame: pd.DataFrame) -> npt.NDArray[np.float64]:
 
 def _number(value: object, missing: float) -> float:
     """Return a table's cell as a float, ``missing`` for an empty one (``None`` or NaN)."""
-    return missing if value is None or value is pd.NA or value != value else float(str(value))  # noqa: PLR0124 - nan
+    return missing if is_missing(value) else float(str(value))
 
 
 def progress_table(plan: Masterplan, year: int | None = None) -> pd.DataFrame:
@@ -244,8 +244,9 @@ def readiness_gap(plan: Masterplan, year: int | None = None, levels: Sequence[st
     structure = Structure.from_plan(plan)
     table = schedule(plan)
     keys = ["year", "level", "node"]
-    on_time = readiness_path(plan, table, structure).rename(columns={"readiness": "on_schedule"})
-    reported = readiness_path(plan, table, structure, delivered=delivered_shares(plan, as_of))
+    effects = indicator_effects(plan, structure)  # once: both paths share the gains
+    on_time = readiness_path(plan, table, structure, effects=effects).rename(columns={"readiness": "on_schedule"})
+    reported = readiness_path(plan, table, structure, delivered=delivered_shares(plan, as_of), effects=effects)
     frame = on_time.merge(reported.rename(columns={"readiness": "as_reported"}), on=keys)
     frame["attributable"] = frame["on_schedule"] - frame["as_reported"]
     try:

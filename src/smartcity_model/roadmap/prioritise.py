@@ -690,6 +690,10 @@ def prioritise(  # noqa: PLR0913 - keyword-only options of the public API
     bound = max(bound, gain)
     decisions, codes, words = _reasons(problem, chosen)
     notes = _notes(table, problem, covered)
+    if gains is not None:
+        ungiven = [name for n, name in enumerate(problem.ids) if problem.candidates[n] and name not in wanted]
+        if ungiven:
+            notes.append(_("no gain given for {names}: each counts 0").format(names=listing(ungiven)))
     costs = problem.spend.sum(axis=0)
     with np.errstate(over="ignore"):  # a cost of a fraction of a rupiah makes it infinite
         per_billion = np.divide(problem.gain * BILLION, costs, out=np.full(len(costs), np.nan), where=costs > 0)

@@ -51,6 +51,7 @@ __all__ = [
     "critical_paths",
     "current_status",
     "dimension_target_years",
+    "is_missing",
     "prerequisite_order",
     "schedule",
     "target_years",
@@ -411,9 +412,14 @@ class _Years(NamedTuple):
     delay: int | None
 
 
+def is_missing(value: object) -> bool:
+    """Tell whether a table's cell is empty: ``None``, ``pd.NA`` or NaN."""
+    return value is None or value is pd.NA or value != value  # noqa: PLR0124 - the one test that finds nan
+
+
 def _year(value: object) -> int | None:
     """Return a year of a schedule table as an int, ``None`` where it is missing."""
-    return None if value is None or value is pd.NA or value != value else int(str(value))  # noqa: PLR0124 - nan
+    return None if is_missing(value) else int(str(value))
 
 
 def _earliest(

@@ -26,7 +26,7 @@ import pandas as pd
 
 from smartcity_model.i18n import _, format_number, n_
 from smartcity_model.model import Masterplan
-from smartcity_model.roadmap.effects import readiness_path
+from smartcity_model.roadmap.effects import indicator_effects, readiness_path
 from smartcity_model.roadmap.schedule import Anchor, schedule, target_years
 from smartcity_model.scoring.readiness import ReadinessScale, readiness_scale
 from smartcity_model.scoring.structure import Structure, listing
@@ -192,8 +192,9 @@ def what_if(
     before = schedule(plan, anchor=anchor)
     after = schedule(plan, anchor=anchor, slip=slip, drop=drop)
     keys = ["year", "level", "node"]
-    old = readiness_path(plan, before, structure).rename(columns={"readiness": "before"})
-    new = readiness_path(plan, after, structure).rename(columns={"readiness": "after"})
+    effects = indicator_effects(plan, structure)  # once: the gains are the same before and after
+    old = readiness_path(plan, before, structure, effects=effects).rename(columns={"readiness": "before"})
+    new = readiness_path(plan, after, structure, effects=effects).rename(columns={"readiness": "after"})
     path = old.merge(new, on=keys)
     path["change"] = path["after"] - path["before"]
     chosen = readiness_scale(scale)
