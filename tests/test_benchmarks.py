@@ -68,3 +68,14 @@ def test_roadmap_benchmark_reports_ratios_and_solver_times() -> None:
     assert payload["gap_at_100"] <= 1e-6  # HiGHS proves its choice optimal at this size
     assert payload["gap_exact"] <= 1e-4  # the full size is solved to this tolerance
     assert payload["gap_greedy"] >= 0
+
+
+def test_uncertainty_benchmark_reports_ratios_and_peak_memory() -> None:
+    payload = run(
+        "bench_uncertainty.py", "--regions", "12", "--indicators", "20", "--years", "3", "--draws", "40", "--loop", "4"
+    )
+    assert payload["draws"] == 40
+    assert payload["ratio_weights_to_one_roll_up"] > 0
+    assert payload["ratio_all_choices_to_one_roll_up"] > 0
+    assert payload["speedup_over_loop"] > 0
+    assert payload["peak_memory_mb_all_choices"] > 0

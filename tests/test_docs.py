@@ -153,3 +153,23 @@ def test_the_roadmap_page_prints_what_it_shows(
             exec(compile(block, f"docs/roadmap.md example {number}", "exec"), namespace)  # noqa: S102 - the documented example is the test
         printed = capsys.readouterr().out
         assert [line.rstrip() for line in printed.splitlines()] == shown.splitlines(), f"example {number}"
+
+
+def test_every_robustness_example_runs(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("SALib")
+    text = (ROOT / "docs" / "robustness.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL)
+    printed = re.findall(r"```python\n.*?```\n\n```text\n(.*?)```", text, flags=re.DOTALL)
+    assert len(blocks) == len(printed) == 12
+    monkeypatch.chdir(ROOT)
+    namespace: dict[str, object] = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", scm.ScoringWarning)  # the page says what the warnings say
+        for number, block in enumerate(blocks, start=1):
+            exec(compile(block, f"docs/robustness.md example {number}", "exec"), namespace)  # noqa: S102 - the documented example is the test
+    output = capsys.readouterr().out
+    for shown in printed:
+        for line in shown.splitlines():
+            # the optimiser's last digits depend on the machine's arithmetic
+            expected = line.split(", objective")[0] if "objective" in line else line
+            assert expected in output, expected

@@ -498,3 +498,30 @@ def test_the_style_is_left_as_it_was(result: scm.RollUp) -> None:
     before = dict(mpl.rcParams)
     plot.to_svg(plot.bar(result))
     assert dict(mpl.rcParams) == before
+
+
+def test_rank_intervals_draw_one_row_per_region_with_its_interval_median_and_nominal_rank(
+    region_names: dict[str, str],
+) -> None:
+    study = scm.Recipe.load(SUMBAR / "recipe.yaml").run()
+    result = scm.uncertainty(study, n=100, seed=3, weights=0.25, normalisation=["zscore"])
+    figure = plot.rank_intervals(result, "society", year=2024, labels=region_names)
+    axes = figure.axes[0]
+    ranking = result.ranking("society", 2024)
+    labels = [tick.get_text() for tick in axes.get_yticklabels()]
+    assert labels == [region_names[region] for region in ranking["region"]]
+    segments = axes.collections[0].get_segments()
+    assert [tuple(segment[:, 0]) for segment in segments] == list(
+        zip(ranking["rank_p05"], ranking["rank_p95"], strict=True)
+    )
+    median, nominal = axes.lines[:2]
+    np.testing.assert_array_equal(median.get_xdata(), ranking["rank_median"])
+    np.testing.assert_array_equal(nominal.get_xdata(), ranking["rank"])
+    svg = plot.to_svg(figure)
+    assert "Smart Society: rank under uncertainty, 2024" in svg
+    with use_language("id"):
+        assert "peringkat di bawah ketidakpastian" in plot.to_svg(plot.rank_intervals(result, "society"))
+    with pytest.raises(plot.PlotError, match=r"node 'sociey' \(did you mean 'society'\?\)"):
+        plot.rank_intervals(result, "sociey")
+    with pytest.raises(plot.PlotError, match="must be an UncertaintyResult, not RollUp"):
+        plot.rank_intervals(study.result)  # type: ignore[arg-type]

@@ -8,7 +8,8 @@ HTML report, :func:`to_png` writes an image. Titles, axes and legends are in the
 Scores (a :class:`~smartcity_model.RollUp` or :class:`~smartcity_model.ProvinceReadiness`):
 :func:`bar`, :func:`dot`, :func:`distribution`, :func:`correlation`, :func:`contributions`,
 :func:`explained`, :func:`trend`, :func:`paths`, :func:`radar`. Plans: :func:`framework`,
-:func:`roadmap`, :func:`network`, :func:`budget`.
+:func:`roadmap`, :func:`network`, :func:`budget`. Uncertainty (an
+:class:`~smartcity_model.UncertaintyResult`): :func:`rank_intervals`.
 
 Examples
 --------
@@ -45,6 +46,7 @@ from smartcity_model.plot._args import PlotError  # noqa: E402 - after the check
 from smartcity_model.plot._style import STYLE  # noqa: E402
 from smartcity_model.plot.export import to_png, to_svg  # noqa: E402
 from smartcity_model.plot.plans import budget, framework, network, roadmap  # noqa: E402
+from smartcity_model.plot.robustness import rank_intervals  # noqa: E402
 from smartcity_model.plot.scores import (  # noqa: E402
     bar,
     contributions,
@@ -72,6 +74,7 @@ __all__ = [
     "network",
     "paths",
     "radar",
+    "rank_intervals",
     "roadmap",
     "to_png",
     "to_svg",

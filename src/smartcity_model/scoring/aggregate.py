@@ -70,11 +70,54 @@ class NonPositiveError(ScoringError):
 
 
 def _child_extreme(scores: FloatArray, linked: BoolArray, reduce: np.ufunc) -> FloatArray:
-    """Return each parent's smallest (``np.fmin``) or largest (``np.fmax``) child score per row."""
-    if not linked.shape[1]:
-        return np.zeros((len(scores), 0))
-    columns = [reduce.reduce(np.where(linked[:, j], scores, np.nan), axis=1) for j in range(linked.shape[1])]
-    return np.column_stack(columns)
+    """Return each parent's smallest (``np.fmin``) or largest (``np.fmax``) child score per row.
+
+    ``scores`` is (…, rows, children) and ``linked`` (…, children, parents): leading axes are
+    draws of an uncertainty analysis, each with its own links.
+    """
+    n_parents = linked.shape[-1]
+    if not n_parents:
+        return np.zeros((*scores.shape[:-1], 0))
+    union: BoolArray = np.asarray(linked.reshape(-1, *linked.shape[-2:]).any(axis=0), dtype=bool)
+    if (union.sum(axis=1) <= 1).all():
+        return _tree_extreme(scores, linked, union, reduce)
+    if linked.ndim == 2:  # noqa: PLR2004 - one link pattern for every row
+        # Parents side by side for many draws repeat a few patterns of children: reduce each
+        # pattern once, the patterns split into groups without a shared child (each a tree).
+        patterns, inverse = np.unique(linked, axis=1, return_inverse=True)
+        groups: list[tuple[list[int], BoolArray]] = []
+        for j in range(patterns.shape[1]):
+            group = next((g for g in groups if not (g[1] & patterns[:, j]).any()), None)
+            if group is None:
+                groups.append(([j], patterns[:, j].copy()))
+            else:
+                group[0].append(j)
+                group[1][:] |= patterns[:, j]
+        found = np.empty((*scores.shape[:-1], patterns.shape[1]))
+        for columns, _children in groups:
+            found[..., columns] = _tree_extreme(scores, patterns[:, columns], patterns[:, columns], reduce)
+        return found[..., inverse.reshape(-1)]
+    columns = [
+        reduce.reduce(np.where(linked[..., None, :, j], scores, np.nan), axis=-1) for j in range(n_parents)
+    ]
+    return np.stack(columns, axis=-1)
+
+
+def _tree_extreme(scores: FloatArray, linked: BoolArray, union: BoolArray, reduce: np.ufunc) -> FloatArray:
+    """:func:`_child_extreme` when every child has at most one parent: children grouped by parent, one reduce."""
+    n_children, n_parents = union.shape
+    has_parent = union.any(axis=1)
+    parent = np.where(has_parent, union.argmax(axis=1), n_parents)
+    counts = np.bincount(parent, minlength=n_parents + 1)[:n_parents]
+    grouped = np.argsort(parent, kind="stable")[: int(counts.sum())]
+    owned = linked[..., np.arange(n_children), np.minimum(parent, n_parents - 1)] & has_parent
+    values = np.where(owned[..., None, :], scores, np.nan)[..., grouped]
+    found = np.full((*scores.shape[:-1], n_parents), np.nan)
+    if values.shape[-1]:
+        starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        with_children = counts > 0
+        found[..., with_children] = reduce.reduceat(values, starts[with_children], axis=-1)
+    return found
 
 
 def check_method(method: str, power: float | None) -> None:
@@ -112,8 +155,16 @@ def aggregate(  # noqa: PLR0913 - the arrays and options of one level
     power: float | None = None,
     nonpositive: NonPositive = "raise",
     count_imputed: bool = False,
+    coverage_weights: FloatArray | None = None,
 ) -> LevelResult:
-    """Aggregate ``scores`` (rows × children) into the parents of ``membership`` (children × parents)."""
+    """Aggregate ``scores`` (rows × children) into the parents of ``membership`` (children × parents).
+
+    Leading axes, if any, are independent draws: ``scores`` (draws, rows, children) with
+    ``membership`` (draws, children, parents) aggregates every draw with its own weights at once.
+    ``coverage_weights`` (shaped as ``membership``; default: ``membership``) are the weights the
+    coverage is reckoned with, so that drawing the weights changes the scores but not which of
+    them the data allow.
+    """
     check_method(method, power)
     if nonpositive not in {"raise", "zero"}:
         msg = _("nonpositive must be 'raise' or 'zero', not {value}").format(value=repr(nonpositive))
@@ -123,11 +174,12 @@ def aggregate(  # noqa: PLR0913 - the arrays and options of one level
     filled = np.where(present, scores, 0.0)
     linked = membership > 0
     present_weight = present.astype(float) @ membership
-    total_weight = membership.sum(axis=0)
+    reckoned = membership if coverage_weights is None else coverage_weights
+    total_weight = reckoned.sum(axis=-2, keepdims=True)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         share = np.where(total_weight > 0, 1.0 / total_weight, 0.0)
-        parent_coverage = (np.where(present, coverage, 0.0) @ membership) * share
-        parent_imputed = (np.where(present, imputed, 0.0) @ membership) * share
+        parent_coverage = (np.where(present, coverage, 0.0) @ reckoned) * share
+        parent_imputed = (np.where(present, imputed, 0.0) @ reckoned) * share
         if method == "arithmetic":
             result = filled @ membership / present_weight
         elif method == "minimum":
@@ -169,8 +221,13 @@ def _mean_of_positives(  # noqa: PLR0913 - the arrays of one level
     if bad.any():
         hits = bad.astype(float) @ linked.astype(float) > 0
         if nonpositive == "raise" and hits.any():
+            # Over draws (leading axes), name the cells that fail in any of them.
+            any_bad = np.asarray(bad.reshape(-1, *bad.shape[-2:]).any(axis=0), dtype=bool)
+            any_linked = np.asarray(linked.reshape(-1, *linked.shape[-2:]).any(axis=0), dtype=bool)
+            any_hits = np.asarray(hits.reshape(-1, *hits.shape[-2:]).any(axis=0), dtype=bool)
             cells = [
-                (row, int(np.flatnonzero(bad[row] & linked[:, parent])[0]), parent) for row, parent in np.argwhere(hits)
+                (row, int(np.flatnonzero(any_bad[row] & any_linked[:, parent])[0]), parent)
+                for row, parent in np.argwhere(any_hits)
             ]
             raise NonPositiveError(
                 method if method != "power" else f"power (p={p:g})", np.asarray(cells, dtype=np.intp)
@@ -179,7 +236,7 @@ def _mean_of_positives(  # noqa: PLR0913 - the arrays of one level
         hits = np.zeros(present_weight.shape, dtype=bool)
     # Powers of tiny or huge scores can overflow; capped, no sum of them overflows, and no 0 × inf
     # leaks into a parent the child does not belong to.
-    ceiling = np.finfo(float).max / (filled.shape[1] + 1)
+    ceiling = np.finfo(float).max / (filled.shape[-1] + 1)
     if p > 0:
         powered = np.minimum(np.where(present, np.where(bad, 0.0, filled) ** p, 0.0), ceiling)
         result = (powered @ membership / present_weight) ** (1.0 / p)

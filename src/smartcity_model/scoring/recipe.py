@@ -407,7 +407,13 @@ class Recipe(FrozenModel):
             min_coverage=step_a.min_coverage,
             count_imputed=step_a.count_imputed,
             scale=readiness_scale(self.scale),
-            options={"min_coverage": step_a.min_coverage, "count_imputed": step_a.count_imputed},
+            options={
+                "missing": self.impute.method if self.impute is not None else "coverage",
+                "min_coverage": step_a.min_coverage,
+                "count_imputed": step_a.count_imputed,
+                **({"power": step_a.power} if step_a.power is not None else {}),
+                **({"nonpositive": step_a.nonpositive} if step_a.nonpositive != "raise" else {}),
+            },
             notes=[
                 *log.notes,
                 *(

@@ -329,6 +329,33 @@ def _reference(panel: Panel, spec: NormaliseSpec) -> FloatArray | None:
     return panel.matrix[rows]
 
 
+def normalise_panel(panel: Panel, structure: Structure, normalisation: NormaliseSpec) -> tuple[FloatArray, str | None]:
+    """Normalise a panel laid on the structure's indicators; return the scores and what was left unscored."""
+    indicators = structure.indicators
+    if normalisation.scope == "year":
+        groups, scope_names = panel.year_code(), [str(y) for y in panel.years]
+    else:
+        groups, scope_names = np.zeros(len(panel.unit_year()), dtype=np.intp), [_("the panel")]
+    normalised = normalise_matrix(
+        panel.matrix,
+        [structure.spec(i) for i in indicators],
+        groups,
+        normalisation,
+        names=indicators,
+        scope_names=scope_names,
+        reference=_reference(panel, normalisation),
+        row_names=[str(year) for year in panel.unit_year()],
+    )
+    return normalised.scores, normalised.message(normalisation.method) if normalised.skipped else None
+
+
+def leaf_level(scores: FloatArray, panel: Panel) -> LevelResult:
+    """Return the indicator level of a roll-up: each score present counts 1, as observed or as imputed."""
+    present = ~np.isnan(scores)
+    imputed = present & panel.imputed
+    return LevelResult(scores, (present & ~imputed).astype(float), imputed.astype(float), present.astype(float))
+
+
 def score_panel(  # noqa: PLR0913 - keyword-only options of one roll-up
     panel: Panel,
     structure: Structure,
@@ -345,32 +372,11 @@ def score_panel(  # noqa: PLR0913 - keyword-only options of one roll-up
 ) -> RollUp:
     """Normalise a panel (laid on the structure's indicators) and aggregate it up every level."""
     notes = list(notes)
-    indicators = structure.indicators
-    if normalisation.scope == "year":
-        groups, scope_names = panel.year_code(), [str(y) for y in panel.years]
-    else:
-        groups, scope_names = np.zeros(len(panel.unit_year()), dtype=np.intp), [_("the panel")]
-    normalised = normalise_matrix(
-        panel.matrix,
-        [structure.spec(i) for i in indicators],
-        groups,
-        normalisation,
-        names=indicators,
-        scope_names=scope_names,
-        reference=_reference(panel, normalisation),
-        row_names=[str(year) for year in panel.unit_year()],
-    )
-    if normalised.skipped:
-        notes.append(normalised.message(normalisation.method))
-        warn(notes[-1])
-    scores = normalised.scores
-    present = ~np.isnan(scores)
-    imputed = present & panel.imputed
-    levels: dict[str, LevelResult] = {
-        structure.levels[0]: LevelResult(
-            scores, (present & ~imputed).astype(float), imputed.astype(float), present.astype(float)
-        )
-    }
+    scores, note = normalise_panel(panel, structure, normalisation)
+    if note is not None:
+        notes.append(note)
+        warn(note)
+    levels: dict[str, LevelResult] = {structure.levels[0]: leaf_level(scores, panel)}
     for lower, upper in zip(structure.levels, structure.levels[1:], strict=False):
         membership, _parents = structure.membership(lower)
         below = levels[lower]
@@ -575,7 +581,14 @@ def roll_up(  # noqa: PLR0913 - keyword-only options of the public API
         min_coverage=float(min_coverage),
         count_imputed=count_imputed,
         scale=readiness_scale(scale),
-        options={"missing": missing, "min_coverage": round(float(min_coverage), 4), "count_imputed": count_imputed},
+        options={
+            "missing": missing,
+            "min_coverage": round(float(min_coverage), 4),
+            "count_imputed": count_imputed,
+            **({"max_gap": max_gap} if max_gap is not None else {}),
+            **({"power": power} if power is not None else {}),
+            **({"nonpositive": nonpositive} if nonpositive != "raise" else {}),
+        },
     )
 
 
