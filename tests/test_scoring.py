@@ -774,6 +774,30 @@ class TestMeansOfPositives:
         with pytest.raises(scm.ScoringError, match="power= is used only"):
             scm.roll_up(PANEL, one(), method="minmax", power=2)
 
+    @settings(max_examples=60, deadline=None)
+    @given(
+        power=st.sampled_from([-1e5, -300.0, -40.0, -2.5, 0.3, 3.0, 40.0, 300.0, 1e6]),
+        seed=st.integers(0, 2**32 - 1),
+    )
+    def test_power_mean_of_extreme_powers_equals_its_log_sum_exp(self, power: float, seed: int) -> None:
+        """No power overflows or underflows into a wrong mean: scores of two parents, far apart, with gaps."""
+        rng = np.random.default_rng(seed)
+        scores = rng.uniform(0.5, 100, (12, 6)) * np.repeat([1.0, 0.02], 3)
+        scores[rng.random(scores.shape) < 0.25] = np.nan
+        membership = np.zeros((6, 2))
+        membership[:3, 0], membership[3:, 1] = rng.uniform(0.5, 2, 3), rng.uniform(0.5, 2, 3)
+        found = aggregate(scores, (~np.isnan(scores)).astype(float), membership, "power", 0.0, power=power).score
+        for parent, children in enumerate((slice(0, 3), slice(3, 6))):
+            x, w = scores[:, children], membership[children, parent]
+            present = ~np.isnan(x)
+            logs = np.where(present, power * np.log(np.where(present, x, 1.0)), -np.inf)
+            top = logs.max(axis=1, keepdims=True)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                total = np.log((np.where(present, w, 0.0) * np.exp(logs - top)).sum(axis=1)) + top[:, 0]
+                expected = np.exp((total - np.log((present * w).sum(axis=1))) / power)
+            expected = np.where(present.any(axis=1), expected, np.nan)
+            np.testing.assert_allclose(found[:, parent], expected, rtol=1e-9, equal_nan=True)
+
 
 class TestWeights:
     def test_weight_zero_excludes_a_node(self) -> None:

@@ -294,11 +294,34 @@ def test_sensitivity_errors(sumbar) -> None:
         scm.sensitivity(sumbar, n=8, seed=1, weight=0.1)
 
 
-def test_sensitivity_refuses_runs_without_a_score(sumbar) -> None:
-    """Branding has no data: no run can score it, and the indices cannot be estimated."""
+def test_sensitivity_refuses_a_node_or_region_without_a_score(sumbar) -> None:
+    """Branding has no data: there is no rank to analyse, and the message says why."""
     assert sumbar.result.wide("dimension")["branding"].isna().all()
-    with pytest.raises(ScoringError, match=r"some runs leave branding 2024 without a score"):
+    with pytest.raises(ScoringError, match=r"no branding score in 2024 in the result itself"):
         scm.sensitivity(sumbar, n=8, seed=1, weights=0.1, node="branding", regions=[REGION])
+    with pytest.raises(ScoringError, match=r"no branding score in 2024 in the result itself"):
+        scm.sensitivity(sumbar, n=8, seed=1, weights=0.1, node="branding")
+
+
+def test_sensitivity_refuses_runs_that_leave_the_node_without_a_score() -> None:
+    """Leaving out the only indicator of a pillar leaves it unscored in some runs: no variance without a rank."""
+    nodes = pd.DataFrame(
+        {
+            "node": ["a", "b", "c", "P", "Q", "top"],
+            "level": ["indicator"] * 3 + ["pillar"] * 2 + ["index"],
+            "parent": ["P", "Q", "Q", "top", "top", None],
+            "weight": 1.0,
+        }
+    )
+    structure = scm.Structure.from_frame(nodes, ("indicator", "pillar", "index"))
+    rng = np.random.default_rng(1)
+    data = pd.DataFrame(
+        [(f"r{i}", 2024, name, rng.uniform(0, 100)) for i in range(6) for name in "abc"],
+        columns=["region", "year", "indicator", "value"],
+    )
+    result = scm.roll_up(data, structure, method="minmax")
+    with pytest.raises(ScoringError, match=r"mean_rank_shift: some runs leave P 2024 without a score"):
+        scm.sensitivity(result, n=8, seed=1, exclude=True, node="P")
 
 
 def test_missing_salib_says_how_to_install(monkeypatch) -> None:
@@ -308,3 +331,39 @@ def test_missing_salib_says_how_to_install(monkeypatch) -> None:
         sobol_sample(2, 8)
     with pytest.raises(ScoringError, match=r'pip install "smartcity-model\[sensitivity\]"'):
         sobol_indices(np.arange(16, dtype=float), 2)
+
+
+def test_one_group_of_several_columns_is_one_factor() -> None:
+    """SALib reads a single group as no grouping: the design and the indices must still treat it as one factor."""
+    x = sobol_sample(["a", "b", "c"], 64, seed=2, groups=["g", "g", "g"])
+    assert x.shape == (64 * 3, 3)
+    a, ab, b = x[0::3], x[1::3], x[2::3]
+    np.testing.assert_array_equal(ab, b)  # the group's columns taken from B: all of them
+    assert not np.allclose(a, b)
+    table = sobol_indices((x**2).sum(axis=1), ["a", "b", "c"], groups=["g", "g", "g"], seed=2)
+    assert table["factor"].tolist() == ["g"]
+    row = table.iloc[0]
+    assert row["first_order_low"] <= 1 <= row["first_order_high"]
+    assert row["total_low"] <= 1 <= row["total_high"]
+
+
+def test_one_level_of_uncertain_weights_explains_everything(sumbar) -> None:
+    found = scm.sensitivity(sumbar, n=64, seed=3, weights={"indicator": 0.5}, node="economy")
+    row = found.indices[found.indices["output"] == "mean_rank_shift"].iloc[0]
+    assert row["factor"] == "weights (indicator)"
+    assert row["first_order_low"] <= 1 <= row["first_order_high"]
+    assert row["total_low"] <= 1 <= row["total_high"]
+    assert len(found.outputs) == 64 * 3
+
+
+@pytest.mark.parametrize("resamples", [0, -5, 2.5, True])
+def test_resamples_must_be_a_whole_number(resamples) -> None:
+    x = sobol_sample(2, 16, seed=1)
+    with pytest.raises(ScoringError, match="resamples must be a whole number"):
+        sobol_indices(x[:, 0], 2, resamples=resamples)
+
+
+def test_outputs_must_be_flat() -> None:
+    x = sobol_sample(2, 16, seed=1)
+    with pytest.raises(ScoringError, match=r"a flat array\), not an array of shape \(16, 4\)"):
+        sobol_indices(x[:, 0].reshape(16, 4), 2)

@@ -25,7 +25,7 @@ from smartcity_model.analysis.trends import (
     growth,
 )
 from smartcity_model.scoring.coinr import structure_from_coinr, tidy_from_coinr
-from smartcity_model.scoring.structure import ScoringWarning
+from smartcity_model.scoring.structure import ScoringError, ScoringWarning
 
 ROOT = Path(__file__).parents[1]
 PANEL = Path(__file__).parent / "data" / "asem" / "ASEM_iData_p.csv"
@@ -488,3 +488,9 @@ def test_spearman_of_the_summary_is_scipys(a: list[float], b: list[float]) -> No
         assert math.isnan(rho)
     else:
         assert rho == pytest.approx(stats.spearmanr(a, b).statistic, abs=1e-12)
+
+
+def test_infinite_scores_are_refused_naming_the_pairs() -> None:
+    frame = _frame([("a", 2019, "x", 40.0), ("a", 2020, "x", float("inf")), ("b", 2019, "x", 1.0)])
+    with pytest.raises(ScoringError, match=r"1 score is infinite: a/x"):
+        growth(frame)

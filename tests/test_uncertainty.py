@@ -519,8 +519,16 @@ def kept(synthetic) -> tuple[scm.RollUp, scm.UncertaintyResult]:
     raw, structure = synthetic
     result = scm.roll_up(raw, structure, method="minmax", min_coverage=0.75)
     spec = Uncertainty(weights=0.3, normalisation=["zscore"], exclude=True)
-    with pytest.warns(ScoringWarning, match="missing in some draws"):
+    with pytest.warns(ScoringWarning) as caught:
         found = scm.uncertainty(result, spec, n=120, seed=7, keep_draws=True, interval=(0.1, 0.9))
+    said = [str(w.message) for w in caught]
+    # leaving an indicator out lowers some nodes' coverage below 0.75, and raises others' above it
+    assert any("missing in some draws" in message for message in said)
+    assert any("without a nominal score get one in some draws" in message for message in said)
+    gained = found.summary[found.summary["score"].isna() & (found.summary["scored"] > 0)]
+    assert len(gained) > 0
+    assert gained["rank"].isna().all()
+    assert gained["rank_median"].notna().all()
     return result, found
 
 
@@ -803,7 +811,7 @@ def test_one_at_a_time_needs_a_discrete_choice(plain) -> None:
     [
         ({"weights": {"pilar": 0.2}}, r"unknown levels 'pilar' \(did you mean 'pillar'\?\)"),
         ({"weights": {"index": 0.2}}, r"unknown levels 'index'.*the levels with weights are indicator, pillar, sub"),
-        ({"weight_ranges": {"top": (0.5, 1.0)}}, r"does not weigh: 'top'"),
+        ({"weight_ranges": {"top": (0.5, 1.0)}}, r"names 'top', on the top level, which has no weight"),
         ({"exclude": ("i11",)}, r"exclude names indicators the structure does not have: 'i11' \(did you mean 'i1"),
         ({"aggregation": {"pilar": ("geometric",)}}, r"unknown levels 'pilar' \(did you mean 'pillar'\?\)"),
         ({"wieghts": 0.2}, r"unknown uncertain choices 'wieghts' \(did you mean 'weights'\?\)"),
@@ -1031,3 +1039,60 @@ def test_drawn_weights_move_scores_but_never_which_scores_the_data_allow(sumbar)
     # the edge case this guards: some dimension has exactly the minimum coverage
     coverage = sumbar.result.levels["dimension"].coverage + sumbar.result.levels["dimension"].imputed
     assert np.isclose(coverage, setup.min_coverage, atol=1e-3).any()
+
+
+@pytest.mark.parametrize(
+    ("options", "pattern"),
+    [
+        ({"interval": (0.1, 0.5, 0.9)}, r"interval must be two quantiles"),
+        ({"interval": "0.05"}, r"interval must be two quantiles"),
+        ({"interval": (False, True)}, r"interval must be two quantiles"),
+        ({"levels": []}, r"levels= names no level"),
+        ({"weights": True}, r"weight noise must be a number between 0 and 1"),
+        ({"weights": "0.2"}, r"weight noise must be a number between 0 and 1"),
+        ({"weights": {"pillar": True}}, r"weight noise must be a number between 0 and 1"),
+        ({"groups": {"r1": "a"}, "weights": 0.1}, r"groups= is used only by the missing-data alternatives group_mean"),
+        ({"max_gap": 2, "missing": ["mean"]}, r"max_gap= is used only by the missing-data alternatives linear, locf"),
+        ({"n": 10**12, "weights": 0.1}, r"would keep about [\d.]+ GB of scores and ranks, more than this machine's"),
+    ],
+)
+def test_options_that_cannot_be_used_are_refused(plain, options, pattern) -> None:
+    options = {"n": 4, "seed": 1, "normalisation": ["zscore"], **options}
+    with pytest.raises(ScoringError, match=pattern):
+        scm.uncertainty(plain, **options)
+
+
+def test_levels_named_twice_or_out_of_order_are_reported_once_bottom_up(plain) -> None:
+    found = scm.uncertainty(plain, n=5, seed=1, weights=0.2, levels=["index", "pillar", "index"])
+    assert found.levels == ("pillar", "index")
+    assert not found.summary.duplicated(["region", "year", "node"]).any()
+    only = scm.uncertainty(plain, n=5, seed=1, weights=0.2, levels="pillar", keep_draws=True)
+    assert set(only.ranking()["region"]) == set(REGIONS)  # the top node analysed, not the structure's
+    assert set(only.draws()["node"]) == set(plain.structure.level_nodes("pillar"))
+    with pytest.raises(ScoringError, match=r"year must be a whole number \(e\.g\. 2024\), not '2020'"):
+        only.ranking(year="2020")  # type: ignore[arg-type]
+
+
+def test_a_named_normalisation_takes_the_nominal_scope(synthetic) -> None:
+    raw, structure = synthetic
+    result = scm.roll_up(raw, structure, method="minmax", scope="year", min_coverage=0.0)
+    setup = prepare(result, Uncertainty(normalisation=["zscore", NormaliseSpec(method="percentile")]))
+    draws = Draws({}, {"normalisation": np.array([1, 2])}, 2)
+    scores, _ranks = evaluate(setup, draws, ("pillar",))
+    by_year = scm.roll_up(raw, structure, method="zscore", scope="year", min_coverage=0.0)
+    whole_panel = scm.roll_up(raw, structure, method="percentile", min_coverage=0.0)
+    assert_same_scores(scores["pillar"][0], by_year.levels["pillar"].score, "zscore takes the year scope")
+    assert_same_scores(scores["pillar"][1], whole_panel.levels["pillar"].score, "a spec keeps its own scope")
+
+
+def test_indicators_that_count_for_nothing_are_no_candidates_to_leave_out(synthetic) -> None:
+    raw, structure = synthetic
+    nodes = structure.nodes.copy()
+    nodes.loc[nodes["node"] == "i4", "weight"] = 0.0
+    zero = scm.Structure(structure.levels, nodes, structure.specs)
+    result = scm.roll_up(raw, zero, method="minmax", min_coverage=0.0)
+    setup = prepare(result, Uncertainty(exclude=True))
+    assert "i4" not in setup.factor("exclude").choices
+    assert len(setup.factor("exclude").choices) == len(INDICATORS)  # "none" and the nine that count
+    with pytest.raises(ScoringError, match=r"already count for nothing \(weight 0\): 'i4'"):
+        prepare(result, Uncertainty(exclude=("i1", "i4")))

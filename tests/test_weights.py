@@ -325,7 +325,7 @@ def test_too_few_iterations_warn_and_say_not_converged(asem) -> None:
         ({"level": "pillar", "against": "Indx"}, r"unknown node 'Indx' \(did you mean 'Index'\?\)"),
         ({"level": "pillar", "target": {"Physicl": 1.0}}, r"target names nodes not on the level: 'Physicl'"),
         ({"level": "pillar", "target": {"Conn": 1.0}}, r"target names nodes not on the level: 'Conn'"),
-        ({"level": "pillar", "target": {"Physical": -1.0, "P2P": 2.0}}, "target importances must be ≥ 0"),
+        ({"level": "pillar", "target": {"Physical": -1.0, "P2P": 2.0}}, "target importances must be finite numbers"),
         ({"level": "pillar", "target": {"Physical": 0.0}}, "not all 0"),
         ({"level": "pillar", "objective": "infomx"}, r"objective must be 'balance' or 'infomax', not 'infomx'"),
         ({"level": "pillar", "year": 2019}, r"year 2019 is not among the years scored"),
@@ -335,3 +335,30 @@ def test_optimise_weights_errors(asem, options, pattern) -> None:
     _data, result = asem
     with pytest.raises(ScoringError, match=pattern):
         scm.optimise_weights(result, **options)
+
+
+def test_noisy_weights_record_their_seed_and_refuse_what_is_no_noise(structure) -> None:
+    first = scm.noisy_weights(structure, 0.2, 3)
+    again = scm.noisy_weights(structure, 0.2, 3, seed=first.attrs["seed"])
+    pd.testing.assert_frame_equal(first, again)
+    assert len(scm.noisy_weights(structure, 0.2, np.int64(2), seed=1)["draw"].unique()) == 2
+    for noise in (1.5, -0.1, float("nan"), True, "0.2"):
+        with pytest.raises(ScoringError, match="weights"):
+            scm.noisy_weights(structure, noise, 3, seed=1)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("options", "pattern"),
+    [
+        ({"tolerance": -1.0}, "tolerance must be a number above 0"),
+        ({"tolerance": float("nan")}, "tolerance must be a number above 0"),
+        ({"max_iterations": 0}, "max_iterations must be a whole number ≥ 1"),
+        ({"max_iterations": True}, "max_iterations must be a whole number ≥ 1"),
+        ({"max_iterations": 2.5}, "max_iterations must be a whole number ≥ 1"),
+        ({"target": {"Conn": float("inf")}}, "target importances must be finite numbers"),
+    ],
+)
+def test_optimiser_options_are_checked(asem, options, pattern) -> None:
+    _data, result = asem
+    with pytest.raises(ScoringError, match=pattern):
+        scm.optimise_weights(result, "sub-index", **options)

@@ -81,11 +81,8 @@ def main() -> None:
     print(table.head(8).round(2).to_string(index=False))
 
     if args.sensitivity:
-        # Leaving out an indicator can leave a dimension without a score, and a run without a
-        # rank has no place in a variance: the indices cover the other choices.
-        kept = CHOICES.model_copy(update={"exclude": False})
         sensitivity = scm.sensitivity(
-            study, kept, n=256, seed=args.seed, node=args.node, year=args.year, regions=[FOCUS]
+            study, CHOICES, n=256, seed=args.seed, node=args.node, year=args.year, regions=[FOCUS]
         )
         print(f"\n{sensitivity!r}")
     if args.out is not None:

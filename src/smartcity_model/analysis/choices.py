@@ -41,8 +41,8 @@ class Uncertainty(FrozenModel):
 
     Examples
     --------
-    >>> Uncertainty(weights=0.25, normalisation=["minmax", "zscore"]).normalisation[1].method
-    'zscore'
+    >>> Uncertainty(weights=0.25, normalisation=["minmax", NormaliseSpec(method="zscore", sd=15)]).normalisation[0]
+    'minmax'
     >>> Uncertainty(aggregation=["geometric"]).aggregation
     ('geometric',)
     """
@@ -56,8 +56,9 @@ class Uncertainty(FrozenModel):
         default_factory=dict
     )
     """Node → ``(low, high)``: that node's weight is drawn uniformly in the range instead."""
-    normalisation: tuple[NormaliseSpec, ...] = ()
-    """Normalisations to draw from besides the nominal one (names or :class:`NormaliseSpec`)."""
+    normalisation: tuple[str | NormaliseSpec, ...] = ()
+    """Normalisations to draw from besides the nominal one: a name (with the nominal one's scope,
+    ``panel`` or ``year``, and default settings) or a :class:`NormaliseSpec` (as it is)."""
     aggregation: tuple[str, ...] | dict[str, tuple[str, ...]] = ()
     """Aggregations to draw from besides the nominal one (names from
     :data:`~smartcity_model.scoring.AGGREGATIONS`): for every level above the indicators, or per
@@ -74,15 +75,30 @@ class Uncertainty(FrozenModel):
     """Outlier treatments to draw from besides the nominal one, e.g. ``("none", "coinr")`` (names
     from :data:`~smartcity_model.scoring.TREATMENTS`)."""
     exclude: bool | tuple[str, ...] = False
-    """Leave out one indicator at a time (or none): ``True`` for any indicator, or the candidates."""
+    """Leave out one indicator at a time (or none): ``True`` for any indicator that counts, or the
+    candidates. A parent whose every weighted child is left out is left out in turn, as a
+    structure with those weights at 0 would have it."""
 
     @field_validator("normalisation", mode="before")
     @classmethod
     def _specs(cls, value: Any) -> Any:
         if isinstance(value, str | NormaliseSpec):
             value = [value]
-        if isinstance(value, Sequence) and not isinstance(value, str):
-            return [NormaliseSpec.of(item) if isinstance(item, str) else item for item in value]
+        if isinstance(value, Sequence):
+            for item in value:
+                if isinstance(item, str):
+                    NormaliseSpec.of(item)  # an unknown name is refused here, with a hint
+        return value
+
+    @field_validator("weights", mode="before")
+    @classmethod
+    def _noise(cls, value: Any) -> Any:
+        noises = value.values() if isinstance(value, Mapping) else [value]
+        if any(isinstance(item, bool | str) for item in noises):
+            msg = _("weight noise must be a number between 0 and 1 (e.g. 0.25), not {value}").format(
+                value=repr(value)
+            )
+            raise ValueError(msg)
         return value
 
     @field_validator("aggregation", "missing", "treatment", mode="before")
@@ -190,7 +206,11 @@ def weight_draws(structure: Structure, spec: Uncertainty) -> list[WeightDraw]:
         raise ScoringError(msg)
     nodes = structure.nodes.set_index("node")
     top = set(structure.level_nodes(structure.levels[-1]))
-    strangers = [node for node in spec.weight_ranges if node not in nodes.index or node in top]
+    tops = [node for node in spec.weight_ranges if node in top]
+    if tops:
+        msg = _("weight_ranges names {nodes}, on the top level, which has no weight (nothing above it to weigh in)")
+        raise ScoringError(msg.format(nodes=listing(repr(node) for node in tops)))
+    strangers = [node for node in spec.weight_ranges if node not in nodes.index]
     if strangers:
         named = listing(f"{node!r}{suggest(node, list(nodes.index))}" for node in strangers)
         msg = _("weight_ranges names nodes the structure does not weigh: {nodes}").format(nodes=named)

@@ -10,6 +10,7 @@ loop per draw.
 from __future__ import annotations
 
 import itertools
+import os
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -170,6 +171,15 @@ class _Fill:
     groups: Mapping[str, str] | None
     max_gap: int | None
 
+    @classmethod
+    def checked(cls, groups: Mapping[str, str] | None, max_gap: int | None, alternatives: Sequence[str]) -> _Fill:
+        """Return the options, refusing one that no alternative among ``alternatives`` uses."""
+        for name, given, methods in (("groups", groups, _GROUPED), ("max_gap", max_gap, _TEMPORAL)):
+            if given is not None and not methods & set(alternatives):
+                msg = _("{name}= is used only by the missing-data alternatives {methods}, none of them chosen")
+                raise ScoringError(msg.format(name=name, methods=", ".join(sorted(methods))))
+        return cls(groups, max_gap)
+
     def impute(self, panel: Panel, policy: str) -> Panel:
         """Impute ``panel`` by ``policy``, passing only the options the method takes."""
         return impute_panel(
@@ -204,6 +214,13 @@ def _data_panels(
                 treated: tuple[Panel, Any, Any] = _recorded(notes, _("treatment {method}").format(method=method), work)
                 panels.append(treated[0])
     return panels
+
+
+def _spec(given: str | NormaliseSpec, nominal: NormaliseSpec) -> NormaliseSpec:
+    """Return an alternative normalisation: a name takes the nominal one's scope."""
+    if isinstance(given, NormaliseSpec):
+        return given
+    return NormaliseSpec.of(given).model_copy(update={"scope": nominal.scope})
 
 
 def _label(spec: NormaliseSpec, specs: Sequence[NormaliseSpec]) -> str:
@@ -248,11 +265,18 @@ def _exclusion(structure: Structure, spec: Uncertainty) -> list[Factor]:
     """Return the factor that leaves out one indicator at a time (or none), if declared."""
     if spec.exclude is False:
         return []
-    candidates = structure.indicators if spec.exclude is True else tuple(dict.fromkeys(spec.exclude))
+    counted = tuple(name for name in structure.indicators if name not in structure.excluded)
+    candidates = counted if spec.exclude is True else tuple(dict.fromkeys(spec.exclude))
     unknown = [name for name in candidates if name not in structure.indicators]
     if unknown:
         named = listing(f"{n!r}{suggest(str(n), structure.indicators)}" for n in unknown)
         msg = _("exclude names indicators the structure does not have: {names}").format(names=named)
+        raise ScoringError(msg)
+    already = [name for name in candidates if name in structure.excluded]
+    if already:
+        msg = _("exclude names indicators that already count for nothing (weight 0): {names}").format(
+            names=listing(repr(name) for name in already)
+        )
         raise ScoringError(msg)
     return [Factor("exclude", "choice", structure.levels[0], ("none", *candidates), 1)]
 
@@ -282,7 +306,9 @@ def prepare(
     policies = [m for m in MISSING_POLICIES if m != "raise"]
     missing = _alternatives(base.missing, spec.missing, policies, _("missing-data policies"))
     treatment = _alternatives(base.treatment, spec.treatment, TREATMENTS, _("treatments"))
-    normalisations = tuple(dict.fromkeys([result.normalisation, *spec.normalisation]))
+    normalisations = tuple(
+        dict.fromkeys([result.normalisation, *(_spec(s, result.normalisation) for s in spec.normalisation)])
+    )
     data_factors = (
         ("missing", missing),
         ("treatment", treatment),
@@ -294,7 +320,7 @@ def prepare(
     for method in {method for _factor, methods in aggregations.values() for method in methods}:
         check_method(method, power)
     factors.extend(_exclusion(structure, spec))
-    panels = _data_panels(base, (missing, treatment), _Fill(groups, max_gap), notes)
+    panels = _data_panels(base, (missing, treatment), _Fill.checked(groups, max_gap, missing[1:]), notes)
     leaves = []
     for panel in panels:
         for normalisation in normalisations:
@@ -388,6 +414,22 @@ def _membership(setup: Setup, lower: str, draws: Draws, dropped: BoolArray | Non
     matrix = np.zeros((draws.size, *base.shape))
     matrix[:, rows, parent] = child
     return _Weights(matrix, coverage, parents_dropped)
+
+
+def check_memory(setup: Setup, runs: int, levels: Sequence[str], copies: int = 2) -> None:
+    """Refuse, before starting, draws whose kept scores and ranks would not fit in this machine's memory."""
+    rows = setup.leaf_scores.shape[1]
+    needed = runs * rows * sum(len(setup.structure.level_nodes(level)) for level in levels) * 4 * copies
+    try:
+        physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):  # not a POSIX system: nothing to compare with
+        return
+    if needed > 0.8 * physical:
+        msg = _(
+            "{runs} runs over {levels} would keep about {needed:.1f} GB of scores and ranks, more than this "
+            "machine's {physical:.1f} GB: use fewer draws, or fewer levels (levels=)"
+        ).format(runs=runs, levels=", ".join(levels), needed=needed / 2**30, physical=physical / 2**30)
+        raise ScoringError(msg)
 
 
 def _chunk(setup: Setup) -> int:
@@ -505,6 +547,7 @@ def evaluate(
     far finer than the spread of any interval drawn. ``exact`` keeps the scores in double
     precision and skips the ranks (for an optimiser).
     """
+    check_memory(setup, draws.size, levels)  # float64 scores, or float32 scores and ranks: 8 bytes a cell
     rows = setup.leaf_scores.shape[1]
     dtype = np.float64 if exact else np.float32
     out = {

@@ -27,7 +27,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from smartcity_model.analysis.choices import Uncertainty, draws_from_unit
-from smartcity_model.analysis.engine import Setup, evaluate, prepare
+from smartcity_model.analysis.engine import Setup, check_memory, evaluate, prepare
 from smartcity_model.analysis.uncertainty import check_year, declared, node_level, seed_of
 from smartcity_model.errors import suggest
 from smartcity_model.i18n import _, n_
@@ -49,6 +49,8 @@ INDEX_COLUMNS: tuple[str, ...] = (
     "total_high",
 )
 _MEAN_SHIFT = "mean_rank_shift"
+#: The name of a group that moves nothing, added where SALib would misread a single group.
+_UNUSED = "(unused)"
 
 
 def _salib(module: str) -> Any:
@@ -115,10 +117,24 @@ def sobol_sample(
     """
     names = _names(factors)
     size = _base_size(n)
+    _problem(names, groups)  # checks the groups
+    if _one_group(names, groups):
+        # SALib reads a single group as no grouping: design two groups, the second unused, and
+        # keep the rows of the first (A, AB, B of every base point).
+        problem = _problem([*names, _UNUSED], [*(groups or ()), _UNUSED])
+        sample = np.asarray(
+            _salib("sample.sobol").sample(problem, size, calc_second_order=False, scramble=True, seed=seed), float
+        )
+        return sample.reshape(size, 4, len(names) + 1)[:, [0, 1, 3], : len(names)].reshape(-1, len(names))
     sample = _salib("sample.sobol").sample(
         _problem(names, groups), size, calc_second_order=False, scramble=True, seed=seed
     )
     return np.asarray(sample, dtype=float)
+
+
+def _one_group(names: Sequence[str], groups: Sequence[str] | None) -> bool:
+    """Say whether several columns form one group (which SALib would read as no grouping)."""
+    return groups is not None and len(names) > 1 and len(set(groups)) == 1
 
 
 def sobol_indices(  # noqa: PLR0913 - keyword-only options of the estimators
@@ -145,7 +161,11 @@ def sobol_indices(  # noqa: PLR0913 - keyword-only options of the estimators
     names = _names(factors)
     problem = _problem(names, groups)
     labels = list(dict.fromkeys(groups)) if groups is not None else names
-    values = np.asarray(outputs, dtype=float).ravel()
+    given = np.asarray(outputs, dtype=float)
+    if given.ndim != 1:
+        msg = _("outputs must be one number per run of the design (a flat array), not an array of shape {shape}")
+        raise ScoringError(msg.format(shape=given.shape))
+    values = given
     if len(values) % (len(labels) + 2):
         msg = _("{n} outputs do not come from a design of {k} factors (a multiple of {k} + 2 rows)").format(
             n=len(values), k=len(labels)
@@ -164,11 +184,20 @@ def sobol_indices(  # noqa: PLR0913 - keyword-only options of the estimators
     if np.ptp(values) == 0:
         zeros = np.zeros(len(labels))
         return pd.DataFrame(dict(zip(INDEX_COLUMNS, [labels, *([zeros] * 6)], strict=True)))
+    if isinstance(resamples, bool) or not isinstance(resamples, int | np.integer) or resamples < 1:
+        msg = _("resamples must be a whole number ≥ 1 (e.g. 1000), not {value}").format(value=repr(resamples))
+        raise ScoringError(msg)
+    if _one_group(names, groups):
+        # As in sobol_sample: the unused second group's runs equal A's (it moves nothing).
+        blocks = values.reshape(-1, 3)
+        values = np.column_stack([blocks[:, :2], blocks[:, :1], blocks[:, 2:]]).ravel()
+        problem = _problem([*names, _UNUSED], [*(groups or ()), _UNUSED])
     found = _salib("analyze.sobol").analyze(
         problem, values, calc_second_order=False, num_resamples=int(resamples), conf_level=confidence, seed=seed
     )
-    first, first_conf = np.asarray(found["S1"], float), np.asarray(found["S1_conf"], float)
-    total, total_conf = np.asarray(found["ST"], float), np.asarray(found["ST_conf"], float)
+    count = len(labels)
+    first, first_conf = np.asarray(found["S1"], float)[:count], np.asarray(found["S1_conf"], float)[:count]
+    total, total_conf = np.asarray(found["ST"], float)[:count], np.asarray(found["ST_conf"], float)[:count]
     return pd.DataFrame(
         {
             "factor": labels,
@@ -260,6 +289,7 @@ def sensitivity(  # noqa: PLR0913 - keyword-only options of the public API
     chosen = _regions(setup, regions)
     columns = [f.name for f in setup.factors for _column in range(f.columns)]
     labels = [f"c{i}" for i in range(len(columns))]
+    check_memory(setup, size * (len(dict.fromkeys(columns)) + 2), (level,))
     sample = sobol_sample(labels, size, seed=seed, groups=columns)
     draws = draws_from_unit(sample, setup.factors, setup.weight_specs)
     ranks = evaluate(setup, draws, (level,))[1][level]
@@ -273,6 +303,15 @@ def sensitivity(  # noqa: PLR0913 - keyword-only options of the public API
         mean_shift = np.where(both, shift, 0.0).sum(axis=1) / both.sum(axis=1)
     outputs = {"run": np.arange(len(sample)), _MEAN_SHIFT: mean_shift}
     regions_of_rows = setup.result.units["region"].to_numpy()[rows]
+    if np.isnan(nominal).all():
+        msg = _("no {node} score in {year} in the result itself, so no ranking to analyse").format(node=node, year=year)
+        raise ScoringError(msg)
+    unranked = [region for region in chosen if np.isnan(nominal[regions_of_rows == region]).all()]
+    if unranked:
+        msg = _("{regions}: no {node} score in {year} in the result itself, so no rank to analyse").format(
+            regions=listing(repr(region) for region in unranked), node=node, year=year
+        )
+        raise ScoringError(msg)
     for region in chosen:
         outputs[f"rank {region}"] = ranked[:, int(np.flatnonzero(regions_of_rows == region)[0])]
     table = pd.DataFrame(outputs)

@@ -146,6 +146,13 @@ def _check_frame(frame: pd.DataFrame, raw: pd.Series, name: str) -> None:
     if bad_values.any():
         shown = listing(repr(v) for v in pd.unique(raw[bad_values.to_numpy()].astype(object)))
         problems.append(_("scores must be numbers: {values}").format(values=shown))
+    infinite = np.isinf(frame["score"].to_numpy(dtype=float))
+    if infinite.any():
+        problems.append(
+            n_("{n} score is infinite: {pairs}", "{n} scores are infinite: {pairs}", int(infinite.sum())).format(
+                n=int(infinite.sum()), pairs=_pairs(frame[infinite])
+            )
+        )
     repeated = frame.duplicated(_KEYS, keep=False) & ~ids
     if repeated.any():
         first = frame.loc[repeated].iloc[0]

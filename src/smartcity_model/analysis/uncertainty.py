@@ -8,7 +8,10 @@ draws, as the OECD/JRC Handbook and COINr's ``get_sensitivity(SA_type = "UA")`` 
 :func:`one_at_a_time` changes one choice at a time instead (remove one indicator, switch one
 aggregation…) and says how far each moves the ranking.
 
-Ranks are among the regions of the same year (1 = best; ties share the best rank).
+Ranks are among the regions of the same year (1 = best; ties share the best rank). Each draw is
+the roll-up its choices give, with one exception: coverage (whether a node has enough data to be
+scored) is reckoned with the nominal weights, so drawing the weights moves scores, not which
+scores exist.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import pandas as pd
 from pydantic import ValidationError
 
 from smartcity_model.analysis.choices import Draws, Factor, Uncertainty, draws_from_unit, nominal_draws
-from smartcity_model.analysis.engine import Setup, evaluate, prepare, run_draws
+from smartcity_model.analysis.engine import Setup, check_memory, evaluate, prepare, run_draws
 from smartcity_model.errors import suggest
 from smartcity_model.i18n import _, n_
 from smartcity_model.scoring.recipe import Study
@@ -85,7 +88,11 @@ def check_levels(setup: Setup, levels: Sequence[str] | str | None) -> tuple[str,
     if levels is None:
         return structure.levels[1:]
     chosen = (levels,) if isinstance(levels, str) else tuple(levels)
-    return tuple(structure.check_level(level) for level in chosen)
+    if not chosen:
+        msg = _("levels= names no level; leave it out for every level above the indicators")
+        raise ScoringError(msg)
+    ordered = dict.fromkeys(structure.check_level(str(level)) for level in chosen)
+    return tuple(level for level in structure.levels if level in ordered)
 
 
 def seed_of(seed: int | None) -> int:
@@ -197,19 +204,24 @@ class UncertaintyResult:
         return len(self.choices)
 
     @property
+    def levels(self) -> tuple[str, ...]:
+        """The levels analysed, bottom to top."""
+        return tuple(dict.fromkeys(self.summary["level"]))
+
+    @property
     def bounds(self) -> tuple[str, str]:
         """The suffixes of the interval's columns, e.g. ``p05`` and ``p95``."""
         return quantile_name(self.interval[0]), quantile_name(self.interval[1])
 
     def ranking(self, node: str | None = None, year: int | None = None) -> pd.DataFrame:
-        """Return one row per region for one node (default: the top node) and year (default: the latest).
+        """Return one row per region for one node (default: the top one analysed) and year (default: the latest).
 
         Columns ``region, rank, rank_p05, rank_median, rank_p95, score, score_p05, score_median,
         score_p95, rank_shift`` (the interval's quantiles name the columns), best nominal rank
         first: the table that answers "how robust is this first place?".
         """
         structure = self.nominal.structure
-        node = node if node is not None else structure.level_nodes(structure.levels[-1])[0]
+        node = node if node is not None else structure.level_nodes(self.levels[-1])[0]
         table = self.summary[self.summary["node"] == node]
         if table.empty:
             known = list(dict.fromkeys(self.summary["node"]))
@@ -243,7 +255,7 @@ class UncertaintyResult:
             msg = _("the draws were not kept: run uncertainty(..., keep_draws=True) to get them")
             raise ScoringError(msg)
         structure = self.nominal.structure
-        level = structure.check_level(level) if level is not None else structure.levels[-1]
+        level = structure.check_level(level) if level is not None else self.levels[-1]
         if level not in self.scores:
             msg = _("level {level} was not among the levels analysed ({levels})").format(
                 level=repr(level), levels=", ".join(self.scores)
@@ -265,8 +277,7 @@ class UncertaintyResult:
 
     def __repr__(self) -> str:
         """Summarise: draws, factors, the widest rank intervals of the top node in the latest year."""
-        analysed = list(dict.fromkeys(self.summary["level"]))
-        top = analysed[-1]
+        top = self.levels[-1]
         low, high = self.bounds
         lines = [
             (
@@ -319,6 +330,9 @@ def check_year(year: int | None, years: Sequence[int]) -> int:
     """Return ``year`` (default: the latest of ``years``), refusing one not scored."""
     if year is None:
         return int(years[-1])
+    if isinstance(year, bool) or not isinstance(year, int | np.integer):
+        msg = _("year must be a whole number (e.g. 2024), not {value}").format(value=repr(year))
+        raise ScoringError(msg)
     if year not in years:
         msg = _("year {year} is not among the years scored ({years})").format(year=year, years=listing(years))
         raise ScoringError(msg)
@@ -376,13 +390,17 @@ def _summarise(setup: Setup, collected: _Collector, interval: tuple[float, float
 
 
 def _interval(interval: tuple[float, float]) -> tuple[float, float]:
-    low, high = interval
-    if not 0 <= low < high <= 1:
+    numbers = (
+        isinstance(interval, tuple | list)
+        and len(interval) == 2  # noqa: PLR2004 - a low and a high quantile
+        and all(isinstance(q, int | float | np.integer | np.floating) and not isinstance(q, bool) for q in interval)
+    )
+    if not numbers or not 0 <= interval[0] < interval[1] <= 1:
         msg = _("interval must be two quantiles 0 ≤ low < high ≤ 1, e.g. (0.05, 0.95), not {value}").format(
             value=repr(interval)
         )
         raise ScoringError(msg)
-    return float(low), float(high)
+    return float(interval[0]), float(interval[1])
 
 
 def _count(n: int, what: str = "n") -> int:
@@ -425,7 +443,7 @@ def uncertainty(  # noqa: PLR0913 - keyword-only options of the public API
         The quantiles of the interval (default 5 % and 95 %).
     keep_draws
         Keep every draw's scores and ranks (:meth:`UncertaintyResult.draws`); they take draws ×
-        region-years × nodes × 8 bytes.
+        region-years × nodes × 8 bytes (single-precision scores and ranks) once more.
     groups, max_gap
         For missing-data alternatives that need them (``group_mean``; ``locf``…).
 
@@ -451,6 +469,7 @@ def uncertainty(  # noqa: PLR0913 - keyword-only options of the public API
     if not setup.factors:
         notes.append(_("nothing is declared uncertain: every draw is the nominal result"))
         warn(notes[-1])
+    check_memory(setup, n, chosen, copies=4 if keep_draws else 2)
     columns = sum(f.columns for f in setup.factors)
     unit = np.random.default_rng(seed).random((n, columns))
     draws = draws_from_unit(unit, setup.factors, setup.weight_specs)
@@ -469,6 +488,21 @@ def uncertainty(  # noqa: PLR0913 - keyword-only options of the public API
                 "{count} scores of the nominal result are missing in some draws (too little coverage left): {examples}",
                 len(unscored),
             ).format(count=len(unscored), examples=examples)
+        )
+        warn(notes[-1])
+    gained = summary[summary["score"].isna() & (summary["scored"] > 0)]
+    if len(gained):
+        examples = listing(
+            f"{row.node} {row.region} {row.year} ({row.scored}/{n})" for row in gained.head(3).itertuples()
+        )
+        notes.append(
+            n_(
+                "{count} node-region-year without a nominal score gets one in some draws (a choice that leaves out "
+                "an indicator without data raises coverage) and is ranked in them: {examples}",
+                "{count} node-region-years without a nominal score get one in some draws (a choice that leaves out "
+                "an indicator without data raises coverage) and are ranked in them: {examples}",
+                len(gained),
+            ).format(count=len(gained), examples=examples)
         )
         warn(notes[-1])
     return UncertaintyResult(

@@ -23,7 +23,7 @@ import pandas as pd
 
 from smartcity_model.analysis.choices import Draws, Uncertainty, weight_draws
 from smartcity_model.analysis.engine import Setup, evaluate, prepare
-from smartcity_model.analysis.uncertainty import check_year, node_level, seed_of
+from smartcity_model.analysis.uncertainty import check_year, declared, node_level, seed_of
 from smartcity_model.errors import suggest
 from smartcity_model.i18n import _
 from smartcity_model.scoring.recipe import Study
@@ -87,7 +87,8 @@ def noisy_weights(
 
     ``noise`` is one relative noise for every level below the top, or one per level name
     (``{"indicator": 0.25}``). Columns ``draw, level, node, weight`` (draw 0, 1, …), one row per
-    draw and weighted node; the draws are reproducible with ``seed``.
+    draw and weighted node; the draws are reproducible with ``seed`` (the one used, drawn afresh
+    when none is given, is in ``table.attrs["seed"]``).
 
     Examples
     --------
@@ -97,12 +98,14 @@ def noisy_weights(
     >>> sorted(table["draw"].unique().tolist())
     [0, 1, 2]
     """
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
         msg = _("n must be a whole number of draws ≥ 1, not {value}").format(value=repr(n))
         raise ScoringError(msg)
-    spec = Uncertainty(weights=noise if isinstance(noise, int | float) else dict(noise))
+    n = int(n)
+    spec = declared(None, {"weights": dict(noise) if isinstance(noise, Mapping) else noise})
     specs = weight_draws(structure, spec)
-    rng = np.random.default_rng(seed_of(seed))
+    seed = seed_of(seed)
+    rng = np.random.default_rng(seed)
     frames = []
     for draw in specs:
         weights = draw.weights(rng.random((n, len(draw.nominal))))
@@ -120,7 +123,9 @@ def noisy_weights(
     if not frames:
         msg = _("noise 0 leaves every weight as it is: give a noise above 0")
         raise ScoringError(msg)
-    return pd.concat(frames, ignore_index=True).sort_values(["draw", "level"], kind="stable").reset_index(drop=True)
+    table = pd.concat(frames, ignore_index=True).sort_values(["draw", "level"], kind="stable").reset_index(drop=True)
+    table.attrs["seed"] = seed
+    return table
 
 
 @dataclass(frozen=True, eq=False)
@@ -170,8 +175,8 @@ def _targets(nodes: tuple[str, ...], target: Mapping[str, float] | None, nominal
         msg = _("target names nodes not on the level: {nodes}").format(nodes=named)
         raise ScoringError(msg)
     values = np.array([float(target.get(node, 0.0)) for node in nodes])
-    if (values < 0).any() or not values.sum() > 0:
-        msg = _("target importances must be ≥ 0 and not all 0")
+    if not np.isfinite(values).all() or (values < 0).any() or not values.sum() > 0:
+        msg = _("target importances must be finite numbers ≥ 0, not all 0")
         raise ScoringError(msg)
     return values
 
@@ -250,6 +255,17 @@ class _Balance:
         return float(((share - self.goal[self.active]) ** 2).sum())
 
 
+def _check_options(tolerance: float, max_iterations: int) -> None:
+    """Refuse a tolerance that is not a positive number, or a count of iterations that is not a whole number ≥ 1."""
+    number = isinstance(tolerance, int | float | np.floating) and not isinstance(tolerance, bool)
+    if not number or not np.isfinite(tolerance) or tolerance <= 0:
+        msg = _("tolerance must be a number above 0 (e.g. 1e-6), not {value}").format(value=repr(tolerance))
+        raise ScoringError(msg)
+    if isinstance(max_iterations, bool) or not isinstance(max_iterations, int | np.integer) or max_iterations < 1:
+        msg = _("max_iterations must be a whole number ≥ 1, not {value}").format(value=repr(max_iterations))
+        raise ScoringError(msg)
+
+
 def optimise_weights(  # noqa: PLR0913 - keyword-only options of the optimiser
     source: RollUp | Study,
     level: str | None = None,
@@ -275,6 +291,7 @@ def optimise_weights(  # noqa: PLR0913 - keyword-only options of the optimiser
     except ImportError:
         msg = _('optimising weights needs scipy: pip install "smartcity-model[optimise]"')
         raise ScoringError(msg) from None
+    _check_options(tolerance, max_iterations)
     if objective not in {"balance", "infomax"}:
         msg = _("objective must be 'balance' or 'infomax', not {value}{hint}").format(
             value=repr(objective), hint=suggest(str(objective), ("balance", "infomax"))

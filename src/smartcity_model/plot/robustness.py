@@ -9,7 +9,7 @@ from matplotlib.ticker import MaxNLocator
 
 from smartcity_model.analysis import UncertaintyResult
 from smartcity_model.analysis.uncertainty import check_year
-from smartcity_model.i18n import _
+from smartcity_model.i18n import _, n_
 from smartcity_model.plot._args import Labels, Names, PlotError
 from smartcity_model.plot._style import DARK, GREY, new_figure, note, styled, title
 from smartcity_model.scoring import ScoringError
@@ -49,7 +49,9 @@ def rank_intervals(
         raise PlotError(str(error)) from error
     structure = result.nominal.structure
     shown_node = node if node is not None else structure.level_nodes(structure.levels[-1])[0]
-    table = table[table["rank"].notna()]
+    shown = table["rank"].notna() | table["rank_median"].notna()
+    left_out = int((~shown).sum())
+    table = table[shown]
     low, high = result.bounds
     names = Names(labels, result.nominal.structure)
     count = len(table)
@@ -70,12 +72,12 @@ def rank_intervals(
     axes.spines["left"].set_visible(False)
     year_shown = check_year(year, sorted(result.summary.loc[result.summary["node"] == shown_node, "year"].unique()))
     title(figure, _("{node}: rank under uncertainty, {year}").format(node=names(shown_node, 60), year=year_shown))
-    note(
-        figure,
-        _("{n} draws of the study's uncertain choices (seed {seed}); bars from the {low} to the {high} quantile")
-        .format(n=result.n, seed=result.seed, low=low, high=high),
-        axes,
-    )
+    text = _("{n} draws of the study's uncertain choices (seed {seed}); bars from the {low} to the {high} quantile")
+    text = text.format(n=result.n, seed=result.seed, low=low, high=high)
+    if left_out:
+        text += "; " + n_("{n} region without a score in any draw", "{n} regions without a score in any draw", left_out)
+        text = text.format(n=left_out)
+    note(figure, text, axes)
     handles = [
         Line2D([], [], color=_INTERVAL, linewidth=4, alpha=0.45, label=_("rank interval")),
         Line2D([], [], color=_INTERVAL, marker="o", linestyle="", label=_("median rank")),

@@ -204,6 +204,30 @@ def aggregate(  # noqa: PLR0913 - the arrays and options of one level
     )
 
 
+#: A mean power below this has lost digits to underflow (doubles keep full precision down to 1e-308).
+_FAINT = 1e-200
+
+
+def _scaled_power_mean(
+    values: FloatArray,
+    present: BoolArray,
+    weights: tuple[FloatArray, FloatArray],
+    p: float,
+    scale: FloatArray,
+) -> tuple[FloatArray, FloatArray]:
+    """Return ``s · (Σ wᵢ (xᵢ/s)ᵖ / Σ wᵢ)^(1/p)`` and the weighted sum of powers, for a scale ``s`` per row.
+
+    ``weights`` are the membership (children × parents) and the weight present of each parent.
+    """
+    membership, present_weight = weights
+    scale = np.where(np.isfinite(scale) & (scale > 0), scale, 1.0)
+    with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+        powered = np.where(present & np.isfinite(values), (values / scale) ** p, 0.0)
+        total = powered @ membership
+        result = scale * (total / present_weight) ** (1.0 / p)
+    return result, total
+
+
 def _mean_of_positives(  # noqa: PLR0913 - the arrays of one level
     filled: FloatArray,
     *,
@@ -234,20 +258,32 @@ def _mean_of_positives(  # noqa: PLR0913 - the arrays of one level
             )
     else:
         hits = np.zeros(present_weight.shape, dtype=bool)
-    # Powers of tiny or huge scores can overflow; capped, no sum of them overflows, and no 0 × inf
-    # leaks into a parent the child does not belong to.
-    ceiling = np.finfo(float).max / (filled.shape[-1] + 1)
-    if p > 0:
-        powered = np.minimum(np.where(present, np.where(bad, 0.0, filled) ** p, 0.0), ceiling)
-        result = (powered @ membership / present_weight) ** (1.0 / p)
-        hits = np.zeros(present_weight.shape, dtype=bool)  # a negative score counts as 0 here
-    elif p == 0:
-        safe = np.where(present & ~bad, filled, 1.0)
+    usable = present & ~bad
+    if p == 0:
+        safe = np.where(usable, filled, 1.0)
         result = np.exp(np.where(present, np.log(safe), 0.0) @ membership / present_weight)
     else:
-        safe = np.where(present & ~bad, filled, 1.0)
-        powered = np.minimum(np.where(present, safe**p, 0.0), ceiling)
-        result = (powered @ membership / present_weight) ** (1.0 / p)
+        # M_p(x) = s · M_p(x / s): with s the row's largest score (p > 0) or smallest positive one
+        # (p < 0) every power lies in [0, 1] and none overflows. A parent whose powers all come
+        # near underflow (an extreme p, where they would lose their digits) is computed again
+        # with its own extreme child as s.
+        values = np.where(usable, filled, 0.0 if p > 0 else np.inf)  # a negative score counts as 0 when p > 0
+        row = values.max(axis=-1, keepdims=True, initial=0.0) if p > 0 else values.min(axis=-1, keepdims=True)
+        result, total = _scaled_power_mean(values, present, (membership, present_weight), p, row)
+        lost = (total < _FAINT * present_weight) & (usable.astype(float) @ linked.astype(float) > 0)
+        if lost.any():
+            extreme = _child_extreme(np.where(usable, filled, np.nan), linked, np.fmax if p > 0 else np.fmin)
+            for parent in np.unique(np.nonzero(lost)[-1]):
+                scale = extreme[..., parent : parent + 1]
+                # only this parent's children: the others' powers may overflow at its scale
+                own = present & linked[..., None, :, parent]
+                column = slice(parent, parent + 1)
+                again, _total = _scaled_power_mean(
+                    values, own, (membership[..., column], present_weight[..., column]), p, scale
+                )
+                result[..., parent] = np.where(lost[..., parent], again[..., 0], result[..., parent])
+        if p > 0:
+            hits = np.zeros(present_weight.shape, dtype=bool)
     # A mean lies between its smallest and largest child.
     children = np.where(present, filled, np.nan)
     result = np.clip(result, _child_extreme(children, linked, np.fmin), _child_extreme(children, linked, np.fmax))

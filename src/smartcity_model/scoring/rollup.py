@@ -223,7 +223,7 @@ class RollUp:
         span = f"{self.panel.years[0]}–{self.panel.years[-1]}" if self.panel.years else "no years"
         levels = " → ".join(f"{lv} ({len(self.structure.level_nodes(lv))})" for lv in self.structure.levels)
         methods = sorted(set(self.aggregation.values()))
-        options = ", ".join(f"{k} {v}" for k, v in self.options.items())
+        options = ", ".join(f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}" for k, v in self.options.items())
         top = self.levels[self.structure.levels[-1]]
         scored = int((~np.isnan(top.score)).sum())
         coverage = float(top.coverage.mean()) if top.coverage.size else 0.0
@@ -583,7 +583,7 @@ def roll_up(  # noqa: PLR0913 - keyword-only options of the public API
         scale=readiness_scale(scale),
         options={
             "missing": missing,
-            "min_coverage": round(float(min_coverage), 4),
+            "min_coverage": float(min_coverage),
             "count_imputed": count_imputed,
             **({"max_gap": max_gap} if max_gap is not None else {}),
             **({"power": power} if power is not None else {}),
