@@ -525,3 +525,12 @@ def test_rank_intervals_draw_one_row_per_region_with_its_interval_median_and_nom
         plot.rank_intervals(result, "sociey")
     with pytest.raises(plot.PlotError, match="must be an UncertaintyResult, not RollUp"):
         plot.rank_intervals(study.result)  # type: ignore[arg-type]
+
+
+def test_rank_intervals_default_to_the_top_level_analysed() -> None:
+    study = scm.Recipe.load(SUMBAR / "recipe.yaml").run()
+    result = scm.uncertainty(study, n=20, seed=1, weights=0.2, levels=["element"])
+    node, year = result.focus()
+    assert node == study.structure.level_nodes("element")[0]
+    svg = plot.to_svg(plot.rank_intervals(result))
+    assert f"rank under uncertainty, {year}" in svg

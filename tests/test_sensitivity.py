@@ -367,3 +367,31 @@ def test_outputs_must_be_flat() -> None:
     x = sobol_sample(2, 16, seed=1)
     with pytest.raises(ScoringError, match=r"a flat array\), not an array of shape \(16, 4\)"):
         sobol_indices(x[:, 0].reshape(16, 4), 2)
+
+
+def test_runs_that_lose_some_regions_are_said() -> None:
+    """r0 has no ``a``: leaving out ``b`` leaves its P, then its top, unscored; the mean shift is over the others."""
+    nodes = pd.DataFrame(
+        {
+            "node": ["a", "b", "c", "P", "Q", "top"],
+            "level": ["indicator"] * 3 + ["pillar"] * 2 + ["index"],
+            "parent": ["P", "P", "Q", "top", "top", None],
+            "weight": [1.0, 3.0, 1.0, 1.0, 1.0, 1.0],
+        }
+    )
+    structure = scm.Structure.from_frame(nodes, ("indicator", "pillar", "index"))
+    rng = np.random.default_rng(4)
+    rows = [(f"r{i}", 2024, name, rng.uniform(0, 100)) for i in range(6) for name in "abc" if (i, name) != (0, "a")]
+    data = pd.DataFrame(rows, columns=["region", "year", "indicator", "value"])
+    result = scm.roll_up(data, structure, method="minmax")
+    assert result.wide("index").notna().all().all()  # r0 has a nominal score
+    with pytest.warns(ScoringWarning, match=r"runs leave some regions without a top score in 2024"):
+        found = scm.sensitivity(result, n=16, seed=1, exclude=("b",), node="top")
+    assert any("mean rank shift is over the others" in note for note in found.notes)
+
+
+def test_estimator_options_are_checked_before_anything_runs() -> None:
+    with pytest.raises(ScoringError, match="resamples must be a whole number"):
+        sobol_indices(np.ones(40), 2, resamples=-5)  # a constant output, refused all the same
+    with pytest.raises(ScoringError, match="confidence must lie between 0 and 1"):
+        sobol_indices(np.ones(40), 2, confidence=1.5)

@@ -686,16 +686,6 @@ def test_nothing_uncertain_warns_and_collapses_on_the_nominal(synthetic) -> None
     assert (summary.loc[~scored, "scored"] == 0).all()
 
 
-def test_empty_declaration_is_empty() -> None:
-    assert Uncertainty().is_empty()
-    assert Uncertainty(weights={"pillar": 0.0}).is_empty()
-    assert not Uncertainty(weights={"pillar": 0.1}).is_empty()
-    assert not Uncertainty(exclude=True).is_empty()
-
-
-# ---------------------------------------------------------------- 7. one at a time
-
-
 def pandas_rank_table(scores: np.ndarray) -> np.ndarray:
     return pd.DataFrame(scores).rank(method="min", ascending=False).to_numpy()
 
@@ -1096,3 +1086,30 @@ def test_indicators_that_count_for_nothing_are_no_candidates_to_leave_out(synthe
     assert len(setup.factor("exclude").choices) == len(INDICATORS)  # "none" and the nine that count
     with pytest.raises(ScoringError, match=r"already count for nothing \(weight 0\): 'i4'"):
         prepare(result, Uncertainty(exclude=("i1", "i4")))
+
+
+def test_one_at_a_time_says_it_keeps_the_weights_nominal(plain) -> None:
+    with pytest.warns(ScoringWarning, match=r"keeps the weights nominal: weights \(indicator\)"):
+        table = scm.one_at_a_time(plain, weights={"indicator": 0.2}, normalisation=["zscore"])
+    assert list(table["choice"]) == ["zscore"]
+
+
+def test_the_nominal_means_keep_their_own_power_and_handling_of_zeros(synthetic) -> None:
+    raw, structure = synthetic
+    result = scm.roll_up(raw, structure, method="minmax", aggregation={"pillar": "power"}, power=2.0)
+    with pytest.raises(ScoringError, match=r"own power mean has power=2\.0: an alternative cannot use power=3"):
+        prepare(result, Uncertainty(aggregation={"pillar": ["arithmetic"]}, power=3.0))
+    assert prepare(result, Uncertainty(aggregation={"index": ["geometric"]}, power=2.0)).power == 2.0
+    geometric = scm.roll_up(raw, structure, method="minmax", aggregation="geometric", nonpositive="zero")
+    with pytest.raises(ScoringError, match=r"own means take nonpositive='zero': an alternative cannot take 'raise'"):
+        prepare(geometric, Uncertainty(aggregation=["harmonic"], nonpositive="raise"))
+
+
+def test_imputation_alternatives_keep_the_results_own_max_gap(synthetic) -> None:
+    raw, structure = synthetic
+    result = scm.roll_up(raw, structure, method="minmax", missing="locf", max_gap=1, min_coverage=0.0)
+    setup = prepare(result, Uncertainty(missing=["linear"]))
+    draws = Draws({}, {"missing": np.array([1])}, 1)
+    scores, _ranks = evaluate(setup, draws, ("pillar",))
+    expected = scm.roll_up(raw, structure, method="minmax", missing="linear", max_gap=1, min_coverage=0.0)
+    assert_same_scores(scores["pillar"][0], expected.levels["pillar"].score, "linear with max_gap 1")

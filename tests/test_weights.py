@@ -362,3 +362,13 @@ def test_optimiser_options_are_checked(asem, options, pattern) -> None:
     _data, result = asem
     with pytest.raises(ScoringError, match=pattern):
         scm.optimise_weights(result, "sub-index", **options)
+
+
+def test_a_target_on_a_node_of_weight_zero_is_refused(asem) -> None:
+    data, result = asem
+    nodes = result.structure.nodes.copy()
+    nodes.loc[nodes["node"] == "Physical", "weight"] = 0.0
+    zero = scm.Structure(result.structure.levels, nodes, result.structure.specs)
+    again = scm.roll_up(data, zero, method="minmax")
+    with pytest.raises(ScoringError, match=r"target names nodes of weight 0, which the optimiser leaves at 0"):
+        scm.optimise_weights(again, "pillar", target={"Physical": 1.0, "P2P": 1.0})

@@ -76,7 +76,8 @@ def main() -> None:
         f"5-95 % interval of its rank {row['rank_p05']:.0f}-{row['rank_p95']:.0f}"
     )
 
-    table = scm.one_at_a_time(study, CHOICES, node=args.node, year=args.year)
+    # the discrete choices, one at a time (weights are continuous: they are left to the draws)
+    table = scm.one_at_a_time(study, CHOICES.model_copy(update={"weights": 0.0}), node=args.node, year=args.year)
     print(f"\nOne choice at a time ({args.node}, {args.year}): mean and largest rank shift of the 19 regions")
     print(table.head(8).round(2).to_string(index=False))
 

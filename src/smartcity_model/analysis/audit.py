@@ -387,7 +387,7 @@ def _thresholds(threshold: float, negative: float | None) -> tuple[float, float 
 def correlations(  # noqa: PLR0913 - keyword-only options, as COINr's get_corr
     result: RollUp,
     *,
-    level: str = "indicator",
+    level: str | None = None,
     against: str | None = None,
     method: CorrelationMethod = "pearson",
     within: Within = "parent",
@@ -404,7 +404,7 @@ def correlations(  # noqa: PLR0913 - keyword-only options, as COINr's get_corr
     result
         A roll-up.
     level
-        The level of ``node_x``.
+        The level of ``node_x`` (default: the bottom one, the indicators).
     against
         The level of ``node_y``: ``level`` itself (the default; each unordered pair once, no
         self pairs) or a level above it (every node of ``level`` with every node of
@@ -431,7 +431,7 @@ def correlations(  # noqa: PLR0913 - keyword-only options, as COINr's get_corr
     """
     result = _check_result(result)
     structure = result.structure
-    lower = structure.check_level(level)
+    lower = structure.check_level(level) if level is not None else structure.levels[0]
     upper = lower if against is None else structure.check_level(against)
     if structure.levels.index(upper) < structure.levels.index(lower):
         msg = _(
@@ -508,7 +508,7 @@ def _has_siblings(structure: Structure, level: str) -> bool:
 def correlation_flags(
     result: RollUp,
     *,
-    level: str | None = "indicator",
+    level: str | None = None,
     threshold: float = 0.9,
     negative: float | None = 0.0,
     method: CorrelationMethod = "pearson",
@@ -520,7 +520,7 @@ def correlation_flags(
     result
         A roll-up.
     level
-        The level whose siblings are compared (``None``: every level below the top).
+        The level whose siblings are compared (default: every level below the top that has siblings).
     threshold
         Siblings correlated above this are flagged ``redundant``.
     negative
@@ -943,7 +943,7 @@ class Audit:
             f"  stats: {len(flagged)} of {len(stats)} indicator-years flagged" + (f" ({counts})" if counts else ""),
             (
                 f"  correlations: {int(pairs.get(_REDUNDANT, 0))} redundant and {int(pairs.get(_NEGATIVE, 0))} "
-                f"negative sibling pairs; {len(self.correlations)} indicator pairs × years in .correlations"
+                f"negative sibling pair-years; {len(self.correlations)} indicator pair-years in .correlations"
             ),
             "  " + _lowest(self.cronbach, "alpha", "lowest alpha"),
             "  " + _lowest(self.pca, "first_component", "lowest first-component share"),

@@ -128,18 +128,6 @@ class Uncertainty(FrozenModel):
             )
         return self
 
-    def is_empty(self) -> bool:
-        """Say whether nothing is declared uncertain."""
-        noise = self.weights if isinstance(self.weights, float) else max(self.weights.values(), default=0.0)
-        return not (
-            noise
-            or self.weight_ranges
-            or self.normalisation
-            or self.aggregation
-            or self.missing
-            or self.treatment
-            or self.exclude
-        )
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ FloatArray = npt.NDArray[np.float64]
 Float32Array = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.intp]
 BoolArray = npt.NDArray[np.bool_]
-#: Bytes a chunk of draws may take while it is aggregated (about ten arrays of draws × rows × indicators).
+#: Bytes a chunk of draws may take while it is aggregated (:data:`_TEMPORARIES` arrays of draws × rows × nodes).
 CHUNK_BYTES = 256 * 2**20
 _TEMPORARIES = 12
 _GROUPED = {"group_mean", "group_median"}
@@ -281,6 +281,28 @@ def _exclusion(structure: Structure, spec: Uncertainty) -> list[Factor]:
     return [Factor("exclude", "choice", structure.levels[0], ("none", *candidates), 1)]
 
 
+def _alternative_options(
+    result: RollUp, spec: Uncertainty, power: float | None, nonpositive: NonPositive
+) -> tuple[float | None, NonPositive]:
+    """Return the power and the handling of scores of 0 the alternatives use; the nominal ones cannot change."""
+    used = set(result.aggregation.values())
+    if spec.power is not None and spec.power != power:
+        if "power" in used:
+            msg = _("the result's own power mean has power={nominal}: an alternative cannot use power={given}").format(
+                nominal=power, given=spec.power
+            )
+            raise ScoringError(msg)
+        power = spec.power
+    if spec.nonpositive is not None and spec.nonpositive != nonpositive:
+        if used & {"geometric", "harmonic", "power"}:
+            msg = _("the result's own means take nonpositive={nominal}: an alternative cannot take {given}").format(
+                nominal=repr(nonpositive), given=repr(spec.nonpositive)
+            )
+            raise ScoringError(msg)
+        nonpositive = spec.nonpositive
+    return power, nonpositive
+
+
 def prepare(
     source: RollUp | Study,
     spec: Uncertainty,
@@ -293,10 +315,7 @@ def prepare(
     result = base.result
     structure = result.structure
     power, nonpositive, min_coverage, count_imputed = _options(result)
-    if spec.power is not None:
-        power = spec.power
-    if spec.nonpositive is not None:
-        nonpositive = spec.nonpositive
+    power, nonpositive = _alternative_options(result, spec, power, nonpositive)
     notes: list[str] = []
     specs = tuple(weight_draws(structure, spec))
     factors = [
@@ -320,7 +339,11 @@ def prepare(
     for method in {method for _factor, methods in aggregations.values() for method in methods}:
         check_method(method, power)
     factors.extend(_exclusion(structure, spec))
-    panels = _data_panels(base, (missing, treatment), _Fill.checked(groups, max_gap, missing[1:]), notes)
+    fill = _Fill.checked(groups, max_gap, missing[1:])
+    nominal_gap = result.options.get("max_gap")
+    if max_gap is None and isinstance(nominal_gap, int):
+        fill = _Fill(groups, nominal_gap)  # the result's own limit holds for its alternatives
+    panels = _data_panels(base, (missing, treatment), fill, notes)
     leaves = []
     for panel in panels:
         for normalisation in normalisations:

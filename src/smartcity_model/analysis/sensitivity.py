@@ -178,15 +178,10 @@ def sobol_indices(  # noqa: PLR0913 - keyword-only options of the estimators
             int((~np.isfinite(values)).sum()),
         ).format(n=int((~np.isfinite(values)).sum()))
         raise ScoringError(msg)
-    if not 0 < confidence < 1:
-        msg = _("confidence must lie between 0 and 1, not {value}").format(value=repr(confidence))
-        raise ScoringError(msg)
+    _check_estimators(resamples, confidence)
     if np.ptp(values) == 0:
         zeros = np.zeros(len(labels))
         return pd.DataFrame(dict(zip(INDEX_COLUMNS, [labels, *([zeros] * 6)], strict=True)))
-    if isinstance(resamples, bool) or not isinstance(resamples, int | np.integer) or resamples < 1:
-        msg = _("resamples must be a whole number ≥ 1 (e.g. 1000), not {value}").format(value=repr(resamples))
-        raise ScoringError(msg)
     if _one_group(names, groups):
         # As in sobol_sample: the unused second group's runs equal A's (it moves nothing).
         blocks = values.reshape(-1, 3)
@@ -224,6 +219,8 @@ class SensitivityResult:
     n: int
     """Base sample size; the runs are ``n × (factors + 2)``."""
     seed: int
+    confidence: float = 0.95
+    """The level of the intervals."""
     notes: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
@@ -231,7 +228,7 @@ class SensitivityResult:
         shift = self.indices[self.indices["output"] == _MEAN_SHIFT].sort_values("total", ascending=False)
         lines = [
             f"<SensitivityResult {self.node} {self.year}: {len(self.outputs)} runs (n={self.n}, seed {self.seed})",
-            "  mean rank shift — factor: first order [95 % interval], total [interval]",
+            f"  mean rank shift — factor: first order [{self.confidence:.0%} interval], total [interval]",
         ]
         lines.extend(
             f"  {row.factor}: {row.first_order:.3f} [{row.first_order_low:.3f}, {row.first_order_high:.3f}], "
@@ -252,6 +249,31 @@ def _regions(setup: Setup, regions: Sequence[str] | str) -> list[str]:
         msg = _("unknown regions {names}").format(names=named)
         raise ScoringError(msg)
     return list(dict.fromkeys(chosen))
+
+
+def _check_estimators(resamples: int, confidence: float) -> None:
+    """Refuse a number of bootstrap resamples or a confidence level the estimators cannot use."""
+    if isinstance(resamples, bool) or not isinstance(resamples, int | np.integer) or resamples < 1:
+        msg = _("resamples must be a whole number ≥ 1 (e.g. 1000), not {value}").format(value=repr(resamples))
+        raise ScoringError(msg)
+    number = isinstance(confidence, int | float | np.floating) and not isinstance(confidence, bool)
+    if not number or not 0 < confidence < 1:
+        msg = _("confidence must lie between 0 and 1, not {value}").format(value=repr(confidence))
+        raise ScoringError(msg)
+
+
+def _check_ranked(nominal: FloatArray, regions: npt.NDArray[Any], chosen: Sequence[str], at: tuple[str, int]) -> None:
+    """Refuse a node, or regions, without a rank in the result itself: there is nothing to analyse."""
+    node, year = at
+    if np.isnan(nominal).all():
+        msg = _("no {node} score in {year} in the result itself, so no ranking to analyse").format(node=node, year=year)
+        raise ScoringError(msg)
+    unranked = [region for region in chosen if np.isnan(nominal[regions == region]).all()]
+    if unranked:
+        msg = _("{regions}: no {node} score in {year} in the result itself, so no rank to analyse").format(
+            regions=listing(repr(region) for region in unranked), node=node, year=year
+        )
+        raise ScoringError(msg)
 
 
 def sensitivity(  # noqa: PLR0913 - keyword-only options of the public API
@@ -280,6 +302,7 @@ def sensitivity(  # noqa: PLR0913 - keyword-only options of the public API
     spec = declared(choices, declared_choices)
     seed = seed_of(seed)
     size = _base_size(n)
+    _check_estimators(resamples, confidence)
     setup = prepare(source, spec, groups=groups, max_gap=max_gap)
     if not setup.factors:
         msg = _("nothing is declared uncertain: declare weights, normalisation, aggregation… to analyse")
@@ -287,31 +310,22 @@ def sensitivity(  # noqa: PLR0913 - keyword-only options of the public API
     node, level = node_level(setup.structure, node)
     year = check_year(year, setup.years)
     chosen = _regions(setup, regions)
+    rows = np.flatnonzero(setup.result.units["year"].to_numpy() == year)
+    column = setup.structure.level_nodes(level).index(node)
+    nominal = setup.nominal_ranks(level)[rows, column].astype(float)
+    regions_of_rows = setup.result.units["region"].to_numpy()[rows]
+    _check_ranked(nominal, regions_of_rows, chosen, (node, year))
     columns = [f.name for f in setup.factors for _column in range(f.columns)]
     labels = [f"c{i}" for i in range(len(columns))]
     check_memory(setup, size * (len(dict.fromkeys(columns)) + 2), (level,))
     sample = sobol_sample(labels, size, seed=seed, groups=columns)
     draws = draws_from_unit(sample, setup.factors, setup.weight_specs)
-    ranks = evaluate(setup, draws, (level,))[1][level]
-    rows = np.flatnonzero(setup.result.units["year"].to_numpy() == year)
-    column = setup.structure.level_nodes(level).index(node)
-    ranked = ranks[:, rows, column].astype(float)
-    nominal = setup.nominal_ranks(level)[rows, column].astype(float)
+    ranked = evaluate(setup, draws, (level,))[1][level][:, rows, column].astype(float)
     shift = np.abs(ranked - nominal[None])
     both = ~np.isnan(shift)
     with np.errstate(invalid="ignore", divide="ignore"):
         mean_shift = np.where(both, shift, 0.0).sum(axis=1) / both.sum(axis=1)
     outputs = {"run": np.arange(len(sample)), _MEAN_SHIFT: mean_shift}
-    regions_of_rows = setup.result.units["region"].to_numpy()[rows]
-    if np.isnan(nominal).all():
-        msg = _("no {node} score in {year} in the result itself, so no ranking to analyse").format(node=node, year=year)
-        raise ScoringError(msg)
-    unranked = [region for region in chosen if np.isnan(nominal[regions_of_rows == region]).all()]
-    if unranked:
-        msg = _("{regions}: no {node} score in {year} in the result itself, so no rank to analyse").format(
-            regions=listing(repr(region) for region in unranked), node=node, year=year
-        )
-        raise ScoringError(msg)
     for region in chosen:
         outputs[f"rank {region}"] = ranked[:, int(np.flatnonzero(regions_of_rows == region)[0])]
     table = pd.DataFrame(outputs)
@@ -322,6 +336,18 @@ def sensitivity(  # noqa: PLR0913 - keyword-only options of the public API
             "indices cannot be estimated; lower min_coverage or narrow the choices (e.g. exclude)"
         ).format(names=listing(gaps), node=node, year=year)
         raise ScoringError(msg)
+    notes = list(setup.notes)
+    partial = int((both.sum(axis=1) < (~np.isnan(nominal)).sum()).sum())
+    if partial:
+        notes.append(
+            n_(
+                "{n} run leaves some regions without a {node} score in {year}: its mean rank shift is over the others",
+                "{n} runs leave some regions without a {node} score in {year}: their mean rank shift is over the "
+                "others",
+                partial,
+            ).format(n=partial, node=node, year=year)
+        )
+        warn(notes[-1])
     frames = []
     for name in table.columns[1:]:
         found = sobol_indices(
@@ -336,8 +362,7 @@ def sensitivity(  # noqa: PLR0913 - keyword-only options of the public API
         found.insert(0, "output", _MEAN_SHIFT if name == _MEAN_SHIFT else "rank")
         frames.append(found)
     indices = pd.concat(frames, ignore_index=True)
-    notes = list(setup.notes)
     constant = [name for name in table.columns[1:] if np.ptp(table[name].to_numpy()) == 0]
     if constant:
         notes.append(_("{names} did not change in any run: every index is 0").format(names=listing(constant)))
-    return SensitivityResult(indices, table, node, year, size, seed, tuple(notes))
+    return SensitivityResult(indices, table, node, year, size, seed, confidence, tuple(notes))

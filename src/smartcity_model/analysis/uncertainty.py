@@ -213,15 +213,9 @@ class UncertaintyResult:
         """The suffixes of the interval's columns, e.g. ``p05`` and ``p95``."""
         return quantile_name(self.interval[0]), quantile_name(self.interval[1])
 
-    def ranking(self, node: str | None = None, year: int | None = None) -> pd.DataFrame:
-        """Return one row per region for one node (default: the top one analysed) and year (default: the latest).
-
-        Columns ``region, rank, rank_p05, rank_median, rank_p95, score, score_p05, score_median,
-        score_p95, rank_shift`` (the interval's quantiles name the columns), best nominal rank
-        first: the table that answers "how robust is this first place?".
-        """
-        structure = self.nominal.structure
-        node = node if node is not None else structure.level_nodes(self.levels[-1])[0]
+    def focus(self, node: str | None = None, year: int | None = None) -> tuple[str, int]:
+        """Return the node (default: the first of the top level analysed) and year (default: its latest) shown."""
+        node = node if node is not None else self.nominal.structure.level_nodes(self.levels[-1])[0]
         table = self.summary[self.summary["node"] == node]
         if table.empty:
             known = list(dict.fromkeys(self.summary["node"]))
@@ -229,8 +223,18 @@ class UncertaintyResult:
                 node=repr(node), hint=suggest(str(node), known), nodes=listing(known)
             )
             raise ScoringError(msg)
-        year = check_year(year, sorted(table["year"].unique()))
-        table = table[table["year"] == year].sort_values(["rank", "region"], na_position="last")
+        return node, check_year(year, sorted(table["year"].unique()))
+
+    def ranking(self, node: str | None = None, year: int | None = None) -> pd.DataFrame:
+        """Return one row per region for one node (default: the top one analysed) and year (default: the latest).
+
+        Columns ``region, rank, rank_p05, rank_median, rank_p95, score, score_p05, score_median,
+        score_p95, rank_shift`` (the interval's quantiles name the columns), best nominal rank
+        first: the table that answers "how robust is this first place?".
+        """
+        node, year = self.focus(node, year)
+        table = self.summary[(self.summary["node"] == node) & (self.summary["year"] == year)]
+        table = table.sort_values(["rank", "region"], na_position="last")
         low, high = self.bounds
         columns = [
             "region",
@@ -247,7 +251,7 @@ class UncertaintyResult:
         return table[columns].reset_index(drop=True)
 
     def draws(self, level: str | None = None) -> pd.DataFrame:
-        """Return every draw's scores and ranks on ``level`` (default: the top) as a tidy table.
+        """Return every draw's scores and ranks on ``level`` (default: the top one analysed) as a tidy table.
 
         Columns ``draw, region, year, node, score, rank``; needs ``keep_draws=True``.
         """
@@ -296,7 +300,7 @@ class UncertaintyResult:
         lines.append(f"  {node} ranks, nominal [interval]: {shown or 'none scored'}")
         if self.notes:
             lines.append(f"  {len(self.notes)} notes: see .notes")
-        lines.append("  tables: .summary .ranking(level, year) .choices .draws(level)>")
+        lines.append("  tables: .summary .ranking(node, year) .choices .draws(level)>")
         return "\n".join(lines)
 
 
@@ -554,6 +558,13 @@ def one_at_a_time(  # noqa: PLR0913 - keyword-only options of the public API
             "exclude); weights are continuous: use uncertainty() or sensitivity()"
         )
         raise ScoringError(msg)
+    continuous = [f.name for f in setup.factors if f.kind == "weights"]
+    if continuous:
+        warn(
+            _("one_at_a_time keeps the weights nominal: {names} are left to uncertainty() and sensitivity()").format(
+                names=", ".join(continuous)
+            )
+        )
     labels = [(f, index) for f in discrete for index in range(1, len(f.choices))]
     draws = nominal_draws(setup.factors, setup.weight_specs, len(labels))
     for row, (factor, index) in enumerate(labels):

@@ -174,6 +174,12 @@ def _targets(nodes: tuple[str, ...], target: Mapping[str, float] | None, nominal
         named = listing(f"{node!r}{suggest(str(node), nodes)}" for node in unknown)
         msg = _("target names nodes not on the level: {nodes}").format(nodes=named)
         raise ScoringError(msg)
+    idle = [node for node, weight in zip(nodes, nominal.tolist(), strict=True) if node in target and weight <= 0]
+    if idle:
+        msg = _("target names nodes of weight 0, which the optimiser leaves at 0: {nodes}").format(
+            nodes=listing(repr(node) for node in idle)
+        )
+        raise ScoringError(msg)
     values = np.array([float(target.get(node, 0.0)) for node in nodes])
     if not np.isfinite(values).all() or (values < 0).any() or not values.sum() > 0:
         msg = _("target importances must be finite numbers ≥ 0, not all 0")

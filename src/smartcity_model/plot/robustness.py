@@ -8,7 +8,6 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
 from smartcity_model.analysis import UncertaintyResult
-from smartcity_model.analysis.uncertainty import check_year
 from smartcity_model.i18n import _, n_
 from smartcity_model.plot._args import Labels, Names, PlotError
 from smartcity_model.plot._style import DARK, GREY, new_figure, note, styled, title
@@ -44,11 +43,10 @@ def rank_intervals(
     if not isinstance(result, UncertaintyResult):
         raise PlotError(_("result must be an UncertaintyResult, not {kind}").format(kind=type(result).__name__))
     try:
-        table = result.ranking(node, year)
+        shown_node, year_shown = result.focus(node, year)
     except ScoringError as error:
         raise PlotError(str(error)) from error
-    structure = result.nominal.structure
-    shown_node = node if node is not None else structure.level_nodes(structure.levels[-1])[0]
+    table = result.ranking(shown_node, year_shown)
     shown = table["rank"].notna() | table["rank_median"].notna()
     left_out = int((~shown).sum())
     table = table[shown]
@@ -70,7 +68,6 @@ def rank_intervals(
     axes.grid(axis="x")
     axes.tick_params(axis="y", length=0)
     axes.spines["left"].set_visible(False)
-    year_shown = check_year(year, sorted(result.summary.loc[result.summary["node"] == shown_node, "year"].unique()))
     title(figure, _("{node}: rank under uncertainty, {year}").format(node=names(shown_node, 60), year=year_shown))
     text = _("{n} draws of the study's uncertain choices (seed {seed}); bars from the {low} to the {high} quantile")
     text = text.format(n=result.n, seed=result.seed, low=low, high=high)
