@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib.util
+import io
+import json
 import subprocess
 import sys
 import warnings
@@ -1113,3 +1115,78 @@ def test_imputation_alternatives_keep_the_results_own_max_gap(synthetic) -> None
     scores, _ranks = evaluate(setup, draws, ("pillar",))
     expected = scm.roll_up(raw, structure, method="minmax", missing="linear", max_gap=1, min_coverage=0.0)
     assert_same_scores(scores["pillar"][0], expected.levels["pillar"].score, "linear with max_gap 1")
+
+
+# ------------------------------------------------------------------------ the command line
+
+
+def test_the_robustness_command_prints_the_ranking_of_a_study_with_its_intervals(sumbar) -> None:
+    from click.testing import CliRunner  # noqa: PLC0415 - only these tests run the command line
+
+    from smartcity_model.cli import main  # noqa: PLC0415
+
+    folder = str(SUMBAR.parent)
+    arguments = ["robustness", folder, "--node", "society", "--draws", "60", "--seed", "5", "--normalisation", "minmax"]
+    shown = CliRunner().invoke(main, [*arguments, "--exclude-each"])
+    assert shown.exit_code == 0, shown.output
+    lines = shown.output.splitlines()
+    assert lines[0] == "Sumatera Barat toward a smart province: rank of society in 2024 over 60 draws (seed 5)"
+    assert lines[1] == "uncertain: weights (indicator); weights (element); weights (dimension); normalisation; exclude"
+    assert any(line.startswith("kota-padang-panjang  Kota Padang Panjang") for line in lines)
+    assert "One choice at a time (the largest shifts first):" in lines
+    assert any(line.startswith("note: ") for line in lines)
+    # CSV: the numbers of scm.uncertainty with the same choices and seed
+    written = CliRunner().invoke(main, [*arguments, "--exclude-each", "--format", "csv"])
+    assert written.exit_code == 0, written.output
+    table = pd.read_csv(io.StringIO(written.output))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ScoringWarning)
+        choices = Uncertainty(weights=0.25, normalisation=["minmax"], exclude=True)
+        expected = scm.uncertainty(sumbar, choices, n=60, seed=5).ranking("society", 2024)
+    assert list(table.columns[:3]) == ["region", "name", "rank"]
+    np.testing.assert_allclose(table["rank_p95"], expected["rank_p95"])
+    np.testing.assert_allclose(table["score_median"], expected["score_median"], rtol=1e-9)
+    assert table.loc[table["region"] == "kota-padang-panjang", "name"].item() == "Kota Padang Panjang"
+
+
+def test_the_robustness_command_refuses_what_it_cannot_use(tmp_path: Path) -> None:
+    from click.testing import CliRunner  # noqa: PLC0415 - only these tests run the command line
+
+    from smartcity_model.cli import main  # noqa: PLC0415
+
+    folder = str(SUMBAR.parent)
+    typo = CliRunner().invoke(main, ["--lang", "id", "robustness", folder, "--normalisation", "minmx"])
+    assert typo.exit_code == 2
+    assert "normalisasi 'minmx' tidak dikenal (maksud Anda 'minmax'?)" in typo.output
+    zeros = CliRunner().invoke(
+        main, ["robustness", folder, "--draws", "8", "--seed", "1", "--aggregation", "geometric"]
+    )
+    assert zeros.exit_code == 1
+    assert "needs scores above 0" in zeros.output
+    assert "--nonpositive zero" in zeros.output
+    sunk = CliRunner().invoke(
+        main,
+        [
+            "robustness",
+            folder,
+            "--draws",
+            "8",
+            "--seed",
+            "1",
+            "--aggregation",
+            "geometric",
+            "--nonpositive",
+            "zero",
+            "--format",
+            "json",
+        ],
+    )
+    assert sunk.exit_code == 0, sunk.output
+    assert json.loads(sunk.output)[0]["region"]
+    if importlib.util.find_spec("openpyxl") is not None:
+        workbook = tmp_path / "robust.xlsx"
+        done = CliRunner().invoke(main, ["robustness", folder, "--draws", "8", "--seed", "1", "-o", str(workbook)])
+        assert done.exit_code == 0, done.output
+        import openpyxl  # noqa: PLC0415
+
+        assert openpyxl.load_workbook(workbook).sheetnames == ["Ranking", "Summary", "Draws"]

@@ -23,6 +23,7 @@ from smartcity_model.cli_evaluate import evaluate_command
 from smartcity_model.cli_report import report as report_command
 from smartcity_model.cli_results import budget, score
 from smartcity_model.cli_roadmap import monitor_command, prioritise_command, roadmap_command
+from smartcity_model.cli_robustness import robustness_command
 from smartcity_model.cli_support import (
     EXIT_BROKEN_PIPE,
     EXIT_CRASH,
@@ -592,6 +593,7 @@ main.add_command(score)
 main.add_command(budget)
 main.add_command(evaluate_command)
 main.add_command(report_command)
+main.add_command(robustness_command)
 main.add_command(roadmap_command)
 main.add_command(prioritise_command)
 main.add_command(monitor_command)
