@@ -179,15 +179,6 @@ def _below_top(structure: Structure, level: str | None) -> list[str]:
     return [chosen]
 
 
-def _ancestor_index(structure: Structure, lower: str, upper: str) -> IntArray:
-    """Return, for each node of ``lower``, the position of its ancestor among the nodes of ``upper``."""
-    levels = structure.levels
-    index: IntArray = np.arange(len(structure.level_nodes(lower)), dtype=np.intp)
-    for step in levels[levels.index(lower) : levels.index(upper)]:
-        index = structure.parent_index(step)[index]
-    return index
-
-
 def _parents(structure: Structure, level: str) -> npt.NDArray[np.object_]:
     """Return the parent of each node of ``level`` (``None`` on the top level)."""
     nodes = structure.level_nodes(level)
@@ -203,7 +194,7 @@ def _year_rows(result: RollUp) -> list[tuple[int, BoolArray]]:
     return [(year, unit_year == year) for year in result.panel.years]
 
 
-def _pairwise(x: FloatArray, y: FloatArray | None, method: str) -> tuple[FloatArray, FloatArray]:
+def pairwise(x: FloatArray, y: FloatArray | None, method: str) -> tuple[FloatArray, FloatArray]:
     """Return the correlations of the columns of ``x`` with those of ``y`` (``x`` itself if ``None``) and their n.
 
     Pairwise-complete observations; ``nan`` with fewer than :data:`MIN_ROWS` of them or no spread.
@@ -451,7 +442,7 @@ def correlations(  # noqa: PLR0913 - keyword-only options, as COINr's get_corr
         ancestor = np.zeros(len(i), dtype=bool)
     else:
         i, j = (grid.ravel() for grid in np.meshgrid(np.arange(len(nodes_x)), np.arange(len(nodes_y)), indexing="ij"))
-        ancestor = _ancestor_index(structure, lower, upper)[i] == j
+        ancestor = structure.ancestor_index(lower, upper)[i] == j
         same_parent = np.zeros(len(i), dtype=bool)
     keep = (same_parent | ancestor) if scope == "parent" else np.ones(len(i), dtype=bool)
     i, j, same_parent, ancestor = i[keep], j[keep], same_parent[keep], ancestor[keep]
@@ -468,7 +459,7 @@ def correlations(  # noqa: PLR0913 - keyword-only options, as COINr's get_corr
     x_scores, y_scores = result.levels[lower].score, result.levels[upper].score
     blocks = []
     for year, rows in _year_rows(result):
-        matrix, counts = _pairwise(x_scores[rows], None if same_level else y_scores[rows], chosen)
+        matrix, counts = pairwise(x_scores[rows], None if same_level else y_scores[rows], chosen)
         blocks.append((year, matrix[i, j], counts[i, j]))
     years = len(blocks)
     correlation = np.concatenate([block[1] for block in blocks])
@@ -888,7 +879,7 @@ def denominator_correlations(
     unit_year = panel.unit_year()
     for year in panel.years:
         rows = unit_year == year
-        matrix, counts = _pairwise(wide.to_numpy(dtype=float)[rows], divisors[rows], chosen)
+        matrix, counts = pairwise(wide.to_numpy(dtype=float)[rows], divisors[rows], chosen)
         blocks.append((year, matrix.ravel(), counts.ravel()))
     n_ind, n_den = len(panel.indicators), len(names)
     correlation = np.concatenate([block[1] for block in blocks])

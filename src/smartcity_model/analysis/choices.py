@@ -176,9 +176,7 @@ class Draws:
         """Return the draws of ``rows``."""
         weights = {level: values[rows] for level, values in self.weights.items()}
         choices = {name: values[rows] for name, values in self.choices.items()}
-        first = next(iter(choices.values()), None)
-        size = len(first) if first is not None else len(np.arange(self.size)[rows])
-        return Draws(weights, choices, size)
+        return Draws(weights, choices, len(np.arange(self.size)[rows]))
 
 
 def weight_draws(structure: Structure, spec: Uncertainty) -> list[WeightDraw]:

@@ -407,7 +407,8 @@ def _interval(interval: tuple[float, float]) -> tuple[float, float]:
     return float(interval[0]), float(interval[1])
 
 
-def _count(n: int, what: str = "n") -> int:
+def count_of_draws(n: int, what: str = "n") -> int:
+    """Return ``n`` as an int, refusing anything but a whole number ≥ 1."""
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
         msg = _("{what} must be a whole number of draws ≥ 1, not {value}").format(what=what, value=repr(n))
         raise ScoringError(msg)
@@ -461,7 +462,7 @@ def uncertainty(  # noqa: PLR0913 - keyword-only options of the public API
     (True, 200)
     """
     spec = declared(choices, declared_choices)
-    n = _count(n)
+    n = count_of_draws(n)
     seed = seed_of(seed)
     bounds = _interval(interval)
     if not isinstance(keep_draws, bool):

@@ -21,9 +21,10 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from smartcity_model.analysis.audit import pairwise
 from smartcity_model.analysis.choices import Draws, Uncertainty, weight_draws
 from smartcity_model.analysis.engine import Setup, evaluate, prepare
-from smartcity_model.analysis.uncertainty import check_year, declared, node_level, seed_of
+from smartcity_model.analysis.uncertainty import check_year, count_of_draws, declared, node_level, seed_of
 from smartcity_model.errors import suggest
 from smartcity_model.i18n import _
 from smartcity_model.scoring.recipe import Study
@@ -98,10 +99,7 @@ def noisy_weights(
     >>> sorted(table["draw"].unique().tolist())
     [0, 1, 2]
     """
-    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
-        msg = _("n must be a whole number of draws ≥ 1, not {value}").format(value=repr(n))
-        raise ScoringError(msg)
-    n = int(n)
+    n = count_of_draws(n)
     spec = declared(None, {"weights": dict(noise) if isinstance(noise, Mapping) else noise})
     specs = weight_draws(structure, spec)
     seed = seed_of(seed)
@@ -195,14 +193,8 @@ def _within_parents(weights: FloatArray, parents: npt.NDArray[np.object_]) -> Fl
 
 
 def _correlations(children: FloatArray, index: FloatArray) -> FloatArray:
-    """Return the Pearson correlation of each column of ``children`` with ``index`` (complete rows)."""
-    found = np.full(children.shape[1], np.nan)
-    for column in range(children.shape[1]):
-        both = ~np.isnan(children[:, column]) & ~np.isnan(index)
-        x, y = children[both, column], index[both]
-        if len(x) > 2 and x.std() > 0 and y.std() > 0:  # noqa: PLR2004 - a correlation needs three points
-            found[column] = float(np.corrcoef(x, y)[0, 1])
-    return found
+    """Return the Pearson correlation of each column of ``children`` with ``index`` (pairwise-complete rows)."""
+    return pairwise(children, index[:, None], "pearson")[0][:, 0]
 
 
 def _levels(structure: Structure, level: str | None, against: str | None) -> tuple[str, str, str]:
@@ -228,10 +220,7 @@ class _Balance:
         self.column = structure.level_nodes(against[1]).index(against[0])
         self.rows = np.flatnonzero(setup.result.units["year"].to_numpy() == year)
         # Only the nodes beneath ``against`` weigh in it.
-        ancestor = np.arange(len(structure.level_nodes(level)))
-        for lower in structure.levels[structure.levels.index(level) : structure.levels.index(against[1])]:
-            ancestor = structure.parent_index(lower)[ancestor]
-        self.below = ancestor == self.column
+        self.below = structure.ancestor_index(level, against[1]) == self.column
         every = structure.level_nodes(level)
         self.level_weights = structure.nodes.set_index("node").loc[list(every), "weight"].to_numpy(dtype=float)
         self.nodes = tuple(node for node, keep in zip(every, self.below.tolist(), strict=True) if keep)

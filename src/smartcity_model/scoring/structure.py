@@ -433,6 +433,13 @@ class Structure:
         """Return, for each node of ``lower``, the column of its parent in :meth:`membership`."""
         return self._parents[lower]
 
+    def ancestor_index(self, lower: str, upper: str) -> IntArray:
+        """Return, for each node of ``lower``, the position of its ancestor among the nodes of ``upper``."""
+        index: IntArray = np.arange(len(self.level_nodes(lower)), dtype=np.intp)
+        for step in self.levels[self.levels.index(lower) : self.levels.index(upper)]:
+            index = self.parent_index(step)[index]
+        return index
+
     def _build_membership(self, lower: str) -> tuple[tuple[FloatArray, tuple[str, ...]], IntArray]:
         upper = self.levels[self.levels.index(lower) + 1]
         children = self.nodes[self.nodes["level"] == lower]
